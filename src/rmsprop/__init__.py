@@ -1,0 +1,28 @@
+"""rmsprop: the reference implementation of the RMSprop optimizer.
+
+The update rule (:func:`rmsprop`) is a pair of pure functions in the style of
+Optax; :class:`RMSprop` holds arrays and updates them in place, in the style of
+``torch.optim``; :func:`minimize` runs it the SciPy way. ``import rmsprop``
+loads NumPy only: SciPy, matplotlib and the command line load where they are used.
+"""
+
+from . import objectives, schedules
+from ._base import GradientTransformation, apply_updates
+from ._minimize import STATUS_MESSAGES, minimize
+from ._rmsprop import RMSpropState, rmsprop
+from ._stateful import RMSprop
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GradientTransformation",
+    "RMSprop",
+    "RMSpropState",
+    "STATUS_MESSAGES",
+    "apply_updates",
+    "minimize",
+    "objectives",
+    "rmsprop",
+    "schedules",
+    "__version__",
+]

@@ -1,0 +1,285 @@
+"""``minimize``: run an optimizer on ``fun`` from ``x0``, the SciPy way.
+
+The result is a :class:`scipy.optimize.OptimizeResult` with SciPy's fields and
+the whole trajectory. The function is also a custom ``method`` for
+:func:`scipy.optimize.minimize`, which calls it as
+``method(fun, x0, args=args, jac=jac, hess=hess, hessp=hessp, bounds=bounds,
+constraints=constraints, callback=callback, **options)``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from typing import Any, Callable
+
+import numpy as np
+
+from ._base import GradientTransformation, apply_updates
+from ._rmsprop import OPTION_NAMES, rmsprop
+from ._validate import check_option_names, in_range
+
+__all__ = ["minimize", "STATUS_MESSAGES"]
+
+#: The meaning of ``OptimizeResult.status``; one table, as in SciPy.
+STATUS_MESSAGES = {
+    0: "Optimization terminated successfully: the gradient norm is at most gtol.",
+    1: "Maximum number of iterations has been exceeded.",
+    3: "Stopped: a non-finite value appeared; the last finite iterate is returned.",
+    99: "`callback` raised `StopIteration`.",
+}
+
+FINITE_DIFFERENCE_NOTE = "The gradient was estimated by central finite differences (no jac was given)."
+
+
+def minimize(
+    fun: Callable[..., Any],
+    x0: Any,
+    args: tuple = (),
+    jac: Callable[..., Any] | bool | None = None,
+    callback: Callable[..., Any] | None = None,
+    *,
+    learning_rate: Any = 0.01,
+    decay: float = 0.9,
+    eps: float = 1e-8,
+    maxiter: int = 1000,
+    gtol: float | None = None,
+    norm: float = math.inf,
+    optimizer: GradientTransformation | None = None,
+    hess: Any = None,
+    hessp: Any = None,
+    bounds: Any = None,
+    constraints: Any = (),
+    tol: float | None = None,
+    **options: Any,
+):
+    r"""Minimize ``fun(x, *args)`` with RMSprop.
+
+    Each iteration evaluates ``f(x_k)`` and ``g = grad f(x_k)``, stops when
+    ``||g||_norm <= gtol``, and otherwise takes one optimizer step. With
+    ``maxiter=50``, ``learning_rate=0.1``, ``decay=0.9``, ``eps=1e-8`` and ``gtol=0``
+    from ``(-4, 3)`` on the seed's objective it is the seed's run, bit for bit.
+
+    Parameters
+    ----------
+    fun:
+        ``fun(x, *args) -> float``; with ``jac=True`` it returns ``(f, grad)``.
+        A catalogue objective (:func:`rmsprop.objectives.get`) brings its own gradient.
+    x0:
+        Start, flattened to 1-D; float32 stays float32, anything else becomes float64.
+    jac:
+        ``jac(x, *args) -> grad``, ``True``, or ``None`` for central finite differences
+        (the result's message says so).
+    callback:
+        ``callback(intermediate_result)`` (an ``OptimizeResult`` with ``x``, ``fun``,
+        ``nit``) or the legacy ``callback(xk)``, after every step; raising
+        ``StopIteration`` ends the run with status 99.
+    learning_rate, decay, eps, **options:
+        The settings of :func:`rmsprop.rmsprop` (``learning_rate`` may be a schedule).
+    maxiter:
+        Steps at most (default 1000).
+    gtol:
+        Stop when the gradient's norm is at most this (default ``1e-5``, as SciPy's
+        BFGS; ``tol`` is taken when ``gtol`` is not given; ``0`` runs all ``maxiter``).
+    norm:
+        Order of the gradient norm (``inf``: largest absolute component, as SciPy's BFGS).
+    optimizer:
+        Any gradient transformation to use instead of the RMSprop settings.
+    hess, hessp, bounds, constraints:
+        Accepted for SciPy's calling convention; RMSprop uses none of them.
+
+    Returns
+    -------
+    OptimizeResult
+        ``x, fun, jac, nit, nfev, njev, status, success, message`` and the trajectory:
+        ``path_x`` (shape ``(nit + 1, d)``, the start first), ``path_fun``,
+        ``path_grad_norm``; and ``state``, the optimizer's final state.
+        ``status`` is a key of :data:`STATUS_MESSAGES`.
+    """
+    from scipy.optimize import OptimizeResult
+
+    check_option_names(options, OPTION_NAMES, "minimize")
+    if hess is not None or hessp is not None:
+        raise ValueError("RMSprop uses no Hessian; leave hess and hessp as None")
+    if bounds is not None or (constraints is not None and len(constraints) > 0):
+        raise ValueError("RMSprop is unconstrained; leave bounds and constraints unset")
+    if optimizer is not None:
+        if not isinstance(optimizer, GradientTransformation):
+            raise TypeError("optimizer must be a GradientTransformation, e.g. rmsprop.rmsprop(0.01)")
+        if options:
+            raise ValueError(f"give either optimizer= or RMSprop options ({', '.join(options)}), not both")
+    else:
+        optimizer = rmsprop(learning_rate, decay, eps, **options)
+    if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
+        raise ValueError(f"maxiter must be an integer >= 0; got {maxiter!r}")
+    if gtol is None:
+        gtol = 1e-5 if tol is None else tol
+    gtol = in_range("gtol", gtol, 0.0)
+    if not isinstance(args, tuple):
+        args = (args,)
+
+    x = _start(x0)
+    value_and_grad, counts = _evaluator(fun, jac, args, x.size)
+
+    def norm_of(g: np.ndarray) -> float:
+        return float(np.linalg.norm(g, ord=norm)) if g.size else 0.0
+
+    f, g = value_and_grad(x)
+    path_x, path_fun, path_grad_norm = [x.copy()], [f], [norm_of(g)]
+    state = optimizer.init(x)
+    status = 0 if _finite(f, g) else 3
+    nit = 0
+    stop_note = "" if status == 0 else " The objective or gradient at x0 is not finite."
+    notify = _callback_caller(callback)
+    while status == 0 and path_grad_norm[-1] > gtol:
+        if nit >= maxiter:
+            status = 1
+            break
+        updates, state = optimizer.update(g, state, x)
+        with np.errstate(over="ignore", invalid="ignore"):
+            x_next = apply_updates(x, updates)
+        if not np.all(np.isfinite(x_next)):
+            status, stop_note = 3, f" The step from iteration {nit} overflowed."
+            break
+        f_next, g_next = value_and_grad(x_next)
+        if not _finite(f_next, g_next):
+            status, stop_note = 3, f" The objective or gradient became non-finite at iteration {nit + 1}."
+            break
+        x, f, g = x_next, f_next, g_next
+        nit += 1
+        path_x.append(x.copy())
+        path_fun.append(f)
+        path_grad_norm.append(norm_of(g))
+        if notify is not None:
+            try:
+                notify(OptimizeResult(x=x.copy(), fun=f, jac=g.copy(), nit=nit))
+            except StopIteration:
+                status = 99
+
+    message = STATUS_MESSAGES[status] + stop_note
+    if counts["finite_differences"]:
+        message += " " + FINITE_DIFFERENCE_NOTE
+    return OptimizeResult(
+        x=x,
+        fun=f,
+        jac=g,
+        nit=nit,
+        nfev=counts["nfev"],
+        njev=counts["njev"],
+        status=status,
+        success=status == 0,
+        message=message,
+        path_x=np.array(path_x),
+        path_fun=np.array(path_fun),
+        path_grad_norm=np.array(path_grad_norm),
+        state=state,
+    )
+
+
+def _start(x0: Any) -> np.ndarray:
+    try:
+        x = np.array(x0, copy=True)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"x0 must be a sequence of numbers; got {x0!r}") from error
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"x0 must hold real numbers; got dtype {x.dtype}")
+    x = x.astype(np.float32 if x.dtype == np.float32 else np.float64).ravel()
+    if x.size == 0:
+        raise ValueError("x0 is empty; give at least one coordinate")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"x0 must be finite; got {x.tolist()}")
+    return x
+
+
+def _finite(f: float, g: np.ndarray) -> bool:
+    return math.isfinite(f) and bool(np.all(np.isfinite(g)))
+
+
+def _evaluator(fun: Callable, jac: Any, args: tuple, size: int):
+    """``value_and_grad(x) -> (float f, ndarray g)`` and the evaluation counts it keeps."""
+    if not callable(fun):
+        raise TypeError(f"fun must be callable; got {type(fun).__name__}")
+    if jac is None and callable(getattr(fun, "grad", None)):
+        jac = fun.grad  # a catalogue objective knows its gradient
+    counts = {"nfev": 0, "njev": 0, "finite_differences": False}
+
+    def value(x: np.ndarray) -> float:
+        counts["nfev"] += 1
+        with np.errstate(all="ignore"):
+            out = fun(x.copy(), *args)
+        return _scalar(out, "fun")
+
+    def gradient(out: Any, x: np.ndarray) -> np.ndarray:
+        g = np.asarray(out)
+        if g.size != x.size:
+            raise ValueError(f"the gradient must have the shape of x, {x.shape}; got {g.shape}")
+        g = g.reshape(x.shape)
+        if g.dtype.kind not in "biuf":
+            raise TypeError(f"the gradient must be real; got dtype {g.dtype}")
+        return g.astype(x.dtype, copy=False)
+
+    if jac is True:
+
+        def value_and_grad(x):
+            counts["nfev"] += 1
+            counts["njev"] += 1
+            with np.errstate(all="ignore"):
+                out = fun(x.copy(), *args)
+            if not (isinstance(out, tuple) and len(out) == 2):
+                raise ValueError("with jac=True, fun must return a pair (f, grad)")
+            return _scalar(out[0], "fun"), gradient(out[1], x)
+
+    elif callable(jac):
+
+        def value_and_grad(x):
+            f = value(x)
+            counts["njev"] += 1
+            with np.errstate(all="ignore"):
+                return f, gradient(jac(x.copy(), *args), x)
+
+    elif jac is None or jac is False or jac in ("2-point", "3-point", "cs"):
+        counts["finite_differences"] = True
+
+        def value_and_grad(x):
+            return value(x), _central_differences(value, x)
+
+    else:
+        raise TypeError(f"jac must be a callable, True or None; got {jac!r}")
+    return value_and_grad, counts
+
+
+def _central_differences(value: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
+    """``(f(x + h e_i) - f(x - h e_i)) / 2h`` with ``h = macheps^(1/3) * max(1, |x_i|)``."""
+    g = np.empty_like(x)
+    scale = float(np.finfo(x.dtype).eps) ** (1 / 3)
+    for i in range(x.size):
+        h = scale * max(1.0, abs(float(x[i])))
+        forward, backward = x.copy(), x.copy()
+        forward[i] += h
+        backward[i] -= h
+        g[i] = (value(forward) - value(backward)) / float(forward[i] - backward[i])
+    return g
+
+
+def _scalar(out: Any, what: str) -> float:
+    array = np.asarray(out)
+    if array.size != 1:
+        raise ValueError(f"{what} must return a scalar; got shape {array.shape}")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{what} must return a real number; got {array.dtype}")
+    return float(array.reshape(()))
+
+
+def _callback_caller(callback: Callable | None) -> Callable | None:
+    """Call ``callback(intermediate_result=res)`` or the legacy ``callback(xk)``, as SciPy decides."""
+    if callback is None:
+        return None
+    if not callable(callback):
+        raise TypeError(f"callback must be callable; got {type(callback).__name__}")
+    try:
+        parameters = set(inspect.signature(callback).parameters)
+    except (TypeError, ValueError):
+        parameters = set()
+    if parameters == {"intermediate_result"}:
+        return lambda result: callback(intermediate_result=result)
+    return lambda result: callback(np.copy(result.x))

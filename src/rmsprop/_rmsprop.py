@@ -1,0 +1,302 @@
+"""The RMSprop update rule, written once.
+
+RMSprop (Tieleman & Hinton 2012, Coursera "Neural Networks for Machine
+Learning", lecture 6e) divides each gradient component by the root of a
+decaying average of its recent squares. With the defaults this module is
+exactly the rule of the seed document, in the seed's order of operations::
+
+    e <- decay * e + (1 - decay) * g**2          e starts at 0
+    x <- x - learning_rate * g / sqrt(e + eps)
+
+Each option below changes one line of that rule; the sources are cited where
+the option is documented in :func:`rmsprop`. Every line runs on whole arrays,
+one parameter array (a "leaf") at a time.
+
+Warning -- where the libraries disagree (the defaults follow the seed):
+
+* ``eps`` inside the square root (seed, Keras, TensorFlow, Optax) or outside
+  (PyTorch, Caffe): ``eps_in_sqrt``;
+* the accumulator starts at 0 (seed, PyTorch, Keras, Optax) or 1 (TF1):
+  ``initial_scale``;
+* the learning rate inside the momentum buffer (TF, Keras, Optax) or outside
+  (PyTorch): ``lr_inside_momentum``; the two agree while the rate is constant.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import schedules as _schedules
+from ._base import GradientTransformation
+from ._clip import abs_sq, clip_by_global_norm, clip_by_norm, clip_by_value
+from ._tree import as_leaves, flatten, unflatten
+from ._validate import flag, in_range, positive_or_none
+
+__all__ = ["RMSpropState", "rmsprop", "OPTION_NAMES"]
+
+
+class RMSpropState(NamedTuple):
+    """What RMSprop remembers between steps; trees have the parameters' structure.
+
+    count:    steps taken so far (``t``); the next step uses ``learning_rate(count)``.
+    nu:       ``e``, the decaying average of squared gradients (real, like the parameters).
+    mu:       the decaying average of gradients (``centered=True`` only, else ``None``).
+    momentum: the momentum buffer ``b`` (``momentum > 0`` only, else ``None``).
+    """
+
+    count: int
+    nu: Any
+    mu: Any
+    momentum: Any
+
+
+#: Keyword options of :func:`rmsprop` besides ``learning_rate``, ``decay`` and ``eps``.
+OPTION_NAMES = (
+    "eps_in_sqrt",
+    "initial_scale",
+    "centered",
+    "momentum",
+    "nesterov",
+    "lr_inside_momentum",
+    "weight_decay",
+    "decoupled_weight_decay",
+    "maximize",
+    "bias_correction",
+    "clip_value",
+    "clip_norm",
+    "global_clip_norm",
+)
+
+
+def _real_dtype(array: np.ndarray) -> np.dtype:
+    return array.real.dtype if np.iscomplexobj(array) else array.dtype
+
+
+def rmsprop(
+    learning_rate: _schedules.LearningRate,
+    decay: float = 0.9,
+    eps: float = 1e-8,
+    *,
+    eps_in_sqrt: bool = True,
+    initial_scale: float = 0.0,
+    centered: bool = False,
+    momentum: float = 0.0,
+    nesterov: bool = False,
+    lr_inside_momentum: bool = False,
+    weight_decay: float = 0.0,
+    decoupled_weight_decay: bool = False,
+    maximize: bool = False,
+    bias_correction: bool = False,
+    clip_value: float | None = None,
+    clip_norm: float | None = None,
+    global_clip_norm: float | None = None,
+) -> GradientTransformation:
+    r"""RMSprop as a gradient transformation: ``init(params)``, ``update(grads, state, params)``.
+
+    The step taken from iterate ``t`` (``t = 0, 1, ...``), per parameter array,
+    in this order (each line only when its option is on)::
+
+        g  = clip(g)                         clip_value, clip_norm, global_clip_norm
+        g  = -g                              maximize
+        g  = g + weight_decay * x            weight_decay, coupled (L2 penalty)
+        e  = decay * e + (1 - decay) * g**2  always; e starts at initial_scale
+        m  = decay * m + (1 - decay) * g     centered; m starts at 0
+        v  = max(e - m**2, 0)                centered, else v = e
+        v  = v / (1 - decay**(t+1))          bias_correction (m too, before v)
+        d  = sqrt(v + eps)                   eps_in_sqrt, else d = sqrt(v) + eps
+        x  = x - lr * g / d                  no momentum
+        b  = mu_b * b + g / d;  x = x - lr * b        momentum, lr outside (PyTorch)
+        b  = mu_b * b + lr * g / d;  x = x - b        momentum, lr inside (TF, Keras, Optax)
+        x  = x - lr * weight_decay * x       weight_decay, decoupled (Loshchilov & Hutter 2019)
+
+    with ``lr = learning_rate(t)`` and ``mu_b = momentum``. Nesterov momentum
+    replaces the step ``b`` by ``g / d + mu_b * b`` (``lr * g / d + mu_b * b``
+    inside), the form of PyTorch's SGD and Optax's ``trace(nesterov=True)``.
+
+    Parameters
+    ----------
+    learning_rate:
+        A rate ``>= 0`` or a schedule ``t -> rate`` (see :mod:`rmsprop.schedules`).
+    decay:
+        ``gamma`` of the seed, ``rho`` in Keras, ``alpha`` in PyTorch; in ``[0, 1)``.
+    eps:
+        Added for numerical stability; ``> 0`` (``>= 0`` when ``initial_scale > 0``).
+    eps_in_sqrt:
+        ``True``: ``sqrt(e + eps)`` (seed; Keras; TF; Optax). ``False``:
+        ``sqrt(e) + eps`` (PyTorch ``torch.optim.RMSprop``; Caffe's ``RMSPropSolver``).
+    initial_scale:
+        Start value of ``e``: 0 in the seed, PyTorch, Keras and Optax; 1 in TF1's
+        ``tf.compat.v1.train.RMSPropOptimizer``.
+    centered:
+        Divide by an estimate of the standard deviation, ``sqrt(e - m^2)``, instead of
+        the root mean square (Graves 2013, "Generating sequences with recurrent neural
+        networks", eqs. 38-41).
+    momentum, nesterov, lr_inside_momentum:
+        Heavy-ball momentum ``b`` on the scaled gradient, optionally Nesterov's form;
+        where the learning rate meets the buffer is shown above.
+    weight_decay, decoupled_weight_decay:
+        Coupled: the L2 gradient ``weight_decay * x`` is added to ``g`` (PyTorch,
+        Caffe). Decoupled: ``x`` shrinks by ``lr * weight_decay * x`` apart from the
+        adaptive step (Loshchilov & Hutter 2019, "Decoupled weight decay
+        regularization"; Keras 3's ``weight_decay``).
+    maximize:
+        Ascend instead of descend (PyTorch's ``maximize``).
+    bias_correction:
+        Divide the averages by ``1 - decay^(t+1)`` so that they are unbiased while
+        they warm up from zero (Kingma & Ba 2015, Adam; Optax's ``bias_correction``).
+    clip_value, clip_norm, global_clip_norm:
+        Clip the raw gradient elementwise, by each array's L2 norm, or by the
+        norm of all arrays together (Keras's ``clipvalue``, ``clipnorm``,
+        ``global_clipnorm``), in that order when several are given.
+
+    Returns
+    -------
+    GradientTransformation
+        ``update`` returns the *updates* to add to the parameters (see
+        :func:`rmsprop.apply_updates`) and the new :class:`RMSpropState`; it never
+        modifies its inputs. ``params`` is needed only with ``weight_decay``.
+    """
+    schedule = _schedules.as_schedule(learning_rate)
+    decay = in_range("decay", decay, 0.0, 1.0)
+    eps_in_sqrt = flag("eps_in_sqrt", eps_in_sqrt)
+    initial_scale = in_range("initial_scale", initial_scale, 0.0)
+    eps = in_range("eps", eps, 0.0, low_open=initial_scale == 0.0)
+    centered = flag("centered", centered)
+    momentum = in_range("momentum", momentum, 0.0, 1.0)
+    nesterov = flag("nesterov", nesterov)
+    lr_inside_momentum = flag("lr_inside_momentum", lr_inside_momentum)
+    weight_decay = in_range("weight_decay", weight_decay, 0.0)
+    decoupled_weight_decay = flag("decoupled_weight_decay", decoupled_weight_decay)
+    maximize = flag("maximize", maximize)
+    bias_correction = flag("bias_correction", bias_correction)
+    clip_value = positive_or_none("clip_value", clip_value)
+    clip_norm = positive_or_none("clip_norm", clip_norm)
+    global_clip_norm = positive_or_none("global_clip_norm", global_clip_norm)
+    if nesterov and momentum == 0.0:
+        raise ValueError("nesterov=True needs momentum > 0; set momentum (e.g. 0.9) or nesterov=False")
+    if lr_inside_momentum and momentum == 0.0:
+        raise ValueError("lr_inside_momentum=True needs momentum > 0; it only says where lr meets the buffer")
+    if decoupled_weight_decay and weight_decay == 0.0:
+        raise ValueError("decoupled_weight_decay=True needs weight_decay > 0")
+
+    one_minus_decay = 1.0 - decay
+
+    def init(params: Any) -> RMSpropState:
+        leaves, structure = as_leaves(params, "params")
+        nu = [np.full(p.shape, initial_scale, dtype=_real_dtype(p)) for p in leaves]
+        mu = [np.zeros_like(p) for p in leaves] if centered else None
+        buf = [np.zeros_like(p) for p in leaves] if momentum > 0.0 else None
+        wrap = lambda trees: None if trees is None else unflatten(structure, trees)  # noqa: E731
+        return RMSpropState(count=0, nu=wrap(nu), mu=wrap(mu), momentum=wrap(buf))
+
+    def update(grads: Any, state: RMSpropState, params: Any = None) -> tuple[Any, RMSpropState]:
+        g_leaves, structure = as_leaves(grads, "grads")
+        nu_leaves, nu_structure = flatten(state.nu)
+        if structure != nu_structure:
+            raise ValueError(
+                "grads must have the structure of the params the state was made for "
+                f"({len(nu_leaves)} array(s)); got {len(g_leaves)} array(s) or other keys/nesting"
+            )
+        g_leaves = [_match(g, nu, i) for i, (g, nu) in enumerate(zip(g_leaves, nu_leaves))]
+        x_leaves = _params_for(params, structure, nu_leaves, weight_decay > 0.0)
+        mu_leaves = flatten(state.mu)[0] if centered else [None] * len(g_leaves)
+        buf_leaves = flatten(state.momentum)[0] if momentum > 0.0 else [None] * len(g_leaves)
+
+        t = state.count
+        lr = _schedules.evaluate(schedule, t)
+        correction = 1.0 - decay ** (t + 1) if bias_correction else 1.0
+
+        if clip_value is not None:
+            g_leaves = [clip_by_value(g, clip_value) for g in g_leaves]
+        if clip_norm is not None:
+            g_leaves = [clip_by_norm(g, clip_norm) for g in g_leaves]
+        if global_clip_norm is not None:
+            g_leaves = clip_by_global_norm(g_leaves, global_clip_norm)
+
+        updates, new_nu, new_mu, new_buf = [], [], [], []
+        for g, x, e, m, b in zip(g_leaves, x_leaves, nu_leaves, mu_leaves, buf_leaves):
+            if maximize:
+                g = -g
+            if weight_decay and not decoupled_weight_decay:
+                g = g + weight_decay * x
+            e = decay * e + one_minus_decay * abs_sq(g)
+            v = e
+            if centered:
+                m = decay * m + one_minus_decay * g
+                v = e / correction - abs_sq(m / correction) if bias_correction else e - abs_sq(m)
+                # e >= m^2 in exact arithmetic; rounding can make a zero variance slightly negative.
+                v = np.maximum(v, 0.0)
+            elif bias_correction:
+                v = e / correction
+            d = np.sqrt(v + eps) if eps_in_sqrt else np.sqrt(v) + eps
+            if momentum == 0.0:
+                u = -(lr * g) / d
+            elif lr_inside_momentum:
+                step = (lr * g) / d
+                b = momentum * b + step
+                u = -(step + momentum * b) if nesterov else -b
+            else:
+                step = g / d
+                b = momentum * b + step
+                u = -lr * (step + momentum * b if nesterov else b)
+            if weight_decay and decoupled_weight_decay:
+                u = u - (lr * weight_decay) * x
+            updates.append(u)
+            new_nu.append(e)
+            new_mu.append(m)
+            new_buf.append(b)
+
+        new_state = RMSpropState(
+            count=t + 1,
+            nu=unflatten(structure, new_nu),
+            mu=unflatten(structure, new_mu) if centered else None,
+            momentum=unflatten(structure, new_buf) if momentum > 0.0 else None,
+        )
+        return unflatten(structure, updates), new_state
+
+    settings = {
+        "name": "rmsprop",
+        "learning_rate": learning_rate,
+        "decay": decay,
+        "eps": eps,
+        "eps_in_sqrt": eps_in_sqrt,
+        "initial_scale": initial_scale,
+        "centered": centered,
+        "momentum": momentum,
+        "nesterov": nesterov,
+        "lr_inside_momentum": lr_inside_momentum,
+        "weight_decay": weight_decay,
+        "decoupled_weight_decay": decoupled_weight_decay,
+        "maximize": maximize,
+        "bias_correction": bias_correction,
+        "clip_value": clip_value,
+        "clip_norm": clip_norm,
+        "global_clip_norm": global_clip_norm,
+    }
+    return GradientTransformation(init, update, settings)
+
+
+def _match(g: np.ndarray, nu: np.ndarray, index: int) -> np.ndarray:
+    """The gradient in the state's precision, with the state's shape, or a clear error."""
+    if g.shape != nu.shape:
+        raise ValueError(f"grads[{index}] has shape {g.shape} but its parameter has shape {nu.shape}")
+    if np.iscomplexobj(g):
+        return g.astype(np.result_type(nu.dtype, np.complex64), copy=False)
+    return g.astype(nu.dtype, copy=False)
+
+
+def _params_for(params: Any, structure: Any, nu_leaves: list[np.ndarray], needed: bool) -> list[Any]:
+    """The parameter leaves, checked against the state, when an option needs them."""
+    if not needed:
+        return [None] * len(nu_leaves)
+    if params is None:
+        raise ValueError("weight_decay needs the parameters: call update(grads, state, params)")
+    x_leaves, x_structure = as_leaves(params, "params")
+    if x_structure != structure:
+        raise ValueError("params must have the same structure as grads")
+    for i, (x, nu) in enumerate(zip(x_leaves, nu_leaves)):
+        if x.shape != nu.shape:
+            raise ValueError(f"params[{i}] has shape {x.shape} but the state expects {nu.shape}")
+    return x_leaves

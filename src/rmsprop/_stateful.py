@@ -1,0 +1,142 @@
+"""A stateful optimizer over a list of NumPy arrays, in the manner of ``torch.optim``.
+
+It holds the arrays, calls the functional rule of :mod:`rmsprop._rmsprop` (or
+any other :class:`~rmsprop.GradientTransformation`) and writes the result back
+in place, so ``x += update`` is the same arithmetic as ``apply_updates``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ._base import GradientTransformation
+from ._rmsprop import OPTION_NAMES, rmsprop
+from ._tree import flatten, unflatten
+from ._validate import check_option_names
+
+__all__ = ["RMSprop"]
+
+STATE_DICT_FORMAT = 1
+
+
+class RMSprop:
+    """RMSprop that updates ``params`` in place.
+
+    >>> import numpy as np, rmsprop
+    >>> x = np.array([-4.0, 3.0])
+    >>> opt = rmsprop.RMSprop([x], learning_rate=0.1)
+    >>> opt.step([np.array([10.0, 14.0]) * x])
+    >>> x  # doctest: +ELLIPSIS
+    array([-3.68377223,  2.68377223])
+
+    ``learning_rate``, ``decay``, ``eps`` and every option of :func:`rmsprop.rmsprop`
+    are accepted, or ``optimizer=`` any gradient transformation instead (for
+    example a flavour from :mod:`rmsprop.compat`).
+    """
+
+    def __init__(
+        self,
+        params: np.ndarray | Sequence[np.ndarray],
+        learning_rate: Any = 0.01,
+        decay: float = 0.9,
+        eps: float = 1e-8,
+        *,
+        optimizer: GradientTransformation | None = None,
+        **options: Any,
+    ) -> None:
+        check_option_names(options, OPTION_NAMES, "RMSprop")
+        if optimizer is not None:
+            if options:
+                raise ValueError("give either optimizer= or RMSprop options, not both")
+            if not isinstance(optimizer, GradientTransformation):
+                raise TypeError("optimizer must be a GradientTransformation, e.g. rmsprop.rmsprop(0.01)")
+        self.params = _as_param_list(params)
+        self.optimizer = optimizer or rmsprop(learning_rate, decay, eps, **options)
+        self.state = self.optimizer.init(self.params)
+
+    def step(self, grads: np.ndarray | Sequence[np.ndarray]) -> None:
+        """One update of every parameter array, in place, from ``grads`` (same order and shapes)."""
+        grads = [grads] if isinstance(grads, np.ndarray) else list(grads)
+        if len(grads) != len(self.params):
+            raise ValueError(f"step() needs {len(self.params)} gradient array(s), one per parameter; got {len(grads)}")
+        updates, self.state = self.optimizer.update(grads, self.state, self.params)
+        for p, u in zip(self.params, updates):
+            np.add(p, u, out=p, casting="same_kind")
+
+    def state_dict(self) -> dict[str, Any]:
+        """A copy of everything needed to continue: the state's arrays and counters, and the settings."""
+        return {
+            "format": STATE_DICT_FORMAT,
+            "settings": dict(self.optimizer.settings),
+            "state": {name: _copy(value) for name, value in self.state._asdict().items()},
+        }
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Continue from ``state_dict``; it must come from an optimizer with the same settings and shapes."""
+        if not isinstance(state_dict, dict) or state_dict.get("format") != STATE_DICT_FORMAT:
+            raise ValueError(f"not an RMSprop state_dict of format {STATE_DICT_FORMAT}")
+        _check_settings(state_dict.get("settings", {}), self.optimizer.settings)
+        saved = state_dict.get("state")
+        current = self.state._asdict()
+        if not isinstance(saved, dict) or set(saved) != set(current):
+            raise ValueError(f"state_dict['state'] must have the fields {sorted(current)}")
+        loaded = {name: _checked_like(name, saved[name], value) for name, value in current.items()}
+        self.state = type(self.state)(**loaded)
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(str(p.shape) for p in self.params)
+        return f"RMSprop(params=[{shapes}], step={getattr(self.state, 'count', '?')})"
+
+
+def _as_param_list(params: Any) -> list[np.ndarray]:
+    params = [params] if isinstance(params, np.ndarray) else list(params)
+    if not params:
+        raise ValueError("RMSprop needs at least one parameter array")
+    for i, p in enumerate(params):
+        if not isinstance(p, np.ndarray):
+            raise TypeError(f"params[{i}] must be a NumPy array (it is updated in place); got {type(p).__name__}")
+        if p.dtype.kind not in "fc":
+            raise TypeError(f"params[{i}] must be a floating-point array; got dtype {p.dtype}")
+        if not p.flags.writeable:
+            raise ValueError(f"params[{i}] is read-only; RMSprop updates its parameters in place")
+    return params
+
+
+def _copy(value: Any) -> Any:
+    if value is None or isinstance(value, (int, float)):
+        return value
+    leaves, structure = flatten(value)
+    return unflatten(structure, [np.array(leaf, copy=True) for leaf in leaves])
+
+
+def _check_settings(saved: dict[str, Any], current: dict[str, Any]) -> None:
+    for name, value in current.items():
+        if callable(value) and not hasattr(value, "__dataclass_fields__"):
+            continue  # a plain function cannot be compared across processes
+        if name not in saved or saved[name] != value:
+            raise ValueError(
+                f"state_dict was saved with {name}={saved.get(name)!r} but this optimizer has {name}={value!r}"
+            )
+
+
+def _checked_like(name: str, saved: Any, current: Any) -> Any:
+    if current is None or isinstance(current, (int, float)):
+        if type(saved) is not type(current) and not (isinstance(current, int) and isinstance(saved, (int, np.integer))):
+            raise ValueError(f"state_dict field {name!r} must be {type(current).__name__}; got {saved!r}")
+        if isinstance(current, int) and saved < 0:
+            raise ValueError(f"state_dict field {name!r} must be >= 0; got {saved}")
+        return int(saved) if isinstance(current, int) else saved
+    saved_leaves, saved_structure = flatten(saved)
+    current_leaves, current_structure = flatten(current)
+    if saved_structure != current_structure:
+        raise ValueError(f"state_dict field {name!r} has a different structure from this optimizer's")
+    for i, (s, c) in enumerate(zip(saved_leaves, current_leaves)):
+        s = np.asarray(s)
+        if s.shape != c.shape or s.dtype != c.dtype:
+            raise ValueError(
+                f"state_dict field {name!r}[{i}] has shape {s.shape} and dtype {s.dtype}; "
+                f"this optimizer needs {c.shape} and {c.dtype}"
+            )
+    return unflatten(current_structure, [np.array(s, copy=True) for s in saved_leaves])
