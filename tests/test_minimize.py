@@ -130,7 +130,7 @@ def test_optimizer_instead_of_options():
     a = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], optimizer=opt, maxiter=10, gtol=0)
     b = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, decay=0.5, maxiter=10, gtol=0)
     np.testing.assert_array_equal(a.path_x, b.path_x)
-    with pytest.raises(ValueError, match="either optimizer= or RMSprop options"):
+    with pytest.raises(ValueError, match="either optimizer= or RMSprop settings"):
         rmsprop.minimize(objectives.get("seed"), [1.0, 1.0], optimizer=opt, centered=True)
 
 

@@ -16,8 +16,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ._base import GradientTransformation, apply_updates
-from ._rmsprop import OPTION_NAMES, rmsprop
-from ._validate import check_option_names, in_range
+from ._rmsprop import resolve_optimizer
+from ._validate import in_range
 
 __all__ = ["minimize", "STATUS_MESSAGES"]
 
@@ -39,9 +39,9 @@ def minimize(
     jac: Callable[..., Any] | bool | None = None,
     callback: Callable[..., Any] | None = None,
     *,
-    learning_rate: Any = 0.01,
-    decay: float = 0.9,
-    eps: float = 1e-8,
+    learning_rate: Any = None,
+    decay: float | None = None,
+    eps: float | None = None,
     maxiter: int = 1000,
     gtol: float | None = None,
     norm: float = math.inf,
@@ -75,7 +75,8 @@ def minimize(
         ``nit``) or the legacy ``callback(xk)``, after every step; raising
         ``StopIteration`` ends the run with status 99.
     learning_rate, decay, eps, **options:
-        The settings of :func:`rmsprop.rmsprop` (``learning_rate`` may be a schedule).
+        The settings of :func:`rmsprop.rmsprop` (``learning_rate`` may be a schedule);
+        unset, they are 0.01 (PyTorch's default rate), 0.9 and 1e-8.
     maxiter:
         Steps at most (default 1000).
     gtol:
@@ -98,18 +99,13 @@ def minimize(
     """
     from scipy.optimize import OptimizeResult
 
-    check_option_names(options, OPTION_NAMES, "minimize")
+    given = {"learning_rate": learning_rate, "decay": decay, "eps": eps}
+    settings = {name: value for name, value in given.items() if value is not None}
+    optimizer = resolve_optimizer(optimizer, {**settings, **options}, "minimize")
     if hess is not None or hessp is not None:
         raise ValueError("RMSprop uses no Hessian; leave hess and hessp as None")
     if bounds is not None or (constraints is not None and len(constraints) > 0):
         raise ValueError("RMSprop is unconstrained; leave bounds and constraints unset")
-    if optimizer is not None:
-        if not isinstance(optimizer, GradientTransformation):
-            raise TypeError("optimizer must be a GradientTransformation, e.g. rmsprop.rmsprop(0.01)")
-        if options:
-            raise ValueError(f"give either optimizer= or RMSprop options ({', '.join(options)}), not both")
-    else:
-        optimizer = rmsprop(learning_rate, decay, eps, **options)
     if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
         raise ValueError(f"maxiter must be an integer >= 0; got {maxiter!r}")
     if gtol is None:

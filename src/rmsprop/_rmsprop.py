@@ -32,9 +32,9 @@ from . import schedules as _schedules
 from ._base import GradientTransformation
 from ._clip import abs_sq, clip_by_global_norm, clip_by_norm, clip_by_value
 from ._tree import as_leaves, flatten, unflatten
-from ._validate import flag, in_range, positive_or_none
+from ._validate import check_option_names, flag, in_range, positive_or_none
 
-__all__ = ["RMSpropState", "rmsprop", "OPTION_NAMES"]
+__all__ = ["RMSpropState", "rmsprop", "OPTION_NAMES", "resolve_optimizer"]
 
 
 class RMSpropState(NamedTuple):
@@ -68,6 +68,26 @@ OPTION_NAMES = (
     "clip_norm",
     "global_clip_norm",
 )
+
+
+#: The default learning rate where one is not required (PyTorch's default; the seed uses 0.1).
+DEFAULT_LEARNING_RATE = 0.01
+
+
+def resolve_optimizer(optimizer: GradientTransformation | None, settings: dict[str, Any], where: str):
+    """``optimizer`` as given, or :func:`rmsprop` built from ``settings``; never both.
+
+    ``settings`` holds only what the caller was given (``learning_rate``,
+    ``decay``, ``eps`` and options); unset ones take :func:`rmsprop`'s defaults.
+    """
+    check_option_names(settings, ("learning_rate", "decay", "eps") + OPTION_NAMES, where)
+    if optimizer is None:
+        return rmsprop(**{"learning_rate": DEFAULT_LEARNING_RATE, **settings})
+    if not isinstance(optimizer, GradientTransformation):
+        raise TypeError(f"optimizer must be a GradientTransformation, e.g. rmsprop.rmsprop(0.01); got {optimizer!r}")
+    if settings:
+        raise ValueError(f"give either optimizer= or RMSprop settings ({', '.join(sorted(settings))}), not both")
+    return optimizer
 
 
 def _real_dtype(array: np.ndarray) -> np.dtype:
@@ -243,10 +263,10 @@ def rmsprop(
                 u = -lr * (step + momentum * b if nesterov else b)
             if weight_decay and decoupled_weight_decay:
                 u = u - (lr * weight_decay) * x
-            updates.append(u)
-            new_nu.append(e)
-            new_mu.append(m)
-            new_buf.append(b)
+            updates.append(np.asarray(u))
+            new_nu.append(np.asarray(e))
+            new_mu.append(None if m is None else np.asarray(m))
+            new_buf.append(None if b is None else np.asarray(b))
 
         new_state = RMSpropState(
             count=t + 1,

@@ -12,9 +12,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from ._base import GradientTransformation
-from ._rmsprop import OPTION_NAMES, rmsprop
+from ._rmsprop import resolve_optimizer
 from ._tree import flatten, unflatten
-from ._validate import check_option_names
 
 __all__ = ["RMSprop"]
 
@@ -31,29 +30,25 @@ class RMSprop:
     >>> x  # doctest: +ELLIPSIS
     array([-3.68377223,  2.68377223])
 
-    ``learning_rate``, ``decay``, ``eps`` and every option of :func:`rmsprop.rmsprop`
-    are accepted, or ``optimizer=`` any gradient transformation instead (for
-    example a flavour from :mod:`rmsprop.compat`).
+    ``learning_rate`` (default 0.01), ``decay`` (0.9), ``eps`` (1e-8) and every
+    option of :func:`rmsprop.rmsprop` are accepted, or ``optimizer=`` any gradient
+    transformation instead (for example a flavour from :mod:`rmsprop.compat`).
     """
 
     def __init__(
         self,
         params: np.ndarray | Sequence[np.ndarray],
-        learning_rate: Any = 0.01,
-        decay: float = 0.9,
-        eps: float = 1e-8,
+        learning_rate: Any = None,
+        decay: float | None = None,
+        eps: float | None = None,
         *,
         optimizer: GradientTransformation | None = None,
         **options: Any,
     ) -> None:
-        check_option_names(options, OPTION_NAMES, "RMSprop")
-        if optimizer is not None:
-            if options:
-                raise ValueError("give either optimizer= or RMSprop options, not both")
-            if not isinstance(optimizer, GradientTransformation):
-                raise TypeError("optimizer must be a GradientTransformation, e.g. rmsprop.rmsprop(0.01)")
+        given = {"learning_rate": learning_rate, "decay": decay, "eps": eps}
+        settings = {name: value for name, value in given.items() if value is not None}
+        self.optimizer = resolve_optimizer(optimizer, {**settings, **options}, "RMSprop")
         self.params = _as_param_list(params)
-        self.optimizer = optimizer or rmsprop(learning_rate, decay, eps, **options)
         self.state = self.optimizer.init(self.params)
 
     def step(self, grads: np.ndarray | Sequence[np.ndarray]) -> None:
@@ -61,7 +56,12 @@ class RMSprop:
         grads = [grads] if isinstance(grads, np.ndarray) else list(grads)
         if len(grads) != len(self.params):
             raise ValueError(f"step() needs {len(self.params)} gradient array(s), one per parameter; got {len(grads)}")
-        updates, self.state = self.optimizer.update(grads, self.state, self.params)
+        for i, (p, g) in enumerate(zip(self.params, grads)):
+            if np.iscomplexobj(g) and not np.iscomplexobj(p):
+                raise TypeError(f"grads[{i}] is complex but params[{i}] is real ({p.dtype})")
+        # Everything that can fail happens before the state or any array changes.
+        updates, state = self.optimizer.update(grads, self.state, self.params)
+        self.state = state
         for p, u in zip(self.params, updates):
             np.add(p, u, out=p, casting="same_kind")
 
@@ -111,7 +111,9 @@ def _copy(value: Any) -> Any:
     return unflatten(structure, [np.array(leaf, copy=True) for leaf in leaves])
 
 
-def _check_settings(saved: dict[str, Any], current: dict[str, Any]) -> None:
+def _check_settings(saved: Any, current: dict[str, Any]) -> None:
+    if not isinstance(saved, dict):
+        raise ValueError(f"state_dict['settings'] must be a dict of settings; got {type(saved).__name__}")
     for name, value in current.items():
         if callable(value) and not hasattr(value, "__dataclass_fields__"):
             continue  # a plain function cannot be compared across processes
@@ -122,9 +124,13 @@ def _check_settings(saved: dict[str, Any], current: dict[str, Any]) -> None:
 
 
 def _checked_like(name: str, saved: Any, current: Any) -> Any:
-    if current is None or isinstance(current, (int, float)):
+    if current is None:
+        if saved is not None:
+            raise ValueError(f"state_dict field {name!r} must be None for this optimizer; got a {type(saved).__name__}")
+        return None
+    if isinstance(current, (int, float)):
         if type(saved) is not type(current) and not (isinstance(current, int) and isinstance(saved, (int, np.integer))):
-            raise ValueError(f"state_dict field {name!r} must be {type(current).__name__}; got {saved!r}")
+            raise ValueError(f"state_dict field {name!r} must be {type(current).__name__}; got a {type(saved).__name__}")
         if isinstance(current, int) and saved < 0:
             raise ValueError(f"state_dict field {name!r} must be >= 0; got {saved}")
         return int(saved) if isinstance(current, int) else saved

@@ -6,11 +6,11 @@ and rebuild it, so that the update rule is written once for a single array.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-__all__ = ["flatten", "unflatten", "tree_map", "same_structure"]
+__all__ = ["flatten", "unflatten", "as_leaves"]
 
 
 def flatten(tree: Any) -> tuple[list[Any], Any]:
@@ -49,18 +49,6 @@ def _build(structure: Any, leaves: Any) -> Any:
     if kind == "dict":
         return dict(zip(keys_or_len, built))
     return built if kind == "list" else tuple(built)
-
-
-def same_structure(a: Any, b: Any) -> bool:
-    """True when two trees have the same nesting and dict keys."""
-    return flatten(a)[1] == flatten(b)[1]
-
-
-def tree_map(fn: Callable[..., Any], tree: Any, *rest: Any) -> Any:
-    """Apply ``fn`` leaf by leaf to ``tree`` and trees of the same structure."""
-    leaves, structure = flatten(tree)
-    others = [flatten(other)[0] for other in rest]
-    return unflatten(structure, [fn(*args) for args in zip(leaves, *others)])
 
 
 def as_leaves(tree: Any, what: str) -> tuple[list[np.ndarray], Any]:

@@ -10,10 +10,11 @@ print their settings and compare by value.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Callable, Union
 
-from ._validate import in_range, real_number
+from ._validate import flag, in_range, real_number
 
 __all__ = [
     "Schedule",
@@ -30,9 +31,9 @@ LearningRate = Union[float, Schedule]
 
 
 def _count(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return value
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ class exponential_decay:
     def __post_init__(self) -> None:
         object.__setattr__(self, "init_value", in_range("init_value", self.init_value, 0.0))
         object.__setattr__(self, "decay_rate", in_range("decay_rate", self.decay_rate, 0.0, low_open=True))
-        _count("decay_steps", self.decay_steps, 1)
+        object.__setattr__(self, "decay_steps", _count("decay_steps", self.decay_steps, 1))
+        object.__setattr__(self, "staircase", flag("staircase", self.staircase))
 
     def __call__(self, t: int) -> float:
         exponent = t // self.decay_steps if self.staircase else t / self.decay_steps
@@ -83,7 +85,7 @@ class step_decay:
     def __post_init__(self) -> None:
         object.__setattr__(self, "init_value", in_range("init_value", self.init_value, 0.0))
         object.__setattr__(self, "gamma", in_range("gamma", self.gamma, 0.0))
-        _count("step_size", self.step_size, 1)
+        object.__setattr__(self, "step_size", _count("step_size", self.step_size, 1))
 
     def __call__(self, t: int) -> float:
         return self.init_value * self.gamma ** (t // self.step_size)
@@ -104,7 +106,7 @@ class cosine_decay:
     def __post_init__(self) -> None:
         object.__setattr__(self, "init_value", in_range("init_value", self.init_value, 0.0))
         object.__setattr__(self, "alpha", in_range("alpha", self.alpha, 0.0, 1.0, high_open=False))
-        _count("decay_steps", self.decay_steps, 1)
+        object.__setattr__(self, "decay_steps", _count("decay_steps", self.decay_steps, 1))
 
     def __call__(self, t: int) -> float:
         progress = min(t, self.decay_steps) / self.decay_steps
@@ -126,9 +128,9 @@ class linear_warmup:
     init_value: float = 0.0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "then", as_schedule(self.then))
+        object.__setattr__(self, "then", as_schedule(self.then, name="then"))
         object.__setattr__(self, "init_value", in_range("init_value", self.init_value, 0.0))
-        _count("warmup_steps", self.warmup_steps, 1)
+        object.__setattr__(self, "warmup_steps", _count("warmup_steps", self.warmup_steps, 1))
 
     def __call__(self, t: int) -> float:
         if t < self.warmup_steps:
@@ -137,12 +139,11 @@ class linear_warmup:
         return self.then(t - self.warmup_steps)
 
 
-def as_schedule(learning_rate: LearningRate) -> Schedule:
+def as_schedule(learning_rate: LearningRate, name: str = "learning_rate") -> Schedule:
     """A callable schedule from a number (made :class:`constant`) or a callable (kept)."""
     if callable(learning_rate):
         return learning_rate
-    real_number("learning_rate", learning_rate)
-    return constant(learning_rate)
+    return constant(real_number(name, learning_rate))
 
 
 def evaluate(schedule: Schedule, t: int) -> float:
