@@ -18,7 +18,7 @@ import numpy as np
 
 from ._tree import flatten, unflatten
 
-__all__ = ["GradientTransformation", "apply_updates"]
+__all__ = ["GradientTransformation", "ChainState", "apply_updates", "chain"]
 
 
 class GradientTransformation(NamedTuple):
@@ -41,3 +41,33 @@ def apply_updates(params: Any, updates: Any) -> Any:
         new.append(np.asarray(p + u, dtype=p.dtype))
     return unflatten(structure, new)
 
+
+
+class ChainState(NamedTuple):
+    """The states of the transformations of a :func:`chain`, in order."""
+
+    inner: tuple
+
+
+def chain(*transforms: GradientTransformation) -> GradientTransformation:
+    """Apply ``transforms`` one after another: each one's updates are the next one's input.
+
+    As Optax's ``chain``: ``update`` passes ``params`` to every link.
+    """
+    if not transforms or not all(isinstance(t, GradientTransformation) for t in transforms):
+        raise TypeError("chain() needs one or more GradientTransformation objects")
+
+    def init(params: Any) -> ChainState:
+        return ChainState(tuple(t.init(params) for t in transforms))
+
+    def update(updates: Any, state: ChainState, params: Any = None) -> tuple[Any, ChainState]:
+        new_states = []
+        for t, s in zip(transforms, state.inner):
+            updates, s = t.update(updates, s, params)
+            new_states.append(s)
+        return updates, ChainState(tuple(new_states))
+
+    settings: dict[str, Any] = {}
+    for t in transforms:
+        settings.update(t.settings)
+    return GradientTransformation(init, update, settings)

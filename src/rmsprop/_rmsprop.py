@@ -30,7 +30,8 @@ import numpy as np
 
 from . import schedules as _schedules
 from ._base import GradientTransformation
-from ._clip import abs_sq, clip_by_global_norm, clip_by_norm, clip_by_value
+from ._arithmetic import ARITHMETICS
+from ._clip import clip_by_global_norm, clip_by_norm, clip_by_value
 from ._tree import as_leaves, flatten, unflatten
 from ._validate import check_option_names, flag, in_range, positive_or_none
 
@@ -67,6 +68,7 @@ OPTION_NAMES = (
     "clip_value",
     "clip_norm",
     "global_clip_norm",
+    "arithmetic",
 )
 
 
@@ -112,6 +114,7 @@ def rmsprop(
     clip_value: float | None = None,
     clip_norm: float | None = None,
     global_clip_norm: float | None = None,
+    arithmetic: str = "seed",
 ) -> GradientTransformation:
     r"""RMSprop as a gradient transformation: ``init(params)``, ``update(grads, state, params)``.
 
@@ -170,6 +173,13 @@ def rmsprop(
         Clip the raw gradient elementwise, by each array's L2 norm, or by the
         norm of all arrays together (Keras's ``clipvalue``, ``clipnorm``,
         ``global_clipnorm``), in that order when several are given.
+    arithmetic:
+        How the lines are rounded, not what they compute: ``"seed"`` (every line as
+        written above), ``"torch"`` or ``"keras_torch"`` (those libraries' fused
+        multiply-adds and orders, see :mod:`rmsprop._arithmetic`). The flavours of
+        :mod:`rmsprop.compat` set it; with a fused arithmetic an update may be formed
+        as ``x_new - x``, which ``apply_updates`` turns back into ``x_new`` exactly
+        whenever the step is less than half of ``|x|`` (Sterbenz's lemma).
 
     Returns
     -------
@@ -201,7 +211,13 @@ def rmsprop(
     if decoupled_weight_decay and weight_decay == 0.0:
         raise ValueError("decoupled_weight_decay=True needs weight_decay > 0")
 
+    if arithmetic not in ARITHMETICS:
+        raise ValueError(f"unknown arithmetic {arithmetic!r}; allowed: {', '.join(ARITHMETICS)}")
+    arithmetic_name, arithmetic = arithmetic, ARITHMETICS[arithmetic]
     one_minus_decay = 1.0 - decay
+    # x is required for weight decay; a fused arithmetic also uses it, when given, to round x's update once.
+    needs_params = weight_decay > 0.0
+    uses_params = needs_params or (arithmetic_name != "seed" and momentum > 0.0)
 
     def init(params: Any) -> RMSpropState:
         leaves, structure = as_leaves(params, "params")
@@ -220,7 +236,7 @@ def rmsprop(
                 f"({len(nu_leaves)} array(s)); got {len(g_leaves)} array(s) or other keys/nesting"
             )
         g_leaves = [_match(g, nu, i) for i, (g, nu) in enumerate(zip(g_leaves, nu_leaves))]
-        x_leaves = _params_for(params, structure, nu_leaves, weight_decay > 0.0)
+        x_leaves = _params_for(params, structure, nu_leaves, needs_params, uses_params)
         mu_leaves = flatten(state.mu)[0] if centered else [None] * len(g_leaves)
         buf_leaves = flatten(state.momentum)[0] if momentum > 0.0 else [None] * len(g_leaves)
 
@@ -240,17 +256,13 @@ def rmsprop(
             if maximize:
                 g = -g
             if weight_decay and not decoupled_weight_decay:
-                g = g + weight_decay * x
-            e = decay * e + one_minus_decay * abs_sq(g)
-            v = e
+                g = arithmetic.coupled_weight_decay(g, x, weight_decay)
+            e = arithmetic.mean_square(e, g, decay, one_minus_decay)
             if centered:
-                m = decay * m + one_minus_decay * g
-                v = e / correction - abs_sq(m / correction) if bias_correction else e - abs_sq(m)
-                # e >= m^2 in exact arithmetic; rounding can make a zero variance slightly negative.
-                v = np.maximum(v, 0.0)
-            elif bias_correction:
-                v = e / correction
-            d = np.sqrt(v + eps) if eps_in_sqrt else np.sqrt(v) + eps
+                m = arithmetic.mean(m, g, decay, one_minus_decay)
+                d = arithmetic.centered_denominator(e / correction, m / correction, eps, eps_in_sqrt)
+            else:
+                d = arithmetic.denominator(e / correction, eps, eps_in_sqrt)
             if momentum == 0.0:
                 u = -(lr * g) / d
             elif lr_inside_momentum:
@@ -260,9 +272,9 @@ def rmsprop(
             else:
                 step = g / d
                 b = momentum * b + step
-                u = -lr * (step + momentum * b if nesterov else b)
+                u = arithmetic.descend(x, lr, step + momentum * b if nesterov else b)
             if weight_decay and decoupled_weight_decay:
-                u = u - (lr * weight_decay) * x
+                u = arithmetic.decoupled_weight_decay(x, u, lr, weight_decay)
             updates.append(np.asarray(u))
             new_nu.append(np.asarray(e))
             new_mu.append(None if m is None else np.asarray(m))
@@ -294,6 +306,7 @@ def rmsprop(
         "clip_value": clip_value,
         "clip_norm": clip_norm,
         "global_clip_norm": global_clip_norm,
+        "arithmetic": arithmetic_name,
     }
     return GradientTransformation(init, update, settings)
 
@@ -307,12 +320,12 @@ def _match(g: np.ndarray, nu: np.ndarray, index: int) -> np.ndarray:
     return g.astype(nu.dtype, copy=False)
 
 
-def _params_for(params: Any, structure: Any, nu_leaves: list[np.ndarray], needed: bool) -> list[Any]:
-    """The parameter leaves, checked against the state, when an option needs them."""
-    if not needed:
-        return [None] * len(nu_leaves)
-    if params is None:
+def _params_for(params: Any, structure: Any, nu_leaves: list[np.ndarray], required: bool, used: bool) -> list[Any]:
+    """The parameter leaves, checked against the state, when the rule uses them."""
+    if params is None and required:
         raise ValueError("weight_decay needs the parameters: call update(grads, state, params)")
+    if params is None or not used:
+        return [None] * len(nu_leaves)
     x_leaves, x_structure = as_leaves(params, "params")
     if x_structure != structure:
         raise ValueError("params must have the same structure as grads")

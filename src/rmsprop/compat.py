@@ -1,0 +1,361 @@
+"""Every RMSprop in use, with each library's own argument names and defaults.
+
+"RMSprop" means different things in different libraries (pytorch/pytorch#23796
+and #32545, google-deepmind/optax#49 and #532, tensorflow/tensorflow#58412).
+Each constructor here takes one library's arguments and returns a
+:class:`~rmsprop.GradientTransformation` that steps as that library does::
+
+    flavour        eps       e starts  decay  eps    lr    lr vs momentum  weight decay  centered
+    torch          outside   0         0.99   1e-8   0.01  outside         coupled (L2)  yes
+    keras          inside    0         0.9    1e-7   1e-3  inside          decoupled     yes
+    optax          inside*   0*        0.9    1e-8   --    inside          --            yes
+    tf1            inside    1         0.9    1e-10  --    inside          --            yes
+    jax_example    inside    0         0.9    1e-8   --    inside          --            no
+    lasagne        inside    0         0.9    1e-6   1.0   --              --            no
+    caffe          outside   0         0.99   1e-8   --    --              coupled (L2)  no
+    graves         inside    0         0.95   1e-4   1e-4  inside (0.9)    --            yes (always)
+    seed           inside    0         0.9    1e-8   0.1   --              --            no
+
+    * configurable (``eps_in_sqrt``, ``initial_scale``)
+
+They are built from the one rule in :func:`rmsprop.rmsprop` plus, where a
+library does something the rule does not, a small transformation beside it
+(Keras's clipping formulas and parameter EMA, PyTorch's treatment of complex
+numbers as pairs of reals). Learning rates may be numbers or schedules
+(callables of the step count, see :mod:`rmsprop.schedules`): PyTorch's and
+Keras's schedulers, Optax's schedules and ``jax.example_libraries``' step-size
+functions are all of that kind.
+
+Where rounding differs from a library (the order of a few multiplications, or
+a fused multiply-add in a library's compiled kernel) the docs in
+``docs/flavors.md`` say so and the tests measure by how much.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ._base import GradientTransformation, chain
+from ._rmsprop import rmsprop
+from ._tree import as_leaves, flatten, unflatten
+from ._validate import in_range, positive_or_none
+
+__all__ = [
+    "torch",
+    "keras",
+    "optax",
+    "tf1",
+    "jax_example",
+    "lasagne",
+    "caffe",
+    "graves",
+    "seed",
+    "FLAVORS",
+]
+
+
+def _named(transform: GradientTransformation, flavor: str, arguments: dict[str, Any]) -> GradientTransformation:
+    """The same transformation, with settings that name the flavour and its library arguments."""
+    return GradientTransformation(transform.init, transform.update, {"name": flavor, **arguments})
+
+
+def torch(
+    lr: Any = 0.01,
+    alpha: float = 0.99,
+    eps: float = 1e-8,
+    weight_decay: float = 0,
+    momentum: float = 0,
+    centered: bool = False,
+    maximize: bool = False,
+) -> GradientTransformation:
+    """``torch.optim.RMSprop``: eps outside the root, coupled weight decay, lr outside momentum.
+
+    Per step: ``g = -g`` (maximize); ``g = g + weight_decay * x``;
+    ``e = alpha * e + (1 - alpha) * g^2``; ``m = m + (1 - alpha) * (g - m)`` (centered);
+    ``d = sqrt(e - m^2) + eps``; ``b = momentum * b + g / d``; ``x = x - lr * b``
+    (or ``x = x - lr * g / d`` without momentum). Complex parameters are treated as
+    pairs of real numbers, as ``torch.view_as_real`` does. Source:
+    ``torch/optim/rmsprop.py`` (PyTorch 2.x, ``_single_tensor_rmsprop``).
+    """
+    arguments = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
+                     centered=centered, maximize=maximize)
+    inner = rmsprop(lr, decay=alpha, eps=eps, eps_in_sqrt=False, centered=centered, momentum=momentum,
+                    weight_decay=weight_decay, maximize=maximize, arithmetic="torch")
+    return _named(_complex_as_real_pairs(inner), "torch", arguments)
+
+
+def keras(
+    learning_rate: Any = 0.001,
+    rho: float = 0.9,
+    momentum: float = 0.0,
+    epsilon: float = 1e-7,
+    centered: bool = False,
+    weight_decay: float | None = None,
+    clipnorm: float | None = None,
+    clipvalue: float | None = None,
+    global_clipnorm: float | None = None,
+    use_ema: bool = False,
+    ema_momentum: float = 0.99,
+    *,
+    floatx: str = "float32",
+) -> GradientTransformation:
+    """``keras.optimizers.RMSprop`` (Keras 3), in Keras's order: clip, decoupled decay, update, EMA.
+
+    Per step: clip ``g`` (only one of ``clipnorm``, ``clipvalue``, ``global_clipnorm``,
+    with Keras's formulas ``g * c / max(||g||, c)`` and ``g * c * min(1/G, 1/c)``);
+    ``x = x - x * weight_decay * lr``; ``e = rho * e + (1 - rho) * g^2``;
+    ``increment = lr * g / sqrt(e + epsilon)`` (centered: ``sqrt(e - m^2 + epsilon)``);
+    ``b = momentum * b + increment; x = x - b``. With ``use_ema`` the state keeps
+    ``ema = ema_momentum * ema + (1 - ema_momentum) * x`` (the new ``x``; the first step
+    copies ``x``). Keras keeps a constant learning rate in a variable of dtype
+    ``keras.config.floatx()``, float32 by default, so the rate is rounded to that
+    dtype first (``floatx="float64"`` if you set Keras's floatx to float64).
+    Sources: ``keras/src/optimizers/rmsprop.py`` and ``base_optimizer.py``.
+    """
+    arguments = dict(learning_rate=learning_rate, rho=rho, momentum=momentum, epsilon=epsilon, centered=centered,
+                     weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
+                     global_clipnorm=global_clipnorm, use_ema=use_ema, ema_momentum=ema_momentum, floatx=floatx)
+    if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
+        raise ValueError("Only one of clipnorm, clipvalue and global_clipnorm can be set (as in Keras)")
+    if floatx not in ("float32", "float64"):
+        raise ValueError(f"floatx must be 'float32' or 'float64'; got {floatx!r}")
+    if not callable(learning_rate):
+        learning_rate = float(np.dtype(floatx).type(in_range("learning_rate", learning_rate, 0.0)))
+    weight_decay = 0.0 if weight_decay is None else in_range("weight_decay", weight_decay, 0.0)
+    links = []
+    clip = _keras_clip(positive_or_none("clipnorm", clipnorm), positive_or_none("clipvalue", clipvalue),
+                       positive_or_none("global_clipnorm", global_clipnorm))
+    if clip is not None:
+        links.append(clip)
+    links.append(rmsprop(learning_rate, decay=rho, eps=epsilon, centered=centered, momentum=momentum,
+                         lr_inside_momentum=momentum > 0, weight_decay=weight_decay,
+                         decoupled_weight_decay=weight_decay > 0, arithmetic="keras_torch"))
+    transform = links[0] if len(links) == 1 else chain(*links)
+    if use_ema:
+        transform = _with_parameter_ema(transform, in_range("ema_momentum", ema_momentum, 0.0, 1.0, high_open=False))
+    return _named(transform, "keras", arguments)
+
+
+def optax(
+    learning_rate: Any,
+    decay: float = 0.9,
+    eps: float = 1e-8,
+    initial_scale: float = 0.0,
+    eps_in_sqrt: bool = True,
+    centered: bool = False,
+    momentum: float | None = None,
+    nesterov: bool = False,
+    bias_correction: bool = False,
+) -> GradientTransformation:
+    """``optax.rmsprop``: ``chain(scale_by_rms | scale_by_stddev, scale_by_learning_rate, trace)``.
+
+    Per step: ``e = decay * e + (1 - decay) * |g|^2`` (e starts at ``initial_scale``);
+    centered: ``m = decay * m + (1 - decay) * g``, ``v = e - |m|^2``;
+    bias correction divides ``e`` and ``m`` by ``1 - decay^t``;
+    ``u = -lr * g / sqrt(v + eps)`` (or ``/ (sqrt(v) + eps)``);
+    momentum: ``b = u + momentum * b``, step ``b`` (Nesterov: ``u + momentum * b``).
+    Source: ``optax/_src/alias.py`` and ``transform.py`` (Optax 0.2).
+    """
+    arguments = dict(learning_rate=learning_rate, decay=decay, eps=eps, initial_scale=initial_scale,
+                     eps_in_sqrt=eps_in_sqrt, centered=centered, momentum=momentum, nesterov=nesterov,
+                     bias_correction=bias_correction)
+    momentum = 0.0 if momentum is None else momentum
+    if nesterov and momentum == 0.0:
+        raise ValueError("nesterov=True needs a momentum (Optax ignores it without one; say what you mean)")
+    transform = rmsprop(learning_rate, decay=decay, eps=eps, eps_in_sqrt=eps_in_sqrt, initial_scale=initial_scale,
+                        centered=centered, momentum=momentum, nesterov=nesterov,
+                        lr_inside_momentum=momentum > 0, bias_correction=bias_correction)
+    return _named(transform, "optax", arguments)
+
+
+def tf1(
+    learning_rate: Any,
+    decay: float = 0.9,
+    momentum: float = 0.0,
+    epsilon: float = 1e-10,
+    centered: bool = False,
+) -> GradientTransformation:
+    """``tf.compat.v1.train.RMSPropOptimizer``: the accumulator starts at 1.
+
+    Per step: ``ms = decay * ms + (1 - decay) * g^2`` with ``ms`` starting at 1;
+    centered: ``mg = decay * mg + (1 - decay) * g``, ``v = ms - mg^2``;
+    ``mom = momentum * mom + lr * g / sqrt(v + epsilon)``; ``x = x - mom``.
+    Source: ``tensorflow/python/training/rmsprop.py`` and the ``ApplyRMSProp`` /
+    ``ApplyCenteredRMSProp`` kernels (``training_ops.cc``).
+    """
+    arguments = dict(learning_rate=learning_rate, decay=decay, momentum=momentum, epsilon=epsilon, centered=centered)
+    transform = rmsprop(learning_rate, decay=decay, eps=epsilon, initial_scale=1.0, centered=centered,
+                        momentum=momentum, lr_inside_momentum=momentum > 0)
+    return _named(transform, "tf1", arguments)
+
+
+def jax_example(step_size: Any, gamma: float = 0.9, eps: float = 1e-8, momentum: float | None = None):
+    """``jax.example_libraries.optimizers.rmsprop`` (and ``rmsprop_momentum`` with ``momentum``).
+
+    Per step: ``avg = avg * gamma + g^2 * (1 - gamma)``;
+    ``x = x - step_size(i) * g / sqrt(avg + eps)``, or with momentum
+    ``mom = momentum * mom + step_size(i) * g / sqrt(avg + eps)``; ``x = x - mom``.
+    Source: ``jax/example_libraries/optimizers.py``.
+    """
+    arguments = dict(step_size=step_size, gamma=gamma, eps=eps, momentum=momentum)
+    momentum = 0.0 if momentum is None else momentum
+    transform = rmsprop(step_size, decay=gamma, eps=eps, momentum=momentum, lr_inside_momentum=momentum > 0)
+    return _named(transform, "jax_example", arguments)
+
+
+def lasagne(learning_rate: Any = 1.0, rho: float = 0.9, epsilon: float = 1e-6) -> GradientTransformation:
+    """``lasagne.updates.rmsprop``: ``a = rho * a + (1 - rho) * g^2``; ``x = x - lr * g / sqrt(a + epsilon)``.
+
+    Source: ``lasagne/updates.py`` (Lasagne 0.2).
+    """
+    arguments = dict(learning_rate=learning_rate, rho=rho, epsilon=epsilon)
+    return _named(rmsprop(learning_rate, decay=rho, eps=epsilon), "lasagne", arguments)
+
+
+def caffe(base_lr: Any, rms_decay: float = 0.99, delta: float = 1e-8, weight_decay: float = 0) -> GradientTransformation:
+    """Caffe's ``RMSPropSolver`` with L2 regularization.
+
+    Per step: ``g = g + weight_decay * x`` (``SGDSolver::Regularize``);
+    ``h = (1 - rms_decay) * g^2 + rms_decay * h``; ``x = x - lr * g / (sqrt(h) + delta)``.
+    Source: ``src/caffe/solvers/rmsprop_solver.cpp`` (BVLC Caffe 1.0).
+    """
+    arguments = dict(base_lr=base_lr, rms_decay=rms_decay, delta=delta, weight_decay=weight_decay)
+    transform = rmsprop(base_lr, decay=rms_decay, eps=delta, eps_in_sqrt=False, weight_decay=weight_decay)
+    return _named(transform, "caffe", arguments)
+
+
+def graves(learning_rate: Any = 1e-4, decay: float = 0.95, momentum: float = 0.9, eps: float = 1e-4):
+    """Graves (2013), "Generating sequences with recurrent neural networks", eqs. (38)-(41).
+
+    ``n = decay * n + (1 - decay) * g^2``; ``m = decay * m + (1 - decay) * g``;
+    ``D = momentum * D - lr * g / sqrt(n - m^2 + eps)``; ``w = w + D``, with the paper's
+    constants ``decay = 0.95``, ``momentum = 0.9``, ``lr = 1e-4``, ``eps = 1e-4``.
+    """
+    arguments = dict(learning_rate=learning_rate, decay=decay, momentum=momentum, eps=eps)
+    transform = rmsprop(learning_rate, decay=decay, eps=eps, centered=True, momentum=momentum,
+                        lr_inside_momentum=momentum > 0)
+    return _named(transform, "graves", arguments)
+
+
+def seed(learning_rate: Any = 0.1, gamma: float = 0.9, epsilon: float = 1e-8) -> GradientTransformation:
+    """The seed document's rule, with its names: ``e = gamma * e + (1 - gamma) * g^2``; ``x -= lr * g / sqrt(e + epsilon)``."""
+    arguments = dict(learning_rate=learning_rate, gamma=gamma, epsilon=epsilon)
+    return _named(rmsprop(learning_rate, decay=gamma, eps=epsilon), "seed", arguments)
+
+
+#: Every flavour by name, for the command line and loops over flavours.
+FLAVORS = {
+    "seed": seed,
+    "torch": torch,
+    "keras": keras,
+    "optax": optax,
+    "tf1": tf1,
+    "jax_example": jax_example,
+    "lasagne": lasagne,
+    "caffe": caffe,
+    "graves": graves,
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# What a library does around the rule
+# ----------------------------------------------------------------------------------------------
+
+
+class _EmaState(NamedTuple):
+    inner: Any
+    ema: Any
+    count: int
+
+
+def _with_parameter_ema(inner: GradientTransformation, ema_momentum: float) -> GradientTransformation:
+    """Keep Keras's moving average of the parameters beside ``inner`` (it does not change the updates).
+
+    After each step: ``ema = mu * ema + (1 - mu) * x_new`` with ``mu = 0`` on the first step
+    (Keras's ``_update_model_variables_moving_average``).
+    """
+
+    def init(params: Any) -> _EmaState:
+        leaves, structure = as_leaves(params, "params")
+        return _EmaState(inner.init(params), unflatten(structure, [np.array(p, copy=True) for p in leaves]), 0)
+
+    def update(grads: Any, state: _EmaState, params: Any = None) -> tuple[Any, _EmaState]:
+        if params is None:
+            raise ValueError("use_ema needs the parameters: call update(grads, state, params)")
+        updates, inner_state = inner.update(grads, state.inner, params)
+        mu = ema_momentum if state.count > 0 else 0.0
+        x_leaves, structure = flatten(params)
+        new_ema = [
+            mu * a + (1.0 - mu) * (np.asarray(x) + u)
+            for a, x, u in zip(flatten(state.ema)[0], x_leaves, flatten(updates)[0])
+        ]
+        return updates, _EmaState(inner_state, unflatten(structure, new_ema), state.count + 1)
+
+    return GradientTransformation(init, update, dict(inner.settings))
+
+
+def _keras_clip(clipnorm: float | None, clipvalue: float | None, global_clipnorm: float | None):
+    """Keras's gradient clipping (``BaseOptimizer._clip_gradients``), exactly its formulas."""
+    if clipnorm is None and clipvalue is None and global_clipnorm is None:
+        return None
+
+    def clip(leaves: list[np.ndarray]) -> list[np.ndarray]:
+        if clipnorm is not None:
+            out = []
+            for g in leaves:
+                total = np.sum(g * g)
+                norm = np.sqrt(total) if total > 0 else total
+                out.append((g * clipnorm) / np.maximum(norm, clipnorm))
+            return out
+        if global_clipnorm is not None:
+            total = np.sum(np.stack([np.sum(g * g) for g in leaves]))
+            norm = np.sqrt(total)
+            with np.errstate(divide="ignore"):
+                scale = global_clipnorm * np.minimum(1.0 / norm, 1.0 / global_clipnorm)
+            return [g * scale.astype(g.dtype) for g in leaves]
+        return [np.clip(g, -clipvalue, clipvalue) for g in leaves]
+
+    def update(grads: Any, state: tuple, params: Any = None) -> tuple[Any, tuple]:
+        leaves, structure = as_leaves(grads, "grads")
+        return unflatten(structure, clip(leaves)), state
+
+    settings = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
+    return GradientTransformation(lambda params: (), update, settings)
+
+
+def _complex_as_real_pairs(inner: GradientTransformation) -> GradientTransformation:
+    """Run ``inner`` on complex arrays viewed as real ``(..., 2)`` arrays (``torch.view_as_real``)."""
+
+    def as_real(tree: Any) -> Any:
+        if tree is None:
+            return None
+        leaves, structure = flatten(tree)
+        return unflatten(structure, [_real_view(leaf) for leaf in leaves])
+
+    def init(params: Any) -> Any:
+        return inner.init(as_real(params))
+
+    def update(grads: Any, state: Any, params: Any = None) -> tuple[Any, Any]:
+        g_leaves, structure = flatten(grads)
+        updates, state = inner.update(as_real(grads), state, as_real(params))
+        u_leaves = flatten(updates)[0]
+        back = [
+            _complex_view(u) if np.iscomplexobj(g) else u for g, u in zip(g_leaves, u_leaves)
+        ]
+        return unflatten(structure, back), state
+
+    return GradientTransformation(init, update, dict(inner.settings))
+
+
+def _real_view(array: Any) -> Any:
+    array = np.asarray(array)
+    if not np.iscomplexobj(array):
+        return array
+    return np.stack([array.real, array.imag], axis=-1)
+
+
+def _complex_view(array: np.ndarray) -> np.ndarray:
+    return array[..., 0] + 1j * array[..., 1]
+
