@@ -14,8 +14,10 @@ Q = Q @ Q.T / 20 + 0.1 * np.eye(20)
 C = _rng.standard_normal(20)
 MLP_X = _rng.standard_normal((32, 4))
 MLP_Y = np.tanh(MLP_X @ _rng.standard_normal((4, 3)))
+# The quadratic starts 4 units per coordinate from its minimum Q^-1 c, so that 500 steps of RMSprop
+# (which moves about lr per step) stay in the approach phase: see CHAOS below.
 START = [
-    _rng.standard_normal(20),                                   # quadratic
+    np.linalg.solve(Q, C) + 4.0 * np.sign(_rng.standard_normal(20)),  # quadratic
     np.array([-1.2, 1.0] * 5),                                  # Rosenbrock 10-D
     0.5 * _rng.standard_normal((4, 8)), 0.1 * _rng.standard_normal(8),  # MLP layer 1
     0.5 * _rng.standard_normal((8, 3)), 0.1 * _rng.standard_normal(3),  # MLP layer 2
@@ -54,4 +56,12 @@ def relative_deviation(ours, theirs):
 
 
 TOLERANCE = {np.float64: 1e-12, np.float32: 1e-5}
+
+#: Why the problems keep away from their minima for 500 steps. With a constant rate and no
+#: momentum, RMSprop ends in a limit cycle around a minimum, where its step lr * g / sqrt(e)
+#: barely depends on |g|: the map expands differences, and a one-ulp difference grows to 1e-3
+#: within a few hundred steps (measured: PyTorch's CPU sqrt is not correctly rounded, so
+#: torch.optim.RMSprop and NumPy part there). Comparisons in that regime test the arithmetic
+#: bit for bit instead (see test_compat_torch.py).
+CHAOS = "limit cycle"
 STEPS = 500

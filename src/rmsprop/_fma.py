@@ -62,12 +62,16 @@ def _add_round_to_odd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def fma(a, b, c) -> np.ndarray:
-    """``round(a * b + c)`` with one rounding, elementwise, in the common float dtype of the inputs."""
-    a, b, c = np.broadcast_arrays(*np.atleast_1d(*(np.asarray(v) for v in (a, b, c))))
-    dtype = np.result_type(a, b, c)
+    """``round(a * b + c)`` with one rounding, elementwise.
+
+    The dtype is that of the array arguments; Python numbers take it on, as in
+    NumPy's own arithmetic (a Python float times a float32 array is float32).
+    """
+    arrays = [v for v in (a, b, c) if isinstance(v, (np.ndarray, np.generic))]
+    dtype = np.result_type(*arrays) if arrays else np.dtype(np.float64)
     if dtype not in _SPLITTER:
         raise TypeError(f"fma works on float32 and float64 arrays; got {dtype}")
-    a, b, c = (np.asarray(v, dtype=dtype) for v in (a, b, c))
+    a, b, c = np.broadcast_arrays(*(np.asarray(v, dtype=dtype) for v in (a, b, c)))
     with np.errstate(over="ignore", invalid="ignore"):
         uh, ul = _two_product(a, b, _SPLITTER[dtype])
         th, tl = _two_sum(c, uh)
