@@ -6,8 +6,8 @@ Optax; :class:`RMSprop` holds arrays and updates them in place, in the style of
 loads NumPy only: SciPy, matplotlib and the command line load where they are used.
 """
 
-from . import objectives, schedules
-from ._base import GradientTransformation, apply_updates
+from . import compat, objectives, schedules
+from ._base import GradientTransformation, apply_updates, chain
 from ._minimize import STATUS_MESSAGES, minimize
 from ._rmsprop import RMSpropState, rmsprop
 from ._stateful import RMSprop
@@ -20,6 +20,8 @@ __all__ = [
     "RMSpropState",
     "STATUS_MESSAGES",
     "apply_updates",
+    "chain",
+    "compat",
     "minimize",
     "objectives",
     "rmsprop",

@@ -53,6 +53,44 @@ def demo(
         typer.echo(f"Wrote {path}")
 
 
+@app.command(
+    epilog="Example:  rmsprop flavors --lr 0.05 --steps 100",
+)
+def flavors(
+    lr: float = typer.Option(0.1, "--lr", help="Learning rate given to every flavour."),
+    steps: int = typer.Option(50, "--steps", help="Steps on the seed's problem from (-4, 3)."),
+) -> None:
+    """How the libraries' RMSprops differ, and where each takes the seed's problem."""
+    import math
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .compat import FLAVOR_COLUMNS, FLAVOR_FACTS, seed_comparison
+
+    if not math.isfinite(lr) or lr <= 0:
+        fail(f"--lr must be a finite number > 0; got {lr}")
+    if not 1 <= steps <= 100_000:
+        fail(f"--steps must be between 1 and 100000; got {steps}")
+    console = Console()
+    facts = Table(title="RMSprop flavours (* configurable; lr '-': no default)")
+    for column in FLAVOR_COLUMNS[:1] + FLAVOR_COLUMNS[2:]:  # the library is named in the second table
+        facts.add_column(column, overflow="fold")
+    for name, row in FLAVOR_FACTS.items():
+        facts.add_row(name, *("-" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+                              for value in row[1:]))
+    console.print(facts)
+    results = seed_comparison(lr, steps)
+    x1_seed, x2_seed, _ = results["seed"]
+    runs = Table(title=f"The seed's problem, {steps} steps from (-4, 3), lr={lr}, each flavour's other defaults")
+    for column in ("flavour", "library", "x1", "x2", "f(x)", "from seed"):
+        runs.add_column(column, justify="left" if column in ("flavour", "library") else "right")
+    for name, (x1, x2, f) in results.items():
+        distance = math.hypot(x1 - x1_seed, x2 - x2_seed)
+        runs.add_row(name, FLAVOR_FACTS[name][0], f"{x1:.12g}", f"{x2:.12g}", f"{f:.6g}", f"{distance:.3g}")
+    console.print(runs)
+
+
 def main() -> None:
     """Entry point of the ``rmsprop`` command and ``python -m rmsprop``."""
     app(prog_name="rmsprop")

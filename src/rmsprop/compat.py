@@ -53,6 +53,8 @@ __all__ = [
     "graves",
     "seed",
     "FLAVORS",
+    "FLAVOR_FACTS",
+    "seed_comparison",
 ]
 
 
@@ -257,6 +259,41 @@ FLAVORS = {
     "caffe": caffe,
     "graves": graves,
 }
+
+
+#: How the flavours differ, one row per flavour (rendered by ``rmsprop flavors`` and docs/flavors.md).
+FLAVOR_FACTS = {
+    # flavour: (library, eps, e starts, decay, eps value, default lr, lr vs momentum, weight decay, centered, clipping)
+    "seed": ("RMSprop from scratch", "in sqrt", 0.0, 0.9, 1e-8, 0.1, "-", "-", "-", "-"),
+    "torch": ("torch.optim.RMSprop", "outside", 0.0, 0.99, 1e-8, 0.01, "outside", "coupled", "yes", "-"),
+    "keras": ("keras.optimizers.RMSprop", "in sqrt", 0.0, 0.9, 1e-7, 0.001, "inside", "decoupled", "yes", "first"),
+    "optax": ("optax.rmsprop", "in sqrt*", "0*", 0.9, 1e-8, None, "inside", "-", "yes", "chain"),
+    "tf1": ("tf.compat.v1 RMSProp", "in sqrt", 1.0, 0.9, 1e-10, None, "inside", "-", "yes", "-"),
+    "jax_example": ("jax.example_libraries", "in sqrt", 0.0, 0.9, 1e-8, None, "inside", "-", "-", "-"),
+    "lasagne": ("lasagne.updates", "in sqrt", 0.0, 0.9, 1e-6, 1.0, "-", "-", "-", "-"),
+    "caffe": ("Caffe RMSPropSolver", "outside", 0.0, 0.99, 1e-8, None, "-", "coupled", "-", "-"),
+    "graves": ("Graves 2013", "in sqrt", 0.0, 0.95, 1e-4, 1e-4, "inside", "-", "always", "-"),
+}
+FLAVOR_COLUMNS = ("flavour", "library", "eps", "e0", "decay", "eps value", "lr", "lr/momentum",
+                  "weight decay", "centered", "clipping")
+
+
+def seed_comparison(learning_rate: float = 0.1, steps: int = 50) -> dict[str, tuple[float, float, float]]:
+    """The seed's problem under every flavour: ``steps`` steps from (-4, 3), the same learning rate,
+    each flavour's own other defaults; returns ``{flavour: (x1, x2, f)}``."""
+    from . import objectives
+
+    seed_objective = objectives.get("seed")
+    results = {}
+    for name, factory in FLAVORS.items():
+        optimizer = factory(learning_rate)
+        x = np.array([-4.0, 3.0])
+        state = optimizer.init(x)
+        for _ in range(steps):
+            updates, state = optimizer.update(seed_objective.grad(x), state, x)
+            x = x + updates
+        results[name] = (float(x[0]), float(x[1]), float(seed_objective(x)))
+    return results
 
 
 # ----------------------------------------------------------------------------------------------
