@@ -18,7 +18,7 @@ import numpy as np
 from ._clip import abs_sq
 from ._fma import fma
 
-__all__ = ["Arithmetic", "TorchArithmetic", "KerasTorchArithmetic", "ARITHMETICS"]
+__all__ = ["Arithmetic", "TorchArithmetic", "KerasTorchArithmetic", "OptaxArithmetic", "ARITHMETICS"]
 
 
 class Arithmetic:
@@ -38,8 +38,17 @@ class Arithmetic:
         """``decay * m + (1 - decay) * g``."""
         return decay * m + one_minus_decay * g
 
+    def debias(self, a, correction):
+        """``a / (1 - decay^t)``, the bias correction (``correction`` is 1.0 when it is off)."""
+        return a / correction
+
     def variance(self, e, m):
-        """``max(e - |m|^2, 0)``: ``e >= m^2`` exactly, only rounding can take it below zero."""
+        """``max(e - |m|^2, 0)``: ``e >= m^2`` exactly, only rounding can take it below zero.
+
+        The clamp is ours: the libraries compute ``e - m^2`` as it comes, and a negative
+        rounding residue becomes NaN (eps outside the root) or a spurious large step.
+        Their arithmetics below leave it out, to step as they do.
+        """
         return np.maximum(e - abs_sq(m), 0.0)
 
     def denominator(self, v, eps, eps_in_sqrt):
@@ -83,8 +92,8 @@ class TorchArithmetic(Arithmetic):
         return fma(-(1.0 - one_minus_decay), g - m, g)
 
     def variance(self, e, m):
-        """``e.addcmul(m, m, value=-1)``: ``fma(-m, m, e)`` (clamped at 0 where rounding made it negative)."""
-        return np.maximum(fma(-m, m, e), 0.0)
+        """``e.addcmul(m, m, value=-1)``: ``fma(-m, m, e)``, unclamped."""
+        return fma(-m, m, e)
 
     def descend(self, x, lr, b):
         """``param.add_(buf, alpha=-lr)``: ``fma(b, -lr, x)``, returned as the update ``x_new - x``."""
@@ -112,8 +121,8 @@ class KerasTorchArithmetic(Arithmetic):
         return fma(g, one_minus_decay, decay * m)
 
     def centered_denominator(self, e, m, eps, eps_in_sqrt):
-        """``sqrt((e + eps) - m * m)``."""
-        return np.sqrt(np.maximum((e + eps) - abs_sq(m), 0.0))
+        """``sqrt((e + eps) - m * m)``, unclamped."""
+        return np.sqrt((e + eps) - abs_sq(m))
 
     def decoupled_weight_decay(self, x, u, lr, weight_decay):
         """``x = x - x * wd * lr`` first, then ``x = x + u``; returned as one update ``x_new - x``."""
@@ -122,4 +131,25 @@ class KerasTorchArithmetic(Arithmetic):
         return ((x - (x * weight_decay) * lr) + u) - x
 
 
-ARITHMETICS = {a.name: a for a in (Arithmetic(), TorchArithmetic(), KerasTorchArithmetic())}
+class OptaxArithmetic(Arithmetic):
+    """Optax's ``scale_by_rms`` / ``scale_by_stddev`` as they run op by op (Optax 0.2.8, jax 0.10).
+
+    The centered variance ``n_hat - |m_hat|^2`` is not clamped, and in float32 the bias
+    correction multiplies by ``1 / c`` (``c = float32(1 - decay^t)``). The step itself,
+    ``-lr * (g * rsqrt(v + eps))``, uses XLA's ``rsqrt``, which on AVX-512 CPUs is an
+    approximation refined by Newton steps, not a correctly rounded ``1 / sqrt``; we keep the
+    seed's ``-(lr * g) / sqrt(v + eps)``, within an ulp or two of it per step.
+    """
+
+    name = "optax"
+
+    def debias(self, a, correction):
+        if correction != 1.0 and a.dtype == np.float32:
+            return a * (np.float32(1.0) / np.float32(correction))
+        return a / correction
+
+    def variance(self, e, m):
+        return e - abs_sq(m)
+
+
+ARITHMETICS = {a.name: a for a in (Arithmetic(), TorchArithmetic(), KerasTorchArithmetic(), OptaxArithmetic())}

@@ -175,8 +175,8 @@ def rmsprop(
         ``global_clipnorm``), in that order when several are given.
     arithmetic:
         How the lines are rounded, not what they compute: ``"seed"`` (every line as
-        written above), ``"torch"`` or ``"keras_torch"`` (those libraries' fused
-        multiply-adds and orders, see :mod:`rmsprop._arithmetic`). The flavours of
+        written above), ``"torch"``, ``"keras_torch"`` or ``"optax"`` (those libraries'
+        fused multiply-adds and orders, see :mod:`rmsprop._arithmetic`). The flavours of
         :mod:`rmsprop.compat` set it; with a fused arithmetic an update may be formed
         as ``x_new - x``, which ``apply_updates`` turns back into ``x_new`` exactly
         whenever the step is less than half of ``|x|`` (Sterbenz's lemma).
@@ -260,9 +260,10 @@ def rmsprop(
             e = arithmetic.mean_square(e, g, decay, one_minus_decay)
             if centered:
                 m = arithmetic.mean(m, g, decay, one_minus_decay)
-                d = arithmetic.centered_denominator(e / correction, m / correction, eps, eps_in_sqrt)
+                d = arithmetic.centered_denominator(arithmetic.debias(e, correction),
+                                                    arithmetic.debias(m, correction), eps, eps_in_sqrt)
             else:
-                d = arithmetic.denominator(e / correction, eps, eps_in_sqrt)
+                d = arithmetic.denominator(arithmetic.debias(e, correction), eps, eps_in_sqrt)
             if momentum == 0.0:
                 u = -(lr * g) / d
             elif lr_inside_momentum:

@@ -168,7 +168,7 @@ def optax(
         raise ValueError("nesterov=True needs a momentum (Optax ignores it without one; say what you mean)")
     transform = rmsprop(learning_rate, decay=decay, eps=eps, eps_in_sqrt=eps_in_sqrt, initial_scale=initial_scale,
                         centered=centered, momentum=momentum, nesterov=nesterov,
-                        lr_inside_momentum=momentum > 0, bias_correction=bias_correction)
+                        lr_inside_momentum=momentum > 0, bias_correction=bias_correction, arithmetic="optax")
     return _named(transform, "optax", arguments)
 
 
