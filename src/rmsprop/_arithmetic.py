@@ -18,7 +18,14 @@ import numpy as np
 from ._clip import abs_sq
 from ._fma import fma
 
-__all__ = ["Arithmetic", "TorchArithmetic", "KerasTorchArithmetic", "OptaxArithmetic", "ARITHMETICS"]
+__all__ = [
+    "Arithmetic",
+    "TorchArithmetic",
+    "KerasTorchArithmetic",
+    "KerasTorchFloat64Arithmetic",
+    "OptaxArithmetic",
+    "ARITHMETICS",
+]
 
 
 class Arithmetic:
@@ -103,14 +110,16 @@ class TorchArithmetic(Arithmetic):
 
 
 class KerasTorchArithmetic(Arithmetic):
-    """Keras 3's RMSprop on its torch backend (``keras/src/backend/torch/optimizers/torch_rmsprop.py``).
+    """Keras 3's RMSprop on its torch backend (``keras/src/backend/torch/optimizers/``).
 
     ``torch._foreach_add_(a, b, alpha=w)`` is ``fma(b, w, a)``; the centered
-    denominator is formed as ``(e + eps) - m^2``; decoupled weight decay is
-    applied to the variable before the update.
+    denominator is formed as ``(e + eps) - m^2``; decoupled weight decay multiplies
+    the variable by ``1 - wd * lr`` first (``TorchOptimizer._apply_weight_decay``),
+    that factor formed in Keras's ``floatx``.
     """
 
     name = "keras_torch"
+    floatx = np.float32
 
     def mean_square(self, e, g, decay, one_minus_decay):
         """``v *= rho; v += (1 - rho) * (g * g)`` as ``fma(g * g, 1 - rho, rho * v)``."""
@@ -125,10 +134,19 @@ class KerasTorchArithmetic(Arithmetic):
         return np.sqrt((e + eps) - abs_sq(m))
 
     def decoupled_weight_decay(self, x, u, lr, weight_decay):
-        """``x = x - x * wd * lr`` first, then ``x = x + u``; returned as one update ``x_new - x``."""
+        """``x *= floatx(1 - floatx(wd * lr))`` first, then ``x += u``; returned as one update ``x_new - x``."""
         if x is None:
             return super().decoupled_weight_decay(x, u, lr, weight_decay)
-        return ((x - (x * weight_decay) * lr) + u) - x
+        fx = self.floatx
+        factor = fx(1) - fx(fx(weight_decay) * fx(lr))
+        return ((x * factor.astype(x.dtype)) + u) - x
+
+
+class KerasTorchFloat64Arithmetic(KerasTorchArithmetic):
+    """The same, with ``keras.config.set_floatx("float64")``."""
+
+    name = "keras_torch_float64"
+    floatx = np.float64
 
 
 class OptaxArithmetic(Arithmetic):
@@ -152,4 +170,7 @@ class OptaxArithmetic(Arithmetic):
         return e - abs_sq(m)
 
 
-ARITHMETICS = {a.name: a for a in (Arithmetic(), TorchArithmetic(), KerasTorchArithmetic(), OptaxArithmetic())}
+ARITHMETICS = {
+    a.name: a
+    for a in (Arithmetic(), TorchArithmetic(), KerasTorchArithmetic(), KerasTorchFloat64Arithmetic(), OptaxArithmetic())
+}

@@ -40,7 +40,7 @@ import numpy as np
 from ._base import GradientTransformation, chain
 from ._rmsprop import rmsprop
 from ._tree import as_leaves, flatten, unflatten
-from ._validate import in_range, positive_or_none
+from ._validate import flag, in_range, positive_or_none
 
 __all__ = [
     "torch",
@@ -103,18 +103,21 @@ def keras(
     *,
     floatx: str = "float32",
 ) -> GradientTransformation:
-    """``keras.optimizers.RMSprop`` (Keras 3), in Keras's order: clip, decoupled decay, update, EMA.
+    """``keras.optimizers.RMSprop`` (Keras 3, torch backend), in Keras's order: clip, decay, update, EMA.
 
     Per step: clip ``g`` (only one of ``clipnorm``, ``clipvalue``, ``global_clipnorm``,
     with Keras's formulas ``g * c / max(||g||, c)`` and ``g * c * min(1/G, 1/c)``);
-    ``x = x - x * weight_decay * lr``; ``e = rho * e + (1 - rho) * g^2``;
-    ``increment = lr * g / sqrt(e + epsilon)`` (centered: ``sqrt(e - m^2 + epsilon)``);
+    ``x = x * (1 - weight_decay * lr)``; ``e = rho * e + (1 - rho) * g^2``;
+    ``increment = lr * g / sqrt(e + epsilon)`` (centered: ``sqrt(e + epsilon - m^2)``);
     ``b = momentum * b + increment; x = x - b``. With ``use_ema`` the state keeps
     ``ema = ema_momentum * ema + (1 - ema_momentum) * x`` (the new ``x``; the first step
-    copies ``x``). Keras keeps a constant learning rate in a variable of dtype
-    ``keras.config.floatx()``, float32 by default, so the rate is rounded to that
-    dtype first (``floatx="float64"`` if you set Keras's floatx to float64).
-    Sources: ``keras/src/optimizers/rmsprop.py`` and ``base_optimizer.py``.
+    copies ``x``). Keras turns the numbers it is given (a constant learning rate, the
+    decay factor, the clipping constants, ``ema_momentum``) into tensors of dtype
+    ``keras.config.floatx()``, float32 by default, so they are rounded to float32 first
+    even for float64 weights (``floatx="float64"`` if you set Keras's floatx to float64);
+    its ``maximum``/``minimum`` in the clipping run in float32 either way. Sources:
+    ``keras/src/optimizers/rmsprop.py``, ``base_optimizer.py`` and
+    ``keras/src/backend/torch/optimizers/torch_rmsprop.py``, ``torch_optimizer.py``.
     """
     arguments = dict(learning_rate=learning_rate, rho=rho, momentum=momentum, epsilon=epsilon, centered=centered,
                      weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
@@ -123,20 +126,26 @@ def keras(
         raise ValueError("Only one of clipnorm, clipvalue and global_clipnorm can be set (as in Keras)")
     if floatx not in ("float32", "float64"):
         raise ValueError(f"floatx must be 'float32' or 'float64'; got {floatx!r}")
+    as_floatx = np.dtype(floatx).type
+    rho = in_range("rho", rho, 0.0, 1.0)
+    epsilon = in_range("epsilon", epsilon, 0.0, low_open=True)
+    use_ema = flag("use_ema", use_ema)
     if not callable(learning_rate):
-        learning_rate = float(np.dtype(floatx).type(in_range("learning_rate", learning_rate, 0.0)))
+        learning_rate = float(as_floatx(in_range("learning_rate", learning_rate, 0.0)))
     weight_decay = 0.0 if weight_decay is None else in_range("weight_decay", weight_decay, 0.0)
     links = []
     clip = _keras_clip(positive_or_none("clipnorm", clipnorm), positive_or_none("clipvalue", clipvalue),
-                       positive_or_none("global_clipnorm", global_clipnorm))
+                       positive_or_none("global_clipnorm", global_clipnorm), as_floatx)
     if clip is not None:
         links.append(clip)
     links.append(rmsprop(learning_rate, decay=rho, eps=epsilon, centered=centered, momentum=momentum,
                          lr_inside_momentum=momentum > 0, weight_decay=weight_decay,
-                         decoupled_weight_decay=weight_decay > 0, arithmetic="keras_torch"))
+                         decoupled_weight_decay=weight_decay > 0,
+                         arithmetic="keras_torch" if floatx == "float32" else "keras_torch_float64"))
     transform = links[0] if len(links) == 1 else chain(*links)
     if use_ema:
-        transform = _with_parameter_ema(transform, in_range("ema_momentum", ema_momentum, 0.0, 1.0, high_open=False))
+        ema_momentum = in_range("ema_momentum", ema_momentum, 0.0, 1.0, high_open=False)
+        transform = _with_parameter_ema(transform, float(as_floatx(ema_momentum)))
     return _named(transform, "keras", arguments)
 
 
@@ -333,10 +342,15 @@ def _with_parameter_ema(inner: GradientTransformation, ema_momentum: float) -> G
     return GradientTransformation(init, update, dict(inner.settings))
 
 
-def _keras_clip(clipnorm: float | None, clipvalue: float | None, global_clipnorm: float | None):
-    """Keras's gradient clipping (``BaseOptimizer._clip_gradients``), exactly its formulas."""
+def _keras_clip(clipnorm: float | None, clipvalue: float | None, global_clipnorm: float | None, as_floatx: type):
+    """Keras's gradient clipping (``BaseOptimizer._clip_gradients``), exactly its formulas and dtypes.
+
+    The constants become ``floatx`` tensors; Keras's ``maximum``/``minimum`` of a float64 tensor
+    and a Python number compute in float32 (its ``result_type`` maps 64-bit types to 32-bit).
+    """
     if clipnorm is None and clipvalue is None and global_clipnorm is None:
         return None
+    f32 = np.float32
 
     def clip(leaves: list[np.ndarray]) -> list[np.ndarray]:
         if clipnorm is not None:
@@ -344,15 +358,16 @@ def _keras_clip(clipnorm: float | None, clipvalue: float | None, global_clipnorm
             for g in leaves:
                 total = np.sum(g * g)
                 norm = np.sqrt(total) if total > 0 else total
-                out.append((g * clipnorm) / np.maximum(norm, clipnorm))
+                limit = np.maximum(f32(norm), f32(clipnorm)).astype(g.dtype)
+                out.append((g * as_floatx(clipnorm).astype(g.dtype)) / limit)
             return out
         if global_clipnorm is not None:
-            total = np.sum(np.stack([np.sum(g * g) for g in leaves]))
-            norm = np.sqrt(total)
+            norm = np.sqrt(np.sum(np.stack([np.sum(g * g) for g in leaves])))
             with np.errstate(divide="ignore"):
-                scale = global_clipnorm * np.minimum(1.0 / norm, 1.0 / global_clipnorm)
+                scale = f32(global_clipnorm) * np.minimum(f32(1.0 / norm), f32(1.0 / global_clipnorm))
             return [g * scale.astype(g.dtype) for g in leaves]
-        return [np.clip(g, -clipvalue, clipvalue) for g in leaves]
+        bound = as_floatx(clipvalue)
+        return [np.clip(g, -bound.astype(g.dtype), bound.astype(g.dtype)) for g in leaves]
 
     def update(grads: Any, state: tuple, params: Any = None) -> tuple[Any, tuple]:
         leaves, structure = as_leaves(grads, "grads")
