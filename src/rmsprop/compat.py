@@ -3,20 +3,11 @@
 "RMSprop" means different things in different libraries (pytorch/pytorch#23796
 and #32545, google-deepmind/optax#49 and #532, tensorflow/tensorflow#58412).
 Each constructor here takes one library's arguments and returns a
-:class:`~rmsprop.GradientTransformation` that steps as that library does::
-
-    flavour        eps       e starts  decay  eps    lr    lr vs momentum  weight decay  centered
-    torch          outside   0         0.99   1e-8   0.01  outside         coupled (L2)  yes
-    keras          inside    0         0.9    1e-7   1e-3  inside          decoupled     yes
-    optax          inside*   0*        0.9    1e-8   --    inside          --            yes
-    tf1            inside    1         0.9    1e-10  --    inside          --            yes
-    jax_example    inside    0         0.9    1e-8   --    inside          --            no
-    lasagne        inside    0         0.9    1e-6   1.0   --              --            no
-    caffe          outside   0         0.99   1e-8   --    --              coupled (L2)  no
-    graves         inside    0         0.95   1e-4   1e-4  inside (0.9)    --            yes (always)
-    seed           inside    0         0.9    1e-8   0.1   --              --            no
-
-    * configurable (``eps_in_sqrt``, ``initial_scale``)
+:class:`~rmsprop.GradientTransformation` that steps as that library does.
+:data:`FLAVOR_FACTS` tabulates how they differ (eps inside or outside the root,
+where the accumulator starts, default decay, eps and learning rate, where the
+learning rate meets momentum, the form of weight decay, centering, clipping);
+``docs/flavors.md`` renders it and reports how closely each is matched.
 
 They are built from the one rule in :func:`rmsprop.rmsprop` plus, where a
 library does something the rule does not, a small transformation beside it
