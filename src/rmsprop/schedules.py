@@ -53,9 +53,11 @@ class constant:
 class exponential_decay:
     """``lr(t) = init_value * decay_rate ** (t / decay_steps)``.
 
-    With ``staircase=True`` the exponent is ``floor(t / decay_steps)``. This is
-    Keras's ``ExponentialDecay`` and Optax's ``exponential_decay`` (without its
-    transition-begin and end-value extras).
+    With ``staircase=True`` the exponent is ``floor(t / decay_steps)``. This is the
+    formula of Keras's ``ExponentialDecay`` and Optax's ``exponential_decay`` (without
+    its transition-begin and end-value extras), evaluated in float64; both libraries
+    evaluate it in float32 (Optax even with float64 enabled), so their rates differ
+    from these in the 8th digit.
     """
 
     init_value: float
