@@ -202,7 +202,7 @@ def well_conditioned(options):
     return options.get("eps_in_sqrt", True) or options.get("momentum") is None
 
 
-def check(dtype, schedule="constant", **options):
+def check_against_optax(dtype, schedule="constant", **options):
     free, step_jit, step_eager = run_pair(dtype, schedule=schedule, free_run=well_conditioned(options), **options)
     assert step_eager <= STEP_TOLERANCE[dtype], f"one step from Optax's state vs eager: {step_eager:.3g}"
     if not options.get("centered"):
@@ -217,7 +217,7 @@ def check(dtype, schedule="constant", **options):
 @pytest.mark.parametrize("case,dtype", _grid_params())
 def test_optax_grid(case, dtype):
     centered, (momentum, nesterov), bias_correction, schedule = case
-    check(dtype, schedule=schedule, centered=centered, momentum=momentum, nesterov=nesterov,
+    check_against_optax(dtype, schedule=schedule, centered=centered, momentum=momentum, nesterov=nesterov,
           bias_correction=bias_correction)
 
 
@@ -235,7 +235,7 @@ EXTRA = [
 @DTYPES
 @pytest.mark.parametrize("options", EXTRA, ids=lambda o: "-".join(f"{k}={v}" for k, v in o.items()))
 def test_optax_eps_outside_and_initial_scale(options, dtype):
-    check(dtype, schedule="cosine", **options)
+    check_against_optax(dtype, schedule="cosine", **options)
 
 
 def test_optax_complex_parameters_use_abs_squared():
