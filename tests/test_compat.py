@@ -97,3 +97,27 @@ def test_seed_comparison_shows_the_drift():
     assert results["seed"][:2] == (SEED_X1, SEED_X2)
     assert results["optax"] == results["seed"] == results["jax_example"]
     assert results["torch"] != results["seed"] and results["tf1"] != results["seed"]
+
+
+def test_libraries_own_schedule_objects_are_accepted_as_learning_rates():
+    """Optax's schedules and Keras's LearningRateSchedule objects are callables of the step count."""
+    optax = pytest.importorskip("optax")
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    keras = pytest.importorskip("keras")
+    x = np.array([1.0, -2.0])
+    for flavour, schedule, eps in [
+        (compat.optax, optax.exponential_decay(0.1, transition_steps=10, decay_rate=0.5), 1e-8),
+        (compat.keras, keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5), 1e-7),
+    ]:
+        optimizer = flavour(schedule)
+        state = optimizer.init(x)
+        e = 0.0
+        for t in range(3):
+            updates, state = optimizer.update(np.array([1.0, 1.0]), state, x)
+            e = 0.9 * e + 0.1  # g = 1 and both libraries' decay 0.9
+            expected = -float(schedule(t)) / np.sqrt(e + eps)
+            assert updates.dtype == np.float64
+            np.testing.assert_allclose(updates, [expected, expected], rtol=1e-6)
+        assert float(schedule(2)) < float(schedule(0))
