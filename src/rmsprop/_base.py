@@ -42,7 +42,6 @@ def apply_updates(params: Any, updates: Any) -> Any:
     return unflatten(structure, new)
 
 
-
 class ChainState(NamedTuple):
     """The states of the transformations of a :func:`chain`, in order."""
 

@@ -99,9 +99,7 @@ def minimize(
     """
     from scipy.optimize import OptimizeResult
 
-    given = {"learning_rate": learning_rate, "decay": decay, "eps": eps}
-    settings = {name: value for name, value in given.items() if value is not None}
-    optimizer = resolve_optimizer(optimizer, {**settings, **options}, "minimize")
+    optimizer = resolve_optimizer(optimizer, "minimize", learning_rate, decay, eps, **options)
     if hess is not None or hessp is not None:
         raise ValueError("RMSprop uses no Hessian; leave hess and hessp as None")
     if bounds is not None or (constraints is not None and len(constraints) > 0):

@@ -76,12 +76,22 @@ OPTION_NAMES = (
 DEFAULT_LEARNING_RATE = 0.01
 
 
-def resolve_optimizer(optimizer: GradientTransformation | None, settings: dict[str, Any], where: str):
-    """``optimizer`` as given, or :func:`rmsprop` built from ``settings``; never both.
+def resolve_optimizer(
+    optimizer: GradientTransformation | None,
+    where: str,
+    learning_rate: Any = None,
+    decay: float | None = None,
+    eps: float | None = None,
+    **options: Any,
+) -> GradientTransformation:
+    """``optimizer`` as given, or :func:`rmsprop` built from the settings; never both.
 
-    ``settings`` holds only what the caller was given (``learning_rate``,
-    ``decay``, ``eps`` and options); unset ones take :func:`rmsprop`'s defaults.
+    ``learning_rate``, ``decay`` and ``eps`` left at ``None`` are unset and take
+    :func:`rmsprop`'s defaults (the rate :data:`DEFAULT_LEARNING_RATE`); ``where``
+    names the caller in error messages.
     """
+    given = {"learning_rate": learning_rate, "decay": decay, "eps": eps}
+    settings = {name: value for name, value in given.items() if value is not None} | options
     check_option_names(settings, ("learning_rate", "decay", "eps") + OPTION_NAMES, where)
     if optimizer is None:
         return rmsprop(**{"learning_rate": DEFAULT_LEARNING_RATE, **settings})

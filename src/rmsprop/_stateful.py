@@ -45,9 +45,7 @@ class RMSprop:
         optimizer: GradientTransformation | None = None,
         **options: Any,
     ) -> None:
-        given = {"learning_rate": learning_rate, "decay": decay, "eps": eps}
-        settings = {name: value for name, value in given.items() if value is not None}
-        self.optimizer = resolve_optimizer(optimizer, {**settings, **options}, "RMSprop")
+        self.optimizer = resolve_optimizer(optimizer, "RMSprop", learning_rate, decay, eps, **options)
         self.params = _as_param_list(params)
         self.state = self.optimizer.init(self.params)
 
