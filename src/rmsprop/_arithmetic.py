@@ -32,6 +32,16 @@ class Arithmetic:
     """The seed's order of operations: every line exactly as written, two roundings per ``a * b + c``."""
 
     name = "seed"
+    #: The same lines as choices of a fused kernel (:class:`rmsprop._kernels.KernelSpec`).
+    kernel_choices = {
+        "coupled_decay": "plain",
+        "mean_square": "plain",
+        "mean": "plain",
+        "variance": "clamp",
+        "descend": "plain",
+        "decoupled_decay": "plain",
+        "debias": "divide",
+    }
 
     def coupled_weight_decay(self, g, x, weight_decay):
         """``g + weight_decay * x``."""
@@ -83,6 +93,8 @@ class TorchArithmetic(Arithmetic):
     """
 
     name = "torch"
+    kernel_choices = {**Arithmetic.kernel_choices, "coupled_decay": "fma", "mean_square": "torch",
+                      "mean": "lerp", "variance": "fma", "descend": "fma"}
 
     def coupled_weight_decay(self, g, x, weight_decay):
         """``grad.add(param, alpha=wd)``: ``fma(x, wd, g)``."""
@@ -120,6 +132,8 @@ class KerasTorchArithmetic(Arithmetic):
 
     name = "keras_torch"
     floatx = np.float32
+    kernel_choices = {**Arithmetic.kernel_choices, "mean_square": "keras", "mean": "keras", "variance": "keras",
+                      "decoupled_decay": "keras"}
 
     def mean_square(self, e, g, decay, one_minus_decay):
         """``v *= rho; v += (1 - rho) * (g * g)`` as ``fma(g * g, 1 - rho, rho * v)``."""
@@ -160,6 +174,7 @@ class OptaxArithmetic(Arithmetic):
     """
 
     name = "optax"
+    kernel_choices = {**Arithmetic.kernel_choices, "variance": "plain", "debias": "reciprocal_float32"}
 
     def debias(self, a, correction):
         if correction != 1.0 and a.dtype == np.float32:

@@ -22,11 +22,17 @@ __all__ = ["GradientTransformation", "ChainState", "apply_updates", "chain"]
 
 
 class GradientTransformation(NamedTuple):
-    """``init``, ``update`` and the ``settings`` they were built with (for legends and saving)."""
+    """``init``, ``update`` and the ``settings`` they were built with (for legends and saving).
+
+    ``update_in_place(grads, state, params) -> state``, where given, is ``update``
+    followed by ``params += updates`` with the state's arrays overwritten: the same
+    numbers without the temporaries (:class:`rmsprop.RMSprop` uses it).
+    """
 
     init: Callable[[Any], Any]
     update: Callable[..., tuple[Any, Any]]
     settings: Mapping[str, Any] = {}
+    update_in_place: Callable[..., Any] | None = None
 
 
 def apply_updates(params: Any, updates: Any) -> Any:

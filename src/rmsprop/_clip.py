@@ -4,6 +4,11 @@
 * by norm:         ``g <- g * (c / ||g||)`` when ``||g|| > c``, for each array on its own;
 * by global norm:  ``g <- g * (c / G)`` when ``G = sqrt(sum_arrays ||g||^2) > c`` (Pascanu et al. 2013,
   "On the difficulty of training recurrent neural networks").
+
+Norm clipping is a factor per array (:func:`clip_factors`; 1 when under the limit, and ``g * 1``
+is ``g`` exactly), so a fused kernel can apply it in its single pass. The norms are sums of
+squares in float64 over blocks of :data:`BLOCK` elements, taken in memory order: the same sum
+for the NumPy form and the kernels, and no temporary larger than a block.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ import math
 
 import numpy as np
 
-__all__ = ["abs_sq", "clip_by_value", "clip_by_norm", "clip_by_global_norm", "global_norm"]
+__all__ = ["abs_sq", "clip_by_value", "sum_of_squares", "clip_factors", "BLOCK"]
+
+#: Elements per block of a norm's sum (512 KiB of float64).
+BLOCK = 1 << 16
 
 
 def abs_sq(g: np.ndarray) -> np.ndarray:
@@ -28,21 +36,41 @@ def clip_by_value(g: np.ndarray, limit: float) -> np.ndarray:
     return np.clip(g, -limit, limit)
 
 
-def _norm(g: np.ndarray) -> float:
-    return math.sqrt(float(np.sum(abs_sq(g), dtype=np.float64)))
+def sum_of_squares(g: np.ndarray, clip_value: float | None = None, scale: float | None = None) -> float:
+    """``sum |h|^2`` in float64 for ``h = clip(g, clip_value) * scale`` (each part only when given).
+
+    The sum runs block by block over ``g`` in memory order; each block is summed by NumPy.
+    """
+    flat = np.ravel(g, order="K")
+    total = 0.0
+    for start in range(0, flat.size, BLOCK):
+        block = flat[start : start + BLOCK]
+        if clip_value is not None:
+            block = clip_by_value(block, clip_value)
+        if scale is not None:
+            block = block * scale
+        total += float(np.sum(abs_sq(block), dtype=np.float64))
+    return total
 
 
-def clip_by_norm(g: np.ndarray, limit: float) -> np.ndarray:
-    norm = _norm(g)
-    return g if norm <= limit else g * (limit / norm)
+def _factor(norm: float, limit: float) -> float:
+    return 1.0 if norm <= limit else limit / norm
 
 
-def global_norm(leaves: list[np.ndarray]) -> float:
-    return math.sqrt(sum(float(np.sum(abs_sq(g), dtype=np.float64)) for g in leaves))
+def clip_factors(
+    leaves: list[np.ndarray], clip_value: float | None, clip_norm: float | None, global_clip_norm: float | None
+) -> tuple[list[float] | None, float | None]:
+    """The factors of norm clipping: one per array for ``clip_norm`` and one for ``global_clip_norm``.
 
-
-def clip_by_global_norm(leaves: list[np.ndarray], limit: float) -> list[np.ndarray]:
-    norm = global_norm(leaves)
-    if norm <= limit:
-        return leaves
-    return [g * (limit / norm) for g in leaves]
+    ``None`` where that clipping is off. The norms are of the gradients as clipped so far
+    (by value, then by each array's norm), in the order of :func:`rmsprop.rmsprop`.
+    """
+    leaf_scales = None
+    if clip_norm is not None:
+        leaf_scales = [_factor(math.sqrt(sum_of_squares(g, clip_value)), clip_norm) for g in leaves]
+    global_scale = None
+    if global_clip_norm is not None:
+        scales = leaf_scales or [None] * len(leaves)
+        total = sum(sum_of_squares(g, clip_value, scale) for g, scale in zip(leaves, scales))
+        global_scale = _factor(math.sqrt(total), global_clip_norm)
+    return leaf_scales, global_scale

@@ -9,8 +9,10 @@ exactly the rule of the seed document, in the seed's order of operations::
     x <- x - learning_rate * g / sqrt(e + eps)
 
 Each option below changes one line of that rule; the sources are cited where
-the option is documented in :func:`rmsprop`. Every line runs on whole arrays,
-one parameter array (a "leaf") at a time.
+the option is documented in :func:`rmsprop`. :func:`leaf_update` runs every line
+on whole arrays, one parameter array (a "leaf") at a time; where it applies, a
+fused kernel runs the same lines in one pass over memory with the same numbers
+(:mod:`rmsprop._fused` decides, :mod:`rmsprop._kernels` computes).
 
 Warning -- where the libraries disagree (the defaults follow the seed):
 
@@ -31,11 +33,12 @@ import numpy as np
 from . import schedules as _schedules
 from ._base import GradientTransformation
 from ._arithmetic import ARITHMETICS
-from ._clip import clip_by_global_norm, clip_by_norm, clip_by_value
+from . import _fused
+from ._clip import clip_by_value, clip_factors
 from ._tree import as_leaves, flatten, unflatten
 from ._validate import check_option_names, flag, in_range, positive_or_none
 
-__all__ = ["RMSpropState", "rmsprop", "OPTION_NAMES", "resolve_optimizer"]
+__all__ = ["RMSpropState", "rmsprop", "OPTION_NAMES", "resolve_optimizer", "Rule", "leaf_update"]
 
 
 class RMSpropState(NamedTuple):
@@ -223,21 +226,38 @@ def rmsprop(
 
     if arithmetic not in ARITHMETICS:
         raise ValueError(f"unknown arithmetic {arithmetic!r}; allowed: {', '.join(ARITHMETICS)}")
-    arithmetic_name, arithmetic = arithmetic, ARITHMETICS[arithmetic]
-    one_minus_decay = 1.0 - decay
+    rule = Rule(
+        arithmetic=ARITHMETICS[arithmetic],
+        decay=decay,
+        one_minus_decay=1.0 - decay,
+        eps=eps,
+        eps_in_sqrt=eps_in_sqrt,
+        centered=centered,
+        momentum=momentum,
+        nesterov=nesterov,
+        lr_inside_momentum=lr_inside_momentum,
+        weight_decay=weight_decay,
+        decoupled_weight_decay=decoupled_weight_decay,
+        maximize=maximize,
+        clip_value=clip_value,
+        clip_norm=clip_norm,
+        global_clip_norm=global_clip_norm,
+    )
     # x is required for weight decay; a fused arithmetic also uses it, when given, to round x's update once.
     needs_params = weight_decay > 0.0
-    uses_params = needs_params or (arithmetic_name != "seed" and momentum > 0.0)
+    uses_params = needs_params or (arithmetic != "seed" and momentum > 0.0)
 
     def init(params: Any) -> RMSpropState:
         leaves, structure = as_leaves(params, "params")
-        nu = [np.full(p.shape, initial_scale, dtype=_real_dtype(p)) for p in leaves]
+        # The state keeps each parameter's memory order, so that a fused kernel can run over both as flat arrays.
+        nu = [np.full_like(p, initial_scale, dtype=_real_dtype(p)) for p in leaves]
         mu = [np.zeros_like(p) for p in leaves] if centered else None
         buf = [np.zeros_like(p) for p in leaves] if momentum > 0.0 else None
         wrap = lambda trees: None if trees is None else unflatten(structure, trees)  # noqa: E731
         return RMSpropState(count=0, nu=wrap(nu), mu=wrap(mu), momentum=wrap(buf))
 
-    def update(grads: Any, state: RMSpropState, params: Any = None) -> tuple[Any, RMSpropState]:
+    def prepare(grads: Any, state: RMSpropState, params: Any) -> _Step:
+        """Check the inputs against the state and gather one step's leaves and scalars."""
         g_leaves, structure = as_leaves(grads, "grads")
         nu_leaves, nu_structure = flatten(state.nu)
         if structure != nu_structure:
@@ -246,58 +266,70 @@ def rmsprop(
                 f"({len(nu_leaves)} array(s)); got {len(g_leaves)} array(s) or other keys/nesting"
             )
         g_leaves = [_match(g, nu, i) for i, (g, nu) in enumerate(zip(g_leaves, nu_leaves))]
-        x_leaves = _params_for(params, structure, nu_leaves, needs_params, uses_params)
-        mu_leaves = flatten(state.mu)[0] if centered else [None] * len(g_leaves)
-        buf_leaves = flatten(state.momentum)[0] if momentum > 0.0 else [None] * len(g_leaves)
-
+        none = [None] * len(g_leaves)
         t = state.count
-        lr = _schedules.evaluate(schedule, t)
-        correction = 1.0 - decay ** (t + 1) if bias_correction else 1.0
-
-        if clip_value is not None:
-            g_leaves = [clip_by_value(g, clip_value) for g in g_leaves]
-        if clip_norm is not None:
-            g_leaves = [clip_by_norm(g, clip_norm) for g in g_leaves]
-        if global_clip_norm is not None:
-            g_leaves = clip_by_global_norm(g_leaves, global_clip_norm)
-
-        updates, new_nu, new_mu, new_buf = [], [], [], []
-        for g, x, e, m, b in zip(g_leaves, x_leaves, nu_leaves, mu_leaves, buf_leaves):
-            if maximize:
-                g = -g
-            if weight_decay and not decoupled_weight_decay:
-                g = arithmetic.coupled_weight_decay(g, x, weight_decay)
-            e = arithmetic.mean_square(e, g, decay, one_minus_decay)
-            if centered:
-                m = arithmetic.mean(m, g, decay, one_minus_decay)
-                d = arithmetic.centered_denominator(arithmetic.debias(e, correction),
-                                                    arithmetic.debias(m, correction), eps, eps_in_sqrt)
-            else:
-                d = arithmetic.denominator(arithmetic.debias(e, correction), eps, eps_in_sqrt)
-            if momentum == 0.0:
-                u = -(lr * g) / d
-            elif lr_inside_momentum:
-                step = (lr * g) / d
-                b = momentum * b + step
-                u = -(step + momentum * b) if nesterov else -b
-            else:
-                step = g / d
-                b = momentum * b + step
-                u = arithmetic.descend(x, lr, step + momentum * b if nesterov else b)
-            if weight_decay and decoupled_weight_decay:
-                u = arithmetic.decoupled_weight_decay(x, u, lr, weight_decay)
-            updates.append(np.asarray(u))
-            new_nu.append(np.asarray(e))
-            new_mu.append(None if m is None else np.asarray(m))
-            new_buf.append(None if b is None else np.asarray(b))
-
-        new_state = RMSpropState(
-            count=t + 1,
-            nu=unflatten(structure, new_nu),
-            mu=unflatten(structure, new_mu) if centered else None,
-            momentum=unflatten(structure, new_buf) if momentum > 0.0 else None,
+        leaf_scales, global_scale = clip_factors(g_leaves, clip_value, clip_norm, global_clip_norm)
+        return _Step(
+            structure=structure,
+            g=g_leaves,
+            x=_params_for(params, structure, nu_leaves, needs_params, uses_params),
+            nu=nu_leaves,
+            mu=flatten(state.mu)[0] if centered else none,
+            momentum=flatten(state.momentum)[0] if momentum > 0.0 else none,
+            count=t,
+            lr=_schedules.evaluate(schedule, t),
+            correction=1.0 - decay ** (t + 1) if bias_correction else 1.0,
+            leaf_scales=leaf_scales or none,
+            global_scale=global_scale,
         )
-        return unflatten(structure, updates), new_state
+
+    def new_state(step: _Step, nu: list, mu: list, buf: list) -> RMSpropState:
+        return RMSpropState(
+            count=step.count + 1,
+            nu=unflatten(step.structure, nu),
+            mu=unflatten(step.structure, mu) if centered else None,
+            momentum=unflatten(step.structure, buf) if momentum > 0.0 else None,
+        )
+
+    def update(grads: Any, state: RMSpropState, params: Any = None) -> tuple[Any, RMSpropState]:
+        step = prepare(grads, state, params)
+        updates, nu, mu, buf = [], [], [], []
+        for leaf in step.leaves():
+            u, e, m, b = _fused.leaf_update(rule, step, *leaf) or leaf_update(rule, step, *leaf)
+            updates.append(u)
+            nu.append(e)
+            mu.append(m)
+            buf.append(b)
+        return unflatten(step.structure, updates), new_state(step, nu, mu, buf)
+
+    fast = _fused.InPlaceSteps(rule, uses_params)
+    constant_lr = schedule.value if isinstance(schedule, _schedules.constant) else None
+
+    def update_in_place(grads: Any, state: RMSpropState, params: Any) -> RMSpropState:
+        """``params += updates`` and the state's arrays overwritten with the new state; returns the new state.
+
+        The same numbers as ``update`` followed by ``params + updates``. Nothing is
+        written before every input has been checked; the new state holds the same arrays.
+        """
+        if params is None:
+            raise ValueError("update_in_place needs the parameters it updates")
+        t = state.count
+        lr = constant_lr if constant_lr is not None else _schedules.evaluate(schedule, t)
+        correction = 1.0 - decay ** (t + 1) if bias_correction else 1.0
+        if fast.step(grads, state, params, lr, correction):
+            return RMSpropState(t + 1, state.nu, state.mu, state.momentum)
+        step = prepare(grads, state, params if uses_params else None)
+        for i, (x, g) in enumerate(zip(flatten(params)[0], step.g)):
+            if np.iscomplexobj(g) and not np.iscomplexobj(x):
+                raise TypeError(f"grads[{i}] is complex but params[{i}] is real ({x.dtype})")
+        for x, leaf in zip(flatten(params)[0], step.leaves()):
+            if not _fused.leaf_update_in_place(rule, step, x, *leaf):
+                u, *new = leaf_update(rule, step, *leaf)
+                np.add(x, u, out=x, casting="same_kind")
+                for old, value in zip(leaf[2:5], new):
+                    if old is not None:
+                        np.copyto(old, value)
+        return RMSpropState(t + 1, state.nu, state.mu, state.momentum)
 
     settings = {
         "name": "rmsprop",
@@ -317,9 +349,9 @@ def rmsprop(
         "clip_value": clip_value,
         "clip_norm": clip_norm,
         "global_clip_norm": global_clip_norm,
-        "arithmetic": arithmetic_name,
+        "arithmetic": arithmetic,
     }
-    return GradientTransformation(init, update, settings)
+    return GradientTransformation(init, update, settings, update_in_place)
 
 
 def _match(g: np.ndarray, nu: np.ndarray, index: int) -> np.ndarray:
@@ -344,3 +376,80 @@ def _params_for(params: Any, structure: Any, nu_leaves: list[np.ndarray], requir
         if x.shape != nu.shape:
             raise ValueError(f"params[{i}] has shape {x.shape} but the state expects {nu.shape}")
     return x_leaves
+
+
+class Rule(NamedTuple):
+    """The checked settings of one :func:`rmsprop`, as :func:`leaf_update` and the kernels read them."""
+
+    arithmetic: Any
+    decay: float
+    one_minus_decay: float
+    eps: float
+    eps_in_sqrt: bool
+    centered: bool
+    momentum: float
+    nesterov: bool
+    lr_inside_momentum: bool
+    weight_decay: float
+    decoupled_weight_decay: bool
+    maximize: bool
+    clip_value: float | None
+    clip_norm: float | None
+    global_clip_norm: float | None
+
+
+class _Step(NamedTuple):
+    """One step's checked leaves (``None`` where a rule has no such array) and scalars."""
+
+    structure: Any
+    g: list
+    x: list
+    nu: list
+    mu: list
+    momentum: list
+    count: int
+    lr: float
+    correction: float  # 1 - decay^(t+1) with bias correction, else 1
+    leaf_scales: list  # clip_norm's factor per leaf, or None
+    global_scale: float | None
+
+    def leaves(self):
+        """``(g, x, e, m, b, leaf_scale)`` per parameter array."""
+        return zip(self.g, self.x, self.nu, self.mu, self.momentum, self.leaf_scales)
+
+
+def leaf_update(rule: Rule, step: _Step, g, x, e, m, b, leaf_scale) -> tuple:
+    """One parameter array's step in NumPy, line by line as in :func:`rmsprop`: ``(u, e, m, b)``."""
+    arithmetic = rule.arithmetic
+    decay, one_minus_decay, eps, momentum = rule.decay, rule.one_minus_decay, rule.eps, rule.momentum
+    lr, correction = step.lr, step.correction
+    if rule.clip_value is not None:
+        g = clip_by_value(g, rule.clip_value)
+    if leaf_scale is not None:
+        g = g * leaf_scale
+    if step.global_scale is not None:
+        g = g * step.global_scale
+    if rule.maximize:
+        g = -g
+    if rule.weight_decay and not rule.decoupled_weight_decay:
+        g = arithmetic.coupled_weight_decay(g, x, rule.weight_decay)
+    e = arithmetic.mean_square(e, g, decay, one_minus_decay)
+    if rule.centered:
+        m = arithmetic.mean(m, g, decay, one_minus_decay)
+        d = arithmetic.centered_denominator(arithmetic.debias(e, correction),
+                                            arithmetic.debias(m, correction), eps, rule.eps_in_sqrt)
+    else:
+        d = arithmetic.denominator(arithmetic.debias(e, correction), eps, rule.eps_in_sqrt)
+    if momentum == 0.0:
+        u = -(lr * g) / d
+    elif rule.lr_inside_momentum:
+        direction = (lr * g) / d
+        b = momentum * b + direction
+        u = -(direction + momentum * b) if rule.nesterov else -b
+    else:
+        direction = g / d
+        b = momentum * b + direction
+        u = arithmetic.descend(x, lr, direction + momentum * b if rule.nesterov else b)
+    if rule.weight_decay and rule.decoupled_weight_decay:
+        u = arithmetic.decoupled_weight_decay(x, u, lr, rule.weight_decay)
+    return np.asarray(u), np.asarray(e), None if m is None else np.asarray(m), None if b is None else np.asarray(b)

@@ -54,10 +54,13 @@ class RMSprop:
         grads = [grads] if isinstance(grads, np.ndarray) else list(grads)
         if len(grads) != len(self.params):
             raise ValueError(f"step() needs {len(self.params)} gradient array(s), one per parameter; got {len(grads)}")
+        # Everything that can fail happens before the state or any array changes.
+        if self.optimizer.update_in_place is not None:
+            self.state = self.optimizer.update_in_place(grads, self.state, self.params)
+            return
         for i, (p, g) in enumerate(zip(self.params, grads)):
             if np.iscomplexobj(g) and not np.iscomplexobj(p):
                 raise TypeError(f"grads[{i}] is complex but params[{i}] is real ({p.dtype})")
-        # Everything that can fail happens before the state or any array changes.
         updates, state = self.optimizer.update(grads, self.state, self.params)
         self.state = state
         for p, u in zip(self.params, updates):

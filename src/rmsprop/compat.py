@@ -51,7 +51,7 @@ __all__ = [
 
 def _named(transform: GradientTransformation, flavor: str, arguments: dict[str, Any]) -> GradientTransformation:
     """The same transformation, with settings that name the flavour and its library arguments."""
-    return GradientTransformation(transform.init, transform.update, {"name": flavor, **arguments})
+    return transform._replace(settings={"name": flavor, **arguments})
 
 
 def torch(
