@@ -25,7 +25,7 @@ def test_result_fields_and_trajectory():
     result = rmsprop.minimize(quadratic, [2.0, -1.0, 0.5], jac=quadratic_grad, learning_rate=0.05, maxiter=30,
                               gtol=0)
     for field in ("x", "fun", "jac", "nit", "nfev", "njev", "status", "success", "message",
-                  "path_x", "path_fun", "path_grad_norm", "state"):
+                  "path_x", "path_fun", "path_jac", "path_grad_norm", "state", "settings"):
         assert field in result
     assert result.nit == 30 and result.status == 1 and result.success is False
     assert result.message == rmsprop.STATUS_MESSAGES[1]
@@ -35,8 +35,10 @@ def test_result_fields_and_trajectory():
     expected = rmsprop_loop(lambda xs: quadratic_grad(np.array(xs)).tolist(), [2.0, -1.0, 0.5], 30, lr=0.05)
     np.testing.assert_array_equal(result.path_x, expected)
     np.testing.assert_array_equal(result.path_fun, [quadratic(x) for x in result.path_x])
+    np.testing.assert_array_equal(result.path_jac, [quadratic_grad(x) for x in result.path_x])
     np.testing.assert_array_equal(result.path_grad_norm,
                                   [np.max(np.abs(quadratic_grad(x))) for x in result.path_x])
+    assert result.settings["learning_rate"] == 0.05 and result.settings["name"] == "rmsprop"
     assert result.nfev == result.njev == 31
     assert result.state.count == 30
 

@@ -94,7 +94,9 @@ def minimize(
     OptimizeResult
         ``x, fun, jac, nit, nfev, njev, status, success, message`` and the trajectory:
         ``path_x`` (shape ``(nit + 1, d)``, the start first), ``path_fun``,
-        ``path_grad_norm``; and ``state``, the optimizer's final state.
+        ``path_jac`` (the gradient at each iterate), ``path_grad_norm``; ``state``,
+        the optimizer's final state; and ``settings``, the optimizer's settings
+        (for legends and saving).
         ``status`` is a key of :data:`STATUS_MESSAGES`.
     """
     from scipy.optimize import OptimizeResult
@@ -119,7 +121,7 @@ def minimize(
         return float(np.linalg.norm(g, ord=norm)) if g.size else 0.0
 
     f, g = value_and_grad(x)
-    path_x, path_fun, path_grad_norm = [x.copy()], [f], [norm_of(g)]
+    path_x, path_fun, path_jac, path_grad_norm = [x.copy()], [f], [g.copy()], [norm_of(g)]
     state = optimizer.init(x)
     status = 0 if _finite(f, g) else 3
     nit = 0
@@ -143,6 +145,7 @@ def minimize(
         nit += 1
         path_x.append(x.copy())
         path_fun.append(f)
+        path_jac.append(g.copy())
         path_grad_norm.append(norm_of(g))
         if notify is not None:
             try:
@@ -165,8 +168,10 @@ def minimize(
         message=message,
         path_x=np.array(path_x),
         path_fun=np.array(path_fun),
+        path_jac=np.array(path_jac),
         path_grad_norm=np.array(path_grad_norm),
         state=state,
+        settings=dict(optimizer.settings),
     )
 
 
