@@ -309,3 +309,28 @@ def test_disable_jit_runs_numpy_only_with_the_same_numbers():
     without = run_python(STEP_CODE, RMSPROP_DISABLE_JIT="1").split()
     assert with_kernels[0] == "True" and without[0] == "False"
     assert with_kernels[1] == without[1]
+
+
+CACHE_CODE = (
+    "import numba, numpy as np\n"
+    "from rmsprop import _kernels as K\n"
+    "spec = K.KernelSpec(in_place=True)\n"
+    "serial, parallel = K.kernel(spec), K.kernel(spec._replace(parallel=True))\n"
+    "x, g, e = np.ones(10), np.ones(10), np.ones(10)\n"
+    "s = np.ones(len(K.SCALARS))\n"
+    "serial(x, g, e, x, x, e, x, x, x, s)\n"
+    "try:\n"
+    "    print('serial started threads:', numba.threading_layer())\n"
+    "except ValueError:\n"
+    "    pass\n"
+    "parallel(x, g, e, x, x, e, x, x, x, s)\n"
+    "print('parallel', numba.threading_layer())\n"
+)
+
+
+def test_serial_and_parallel_kernels_keep_apart_in_the_disk_cache(tmp_path):
+    """Numba's cache keys on the closure, not on parallel=: loaded from disk, each kernel must still be itself."""
+    for _ in range(2):  # the first run compiles and saves, the second loads both from disk
+        out = run_python(CACHE_CODE, NUMBA_CACHE_DIR=str(tmp_path))
+        assert "serial started threads" not in out
+        assert out.startswith("parallel ")

@@ -114,6 +114,9 @@ def kernel(spec: KernelSpec):
     momentum_inside, momentum_outside = spec.momentum == "inside", spec.momentum == "outside"
     descend_fma = spec.descend == "fma"
     decoupled_plain, decoupled_keras = spec.decoupled_decay == "plain", spec.decoupled_decay == "keras"
+    # The loop itself is a constant of the closure too: Numba's disk cache tells kernels apart by their
+    # closures, not by the parallel= option, so a flag outside the body would let them share one entry.
+    loop = numba.prange if spec.parallel else range
 
     def rmsprop_kernel(x, g, e, m, b, e_out, m_out, b_out, out, s):
         lr = s[LR]
@@ -121,7 +124,7 @@ def kernel(spec: KernelSpec):
         omd = s[ONE_MINUS_DECAY]
         eps = s[EPS]
         mom = s[MOMENTUM]
-        for i in numba.prange(g.size):
+        for i in loop(g.size):
             gi = g[i]
             xi = x[i]
             if clip_value:
