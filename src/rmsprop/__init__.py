@@ -6,7 +6,7 @@ Optax; :class:`RMSprop` holds arrays and updates them in place, in the style of
 loads NumPy only: SciPy, matplotlib and the command line load where they are used.
 """
 
-from . import compat, objectives, schedules
+from . import baselines, compat, objectives, schedules
 from ._base import GradientTransformation, apply_updates, chain
 from ._minimize import STATUS_MESSAGES, minimize
 from ._rmsprop import RMSpropState, rmsprop
@@ -20,6 +20,7 @@ __all__ = [
     "RMSpropState",
     "STATUS_MESSAGES",
     "apply_updates",
+    "baselines",
     "chain",
     "compat",
     "minimize",
