@@ -25,7 +25,21 @@ __all__ = [
     "compat",
     "minimize",
     "objectives",
+    "plot",
     "rmsprop",
     "schedules",
     "__version__",
 ]
+
+
+def __getattr__(name: str):
+    # ``rmsprop.plot`` is imported on first use: it brings matplotlib, which ``import rmsprop`` must not.
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module(".plot", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | {"plot"})

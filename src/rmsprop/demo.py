@@ -11,13 +11,13 @@ the iterates on the contour plot.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import objectives
+from ._atomic import write_atomically
 from ._minimize import minimize
 
 __all__ = ["SEED_SETTINGS", "run_seed", "seed_lines", "save_seed_figures"]
@@ -82,19 +82,5 @@ def save_seed_figures(result: Any, out_dir: str | os.PathLike) -> list[Path]:
 
     written = []
     for figure, name in zip((landscape, path_figure), FIGURE_NAMES):
-        written.append(_save_atomically(figure, out / name))
+        written.append(write_atomically(out / name, lambda stream: figure.savefig(stream, format="png")))
     return written
-
-
-def _save_atomically(figure: Any, path: Path) -> Path:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            figure.savefig(stream, format="png")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
