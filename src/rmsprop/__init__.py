@@ -8,6 +8,7 @@ loads NumPy only: SciPy, matplotlib and the command line load where they are use
 
 from . import baselines, compat, objectives, schedules
 from ._base import GradientTransformation, apply_updates, chain
+from ._batch import minimize_many
 from ._minimize import STATUS_MESSAGES, minimize
 from ._rmsprop import RMSpropState, rmsprop
 from ._stateful import RMSprop
@@ -24,6 +25,7 @@ __all__ = [
     "chain",
     "compat",
     "minimize",
+    "minimize_many",
     "objectives",
     "plot",
     "rmsprop",

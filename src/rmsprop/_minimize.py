@@ -131,8 +131,9 @@ def minimize(
         if nit >= maxiter:
             status = 1
             break
-        updates, state = optimizer.update(g, state, x)
-        with np.errstate(over="ignore", invalid="ignore"):
+        # An overflowing step ends the run with status 3 below; it is not a warning.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            updates, state = optimizer.update(g, state, x)
             x_next = apply_updates(x, updates)
         if not np.all(np.isfinite(x_next)):
             status, stop_note = 3, f" The step from iteration {nit} overflowed."

@@ -1,0 +1,759 @@
+"""``minimize_many``: B independent RMSprop runs at once, each exactly the run ``minimize`` makes.
+
+Row ``i`` of the result is ``rmsprop.minimize(objective, x0s[i], learning_rate=lr[i],
+decay=decay[i], eps=eps[i], maxiter=..., gtol=..., norm=..., **options)``, bit for bit
+where the table below says so. Two engines run the batch:
+
+* **numba** -- catalogue objectives with a compiled formula (:data:`rmsprop._batch_kernels.OBJECTIVES`),
+  the seed arithmetic, ``norm=inf`` and jac unset: one compiled run per row, parallel
+  over the cores (:mod:`rmsprop._batch_kernels`);
+* **numpy** -- everything else: each step is a few array operations over the runs still
+  going; runs that stop leave the arrays.
+
+The numba engine is used when Numba can be imported and the environment variable
+``RMSPROP_DISABLE_JIT`` is not ``1`` (read at every call); both engines give the same
+numbers wherever both are bit-exact.
+
+Where the rows are bit-exact (``x, fun, jac, nit, status`` equal to ``minimize``'s), on
+this package's test machine (x86-64 with AVX-512, NumPy 2.4, glibc):
+
+=========================================  =======  =============================================
+objective                                  numba    numpy
+=========================================  =======  =============================================
+seed, rosenbrock (any dim)                 exact    exact
+rastrigin, ackley (any dim)                --       exact
+booth, matyas, saddle, ill_conditioned,    exact    ``x, jac, nit, status`` exact; ``fun`` may
+rotated                                             differ in the last bit
+himmelblau, beale, goldstein_price,        exact    the last bit of some gradients differs; steps
+three_hump_camel                                    can amplify it (measured after 25 float64 steps:
+                                                    up to 1e-11 relative for beale; float32: 1e-5)
+vectorised callables ``fun(X)``            --       exact when ``fun(X)[i]`` and ``jac(X)[i]`` are
+                                                    the single run's values at ``X[i]``
+=========================================  =======  =============================================
+
+Why the NumPy engine misses some objectives: in the single run the catalogue formulas see
+``x[0]``, a NumPy *scalar*, and ``scalar ** 2`` calls the C library's ``pow``; on a batch
+``x[0]`` is an array, and ``array ** 2`` is ``x * x`` while ``array ** 3`` is NumPy's SIMD
+``pow``. Both differ from the C ``pow`` in the last bit for some inputs (about 1 square in
+1500; a few cubes in 100 where NumPy uses SVML). The numba engine calls the C ``pow``.
+Rastrigin and Ackley apply NumPy's own ``sin``, ``cos`` and ``exp`` to arrays in the single
+run too, so the NumPy engine, which evaluates the batch as ``f(X.T)`` with each run's
+coordinates contiguous (``np.sum(..., axis=0)`` then sums each run pairwise, exactly as on
+one run), is exact for them; the numba engine leaves them to it.
+
+Every option of :func:`rmsprop.rmsprop` is exact on both engines, and learning-rate
+schedules too (shared by all runs). The library arithmetics (``arithmetic="torch"`` etc.,
+set by :mod:`rmsprop.compat`) run on the NumPy engine, with one call of the rule per
+distinct ``(learning_rate, decay, eps)``. Stopping with ``norm=inf`` (the default) or
+``-inf`` is exact; other norms are computed for all runs at once and computed again as
+``minimize`` does (``np.linalg.norm`` of the row) for the runs within 0.1 % of ``gtol``.
+Central differences (no jac) are ``minimize``'s, per row. The numba engine also needs
+``norm=inf`` and no ``jac``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+
+from . import schedules as _schedules
+from ._clip import abs_sq, clip_by_value
+from ._minimize import FINITE_DIFFERENCE_NOTE, STATUS_MESSAGES
+from ._rmsprop import DEFAULT_LEARNING_RATE, RMSpropState, resolve_optimizer
+from ._validate import flag, in_range
+from .objectives import Objective, _catalogue
+
+__all__ = ["minimize_many"]
+
+#: ``status`` of a run that goes on (never returned).
+RUNNING = -1
+#: Where a run stopped with status 3: at its start, in a step (x overflowed), at the evaluation after a step.
+START, STEP, EVALUATION = 1, 2, 3
+#: Norms within this relative distance of ``gtol`` are recomputed one run at a time (norm other than inf).
+NORM_RECHECK = 1e-3
+
+_CLIPPING = ("clip_value", "clip_norm", "global_clip_norm")
+
+
+def minimize_many(
+    objective: Callable[..., Any],
+    x0s: Any,
+    *,
+    learning_rate: Any = None,
+    decay: Any = None,
+    eps: Any = None,
+    maxiter: int = 1000,
+    gtol: float | None = None,
+    norm: float = math.inf,
+    trajectories: bool = False,
+    jac: Callable[..., Any] | bool | None = None,
+    **options: Any,
+):
+    r"""Minimize ``objective`` from each row of ``x0s`` with RMSprop, all runs at once.
+
+    Run ``i`` is :func:`rmsprop.minimize` from ``x0s[i]`` with its own ``learning_rate[i]``,
+    ``decay[i]`` and ``eps[i]``: from ``x_0`` it evaluates ``f(x_k)`` and ``g = grad f(x_k)``,
+    stops when ``||g||_norm <= gtol`` (status 0), when ``k = maxiter`` (status 1) or when a
+    value is not finite (status 3, keeping the last finite iterate), and otherwise steps::
+
+        e <- decay_i * e + (1 - decay_i) * g**2
+        x <- x - learning_rate_i * g / sqrt(e + eps_i)
+
+    (with the options of :func:`rmsprop.rmsprop`). A run that stops is frozen; the others go
+    on. Per-run settings are rounded to the data's dtype as the single run rounds a Python
+    float (``1 - decay`` and ``learning_rate * weight_decay`` are formed in float64 first).
+    See the module docstring for which objectives are bit-exact on which engine.
+
+    Parameters
+    ----------
+    objective:
+        A catalogue :class:`~rmsprop.objectives.Objective` (coordinates on the leading axis;
+        the batch is evaluated as ``f(X.T)`` and ``grad(X.T)``), or a vectorised callable
+        ``fun(X) -> (B,)`` for ``X`` of shape ``(B, d)``, one run per row.
+    x0s:
+        Starts, shape ``(B, d)``; float32 stays float32, anything else becomes float64.
+    learning_rate, decay, eps:
+        A scalar for all runs or a 1-D array of length ``B``, one value per run; unset,
+        0.01, 0.9 and 1e-8. ``learning_rate`` may also be a schedule ``t -> rate``
+        (:mod:`rmsprop.schedules`), shared by all runs.
+    maxiter, gtol, norm:
+        As in :func:`rmsprop.minimize`: at most ``maxiter`` steps; stop when the norm of
+        order ``norm`` (default ``inf``: the largest ``|g_i|``) of the gradient is at most
+        ``gtol`` (default ``1e-5``; ``0`` runs all ``maxiter`` steps).
+    trajectories:
+        Also return every iterate: ``path_x`` and ``path_fun``.
+    jac:
+        ``jac(X) -> (B, d)``, ``True`` (``fun`` returns ``(f, G)``), or ``None``: an
+        objective's own gradient, else central differences, per row exactly those of
+        :func:`rmsprop.minimize` (the message says so).
+    **options:
+        The other settings of :func:`rmsprop.rmsprop` (``centered``, ``momentum``,
+        ``weight_decay``, ``bias_correction``, ``arithmetic``, ...), shared by all runs;
+        checked, with the same messages, as :func:`rmsprop.rmsprop` checks them.
+
+    Returns
+    -------
+    OptimizeResult
+        Arrays with one entry per run: ``x`` (B, d), ``fun`` (B,) float64, ``jac`` (B, d),
+        ``nit``, ``nfev``, ``njev``, ``status`` (B,) int64 (keys of
+        :data:`rmsprop.STATUS_MESSAGES`; 99 never occurs), ``success`` (B,) bool, and
+        ``message``, an object array (B,) holding each run's ``minimize`` message. ``engine``
+        is ``"numba"`` or ``"numpy"``. With ``trajectories=True`` also ``path_x``
+        (B, maxiter + 1, d) and ``path_fun`` (B, maxiter + 1): row ``i`` holds the
+        ``nit[i] + 1`` iterates of ``minimize``'s ``path_x`` and ``path_fun``, then NaN.
+    """
+    from scipy.optimize import OptimizeResult
+
+    x0 = _starts(x0s)
+    if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
+        raise ValueError(f"maxiter must be an integer >= 0; got {maxiter!r}")
+    maxiter = int(maxiter)
+    gtol = in_range("gtol", 1e-5 if gtol is None else gtol, 0.0)
+    _check_norm(norm)
+    trajectories = flag("trajectories", trajectories)
+    settings = _settings(learning_rate, decay, eps, options, x0.shape[0])
+    problem = _problem(objective, jac, x0.shape[1])
+
+    compiled = _compiled(problem, settings, norm, maxiter)
+    engine = "numba" if compiled is not None else "numpy"
+    if compiled is None:
+        outcome = _run_numpy(problem, x0, settings, maxiter, gtol, norm, trajectories)
+    else:
+        outcome = _run_compiled(*compiled, x0, settings, maxiter, gtol, trajectories)
+
+    evaluations = outcome.nit + 1 + (outcome.kind == EVALUATION)
+    result = OptimizeResult(
+        x=outcome.x,
+        fun=outcome.f,
+        jac=outcome.g,
+        nit=outcome.nit,
+        nfev=evaluations * problem.fun_calls,
+        njev=evaluations * problem.jac_calls,
+        status=outcome.status,
+        success=outcome.status == 0,
+        message=_messages(outcome, maxiter, problem.finite_differences),
+        engine=engine,
+    )
+    if trajectories:
+        result.path_x = outcome.path_x
+        result.path_fun = outcome.path_f
+    return result
+
+
+# --------------------------------------------------------------------------------------
+# Checking the inputs
+# --------------------------------------------------------------------------------------
+
+
+def _starts(x0s: Any) -> np.ndarray:
+    """``x0s`` as a C-contiguous (B, d) float32 or float64 copy, or a clear error."""
+    try:
+        x = np.array(x0s, copy=True)
+    except (TypeError, ValueError) as error:
+        got = f"{type(x0s).__name__} {x0s!r:.60}"
+        raise ValueError(f"x0s must be an array of starts, shape (B, d); got {got}") from error
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"x0s must hold real numbers; got dtype {x.dtype}")
+    if x.ndim != 2:
+        raise ValueError(f"x0s must have shape (B, d), one start per row; got shape {x.shape}")
+    if x.size == 0:
+        raise ValueError(f"x0s is empty (shape {x.shape}); give at least one start with at least one coordinate")
+    x = np.ascontiguousarray(x, dtype=np.float32 if x.dtype == np.float32 else np.float64)
+    finite = np.isfinite(x).all(axis=1)
+    if not finite.all():
+        row = int(np.flatnonzero(~finite)[0])
+        raise ValueError(f"x0s must be finite; row {row} is {x[row].tolist()}")
+    return x
+
+
+def _check_norm(norm: Any) -> None:
+    try:
+        np.linalg.norm(np.ones(2), ord=norm)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"norm must be the order of a vector norm (np.linalg.norm's ord), e.g. inf or 2; "
+                         f"got {norm!r}") from error
+
+
+class _Settings(NamedTuple):
+    """The checked settings: per-run float64 arrays, or a shared schedule, and the shared options."""
+
+    learning_rate: np.ndarray | None  # (B,) float64 (read-only, maybe a broadcast scalar), None with a schedule
+    schedule: Callable[[int], float] | None
+    decay: np.ndarray  # (B,) float64, read-only
+    eps: np.ndarray  # (B,) float64, read-only
+    rule: dict  # rmsprop's checked settings (those of the first run)
+    options: dict  # the options as given, for building the rule again
+    per_run: frozenset  # the names among learning_rate, decay, eps given one value per run
+
+
+def _settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs: int) -> _Settings:
+    """Check the settings as :func:`rmsprop.rmsprop` does, for every run, and spread them over the runs.
+
+    Scalars and the first value of each array are checked by building the rule once; the
+    arrays are then checked all at once, and the first run with a bad value is built too,
+    to raise :func:`rmsprop.rmsprop`'s own error.
+    """
+    if learning_rate is None:
+        learning_rate = DEFAULT_LEARNING_RATE
+    schedule = learning_rate if callable(learning_rate) else None
+    given = {"learning_rate": learning_rate, "decay": decay, "eps": eps}
+    arrays = {name: _per_run(name, value, runs) for name, value in given.items()
+              if value is not None and not callable(value) and np.ndim(value) > 0}
+    first = {name: arrays[name][0] if name in arrays else value for name, value in given.items()}
+    rule = dict(resolve_optimizer(None, "minimize_many", **first, **options).settings)
+
+    def spread(name: str) -> np.ndarray:
+        return arrays[name] if name in arrays else np.broadcast_to(float(rule[name]), (runs,))
+
+    lr = None if schedule is not None else spread("learning_rate")
+    decays, epsilons = spread("decay"), spread("eps")
+    with np.errstate(invalid="ignore"):
+        good = np.isfinite(decays) & (decays >= 0.0) & (decays < 1.0) & np.isfinite(epsilons)
+        good &= epsilons > 0.0 if rule["initial_scale"] == 0.0 else epsilons >= 0.0
+        if lr is not None:
+            good &= np.isfinite(lr) & (lr >= 0.0)
+    if not good.all():
+        row = int(np.flatnonzero(~good)[0])
+        values = {name: arrays[name][row] if name in arrays else first[name] for name in given}
+        resolve_optimizer(None, "minimize_many", **values, **options)  # raises rmsprop's message
+        raise ValueError(f"invalid learning_rate, decay or eps for run {row}: {values}")
+    return _Settings(lr, schedule, decays, epsilons, rule, dict(options), frozenset(arrays))
+
+
+def _per_run(name: str, value: Any, runs: int) -> np.ndarray:
+    """A 1-D array of settings as float64 of length ``runs`` (a length-1 array is spread)."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be a number or a 1-D array of numbers, one per run; got {value!r:.60}") from error
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be a number or a 1-D array of real numbers, one per run; got dtype {array.dtype}")
+    if array.ndim != 1 or array.shape[0] not in (1, runs):
+        raise ValueError(f"{name} must be a scalar or a 1-D array of length {runs} (one value per run); "
+                         f"got shape {array.shape}")
+    return np.broadcast_to(array.astype(np.float64), (runs,))
+
+
+# --------------------------------------------------------------------------------------
+# The objective, evaluated on all runs at once
+# --------------------------------------------------------------------------------------
+
+
+class _Problem(NamedTuple):
+    """``evaluate(X) -> (F, G)``: float64 values (n,) and gradients (n, d) in X's dtype, C-contiguous."""
+
+    evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+    fun_calls: int  # per evaluation of one run, as minimize counts nfev
+    jac_calls: int  # ... and njev
+    finite_differences: bool
+    compiled_objective: str | None  # the catalogue name, when the formula may be compiled
+
+
+def _problem(objective: Any, jac: Any, dim: int) -> _Problem:
+    """How to evaluate ``objective`` on a batch, with the gradient ``minimize`` would use."""
+    if not callable(objective):
+        raise TypeError(f"objective must be callable or a catalogue Objective; got {type(objective).__name__}")
+    catalogue = isinstance(objective, Objective)
+    if catalogue and objective.dim != dim:
+        raise ValueError(f"objective {objective.name!r} takes {objective.dim} coordinates; x0s has {dim} per row")
+    if catalogue:
+        def values(x):  # Objective.__call__ converts to float64
+            return _values(objective.f(x.astype(np.float64).T), x)
+    else:
+        def values(x):
+            return _values(objective(x.copy()), x)
+
+    if jac is None and catalogue:
+        def evaluate(x):
+            return values(x), _gradients(objective.grad(x.T).T, x)
+        return _Problem(_quiet(evaluate), 1, 1, False, _compiled_name(objective))
+    if jac is True:
+        if catalogue:
+            raise ValueError("with jac=True, fun must return a pair (f, grad); leave jac unset to use the "
+                             "objective's own gradient")
+
+        def evaluate(x):
+            out = objective(x.copy())
+            if not (isinstance(out, tuple) and len(out) == 2):
+                raise ValueError("with jac=True, fun must return a pair (F, G) of shapes (B,) and (B, d)")
+            return _values(out[0], x), _gradients(out[1], x)
+        return _Problem(_quiet(evaluate), 1, 1, False, None)
+    if callable(jac):
+        def evaluate(x):
+            return values(x), _gradients(jac(x.copy()), x)
+        return _Problem(_quiet(evaluate), 1, 1, False, None)
+    if jac is None or jac is False or jac in ("2-point", "3-point", "cs"):
+        def evaluate(x):
+            return values(x), _central_differences(values, x)
+        return _Problem(_quiet(evaluate), 1 + 2 * dim, 0, True, None)
+    raise TypeError(f"jac must be a callable, True or None; got {jac!r}")
+
+
+def _quiet(evaluate: Callable) -> Callable:
+    """``evaluate`` with NumPy's floating-point warnings off (a diverging run is a status, not a warning)."""
+
+    def quiet(x):
+        with np.errstate(all="ignore"):
+            return evaluate(x)
+
+    return quiet
+
+
+def _values(out: Any, x: np.ndarray) -> np.ndarray:
+    values = np.asarray(out)
+    if values.dtype.kind not in "biuf":
+        raise TypeError(f"fun must return real numbers; got dtype {values.dtype}")
+    if values.shape != (x.shape[0],):
+        raise ValueError(f"fun must return one value per run, shape ({x.shape[0]},); got shape {values.shape}")
+    return values.astype(np.float64)
+
+
+def _gradients(out: Any, x: np.ndarray) -> np.ndarray:
+    g = np.asarray(out)
+    if g.shape != x.shape:
+        raise ValueError(f"the gradient must have the shape of the batch, {x.shape}; got {g.shape}")
+    if g.dtype.kind not in "biuf":
+        raise TypeError(f"the gradient must be real; got dtype {g.dtype}")
+    return np.ascontiguousarray(g, dtype=x.dtype)
+
+
+def _central_differences(values: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
+    """``(f(x + h e_i) - f(x - h e_i)) / (x_i^+ - x_i^-)`` per run, with ``h = macheps^(1/3) max(1, |x_i|)``.
+
+    Exactly the single run's formula: ``h`` is formed in float64 and rounded to the data's
+    dtype when it is added; the difference of the values is in float64.
+    """
+    g = np.empty_like(x)
+    scale = float(np.finfo(x.dtype).eps) ** (1 / 3)
+    for i in range(x.shape[1]):
+        h = (scale * np.maximum(1.0, np.abs(x[:, i].astype(np.float64)))).astype(x.dtype)
+        forward, backward = x.copy(), x.copy()
+        forward[:, i] = x[:, i] + h
+        backward[:, i] = x[:, i] - h
+        g[:, i] = (values(forward) - values(backward)) / (forward[:, i] - backward[:, i]).astype(np.float64)
+    return g
+
+
+def _compiled_name(objective: Objective) -> str | None:
+    """The catalogue name when ``objective`` is the catalogue's formula and gradient, unchanged."""
+    formula = getattr(_catalogue, f"_{objective.name}", None)
+    gradient = getattr(_catalogue, f"_{objective.name}_grad", None)
+    if formula is None or getattr(objective.f, "__wrapped__", None) is not formula:
+        return None
+    if getattr(objective.grad, "__wrapped__", None) is not gradient:
+        return None
+    return objective.name
+
+
+def _finite_rows(f: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Whether ``f`` and every coordinate of ``g`` are finite, per run."""
+    finite = np.isfinite(f)
+    if finite.all() and np.isfinite(g).all():  # the usual case, without a reduction per row
+        return finite
+    return finite & np.isfinite(g).all(axis=1)
+
+
+def _largest(a: np.ndarray, smallest: bool = False) -> np.ndarray:
+    """``max |a_ij|`` (or ``min``) over each row, as float64: exact in any order."""
+    pick = np.minimum if smallest else np.maximum
+    if a.shape[1] > 16:
+        return (np.min if smallest else np.max)(np.abs(a), axis=1).astype(np.float64)
+    out = np.abs(a[:, 0])
+    for i in range(1, a.shape[1]):  # a few columns: faster than NumPy's reduction along short rows
+        pick(out, np.abs(a[:, i]), out=out)
+    return out.astype(np.float64)
+
+
+def _converged(g: np.ndarray, norm: Any, gtol: float) -> np.ndarray:
+    """``||g_i||_norm <= gtol`` per run, decided exactly as ``minimize`` decides it."""
+    if g.shape[0] == 0:
+        return np.zeros(0, dtype=bool)
+    if norm == math.inf or norm == -math.inf:
+        return _largest(g, smallest=norm < 0) <= gtol
+    with np.errstate(all="ignore"):
+        values = np.linalg.norm(g, ord=norm, axis=1).astype(np.float64)
+        close = np.abs(values - gtol) <= NORM_RECHECK * np.maximum(gtol, values)
+    for i in np.flatnonzero(close):  # a few runs at most: the single run's own sum
+        values[i] = float(np.linalg.norm(g[i], ord=norm))
+    return values <= gtol
+
+
+# --------------------------------------------------------------------------------------
+# The runs
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Outcome:
+    """The arrays of the result, filled in as the runs end."""
+
+    x: np.ndarray
+    f: np.ndarray
+    g: np.ndarray
+    nit: np.ndarray
+    status: np.ndarray
+    kind: np.ndarray  # START, STEP or EVALUATION for status 3, else 0
+    path_x: np.ndarray | None
+    path_f: np.ndarray | None
+
+    @classmethod
+    def empty(cls, x0: np.ndarray, maxiter: int, trajectories: bool) -> "_Outcome":
+        runs, dim = x0.shape
+        path_x = np.full((runs, maxiter + 1, dim), np.nan, dtype=x0.dtype) if trajectories else None
+        path_f = np.full((runs, maxiter + 1), np.nan) if trajectories else None
+        return cls(x0.copy(), np.empty(runs), np.empty_like(x0), np.zeros(runs, np.int64),
+                   np.full(runs, RUNNING, np.int64), np.zeros(runs, np.int8), path_x, path_f)
+
+
+class _Rows:
+    """Per-run settings of the runs still going, rounded to the data's dtype as the single run rounds them.
+
+    ``lr``, ``decay`` etc. are (n, 1) columns that broadcast over the coordinates (``None``
+    for the rates with a schedule). ``decay_index`` points into ``decays``, the distinct
+    decays (for the bias correction), and ``group`` into ``groups``, the distinct
+    ``(learning_rate, decay, eps)`` (for :class:`_GroupedStep`); both only where used.
+    """
+
+    def __init__(self, settings: _Settings, dtype: np.dtype) -> None:
+        column = lambda a: a.astype(dtype)[:, None]  # noqa: E731
+        lr, rule = settings.learning_rate, settings.rule
+        self.lr = None if lr is None else column(lr)
+        self.neg_lr = None if lr is None else column(-lr)
+        self.lr_wd = None if lr is None else column(lr * rule["weight_decay"])
+        self.decay = column(settings.decay)
+        self.one_minus_decay = column(1.0 - settings.decay)
+        self.eps = column(settings.eps)
+        self.decays, self.decay_index = None, None
+        if rule["bias_correction"]:
+            self.decays, self.decay_index = np.unique(settings.decay, return_inverse=True)
+        self.groups, self.group = None, None
+        if rule["arithmetic"] != "seed":
+            rates = np.zeros_like(settings.decay) if lr is None else lr
+            self.groups, group = np.unique(np.stack([rates, settings.decay, settings.eps], axis=1), axis=0,
+                                           return_inverse=True)
+            self.group = group.reshape(-1)
+
+    def take(self, keep: np.ndarray) -> None:
+        for name in ("lr", "neg_lr", "lr_wd", "decay", "one_minus_decay", "eps", "decay_index", "group"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, value[keep])
+
+
+@dataclass
+class _Going:
+    """The runs still going: their rows in the batch, iterates, gradients and optimizer state."""
+
+    rows: np.ndarray
+    x: np.ndarray
+    f: np.ndarray
+    g: np.ndarray
+    e: np.ndarray
+    m: np.ndarray | None
+    b: np.ndarray | None
+    settings: _Rows
+
+    def stop(self, stopping: np.ndarray, out: _Outcome, status: int, kind: int, nit: int) -> None:
+        """Record the runs ``stopping`` at their last accepted iterate ``nit``, and let them go."""
+        rows = self.rows[stopping]
+        out.x[rows], out.f[rows], out.g[rows] = self.x[stopping], self.f[stopping], self.g[stopping]
+        out.nit[rows], out.status[rows], out.kind[rows] = nit, status, kind
+        keep = ~stopping
+        for name in ("rows", "x", "f", "g", "e", "m", "b"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, value[keep])
+        self.settings.take(keep)
+
+
+def _run_numpy(problem: _Problem, x0: np.ndarray, settings: _Settings, maxiter: int, gtol: float, norm: Any,
+               trajectories: bool) -> _Outcome:
+    """All runs on the NumPy engine: one vectorised step per iteration over the runs still going."""
+    rule = settings.rule
+    out = _Outcome.empty(x0, maxiter, trajectories)
+    f, g = problem.evaluate(x0)
+    if trajectories:
+        out.path_x[:, 0], out.path_f[:, 0] = x0, f
+    state = _Going(np.arange(x0.shape[0]), x0, f, g, np.full_like(x0, rule["initial_scale"]),
+                   np.zeros_like(x0) if rule["centered"] else None,
+                   np.zeros_like(x0) if rule["momentum"] > 0.0 else None,
+                   _Rows(settings, x0.dtype))
+    finite = _finite_rows(f, g)
+    if not finite.all():
+        state.stop(~finite, out, 3, START, 0)
+    _stop_converged(state, out, norm, gtol, 0, maxiter)
+    step = _seed_step if rule["arithmetic"] == "seed" else _GroupedStep(settings)
+    for t in range(maxiter):
+        if state.rows.size == 0:
+            break
+        with np.errstate(all="ignore"):  # a diverging run is a status, not a warning
+            x = step(state, rule, settings.schedule, t)
+        finite = np.isfinite(x).all(axis=1) if not np.isfinite(x).all() else None
+        if finite is not None:
+            state.stop(~finite, out, 3, STEP, t)
+            x = x[finite]
+        f, g = problem.evaluate(x)
+        finite = _finite_rows(f, g)
+        if not finite.all():
+            state.stop(~finite, out, 3, EVALUATION, t)
+            x, f, g = x[finite], f[finite], g[finite]
+        state.x, state.f, state.g = x, f, g
+        if trajectories:
+            out.path_x[state.rows, t + 1], out.path_f[state.rows, t + 1] = x, f
+        _stop_converged(state, out, norm, gtol, t + 1, maxiter)
+    return out
+
+
+def _stop_converged(state: _Going, out: _Outcome, norm: Any, gtol: float, nit: int, maxiter: int) -> None:
+    """Stop the runs at iterate ``nit`` whose gradient is small enough (status 0), then all at ``maxiter`` (1)."""
+    converged = _converged(state.g, norm, gtol)
+    if converged.any():
+        state.stop(converged, out, 0, 0, nit)
+    if nit == maxiter and state.rows.size:
+        state.stop(np.ones(state.rows.size, dtype=bool), out, 1, 0, nit)
+
+
+def _clipped(g: np.ndarray, rule: dict) -> np.ndarray:
+    """The gradient clipped by value, by its norm and by the global norm, each run on its own."""
+    if rule["clip_value"] is not None:
+        g = clip_by_value(g, rule["clip_value"])
+    for limit in (rule["clip_norm"], rule["global_clip_norm"]):
+        if limit is not None:  # one array per run: its norm and the global norm are the same sum
+            norm = np.sqrt(abs_sq(g).astype(np.float64).sum(axis=1))
+            with np.errstate(divide="ignore"):
+                factor = np.where(norm <= limit, 1.0, limit / norm)
+            g = g * factor.astype(g.dtype)[:, None]
+    return g
+
+
+def _rates(state: _Going, rule: dict, schedule: Callable | None, t: int) -> tuple:
+    """``lr``, ``-lr`` and ``lr * weight_decay`` of step ``t``, per run or from the schedule, in the data's dtype."""
+    rows = state.settings
+    if schedule is None:
+        return rows.lr, rows.neg_lr, rows.lr_wd
+    lr = _schedules.evaluate(schedule, t)
+    dtype = state.x.dtype.type
+    return dtype(lr), dtype(-lr), dtype(lr * rule["weight_decay"])
+
+
+def _seed_step(state: _Going, rule: dict, schedule: Callable | None, t: int) -> np.ndarray:
+    """One step of every run going, line by line as :func:`rmsprop._rmsprop.leaf_update` (seed arithmetic).
+
+    Updates the state in ``state`` and returns the new iterates.
+    """
+    rows, x = state.settings, state.x
+    lr, neg_lr, lr_wd = _rates(state, rule, schedule, t)
+    momentum, weight_decay = rule["momentum"], rule["weight_decay"]
+    correction = None
+    if rule["bias_correction"]:  # Python's 1.0 - decay ** (t + 1), per distinct decay
+        per_decay = np.array([1.0 - d ** (t + 1) for d in rows.decays.tolist()])
+        correction = per_decay[rows.decay_index].astype(x.dtype)[:, None]
+    g = _clipped(state.g, rule)
+    if rule["maximize"]:
+        g = -g
+    if weight_decay and not rule["decoupled_weight_decay"]:
+        g = g + weight_decay * x
+    e = state.e = rows.decay * state.e + rows.one_minus_decay * (g * g)
+    if correction is not None:
+        e = e / correction
+    if rule["centered"]:
+        m = state.m = rows.decay * state.m + rows.one_minus_decay * g
+        if correction is not None:
+            m = m / correction
+        e = np.maximum(e - m * m, 0.0)
+    d = np.sqrt(e + rows.eps) if rule["eps_in_sqrt"] else np.sqrt(e) + rows.eps
+    if momentum == 0.0:
+        u = -(lr * g) / d
+    elif rule["lr_inside_momentum"]:
+        direction = (lr * g) / d
+        b = state.b = momentum * state.b + direction
+        u = -(direction + momentum * b) if rule["nesterov"] else -b
+    else:
+        direction = g / d
+        b = state.b = momentum * state.b + direction
+        u = neg_lr * (direction + momentum * b if rule["nesterov"] else b)
+    if weight_decay and rule["decoupled_weight_decay"]:
+        u = u - lr_wd * x
+    return x + u
+
+
+class _GroupedStep:
+    """One step with :func:`rmsprop.rmsprop`'s own update, one call per distinct ``(learning_rate, decay, eps)``.
+
+    For the arithmetics of :mod:`rmsprop.compat`: the rule is then the single run's code on
+    the group's (n, d) arrays, elementwise, so the numbers are its numbers. Clipping, which
+    the rule would apply to the whole group at once, is done per run first (:func:`_clipped`).
+    """
+
+    def __init__(self, settings: _Settings) -> None:
+        self.schedule = settings.schedule
+        self.options = {k: v for k, v in settings.options.items() if k not in _CLIPPING}
+        self.optimizers: dict[int, Any] = {}
+
+    def __call__(self, state: _Going, rule: dict, schedule: Callable | None, t: int) -> np.ndarray:
+        g = _clipped(state.g, rule)
+        x_next = np.empty_like(state.x)
+        rows = state.settings
+        for group in np.unique(rows.group).tolist():
+            runs = rows.group == group
+            old = RMSpropState(t, state.e[runs], None if state.m is None else state.m[runs],
+                               None if state.b is None else state.b[runs])
+            updates, new = self._optimizer(group, *rows.groups[group].tolist()).update(g[runs], old, state.x[runs])
+            x_next[runs] = np.asarray(state.x[runs] + updates, dtype=state.x.dtype)
+            state.e[runs] = new.nu
+            if state.m is not None:
+                state.m[runs] = new.mu
+            if state.b is not None:
+                state.b[runs] = new.momentum
+        return x_next
+
+    def _optimizer(self, group: int, lr: float, decay: float, eps: float):
+        if group not in self.optimizers:
+            rate = self.schedule if self.schedule is not None else lr
+            self.optimizers[group] = resolve_optimizer(None, "minimize_many", rate, decay, eps, **self.options)
+        return self.optimizers[group]
+
+
+def _compiled(problem: _Problem, settings: _Settings, norm: Any, maxiter: int) -> tuple | None:
+    """``(kernels, objective code, schedule rates or None)`` for the numba engine; ``None`` where it does not apply."""
+    name = problem.compiled_objective
+    if name is None or settings.rule["arithmetic"] != "seed" or norm != math.inf:
+        return None
+    kernels = _kernels()
+    if kernels is None or name not in kernels.OBJECTIVES:
+        return None
+    rates = None
+    if settings.schedule is not None:
+        try:  # all rates up front; a schedule that fails at some step runs on the NumPy engine, which fails there
+            rates = np.array([_schedules.evaluate(settings.schedule, t) for t in range(maxiter)] or [0.0])
+        except Exception:  # noqa: BLE001 - whatever it raises, the NumPy engine raises it at the right step
+            return None
+    return kernels, kernels.OBJECTIVES.index(name), rates
+
+
+def _run_compiled(kernels: Any, code: int, rates: np.ndarray | None, x0: np.ndarray, settings: _Settings,
+                  maxiter: int, gtol: float, trajectories: bool) -> _Outcome:
+    """All runs on the numba engine (:func:`rmsprop._batch_kernels.run`)."""
+    rule, dtype = settings.rule, x0.dtype
+    out = _Outcome.empty(x0, maxiter, trajectories)
+    dim = x0.shape[1]
+    shared = lambda name, a: a if name in settings.per_run else a[:1]  # noqa: E731
+    lr = rates[None, :] if rates is not None else shared("learning_rate", settings.learning_rate)[:, None]
+    decay, eps = shared("decay", settings.decay), shared("eps", settings.eps)
+    weight_decay = rule["weight_decay"]
+    flags = {
+        "eps_in_sqrt": rule["eps_in_sqrt"],
+        "centered": rule["centered"],
+        "momentum": rule["momentum"] > 0.0,
+        "nesterov": rule["nesterov"],
+        "lr_inside_momentum": rule["lr_inside_momentum"],
+        "coupled_weight_decay": weight_decay > 0.0 and not rule["decoupled_weight_decay"],
+        "decoupled_weight_decay": weight_decay > 0.0 and rule["decoupled_weight_decay"],
+        "maximize": rule["maximize"],
+        "bias_correction": rule["bias_correction"],
+        "clip_value": rule["clip_value"] is not None,
+        "clip_norm": rule["clip_norm"] is not None,
+        "global_clip_norm": rule["global_clip_norm"] is not None,
+        "trajectories": trajectories,
+    }
+    scalars = {"momentum": rule["momentum"], "weight_decay": weight_decay, "clip_value": rule["clip_value"] or 0.0,
+               "initial_scale": rule["initial_scale"]}
+    limits = {"clip_norm": rule["clip_norm"] or 0.0, "global_clip_norm": rule["global_clip_norm"] or 0.0,
+              "gtol": gtol}
+    kernels.run(
+        code, out.x, out.g, out.f,
+        lr.astype(dtype), (-lr).astype(dtype), (lr * weight_decay).astype(dtype),
+        decay.astype(dtype), (1.0 - decay).astype(dtype), eps.astype(dtype), np.array(decay, dtype=np.float64),
+        np.array([flags[name] for name in kernels.FLAGS], np.int64),
+        np.array([scalars[name] for name in kernels.SCALARS], dtype),
+        np.array([limits[name] for name in kernels.LIMITS], np.float64),
+        maxiter, out.nit, out.status, out.kind,
+        out.path_x if trajectories else np.zeros((1, 1, dim), dtype),
+        out.path_f if trajectories else np.zeros((1, 1)),
+    )
+    return out
+
+
+_kernels_module: Any = None  # the kernels module once imported; False when Numba is missing
+
+
+def _kernels() -> Any:
+    """:mod:`rmsprop._batch_kernels`, or ``None`` when Numba is missing or ``RMSPROP_DISABLE_JIT=1``."""
+    global _kernels_module
+    if os.environ.get("RMSPROP_DISABLE_JIT", "") == "1":
+        return None
+    if _kernels_module is None:
+        try:
+            from . import _batch_kernels as module
+        except ImportError:  # no Numba: the NumPy engine runs everything
+            module = False
+        _kernels_module = module
+    return _kernels_module or None
+
+
+# --------------------------------------------------------------------------------------
+# The result
+# --------------------------------------------------------------------------------------
+
+
+def _messages(out: _Outcome, maxiter: int, finite_differences: bool) -> np.ndarray:
+    """Each run's ``minimize`` message, as an object array; equal messages share one string."""
+    iteration = np.where(out.kind == STEP, out.nit, np.where(out.kind == EVALUATION, out.nit + 1, 0))
+    keys = (out.kind.astype(np.int64) * (maxiter + 2) + iteration) * 4 + np.minimum(out.status, 3)
+    unique, inverse = np.unique(keys, return_inverse=True)
+    texts = np.empty(unique.size, dtype=object)
+    for i, key in enumerate(unique.tolist()):
+        status, rest = key % 4, key // 4
+        kind, at = divmod(rest, maxiter + 2)
+        note = {
+            0: "",
+            START: " The objective or gradient at x0 is not finite.",
+            STEP: f" The step from iteration {at} overflowed.",
+            EVALUATION: f" The objective or gradient became non-finite at iteration {at}.",
+        }[kind]
+        texts[i] = STATUS_MESSAGES[status] + note + (" " + FINITE_DIFFERENCE_NOTE if finite_differences else "")
+    return texts[inverse.reshape(-1)]
