@@ -1,7 +1,8 @@
 """Test objectives for optimisers: functions, analytic gradients and known minima.
 
 Each objective is an :class:`Objective`; fetch one by name with :func:`get`
-and list the catalogue with :func:`names`.  ``f`` and ``grad`` take the
+and list the catalogue with :func:`names`, or type one as a formula with
+:func:`from_expression` (parsed safely, differentiated by SymPy).  ``f`` and ``grad`` take the
 coordinates on the leading axis, ``x`` of shape ``(dim, ...)``, and broadcast
 over the rest (a point is shape ``(dim,)``, a grid ``np.stack([X, Y])``).
 
@@ -29,6 +30,7 @@ Formulas, gradients and sources are in :mod:`rmsprop.objectives._catalogue`.
 """
 
 from ._catalogue import get, names
+from ._expression import from_expression
 from ._objective import Objective
 
-__all__ = ["Objective", "get", "names"]
+__all__ = ["Objective", "from_expression", "get", "names"]

@@ -50,7 +50,8 @@ class Objective:
         The known global minimisers x* as the rows of a read-only float64
         array of shape ``(k, dim)``; shape ``(0, dim)`` when f has no minimum.
     min_value : float
-        The infimum f* = inf_x f(x); ``-inf`` when f is unbounded below.
+        The infimum f* = inf_x f(x); ``-inf`` when f is unbounded below, ``nan``
+        when it is not known (a typed formula).
     domain : tuple of (float, float)
         One ``(lo, hi)`` window per coordinate: a plotting window that
         contains the minima and the start.
