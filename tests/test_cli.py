@@ -1,0 +1,144 @@
+"""The command line, through real subprocesses: run, compare, animate, functions, and every bad input."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+from reference import SEED_X1, SEED_X2, SEED_Y
+
+SEED_RUN = ["run", "--objective", "seed", "--x0=-4,3", "--lr", "0.1", "--decay", "0.9", "--eps", "1e-8",
+            "--maxiter", "50", "--gtol", "0"]
+
+
+def rmsprop_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "rmsprop", *args], capture_output=True, text=True, timeout=600,
+                          cwd=cwd)
+
+
+def test_run_json_is_one_object_with_the_seed_numbers():
+    done = rmsprop_cli(*SEED_RUN, "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)  # the whole of stdout is one JSON object
+    assert set(result) == {"x", "fun", "nit", "success", "status", "message"}
+    assert result["x"] == [SEED_X1, SEED_X2] and result["fun"] == SEED_Y
+    assert result["nit"] == 50 and result["status"] == 1 and result["success"] is False
+
+
+def test_a_typed_formula_is_the_seed_too():
+    done = rmsprop_cli(SEED_RUN[0], "--objective", "5*x1**2 + 7*x2**2", *SEED_RUN[3:], "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["x"] == [SEED_X1, SEED_X2]
+
+
+def test_run_prints_a_table_and_saves_the_trajectory_and_the_plot(tmp_path):
+    trajectory, figure = tmp_path / "path.csv", tmp_path / "path.png"
+    done = rmsprop_cli(*SEED_RUN, "--save", str(trajectory), "--plot", str(figure))
+    assert done.returncode == 0, done.stderr
+    assert repr(SEED_Y) in done.stdout and "distance to nearest known minimum" in done.stdout
+    with open(trajectory) as stream:
+        rows = list(csv.DictReader(stream))
+    assert len(rows) == 51 and float(rows[-1]["x1"]) == SEED_X1 and float(rows[-1]["x2"]) == SEED_X2
+    assert float(rows[0]["x1"]) == -4.0 and float(rows[-1]["f"]) == SEED_Y
+    with Image.open(figure) as image:
+        assert image.width > 300 and image.height > 300
+
+
+def test_run_saves_json_trajectories(tmp_path):
+    trajectory = tmp_path / "path.json"
+    assert rmsprop_cli(*SEED_RUN, "--save", str(trajectory)).returncode == 0
+    data = json.loads(trajectory.read_text())
+    assert data["iteration"] == list(range(51)) and data["x2"][-1] == SEED_X2
+
+
+def test_every_option_and_a_flavor():
+    done = rmsprop_cli("run", "--objective", "rosenbrock", "--lr", "0.001", "--centered", "--momentum", "0.9",
+                       "--nesterov", "--eps-outside-sqrt", "--weight-decay", "0.001", "--clip-norm", "10",
+                       "--bias-correction", "--maxiter", "300", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["nit"] == 300
+    torch_like = rmsprop_cli("run", "--objective", "seed", "--flavor", "torch", "--lr", "0.05", "--decay", "0.99",
+                             "--maxiter", "20", "--json")
+    assert torch_like.returncode == 0, torch_like.stderr
+    assert json.loads(torch_like.stdout)["nit"] == 20
+
+
+def test_compare_prints_every_optimizer_and_draws_them(tmp_path):
+    figure = tmp_path / "compare.png"
+    done = rmsprop_cli("compare", "--objective", "rosenbrock", "--optimizers", "rmsprop,sgd,momentum,adam",
+                       "--maxiter", "300", "--plot", str(figure))
+    assert done.returncode == 0, done.stderr
+    for name in ("rmsprop", "sgd", "momentum", "adam"):
+        assert name in done.stdout
+    assert "to minimum" in done.stdout
+    assert figure.stat().st_size > 10_000
+
+
+def test_animate_writes_a_gif_with_capped_frames(tmp_path):
+    out = tmp_path / "seed.gif"
+    done = rmsprop_cli("animate", "--objective", "seed", "--optimizers", "rmsprop,adam", "--lr", "0.1",
+                       "--maxiter", "50", "--max-frames", "12", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    with Image.open(out) as image:
+        assert image.n_frames == 12
+
+
+def test_functions_lists_the_catalogue():
+    done = rmsprop_cli("functions")
+    assert done.returncode == 0
+    for name in ("seed", "rosenbrock", "himmelblau"):
+        assert name in done.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "animate", "functions", "demo", "flavors"])
+def test_every_command_has_examples_in_its_help(command):
+    done = rmsprop_cli(command, "--help")
+    assert done.returncode == 0 and "Example" in done.stdout
+
+
+BAD = {
+    "not a number": ["run", "--lr", "abc"],
+    "not finite": ["run", "--lr", "nan"],
+    "negative rate": ["run", "--lr", "-0.1"],
+    "decay of 1": ["run", "--decay", "1"],
+    "unknown objective": ["run", "--objective", "nosuchthing"],
+    "rejected formula": ["run", "--objective", "__import__('os').system('touch pwned')"],
+    "x0 of the wrong dimension": ["run", "--objective", "seed", "--x0", "1,2,3"],
+    "x0 not numbers": ["run", "--x0", "a,b"],
+    "x0 not finite": ["run", "--x0", "inf,1"],
+    "absurd iterations": ["run", "--maxiter", "1000000000000"],
+    "negative gtol": ["run", "--gtol", "-1"],
+    "unknown flavour": ["run", "--flavor", "sklearn"],
+    "option the flavour lacks": ["run", "--flavor", "torch", "--nesterov"],
+    "contradicting options": ["run", "--nesterov"],
+    "unknown option": ["run", "--learning-rate", "0.1"],
+    "unknown optimizer": ["compare", "--optimizers", "rmsprop,lbfgs"],
+    "empty optimizer list": ["compare", "--optimizers", ","],
+    "3-D objective plotted": ["compare", "--objective", "rosenbrock", "--x0", "1,2,3", "--plot", "{tmp}/x.png"],
+    "bad suffix": ["run", "--save", "{tmp}/path.txt"],
+    "missing folder": ["run", "--plot", "{tmp}/no/such/folder/x.png"],
+    "folder as file": ["run", "--save", "{tmp}"],
+    "mp4 or gif only": ["animate", "--out", "{tmp}/a.webm"],
+    "fps out of range": ["animate", "--out", "{tmp}/a.gif", "--fps", "0"],
+}
+
+
+@pytest.mark.parametrize("args", BAD.values(), ids=BAD.keys())
+def test_bad_input_is_one_line_and_status_2_with_no_file(args, tmp_path):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    done = rmsprop_cli(*args, cwd=tmp_path)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even a temporary
+
+
+def test_a_run_that_diverges_reports_it():
+    done = rmsprop_cli("run", "--objective", "x1**2", "--x0", "3", "--lr", "1e300", "--maxiter", "50", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["status"] == 3 and np.isfinite(result["x"][0])
