@@ -18,6 +18,8 @@ until a step needs it, so ``import rmsprop`` never compiles.
 
 from __future__ import annotations
 
+import math
+import operator
 import os
 from typing import Any, NamedTuple
 
@@ -200,7 +202,7 @@ class InPlaceSteps:
 
     def step(self, grads, state, params, lr: float, correction: float) -> bool:
         """One step of every array in place; ``False``, with nothing written, where the plan cannot take it."""
-        if not self.usable or not isinstance(grads, (list, tuple)) or not jit_enabled():
+        if not self.usable or type(grads) is not list and type(grads) is not tuple or not jit_enabled():
             return False
         plan = self.plan
         if plan is None or not plan.fits(state, params):
@@ -211,9 +213,9 @@ class InPlaceSteps:
         if flat_g is None:
             return False
         calls = plan.calls
-        if plan.calls_for != (lr, correction):
+        if plan.calls_lr != lr or plan.calls_correction != correction:
             calls = plan.calls = [self._kernel_and_scalars(plan, i, lr, correction) for i in range(len(flat_g))]
-            plan.calls_for = (lr, correction)
+            plan.calls_lr, plan.calls_correction = lr, correction
         for (kernel, s), x, g, e, m, b in zip(calls, plan.x, flat_g, plan.e, plan.m, plan.b):
             kernel(x, g, e, m, b, e, m, b, x, s)
         return True
@@ -243,8 +245,9 @@ class _Plan:
         self.order = order
         self.shapes = [a.shape for a in self.params]
         self.dtypes = [a.dtype for a in e]
-        self.calls: list[tuple] = []  # (kernel, scalars) per array, for the step numbers in calls_for
-        self.calls_for: tuple | None = None
+        self.strides = [np.empty(a.shape, a.dtype, order=o).strides for a, o in zip(self.params, order)]
+        self.calls: list[tuple] = []  # (kernel, scalars) per array, for this rate and bias correction:
+        self.calls_lr = self.calls_correction = math.nan
 
     @classmethod
     def make(cls, state, params) -> "_Plan | None":
@@ -276,22 +279,17 @@ class _Plan:
         nu, mu, momentum, planned = self.trees
         if state.nu is not nu or state.mu is not mu or state.momentum is not momentum or params is not planned:
             return False
-        if len(params) != len(self.params):
-            return False
-        for a, b in zip(params, self.params):
-            if a is not b:
-                return False
-        return True
+        return len(params) == len(self.params) and all(map(operator.is_, params, self.params))
 
     def gradients(self, grads) -> list[np.ndarray] | None:
         """Flat views of ``grads`` when each has its parameter's shape, dtype and memory order, else ``None``."""
         if len(grads) != len(self.params):
             return None
         flat = []
-        for g, shape, dtype, order in zip(grads, self.shapes, self.dtypes, self.order):
-            if not isinstance(g, np.ndarray) or g.shape != shape or g.dtype != dtype:
-                return None
-            if not (g.flags.c_contiguous if order == "C" else g.flags.f_contiguous):
+        # Cheap tests that may refuse a gradient that would do (another dtype object, odd strides
+        # of a length-1 axis); the general path then takes it, with the same numbers.
+        for g, shape, dtype, strides, order in zip(grads, self.shapes, self.dtypes, self.strides, self.order):
+            if type(g) is not np.ndarray or g.dtype is not dtype or g.shape != shape or g.strides != strides:
                 return None
             flat.append(g if g.ndim == 1 else g.reshape(-1, order=order))
         return flat
