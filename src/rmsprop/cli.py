@@ -150,6 +150,9 @@ _FLAVOR_ALIASES = {
     "learning_rate": ("lr", "learning_rate", "step_size", "base_lr"),
     "decay": ("alpha", "rho", "decay", "gamma", "rms_decay"),
     "eps": ("eps", "epsilon", "delta"),
+    "clip_value": ("clip_value", "clipvalue"),
+    "clip_norm": ("clip_norm", "clipnorm"),
+    "global_clip_norm": ("global_clip_norm", "global_clipnorm"),
 }
 
 
@@ -272,6 +275,8 @@ def run(
     bias_correction: bool = typer.Option(None, "--bias-correction", help="Unbias the averages (Adam style)."),
     clip_value: float = typer.Option(None, "--clip-value", help="Clip each gradient component to [-c, c]."),
     clip_norm: float = typer.Option(None, "--clip-norm", help="Clip the gradient's norm to c."),
+    global_clip_norm: float = typer.Option(None, "--global-clip-norm",
+                                           help="Clip the norm of all gradients together to c (Keras)."),
     flavor: str = typer.Option(None, "--flavor", help="A library's RMSprop: torch, keras, optax, tf1, ... "
                                                       "(see 'rmsprop flavors')."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object and nothing else."),
@@ -292,6 +297,7 @@ def run(
         "centered": centered, "momentum": momentum, "nesterov": nesterov, "lr_inside_momentum": lr_inside_momentum,
         "weight_decay": weight_decay, "decoupled_weight_decay": decoupled_weight_decay, "maximize": maximize,
         "bias_correction": bias_correction, "clip_value": clip_value, "clip_norm": clip_norm,
+        "global_clip_norm": global_clip_norm,
     }
     given = {name: value for name, value in given.items() if value is not None}
     if flavor is not None:
