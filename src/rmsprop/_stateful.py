@@ -88,7 +88,9 @@ class RMSprop:
 
     def __repr__(self) -> str:
         shapes = ", ".join(str(p.shape) for p in self.params)
-        return f"RMSprop(params=[{shapes}], step={getattr(self.state, 'count', '?')})"
+        name = self.optimizer.settings.get("name", "?")
+        rule = "" if name == "rmsprop" else f", optimizer={name}"
+        return f"RMSprop(params=[{shapes}]{rule}, step={getattr(self.state, 'count', '?')})"
 
 
 def _as_param_list(params: Any) -> list[np.ndarray]:
