@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["jit_enabled", "reset", "InPlaceSteps", "leaf_update", "leaf_update_in_place", "MIN_SIZE", "PARALLEL_MIN_SIZE"]
+__all__ = ["jit_enabled", "InPlaceSteps", "leaf_update", "leaf_update_in_place", "MIN_SIZE", "PARALLEL_MIN_SIZE"]
 
 #: The smallest array that takes a kernel.
 MIN_SIZE = 256
@@ -48,12 +48,6 @@ def jit_enabled() -> bool:
                 module = False
         _kernels = module
     return _kernels is not False
-
-
-def reset() -> None:
-    """Read ``RMSPROP_DISABLE_JIT`` again at the next step (for tests that run both paths in one process)."""
-    global _kernels
-    _kernels = None
 
 
 def _order(arrays: list[np.ndarray]) -> str | None:
@@ -249,7 +243,7 @@ class _Plan:
         self.order = order
         self.shapes = [a.shape for a in self.params]
         self.dtypes = [a.dtype for a in e]
-        self.strides = [np.empty(a.shape, a.dtype, order=o).strides for a, o in zip(self.params, order)]
+        self.strides = [a.strides for a in self.params]  # contiguous in its order: a gradient must match
         self.calls: list[tuple] = []  # (kernel, scalars) per array, for this rate and bias correction:
         self.calls_lr = self.calls_correction = math.nan
 

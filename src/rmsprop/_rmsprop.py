@@ -256,7 +256,14 @@ def rmsprop(
         wrap = lambda trees: None if trees is None else unflatten(structure, trees)  # noqa: E731
         return RMSpropState(count=0, nu=wrap(nu), mu=wrap(mu), momentum=wrap(buf))
 
-    def prepare(grads: Any, state: RMSpropState, params: Any) -> _Step:
+    constant_lr = schedule.value if isinstance(schedule, _schedules.constant) else None
+
+    def step_numbers(t: int) -> tuple[float, float]:
+        """The learning rate and the bias correction ``1 - decay^(t+1)`` (1 without it) of step ``t``."""
+        lr = constant_lr if constant_lr is not None else _schedules.evaluate(schedule, t)
+        return lr, 1.0 - decay ** (t + 1) if bias_correction else 1.0
+
+    def prepare(grads: Any, state: RMSpropState, params: Any, lr: float, correction: float) -> _Step:
         """Check the inputs against the state and gather one step's leaves and scalars."""
         g_leaves, structure = as_leaves(grads, "grads")
         nu_leaves, nu_structure = flatten(state.nu)
@@ -277,8 +284,8 @@ def rmsprop(
             mu=flatten(state.mu)[0] if centered else none,
             momentum=flatten(state.momentum)[0] if momentum > 0.0 else none,
             count=t,
-            lr=_schedules.evaluate(schedule, t),
-            correction=1.0 - decay ** (t + 1) if bias_correction else 1.0,
+            lr=lr,
+            correction=correction,
             leaf_scales=leaf_scales or none,
             global_scale=global_scale,
         )
@@ -292,7 +299,7 @@ def rmsprop(
         )
 
     def update(grads: Any, state: RMSpropState, params: Any = None) -> tuple[Any, RMSpropState]:
-        step = prepare(grads, state, params)
+        step = prepare(grads, state, params, *step_numbers(state.count))
         updates, nu, mu, buf = [], [], [], []
         for leaf in step.leaves():
             u, e, m, b = _fused.leaf_update(rule, step, *leaf) or leaf_update(rule, step, *leaf)
@@ -303,8 +310,6 @@ def rmsprop(
         return unflatten(step.structure, updates), new_state(step, nu, mu, buf)
 
     fast = _fused.InPlaceSteps(rule, uses_params)
-    constant_lr = schedule.value if isinstance(schedule, _schedules.constant) else None
-
     def update_in_place(grads: Any, state: RMSpropState, params: Any) -> RMSpropState:
         """``params += updates`` and the state's arrays overwritten with the new state; returns the new state.
 
@@ -314,15 +319,15 @@ def rmsprop(
         if params is None:
             raise ValueError("update_in_place needs the parameters it updates")
         t = state.count
-        lr = constant_lr if constant_lr is not None else _schedules.evaluate(schedule, t)
-        correction = 1.0 - decay ** (t + 1) if bias_correction else 1.0
+        lr, correction = step_numbers(t)
         if fast.step(grads, state, params, lr, correction):
             return _new_state(RMSpropState, (t + 1, state.nu, state.mu, state.momentum))
-        step = prepare(grads, state, params if uses_params else None)
-        for i, (x, g) in enumerate(zip(flatten(params)[0], step.g)):
+        step = prepare(grads, state, params if uses_params else None, lr, correction)
+        x_leaves = flatten(params)[0]
+        for i, (x, g) in enumerate(zip(x_leaves, step.g)):
             if np.iscomplexobj(g) and not np.iscomplexobj(x):
                 raise TypeError(f"grads[{i}] is complex but params[{i}] is real ({x.dtype})")
-        for x, leaf in zip(flatten(params)[0], step.leaves()):
+        for x, leaf in zip(x_leaves, step.leaves()):
             if not _fused.leaf_update_in_place(rule, step, x, *leaf):
                 u, *new = leaf_update(rule, step, *leaf)
                 np.add(x, u, out=x, casting="same_kind")

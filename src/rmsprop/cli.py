@@ -323,6 +323,8 @@ def run(
     from rich.console import Console
     from rich.table import Table
 
+    from .plot import settings_label  # the legends' text; rmsprop.plot loads matplotlib only to draw
+
     table = Table(title=f"RMSprop on {objective_.name}: {objective_.formula}", show_header=False)
     table.add_column("", style="bold")
     table.add_column("")
@@ -332,21 +334,12 @@ def run(
     table.add_row("status", f"{result.status} ({'success' if result.success else 'not converged'})")
     table.add_row("message", result.message)
     table.add_row("distance to nearest known minimum", f"{_distance(objective_, result.x):.6g}")
-    table.add_row("settings", _describe(result.settings))
+    table.add_row("settings", settings_label(result.settings))
     console = Console()
     console.print(table)
     for path in (save, plot):
         if path is not None:
             console.print(f"Wrote {path}")
-
-
-def _describe(settings: dict) -> str:
-    shown = []
-    for key, value in settings.items():
-        if key == "name" or value is None or value is False or (value == 0 and key != "decay"):
-            continue
-        shown.append(f"{key}={value:g}" if isinstance(value, float) else f"{key}={value}")
-    return f"{settings.get('name', '?')}: " + ", ".join(shown)
 
 
 #: Learning rates tried for each optimizer when --lr is not given (log-spaced, 1e-4 .. 1).

@@ -709,6 +709,8 @@ def _real_functions():
     """
     import sympy
 
+    # ``eval`` below is SymPy's hook for simplifying a call on a number (a SymPy object, never text),
+    # not Python's builtin.
     class RealSign(sympy.Function):
         nargs = 1
 
