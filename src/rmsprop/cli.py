@@ -146,35 +146,19 @@ def _output(path: Path | None, what: str, suffixes: tuple[str, ...]) -> Path | N
         fail(f"{what}: {error}")
 
 
-_FLAVOR_ALIASES = {
-    "learning_rate": ("lr", "learning_rate", "step_size", "base_lr"),
-    "decay": ("alpha", "rho", "decay", "gamma", "rms_decay"),
-    "eps": ("eps", "epsilon", "delta"),
-    "clip_value": ("clip_value", "clipvalue"),
-    "clip_norm": ("clip_norm", "clipnorm"),
-    "global_clip_norm": ("global_clip_norm", "global_clipnorm"),
-}
-
-
 def _flavor(name: str, settings: dict):
     """``rmsprop.compat.<name>`` with the settings given on the command line, in its own argument names."""
-    import inspect
-
     from . import compat
 
     if name not in compat.FLAVORS:
         fail(f"unknown --flavor {name!r}; choose one of: {', '.join(compat.FLAVORS)}")
-    constructor = compat.FLAVORS[name]
-    accepted = inspect.signature(constructor).parameters
-    arguments = {}
-    for option, value in settings.items():
-        candidates = _FLAVOR_ALIASES.get(option, (option,))
-        target = next((c for c in candidates if c in accepted), None)
-        if target is None:
+    for option in settings:
+        if not compat.accepts(name, option):
+            import inspect
+
             fail(f"--flavor {name} has no setting for --{option.replace('_', '-')}; "
-                 f"its arguments: {', '.join(accepted)}")
-        arguments[target] = value
-    return constructor(**arguments)
+                 f"its arguments: {', '.join(inspect.signature(compat.FLAVORS[name]).parameters)}")
+    return compat.configure(name, **settings)
 
 
 def _progress(total: int, label: str):
@@ -471,6 +455,27 @@ def animate(
     _save_figure(lambda path: plots.animate(objective_, list(runs.values()), path, fps=fps, max_frames=max_frames,
                                             with_surface=with_surface, with_loss=with_loss, progress=True), out)
     typer.echo(f"Wrote {out}")
+
+
+@app.command(
+    epilog="Examples:  rmsprop playground   rmsprop playground --port 8080   rmsprop playground --host 0.0.0.0",
+)
+def playground(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
+    port: int = typer.Option(8050, "--port", help="Port to listen on (0: any free port)."),
+) -> None:
+    """Open RMSprop in the browser: click a start point, move the sliders, watch the paths."""
+    if not 0 <= port <= 65535:
+        fail(f"--port must be between 0 and 65535; got {port}")
+    try:
+        from .playground import _server
+        import dash  # noqa: F401  (the playground extra)
+    except ImportError as error:
+        fail(f"the playground needs Dash ({error}); install it with: python -m pip install 'rmsprop[playground]'")
+    try:
+        _server.serve(host, port, announce=typer.echo)
+    except OSError as error:
+        fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
 
 
 @app.command(epilog="Example:  rmsprop functions")

@@ -45,6 +45,7 @@ __all__ = [
     "seed",
     "FLAVORS",
     "FLAVOR_FACTS",
+    "configure",
     "seed_comparison",
 ]
 
@@ -259,6 +260,50 @@ FLAVORS = {
     "caffe": caffe,
     "graves": graves,
 }
+
+
+#: The library argument names that stand for each setting of :func:`rmsprop.rmsprop`.
+SETTING_ALIASES = {
+    "learning_rate": ("lr", "learning_rate", "step_size", "base_lr"),
+    "decay": ("alpha", "rho", "decay", "gamma", "rms_decay"),
+    "eps": ("eps", "epsilon", "delta"),
+    "clip_value": ("clip_value", "clipvalue"),
+    "clip_norm": ("clip_norm", "clipnorm"),
+    "global_clip_norm": ("global_clip_norm", "global_clipnorm"),
+}
+
+
+def accepts(flavor: str, setting: str) -> bool:
+    """Whether flavour ``flavor`` has an argument for ``setting`` (a name of :func:`rmsprop.rmsprop`)."""
+    return _argument(flavor, setting) is not None
+
+
+def _argument(flavor: str, setting: str) -> str | None:
+    import inspect
+
+    accepted = inspect.signature(FLAVORS[flavor]).parameters
+    return next((name for name in SETTING_ALIASES.get(setting, (setting,)) if name in accepted), None)
+
+
+def configure(flavor: str, **settings: Any) -> GradientTransformation:
+    """Flavour ``flavor`` built from settings named as in :func:`rmsprop.rmsprop`.
+
+    ``configure("torch", learning_rate=0.01, decay=0.99)`` is ``torch(lr=0.01, alpha=0.99)``:
+    each setting goes to the flavour's own argument for it (:data:`SETTING_ALIASES`).
+    Raises ValueError for an unknown flavour or a setting the flavour has no argument for.
+    """
+    if flavor not in FLAVORS:
+        raise ValueError(f"unknown flavour {flavor!r}; choose one of: {', '.join(FLAVORS)}")
+    arguments = {}
+    for setting, value in settings.items():
+        target = _argument(flavor, setting)
+        if target is None:
+            import inspect
+
+            raise ValueError(f"flavour {flavor} has no setting for {setting}; its arguments: "
+                             f"{', '.join(inspect.signature(FLAVORS[flavor]).parameters)}")
+        arguments[target] = value
+    return FLAVORS[flavor](**arguments)
 
 
 #: How the flavours differ, one row per flavour (rendered by ``rmsprop flavors`` and docs/flavors.md).

@@ -1,0 +1,24 @@
+"""The RMSprop playground: a page in the browser to click a start point, move the sliders and watch.
+
+Start it with ``rmsprop playground`` (or :func:`serve`); it needs Dash, the
+``playground`` extra: ``python -m pip install "rmsprop[playground]"``.
+
+- :mod:`._state`: the view (objective, start, settings, options, baselines) as one
+  checked value, and its URL query, so a view can be shared and reloaded.
+- :mod:`._compute`: the numbers of a view (grid, runs, losses, step sizes), with its work capped.
+- :mod:`._figures`: those numbers as Plotly figure dicts and a table.
+- :mod:`._app`: the Dash layout and callbacks; ``assets/`` holds the page's script and style.
+- :mod:`._server`: serving it on a host and port until Ctrl-C.
+"""
+
+from ._server import serve
+
+
+def create_app():
+    """The playground's :class:`dash.Dash` app (its Flask server is ``app.server``)."""
+    from ._app import create_app as create
+
+    return create()
+
+
+__all__ = ["create_app", "serve"]

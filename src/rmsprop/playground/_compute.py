@@ -1,0 +1,138 @@
+"""The numbers behind one view of the playground: the grid, the runs, their losses and step sizes.
+
+:func:`compute` is a pure function of a checked :class:`~._state.View`: it keeps
+nothing between calls, so concurrent users cannot see each other's work. Its
+work is bounded: a grid of :data:`RESOLUTION` squared points, at most
+``1 + len(BASELINES)`` runs of at most ``MAX_ITERATIONS`` steps, and a wall-clock
+budget of :data:`MAX_SECONDS` that stops the runs (status 99, as a SciPy callback's
+``StopIteration``) should a typed formula be slow to evaluate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+
+import numpy as np
+
+from .. import baselines
+from .._minimize import minimize
+from ..plot import contour_levels, effective_steps, settings_label
+from ._state import View, objective as objective_of
+
+#: Grid points per side of the contour.
+RESOLUTION = 100
+#: Wall-clock seconds one view may spend running its optimizers.
+MAX_SECONDS = 10.0
+
+STATUS_TEXT = {
+    0: "converged (gradient 0)",
+    1: "ran every iteration",
+    3: "diverged: a non-finite value appeared",
+    99: f"stopped: over the {MAX_SECONDS:g} s budget",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """One optimizer's run: its path ``x`` (shape ``(nit + 1, 2)``, finite) and what the table shows."""
+
+    name: str
+    label: str
+    x: np.ndarray
+    fun: np.ndarray
+    status: int
+    nit: int
+    distance: float
+    steps: np.ndarray | None  # the effective per-coordinate step, RMSprop's run only
+
+    @property
+    def status_text(self) -> str:
+        return STATUS_TEXT.get(self.status, str(self.status))
+
+
+@dataclasses.dataclass(frozen=True)
+class Picture:
+    """The contour grid (``level`` is the index-valued position between contour levels) and the runs."""
+
+    view: View
+    title: str
+    window: tuple[tuple[float, float], tuple[float, float]]
+    xs: np.ndarray
+    ys: np.ndarray
+    level: np.ndarray
+    levels: np.ndarray
+    scale: str
+    minima: np.ndarray
+    min_value: float
+    runs: tuple[Run, ...]
+
+
+def window(objective, start) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The objective's domain, grown to hold the start with a 5 % margin."""
+    bounds = []
+    for (lo, hi), s in zip(objective.domain, start):
+        margin = 0.05 * (max(hi, s) - min(lo, s))
+        bounds.append((min(lo, s - margin), max(hi, s + margin)))
+    return tuple(bounds)
+
+
+def grid(objective, bounds, resolution: int = RESOLUTION):
+    """``xs, ys`` and f on their grid (NaN where f is not finite)."""
+    (x_lo, x_hi), (y_lo, y_hi) = bounds
+    xs, ys = np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution)
+    X, Y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        Z = np.asarray(objective.f(np.stack([X, Y])), dtype=float) * np.ones_like(X)
+    return xs, ys, np.where(np.isfinite(Z), Z, np.nan)
+
+
+def _level_coordinate(Z: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Z mapped piecewise-linearly onto 0 .. len(levels) - 1, so that evenly spaced contours of the result
+    are the (possibly log-spaced) ``levels`` of Z."""
+    coordinate = np.interp(np.nan_to_num(Z, nan=levels[0]), levels, np.arange(len(levels), dtype=float))
+    return np.where(np.isnan(Z), np.nan, coordinate)
+
+
+def _run(objective, view: View, name: str, optimizer, deadline: float, with_steps: bool) -> Run:
+    def budget(intermediate_result):
+        if time.perf_counter() > deadline:
+            raise StopIteration
+
+    with np.errstate(all="ignore"):
+        result = minimize(objective, list(view.start), maxiter=view.iterations, gtol=0, optimizer=optimizer,
+                          callback=budget)
+    x = np.asarray(result.path_x, dtype=float)
+    fun = np.asarray(result.path_fun, dtype=float)
+    finite = np.isfinite(x).all(axis=1) & np.isfinite(fun)
+    keep = len(x) if finite.all() else max(1, int(np.argmin(finite)))  # the start is always drawn
+    steps = None
+    if with_steps and result.nit > 0:
+        with np.errstate(all="ignore"):
+            steps = effective_steps(result)
+    distance = objective.nearest_minimum_distance(result.x) if len(objective.minima) else math.nan
+    label = settings_label(result.settings) if "settings" in result else name
+    return Run(name=name, label=label, x=x[:keep], fun=fun[:keep], status=int(result.status), nit=int(result.nit),
+               distance=float(distance), steps=steps)
+
+
+def compute(view: View) -> Picture:
+    """Everything the page draws for ``view`` (a checked view: see :func:`._state.check`)."""
+    objective = objective_of(view)
+    bounds = window(objective, view.start)
+    xs, ys, Z = grid(objective, bounds)
+    if not np.isfinite(Z).any():
+        from ._state import ViewError
+
+        raise ViewError(f"{objective.name} has no finite value in the window; pick another function")
+    levels, scale = contour_levels(Z, objective.min_value)
+    deadline = time.perf_counter() + MAX_SECONDS
+    runs = [_run(objective, view, "RMSprop", view.optimizer(), deadline, with_steps=True)]
+    for name in view.baselines:
+        optimizer = baselines.get(name, learning_rate=view.learning_rate)
+        runs.append(_run(objective, view, name, optimizer, deadline, with_steps=False))
+    title = objective.name if objective.name == objective.formula else f"{objective.name}: {objective.formula}"
+    return Picture(view=view, title=title, window=bounds, xs=xs, ys=ys, level=_level_coordinate(Z, levels),
+                   levels=levels, scale=scale, minima=objective.minima, min_value=objective.min_value,
+                   runs=tuple(runs))

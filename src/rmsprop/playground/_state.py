@@ -1,0 +1,309 @@
+"""What the playground shows, as one value: :class:`View`, read from controls or a URL and checked.
+
+The whole view lives in the page's URL query, so that a view can be shared and
+reloaded as it was::
+
+    ?f=rosenbrock&x0=-1.5,2&lr=0.01&decay=0.9&eps=1e-08&n=500&flavor=rmsprop&momentum=0.9&vs=adam,sgd
+
+Keys: ``f`` (a catalogue name or a formula in x, y or x1, x2), ``x0`` (the start),
+``lr``, ``decay``, ``eps``, ``n`` (iterations), ``flavor`` (``rmsprop``, this
+package's rule with every option, or a library's flavour from :mod:`rmsprop.compat`),
+the options ``centered``, ``momentum``, ``nesterov`` and ``sqrt`` (``in``: sqrt(e + eps),
+``out``: sqrt(e) + eps), and ``vs`` (baselines drawn beside RMSprop). Keys left out
+take the defaults, which are the seed's experiment: 50 iterations from (-4, 3) on
+5 x1^2 + 7 x2^2 with lr 0.1, decay 0.9, eps 1e-8.
+
+Every value is checked here, with a one-line message naming the control, and the
+work a view asks for is capped (:data:`MAX_ITERATIONS`, the formula caps of
+:func:`rmsprop.objectives.from_expression`, :data:`MAX_ABS_START`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from urllib.parse import parse_qs, urlencode
+
+from .. import baselines, compat, objectives
+
+#: Iterations per run at most: with every baseline on, a view is 7 runs of this many steps.
+MAX_ITERATIONS = 2000
+#: The start's coordinates are at most this large in magnitude.
+MAX_ABS_START = 1e6
+#: The slider ranges; values typed into the URL may lie anywhere inside the checked ranges below.
+LR_RANGE = (1e-6, 10.0)
+EPS_RANGE = (1e-16, 1.0)
+#: This package's own rule, with every option; the other flavours are :data:`rmsprop.compat.FLAVORS`.
+OWN_RULE = "rmsprop"
+FLAVORS = (OWN_RULE, *compat.FLAVORS)
+#: The baselines that can be drawn beside RMSprop.
+BASELINES = tuple(name for name in baselines.names() if name != "rmsprop")
+#: Catalogue objectives of two variables, for the dropdown.
+OBJECTIVES = tuple(name for name in objectives.names() if objectives.get(name).dim == 2)
+
+
+class ViewError(ValueError):
+    """A control or URL value that cannot be shown; its message is one line for the page."""
+
+
+@dataclasses.dataclass(frozen=True)
+class View:
+    """Everything one picture of the playground depends on. The defaults are the seed's experiment."""
+
+    objective: str = "seed"
+    start: tuple[float, float] = (-4.0, 3.0)
+    learning_rate: float = 0.1
+    decay: float = 0.9
+    eps: float = 1e-8
+    iterations: int = 50
+    flavor: str = OWN_RULE
+    centered: bool = False
+    momentum: float = 0.0
+    nesterov: bool = False
+    eps_in_sqrt: bool = True
+    baselines: tuple[str, ...] = ()
+
+    def settings(self) -> dict:
+        """The optimizer's settings, named as in :func:`rmsprop.rmsprop`: the ones this view sets.
+
+        For a library flavour, the options left at their off value are not passed, so
+        the flavour keeps its own defaults for them.
+        """
+        settings = {"learning_rate": self.learning_rate, "decay": self.decay, "eps": self.eps}
+        if self.flavor == OWN_RULE:
+            settings.update(centered=self.centered, momentum=self.momentum, nesterov=self.nesterov,
+                            eps_in_sqrt=self.eps_in_sqrt)
+            return settings
+        for name, value, off in (("centered", self.centered, False), ("momentum", self.momentum, 0.0),
+                                 ("nesterov", self.nesterov, False)):
+            if value != off:
+                settings[name] = value
+        return settings
+
+    def optimizer(self):
+        """The :class:`~rmsprop.GradientTransformation` this view runs, or :class:`ViewError`."""
+        from .. import rmsprop
+
+        try:
+            if self.flavor == OWN_RULE:
+                return rmsprop(**self.settings())
+            return compat.configure(self.flavor, **self.settings())
+        except (ValueError, TypeError) as error:
+            raise ViewError(str(error)) from None
+
+
+DEFAULT = View()
+
+# ----------------------------------------------------------------------------------------------
+# one value at a time: text in, checked number out
+
+
+def _number(text, what: str) -> float:
+    if isinstance(text, bool):
+        raise ViewError(f"{what} must be a number; got {text!r}")
+    if isinstance(text, (int, float)):
+        value = float(text)
+    else:
+        if not isinstance(text, str) or not text.strip():
+            raise ViewError(f"{what} is empty; give a number")
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise ViewError(f"{what} must be a number; got {_short(text)}") from None
+    if not math.isfinite(value):
+        raise ViewError(f"{what} must be finite; got {_short(text)}")
+    return value
+
+
+def _short(text, limit: int = 40) -> str:
+    text = str(text)
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _in(value: float, what: str, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> float:
+    if (value <= lo if lo_open else value < lo) or (value >= hi if hi_open else value > hi):
+        low, high = ("(" if lo_open else "[") + f"{lo:g}", f"{hi:g}" + (")" if hi_open else "]")
+        raise ViewError(f"{what} must be in {low}, {high}; got {value:g}")
+    return value
+
+
+def _flag(value, what: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("1", "true", "yes", "on", 1):
+        return True
+    if value in ("0", "false", "no", "off", 0, "", None):
+        return False
+    raise ViewError(f"{what} must be 0 or 1; got {_short(value)}")
+
+
+def _iterations(value) -> int:
+    number = _number(value, "iterations")
+    if number != int(number):
+        raise ViewError(f"iterations must be a whole number; got {number:g}")
+    return int(_in(number, "iterations", 1, MAX_ITERATIONS))
+
+
+def _start(x1, x2) -> tuple[float, float]:
+    return tuple(_in(_number(v, f"start {name}"), f"start {name}", -MAX_ABS_START, MAX_ABS_START)
+                 for v, name in ((x1, "x1"), (x2, "x2")))
+
+
+def _baselines(names) -> tuple[str, ...]:
+    if isinstance(names, str):
+        names = [name.strip() for name in names.split(",") if name.strip()]
+    unknown = [name for name in names or () if name not in BASELINES]
+    if unknown:
+        raise ViewError(f"unknown baseline {_short(unknown[0])}; choose from: {', '.join(BASELINES)}")
+    return tuple(name for name in BASELINES if name in names)  # one order, whatever the input's
+
+
+def _objective_text(text) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ViewError("the function is empty; pick one from the list or type a formula in x and y")
+    return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=256)
+def _built(text: str):
+    """``(objective, None)`` or ``(None, message)``; cached, failures too (a formula costs up to 0.5 s)."""
+    try:
+        if text in OBJECTIVES:
+            return objectives.get(text), None
+        if text.replace("-", "_") in objectives.names():
+            return None, f"{text!r} is not a function of two variables; pick one from the list"
+        objective = objectives.from_expression(text)
+    except (ValueError, TypeError) as error:
+        return None, str(error).splitlines()[0]
+    if objective.dim != 2:
+        return None, (f"the playground draws functions of two variables (x, y or x1, x2); "
+                      f"this formula has {objective.dim}")
+    return objective, None
+
+
+def objective(view: View):
+    """The :class:`~rmsprop.objectives.Objective` of a view, or :class:`ViewError`."""
+    built, message = _built(view.objective)
+    if built is None:
+        raise ViewError(message)
+    return built
+
+
+# ----------------------------------------------------------------------------------------------
+# whole views: from the controls, from a URL, to a URL
+
+
+def from_controls(*, objective_text, x1, x2, learning_rate, decay, eps, iterations, flavor,
+                  centered, momentum, nesterov, eps_in_sqrt, baselines_) -> View:
+    """A checked :class:`View` from the page's controls; :class:`ViewError` names the first bad one."""
+    if flavor not in FLAVORS:
+        raise ViewError(f"unknown flavour {_short(flavor)}; choose one of: {', '.join(FLAVORS)}")
+    view = View(
+        objective=_objective_text(objective_text),
+        start=_start(x1, x2),
+        learning_rate=_in(_number(learning_rate, "learning rate"), "learning rate", *LR_RANGE),
+        decay=_in(_number(decay, "decay"), "decay", 0.0, 1.0, hi_open=True),
+        eps=_in(_number(eps, "eps"), "eps", *EPS_RANGE),
+        iterations=_iterations(iterations),
+        flavor=flavor,
+        centered=_flag(centered, "centered"),
+        momentum=_in(_number(momentum, "momentum"), "momentum", 0.0, 1.0, hi_open=True),
+        nesterov=_flag(nesterov, "nesterov"),
+        eps_in_sqrt=_flag(eps_in_sqrt, "eps placement"),
+        baselines=_baselines(baselines_),
+    )
+    check(view)
+    return view
+
+
+def check(view: View) -> View:
+    """``view`` if its objective builds and its optimizer accepts its settings; else :class:`ViewError`."""
+    objective(view)
+    if view.nesterov and view.momentum == 0:
+        raise ViewError("nesterov needs momentum > 0")
+    view.optimizer()
+    return view
+
+
+_KEYS = ("f", "x0", "lr", "decay", "eps", "n", "flavor", "centered", "momentum", "nesterov", "sqrt", "vs")
+
+
+def to_query(view: View) -> str:
+    """The URL query (with its ``?``) that reads back as ``view``: the main settings always, the options when set."""
+    query = {"f": view.objective, "x0": f"{view.start[0]!r},{view.start[1]!r}", "lr": repr(view.learning_rate),
+             "decay": repr(view.decay), "eps": repr(view.eps), "n": str(view.iterations), "flavor": view.flavor}
+    if view.centered:
+        query["centered"] = "1"
+    if view.momentum:
+        query["momentum"] = repr(view.momentum)
+    if view.nesterov:
+        query["nesterov"] = "1"
+    if not view.eps_in_sqrt:
+        query["sqrt"] = "out"
+    if view.baselines:
+        query["vs"] = ",".join(view.baselines)
+    return "?" + urlencode(query, safe=",")
+
+
+def from_query(search: str | None) -> tuple[View, list[str]]:
+    """The view a URL query describes, and a message for each value that was bad (it keeps its default).
+
+    Unknown keys are reported; repeated keys take their last value.
+    """
+    problems: list[str] = []
+    raw = {key: values[-1] for key, values in parse_qs((search or "").lstrip("?"), keep_blank_values=True).items()}
+    for key in raw:
+        if key not in _KEYS:
+            problems.append(f"unknown URL key {_short(key)} ignored")
+    fields = {}
+
+    def take(field, key, read):
+        if key in raw:
+            try:
+                fields[field] = read(raw[key])
+            except ViewError as error:
+                problems.append(f"URL {key}: {error}")
+
+    take("objective", "f", _objective_text)
+    take("start", "x0", lambda text: _start(*(text.split(",") + ["", ""])[:2]) if text.count(",") == 1
+         else _raise(f"start must be two numbers 'x1,x2'; got {_short(text)}"))
+    take("learning_rate", "lr", lambda v: _in(_number(v, "learning rate"), "learning rate", *LR_RANGE))
+    take("decay", "decay", lambda v: _in(_number(v, "decay"), "decay", 0.0, 1.0, hi_open=True))
+    take("eps", "eps", lambda v: _in(_number(v, "eps"), "eps", *EPS_RANGE))
+    take("iterations", "n", _iterations)
+    take("flavor", "flavor", lambda v: v if v in FLAVORS else _raise(f"unknown flavour {_short(v)}"))
+    take("centered", "centered", lambda v: _flag(v, "centered"))
+    take("momentum", "momentum", lambda v: _in(_number(v, "momentum"), "momentum", 0.0, 1.0, hi_open=True))
+    take("nesterov", "nesterov", lambda v: _flag(v, "nesterov"))
+    take("eps_in_sqrt", "sqrt", lambda v: {"in": True, "out": False}.get(v) if v in ("in", "out")
+         else _raise(f"sqrt must be 'in' or 'out'; got {_short(v)}"))
+    take("baselines", "vs", _baselines)
+    view = View(**fields)
+    try:
+        check(view)
+    except ViewError as error:
+        problems.append(f"URL: {error}")
+        view = _closest_valid(view)
+    return view, problems
+
+
+def _closest_valid(view: View) -> View:
+    """``view`` with the parts that made it fail reset to the defaults: the objective, then the rule."""
+    try:
+        objective(view)
+    except ViewError:
+        view = dataclasses.replace(view, objective=DEFAULT.objective)
+    rule = {field.name: getattr(DEFAULT, field.name) for field in dataclasses.fields(View)
+            if field.name not in ("objective", "start", "iterations", "baselines")}
+    for reset in ({}, {"nesterov": False}, {"flavor": OWN_RULE}, rule):
+        view = dataclasses.replace(view, **reset)
+        try:
+            return check(view)
+        except ViewError:
+            continue
+    return DEFAULT
+
+
+def _raise(message: str):
+    raise ViewError(message)
