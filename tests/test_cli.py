@@ -93,7 +93,7 @@ def test_functions_lists_the_catalogue():
         assert name in done.stdout
 
 
-@pytest.mark.parametrize("command", ["run", "compare", "animate", "functions", "demo", "flavors"])
+@pytest.mark.parametrize("command", ["run", "compare", "animate", "functions", "demo", "flavors", "playground"])
 def test_every_command_has_examples_in_its_help(command):
     done = rmsprop_cli(command, "--help")
     assert done.returncode == 0 and "Example" in done.stdout
@@ -123,6 +123,9 @@ BAD = {
     "folder as file": ["run", "--save", "{tmp}"],
     "mp4 or gif only": ["animate", "--out", "{tmp}/a.webm"],
     "fps out of range": ["animate", "--out", "{tmp}/a.gif", "--fps", "0"],
+    "port out of range": ["playground", "--port", "70000"],
+    "port not a number": ["playground", "--port", "http"],
+    "host that does not resolve": ["playground", "--host", "no-such-host.invalid", "--port", "0"],
 }
 
 
@@ -142,3 +145,44 @@ def test_a_run_that_diverges_reports_it():
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["status"] == 3 and np.isfinite(result["x"][0])
+
+
+def _start_playground(*args):
+    process = subprocess.Popen([sys.executable, "-m", "rmsprop", "playground", *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    if not line.startswith("RMSprop playground on http://127.0.0.1:"):
+        process.kill()
+        out, err = process.communicate(timeout=30)
+        pytest.fail(f"the playground did not start: {line + out!r} {err!r}")
+    return process, int(line.split(":")[2].split("/")[0])
+
+
+def test_playground_serves_until_ctrl_c_then_stops_cleanly():
+    import signal
+    import urllib.request
+
+    process, port = _start_playground("--port", "0")
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as page:
+            assert page.status == 200 and b"RMSprop playground" in page.read()
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert out.strip() == "Stopped." and "Traceback" not in err
+
+
+def test_playground_on_a_port_in_use_is_one_line_and_status_2():
+    import signal
+
+    process, port = _start_playground("--port", "0")
+    try:
+        done = rmsprop_cli("playground", "--port", str(port))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: cannot listen on 127.0.0.1:{port}"), done.stderr

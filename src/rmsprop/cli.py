@@ -520,7 +520,7 @@ def main() -> None:
         hint = f" (see 'rmsprop {error.ctx.info_name} --help')" if error.ctx and error.ctx.parent else ""
         typer.echo(f"Error: {error.format_message()}{hint}".replace("\n", " "), err=True)
         sys.exit(2)
-    except exceptions.Abort:
+    except typer.Abort:  # Ctrl-C or end of input inside a command (not an attribute of typer._click.exceptions)
         typer.echo("Aborted.", err=True)
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

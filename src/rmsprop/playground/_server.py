@@ -7,7 +7,9 @@ Each request runs in its own thread; the app keeps no state between requests
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import sys
 from collections.abc import Callable
 
@@ -19,14 +21,21 @@ def _stop(signum, frame):
 def make_server(host: str = "127.0.0.1", port: int = 8050):
     """A threaded Werkzeug server for the playground, bound (``port=0``: any free port) but not yet serving.
 
-    Raises OSError when the address cannot be bound.
+    The socket is bound here, so that a bad host or a port in use raises OSError
+    (Werkzeug would print its own message and exit).
     """
     from werkzeug.serving import make_server as werkzeug_server
 
     from ._app import create_app
 
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    return werkzeug_server(host, port, create_app().server, threaded=True)
+    family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, protocol) as listener:
+        if os.name != "nt":
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(128)
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+        return werkzeug_server(host, port, create_app().server, threaded=True, fd=listener.fileno())
 
 
 def serve(host: str = "127.0.0.1", port: int = 8050, *, announce: Callable[[str], None] = print) -> None:
@@ -35,7 +44,7 @@ def serve(host: str = "127.0.0.1", port: int = 8050, *, announce: Callable[[str]
     shown = f"[{host}]" if ":" in host else host
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
-        announce(f"RMSprop playground on http://{shown}:{server.server_port}/ (Ctrl-C to stop)")
+        announce(f"RMSprop playground on http://{shown}:{server.port}/ (Ctrl-C to stop)")
         sys.stdout.flush()
         server.serve_forever()
     except KeyboardInterrupt:

@@ -105,6 +105,8 @@ def _number(text, what: str) -> float:
     if isinstance(text, (int, float)):
         value = float(text)
     else:
+        if text is None:  # what a browser's number field sends for an empty or unreadable entry
+            raise ViewError(f"{what} is empty or not a number; give a number")
         if not isinstance(text, str) or not text.strip():
             raise ViewError(f"{what} is empty; give a number")
         try:

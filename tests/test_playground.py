@@ -1,0 +1,292 @@
+"""The playground's parts without a browser: the view and its URL, the numbers, the callbacks, the server.
+
+The browser end-to-end tests are in test_playground_browser.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+pytest.importorskip("dash")
+
+from rmsprop.playground import _app, _compute, _figures, _state  # noqa: E402
+from rmsprop.playground._state import View, ViewError  # noqa: E402
+
+# The seed document's printed result: 50 iterations from (-4, 3), lr 0.1, decay 0.9, eps 1e-8.
+SEED_X1, SEED_X2, SEED_F = "-0.10352260359924752", "0.0025296212056016548", "0.05362944016394148"
+
+
+def controls(**changes):
+    """The page's control values for the default view, with ``changes`` (by control id)."""
+    values = dict(zip((id_ for id_, _ in _app.CONTROLS), _app.controls_from_view(_state.DEFAULT)))
+    values.update(changes)
+    return [values[id_] for id_, _ in _app.CONTROLS]
+
+
+# ----------------------------------------------------------------------------------------------
+# the view and its URL
+
+
+def test_default_view_is_the_seed_experiment():
+    view = _state.DEFAULT
+    assert (view.objective, view.start, view.learning_rate, view.decay, view.eps, view.iterations) == (
+        "seed", (-4.0, 3.0), 0.1, 0.9, 1e-8, 50)
+
+
+def test_query_round_trip_of_a_full_view():
+    view = View(objective="(1-x)**2 + 100*(y-x**2)**2", start=(-1.25, 0.5), learning_rate=0.0123, decay=0.95,
+                eps=1e-6, iterations=777, flavor="rmsprop", centered=True, momentum=0.9, nesterov=True,
+                eps_in_sqrt=False, baselines=("sgd", "adam"))
+    back, problems = _state.from_query(_state.to_query(view))
+    assert problems == []
+    assert back == view
+
+
+views = st.builds(
+    View,
+    objective=st.sampled_from(_state.OBJECTIVES + ("x**2 + 3*y**2", "sin(x1) + x2**2/4")),
+    start=st.tuples(*[st.floats(-1e3, 1e3, allow_nan=False)] * 2),
+    learning_rate=st.floats(*_state.LR_RANGE),
+    decay=st.floats(0, 0.999),
+    eps=st.floats(*_state.EPS_RANGE),
+    iterations=st.integers(1, _state.MAX_ITERATIONS),
+    flavor=st.just("rmsprop"),
+    centered=st.booleans(),
+    momentum=st.floats(0, 0.99),
+    nesterov=st.just(False),
+    eps_in_sqrt=st.booleans(),
+    baselines=st.lists(st.sampled_from(_state.BASELINES), unique=True).map(
+        lambda names: tuple(n for n in _state.BASELINES if n in names)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(views)
+def test_every_checked_view_survives_its_url(view):
+    back, problems = _state.from_query(_state.to_query(view))
+    assert problems == []
+    assert back == view
+
+
+@pytest.mark.parametrize(("query", "field", "expected", "message"), [
+    ("?lr=banana", "learning_rate", 0.1, "learning rate must be a number"),
+    ("?lr=-1", "learning_rate", 0.1, "learning rate must be in"),
+    ("?lr=nan", "learning_rate", 0.1, "must be finite"),
+    ("?n=999999", "iterations", 50, "iterations must be in [1, 2000]"),
+    ("?n=2.5", "iterations", 50, "whole number"),
+    ("?decay=1", "decay", 0.9, "decay must be in [0, 1)"),
+    ("?x0=1", "start", (-4.0, 3.0), "two numbers"),
+    ("?x0=1,2,3", "start", (-4.0, 3.0), "two numbers"),
+    ("?x0=1e300,0", "start", (-4.0, 3.0), "start x1 must be in"),
+    ("?flavor=nope", "flavor", "rmsprop", "unknown flavour"),
+    ("?vs=sgd,bogus", "baselines", (), "unknown baseline"),
+    ("?sqrt=maybe", "eps_in_sqrt", True, "sqrt must be"),
+    ("?centered=2", "centered", False, "centered must be 0 or 1"),
+    ("?f=x**", "objective", "seed", "expression rejected"),
+    ("?f=x1%2Bx2%2Bx3", "objective", "seed", "two variables"),
+    ("?f=__import__('os')", "objective", "seed", "expression rejected"),
+    ("?zz=1", "objective", "seed", "unknown URL key 'zz'"),
+])
+def test_bad_url_values_keep_their_defaults_and_say_why(query, field, expected, message):
+    view, problems = _state.from_query(query)
+    assert getattr(view, field) == expected
+    assert len(problems) == 1 and message in problems[0], problems
+    assert "\n" not in problems[0]
+
+
+def test_url_view_that_its_rule_refuses_falls_back_to_a_valid_view():
+    view, problems = _state.from_query("?f=rosenbrock&flavor=lasagne&momentum=0.9")
+    assert view.objective == "rosenbrock"  # the objective was fine: it stays
+    assert "has no setting for momentum" in problems[0]
+    _state.check(view)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"x1": "abc"}, "start x1 must be a number"),
+    ({"x2": ""}, "start x2 is empty"),
+    ({"x1": "inf"}, "start x1 must be finite"),
+    ({"iterations": None}, "iterations is empty or not a number"),
+    ({"iterations": 2001}, "iterations must be in [1, 2000]"),
+    ({"iterations": 0}, "iterations must be in"),
+    ({"objective": _app.FORMULA, "formula": ""}, "the function is empty"),
+    ({"objective": _app.FORMULA, "formula": "x**"}, "expression rejected"),
+    ({"objective": _app.FORMULA, "formula": "1/0 + x + y"}, "expression rejected"),
+    ({"objective": _app.FORMULA, "formula": "x" + "+x" * 600}, "expression rejected"),
+    ({"objective": _app.FORMULA, "formula": "x1 + x2 + x3"}, "two variables"),
+    ({"flavor": "lasagne", "momentum": 0.9}, "flavour lasagne has no setting for momentum"),
+    ({"flags": ["nesterov"]}, "nesterov needs momentum > 0"),
+    ({"flavor": "evil"}, "unknown flavour"),
+    ({"baselines": ["sgd", "rm -rf"]}, "unknown baseline"),
+])
+def test_bad_controls_get_one_line_messages(change, message):
+    with pytest.raises(ViewError) as error:
+        _app.view_from_controls(*controls(**change))
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+# ----------------------------------------------------------------------------------------------
+# the numbers
+
+
+def test_default_picture_reproduces_the_seed_to_the_last_bit():
+    picture = _compute.compute(_state.DEFAULT)
+    (row,) = _figures.table_rows(picture)
+    assert row[1:4] == (SEED_X1, SEED_X2, SEED_F)
+    assert row[4] == "50"
+
+
+def test_first_steps_match_their_closed_forms():
+    """From x0 on 5 x1^2 + 7 x2^2 (g = (10 x1, 14 x2)): RMSprop's first step is lr g / sqrt((1 - decay) g^2 + eps),
+    SGD's is lr g, and Adam's (bias-corrected) is lr g / (|g| + eps_adam), about lr in each coordinate."""
+    view = dataclasses.replace(_state.DEFAULT, start=(1.5, -2.0), learning_rate=0.05, decay=0.8, iterations=3,
+                               baselines=("sgd", "adam"))
+    picture = _compute.compute(view)
+    g = np.array([10 * 1.5, 14 * -2.0])
+    rms, sgd, adam = picture.runs
+    for run in picture.runs:
+        assert tuple(run.x[0]) == view.start
+    np.testing.assert_allclose(rms.x[1], view.start - 0.05 * g / np.sqrt(0.2 * g * g + 1e-8), rtol=1e-15)
+    np.testing.assert_allclose(sgd.x[1], view.start - 0.05 * g, rtol=1e-15)
+    np.testing.assert_allclose(adam.x[1], view.start - 0.05 * np.sign(g), rtol=1e-7)
+    # the effective step of the first RMSprop iteration is lr / sqrt(e_1 + eps)
+    np.testing.assert_allclose(rms.steps[0], 0.05 / np.sqrt(0.2 * g * g + 1e-8), rtol=1e-12)
+
+
+def test_a_diverging_run_is_cut_at_its_last_finite_point_and_says_so():
+    view = dataclasses.replace(_state.DEFAULT, objective="rosenbrock", start=(-1.5, 2.0), learning_rate=0.01,
+                               iterations=200, baselines=("sgd",))
+    picture = _compute.compute(view)
+    sgd = picture.runs[1]
+    assert sgd.status == 3 and "diverged" in sgd.status_text
+    assert np.isfinite(sgd.x).all() and np.isfinite(sgd.fun).all()
+    figure = _figures.loss_figure(picture)
+    assert figure["layout"]["yaxis"]["type"] == "log"
+    low, high = figure["layout"]["yaxis"]["range"]
+    assert high < 10  # the divergence (f ~ 1e114) does not set the scale
+
+
+def test_slow_formulas_stop_at_the_time_budget(monkeypatch):
+    monkeypatch.setattr(_compute, "MAX_SECONDS", 0.05)
+    view = dataclasses.replace(_state.DEFAULT, objective="sin(x)*cos(y) + exp(-x**2) + log(1 + y**2)",
+                               iterations=_state.MAX_ITERATIONS, baselines=_state.BASELINES)
+    started = time.perf_counter()
+    picture = _compute.compute(view)
+    assert time.perf_counter() - started < 2
+    assert any(run.status == 99 for run in picture.runs)
+
+
+def test_a_formula_with_no_finite_value_in_the_window_is_refused():
+    view = dataclasses.replace(_state.DEFAULT, objective="log(-(x**2) - y**2 - 1)")
+    with pytest.raises(ViewError, match="no finite value"):
+        _compute.compute(view)
+
+
+def test_contour_levels_index_the_log_levels():
+    picture = _compute.compute(dataclasses.replace(_state.DEFAULT, objective="rosenbrock", start=(-1.5, 2.0)))
+    assert picture.scale == "log"
+    figure = _figures.contour_figure(picture)
+    contour = figure["data"][0]
+    assert contour["contours"] == {"start": 0, "end": len(picture.levels) - 1, "size": 1}
+    z = np.array([[np.nan if v is None else v for v in row] for row in contour["z"]])
+    assert np.nanmin(z) >= 0 and np.nanmax(z) <= len(picture.levels) - 1
+    labels = dict(zip(contour["colorbar"]["tickvals"], contour["colorbar"]["ticktext"]))
+    assert labels[0] == f"{picture.levels[0]:.3g}"
+
+
+# ----------------------------------------------------------------------------------------------
+# the callbacks, called as Dash calls them
+
+
+def test_draw_keeps_the_last_good_figures_on_a_bad_formula():
+    out = _app.draw(*controls(objective=_app.FORMULA, formula="sin("))
+    assert all(value is _app.no_update for value in out[:-1])
+    assert "expression rejected" in out[-1]
+
+
+def test_draw_outputs_figures_table_and_animation_data():
+    contour, loss, steps, table, paths, last, frame, message = _app.draw(*controls(baselines=["adam"]))
+    assert message == ""
+    assert last == frame == 50
+    assert len(paths["paths"]) == 2 and len(paths["paths"][0]["x"]) == 51
+    path_traces = [trace for trace in contour["data"] if "path" in trace.get("meta", {})]
+    assert [trace["meta"]["path"] for trace in path_traces] == [0, 1]
+    assert path_traces[0]["x"][0] == -4.0 and path_traces[0]["y"][0] == 3.0
+
+
+def test_sync_reads_the_url_into_the_controls(monkeypatch):
+    monkeypatch.setattr(_app, "ctx", None)  # the initial call: no trigger
+    out = _app.sync("?f=himmelblau&x0=1,-2&lr=0.02&n=80&vs=adam&momentum=0.5", *controls(), None)
+    named = dict(zip((id_ for id_, _ in _app.CONTROLS), out))
+    assert named["objective"] == "himmelblau" and named["x1"] == "1" and named["x2"] == "-2"
+    assert _app._from_log(named["lr"]) == 0.02 and named["iterations"] == 80
+    assert named["baselines"] == ["adam"] and named["momentum"] == 0.5
+    assert out[-1] == ""  # no problems
+
+
+class _Triggered:
+    def __init__(self, trigger):
+        self.triggered_id = trigger
+
+
+def test_sync_writes_a_checked_view_to_the_url(monkeypatch):
+    monkeypatch.setattr(_app, "ctx", _Triggered("iterations"))
+    out = _app.sync("", *controls(iterations=120), None)
+    search = out[len(_app.CONTROLS)]
+    view, problems = _state.from_query(search)
+    assert problems == [] and view.iterations == 120
+
+
+def test_sync_leaves_the_url_alone_while_a_control_is_bad(monkeypatch):
+    monkeypatch.setattr(_app, "ctx", _Triggered("x1"))
+    out = _app.sync("?n=70", *controls(x1="oops"), None)
+    assert out[len(_app.CONTROLS)] is _app.no_update
+
+
+def test_sync_takes_a_click_as_the_start(monkeypatch):
+    monkeypatch.setattr(_app, "ctx", _Triggered("click-point"))
+    out = _app.sync("", *controls(), {"point": [1.23456789, -0.98765], "width": 10.0})
+    named = dict(zip((id_ for id_, _ in _app.CONTROLS), out))
+    assert (named["x1"], named["x2"]) == ("1.23", "-0.99")  # a thousandth of the window's width 10
+    view, _ = _state.from_query(out[len(_app.CONTROLS)])
+    assert view.start == (1.23, -0.99)
+
+
+def test_library_flavours_disable_what_they_cannot_set():
+    flags, momentum_disabled, sqrt = _app.rule_options("lasagne")
+    assert all(option["disabled"] for option in flags) and momentum_disabled
+    assert all(option["disabled"] for option in sqrt)
+    flags, momentum_disabled, sqrt = _app.rule_options("torch")
+    assert [option["disabled"] for option in flags] == [False, True] and not momentum_disabled
+    flags, momentum_disabled, sqrt = _app.rule_options("rmsprop")
+    assert not any(option["disabled"] for option in flags + sqrt) and not momentum_disabled
+
+
+def test_a_library_flavour_runs_as_that_library():
+    from rmsprop import compat, minimize, objectives
+
+    view = _app.view_from_controls(*controls(flavor="torch", lr=math.log10(0.01), decay=0.99, iterations=30))
+    picture = _compute.compute(view)
+    reference = minimize(objectives.get("seed"), [-4.0, 3.0], maxiter=30, gtol=0,
+                         optimizer=compat.torch(lr=0.01, alpha=0.99, eps=1e-8))
+    np.testing.assert_array_equal(picture.runs[0].x, reference.path_x)
+
+
+def test_app_layout_and_callbacks_build():
+    app = _app.create_app()
+    with app.server.test_client() as client:
+        page = client.get("/")
+        assert page.status_code == 200 and b"RMSprop playground" in page.data
+        assert b"http://" not in page.data.replace(b"http://www.w3.org", b"")  # no asset from elsewhere
+        script = client.get("/assets/playground.js")
+        assert script.status_code == 200 and b"plotly_click" in script.data
+        script.close()
+        dependencies = client.get("/_dash-dependencies").get_json()
+    outputs = " ".join(d["output"] for d in dependencies)
+    assert "contour.figure" in outputs and "url.search" in outputs
