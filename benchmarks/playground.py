@@ -9,7 +9,11 @@ sends (``output``, ``outputs``, ``inputs`` with id/property/value, ``changedProp
 objectives and a few typed formulas, starts inside the objective's window, learning rates on
 the slider's log10 scale, decays, 50 to 400 iterations, some baselines, some library flavours
 and options; about 5 % are invalid (a bad start, formula, iteration count, flavour, ...).
-One valid and one invalid request go first, unmeasured, to check the body and warm the server.
+One valid and one invalid request go first, unmeasured, to check the body (and to load what
+any view needs); the server is otherwise cold, as after a real start: the first views of a kind
+(a linear-scale contour, a typed formula) load more modules while others are in flight.
+``--warm`` first draws every catalogue objective and a formula, one at a time, for the steady
+state.
 
 Every response is checked: HTTP 200 and JSON; a valid view must bring every output of
 ``draw`` (a contour figure with traces, one path per run -- RMSprop plus its baselines --,
@@ -25,7 +29,8 @@ its stderr are counted as errors. Everything is bounded: requests per client, a 
 request and ``--time-limit`` for the whole loaded phase (requests not sent by then are errors).
 
     python benchmarks/playground.py [--clients 50] [--requests 20] [--port 0] [--seed 0]
-                                    [--timeout 120] [--time-limit 600] [--json playground.json]
+                                    [--timeout 120] [--time-limit 600] [--warm]
+                                    [--json playground.json]
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import os
 import platform
 import queue
 import random
+import resource
 import signal
 import statistics
 import subprocess
@@ -277,10 +283,11 @@ def one(url: str, callback: dict, values: dict, changed: str, valid: bool, timeo
     try:
         status, data = post(url, body, timeout)
     except Exception as error:  # noqa: BLE001 -- a timeout, a reset connection: every failure is an error
-        return {"seconds": time.perf_counter() - start, "valid": valid, "error": f"{type(error).__name__}: {error}"}
+        return {"seconds": time.perf_counter() - start, "valid": valid, "error": f"{type(error).__name__}: {error}",
+                "view": values}
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "valid": valid, "bytes": len(data), "error": check(status, data, values, valid),
-            "view": None if valid else values}
+            "view": values}
 
 
 def client(index: int, url: str, callback: dict, requests: int, seed: int, timeout: float,
@@ -290,12 +297,9 @@ def client(index: int, url: str, callback: dict, requests: int, seed: int, timeo
     for _ in range(requests):
         values, changed, valid = plan(rng)
         if time.monotonic() > deadline:
-            results.append({"seconds": None, "valid": valid, "error": "not sent: over the time limit"})
+            results.append({"seconds": None, "valid": valid, "error": "not sent: over the time limit", "view": values})
             continue
-        result = one(url, callback, values, changed, valid, timeout)
-        if result["error"]:
-            result["view"] = values
-        results.append(result)
+        results.append(one(url, callback, values, changed, valid, timeout))
     return results
 
 
@@ -347,7 +351,7 @@ def summary(results: list[dict], wall: float) -> dict:
     }
 
 
-def print_table(args: argparse.Namespace, numbers: dict, first: dict, load: dict, machine: dict) -> None:
+def print_table(args: argparse.Namespace, numbers: dict, first: dict, load: dict, machine: dict, cpu: dict) -> None:
     latency = numbers["latency_ms"]
     rows = [
         ("clients", f"{args.clients}"),
@@ -364,6 +368,8 @@ def print_table(args: argparse.Namespace, numbers: dict, first: dict, load: dict
         ("load average", f"before {' '.join(f'{v:.2f}' for v in load['before'])}; "
                          f"after {' '.join(f'{v:.2f}' for v in load['after'])} (1, 5, 15 min)"),
         ("CPUs", f"{machine['cpu_count']} ({machine['cpus_usable']} usable; server and clients share them)"),
+        ("CPU time", f"server {cpu['server_s']:.1f} s, this process (clients) {cpu['benchmark_s']:.1f} s "
+                     "(whole run, start-up included)"),
     ]
     width = max(len(name) for name, _ in rows)
     print(f"{'':-<{width + 40}}")
@@ -380,6 +386,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, help="seed of the views")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds one request may take")
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds for the whole loaded phase")
+    parser.add_argument("--warm", action="store_true",
+                        help="first draw every catalogue objective and a formula, one at a time (lazy imports done)")
     parser.add_argument("--json", default=None, help="also write the numbers here")
     args = parser.parse_args()
     if not 1 <= args.clients <= 500:
@@ -406,7 +414,7 @@ def main() -> int:
         callback = draw_callback(get_json(f"{base}/_dash-dependencies", args.timeout))
         url = f"{base}/_dash-update-component"
 
-        # One valid and one invalid view first: the body is right, and the server is warm.
+        # One valid and one invalid view first: the body is right, and what any view needs is loaded.
         probe = random.Random(f"{args.seed}-probe")
         values = random_view(probe)
         values.update(objective="rosenbrock", x1="-1.5", x2="2", iterations=200, baselines=["adam"])
@@ -420,6 +428,16 @@ def main() -> int:
         if checked["error"]:
             raise RuntimeError(f"the first, invalid request failed: {checked['error']}")
         print("checked: one valid and one invalid view answered as the page expects")
+        if args.warm:
+            warm_start = time.perf_counter()
+            for name in (*OBJECTIVES, FORMULA):
+                view = dict(values, objective=name, formula=FORMULAS[0] if name == FORMULA else "", x1="0.5",
+                            x2="0.5", iterations=50, baselines=[])
+                checked = one(url, callback, view, "objective", True, args.timeout)
+                if checked["error"]:
+                    raise RuntimeError(f"warm-up view {name!r} failed: {checked['error']}")
+            first["warm_up_s"] = time.perf_counter() - warm_start
+            print(f"warmed up: {len(OBJECTIVES) + 1} views, one at a time, in {first['warm_up_s']:.1f} s")
 
         print(f"{args.clients} clients x {args.requests} requests ...", flush=True)
         start = time.perf_counter()
@@ -435,6 +453,8 @@ def main() -> int:
     finally:
         status = server.stop()
     load["after"] = os.getloadavg()
+    own, server_cpu = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = {"benchmark_s": own.ru_utime + own.ru_stime, "server_s": server_cpu.ru_utime + server_cpu.ru_stime}
     if status != 0:
         problems.append(f"the server's exit status after SIGINT was {status}, not 0")
     if not any(line.strip() == "Stopped." for line in server.stdout):
@@ -444,15 +464,19 @@ def main() -> int:
         problems.append(f"{tracebacks} traceback(s) in the server's stderr")
 
     numbers = summary(results, wall) if results else None
+    failed = [r for r in results if r["error"]]
+    kinds: dict[str, int] = {}
+    for r in failed:
+        kinds[r["error"]] = kinds.get(r["error"], 0) + 1
     if numbers:
-        print_table(args, numbers, first, load, machine)
-        failed = [r for r in results if r["error"]]
-        kinds: dict[str, int] = {}
-        for r in failed:
-            kinds[r["error"]] = kinds.get(r["error"], 0) + 1
+        print_table(args, numbers, first, load, machine, cpu)
         for error, count in sorted(kinds.items(), key=lambda item: -item[1])[:10]:
             example = next(r["view"] for r in failed if r["error"] == error)
             print(f"error x{count}: {error}\n    e.g. view {json.dumps(example)}")
+        slowest = sorted((r for r in results if r["seconds"] is not None), key=lambda r: -r["seconds"])[:3]
+        print("slowest requests:")
+        for r in slowest:
+            print(f"  {r['seconds'] * 1e3:.0f} ms: {json.dumps(r['view'])}")
     for problem in problems:
         print(f"error: {problem}")
     if server.stderr:
@@ -465,7 +489,8 @@ def main() -> int:
     if args.json:
         with open(args.json, "w") as stream:
             json.dump({"machine": machine, "load_average": load, "settings": vars(args), "first_requests_ms": first,
-                       "results": numbers, "problems": problems, "server_exit_status": status, "ok": ok},
+                       "cpu_seconds": cpu, "results": numbers, "error_kinds": kinds, "problems": problems,
+                       "server_exit_status": status, "ok": ok},
                       stream, indent=2)
         print(f"Wrote {args.json}")
     return 0 if ok else 1

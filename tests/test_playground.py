@@ -290,3 +290,17 @@ def test_app_layout_and_callbacks_build():
         dependencies = client.get("/_dash-dependencies").get_json()
     outputs = " ".join(d["output"] for d in dependencies)
     assert "contour.figure" in outputs and "url.search" in outputs
+
+
+def test_a_catalogue_function_starts_at_its_suggested_start():
+    view, problems = _state.from_query("?f=rosenbrock")
+    assert problems == [] and view.start == (-1.2, 1.0)  # the catalogue's start, not the seed's
+    assert _state.from_query("?f=rosenbrock&x0=0.5,0.5")[0].start == (0.5, 0.5)
+
+
+def test_picking_a_function_from_the_list_moves_the_start_to_its_own(monkeypatch):
+    monkeypatch.setattr(_app, "ctx", _Triggered("objective"))
+    out = _app.sync("", *controls(objective="booth"), None)
+    named = dict(zip((id_ for id_, _ in _app.CONTROLS), out))
+    assert (named["x1"], named["x2"]) == ("-8", "8")
+    assert _state.from_query(out[len(_app.CONTROLS)])[0].start == (-8.0, 8.0)

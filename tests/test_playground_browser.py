@@ -3,8 +3,8 @@
 The real server runs as a subprocess (``python -m rmsprop playground --port 0``) for the
 whole module; each test drives a fresh browser context against it. Every test waits on a
 condition of the page (``wait_for_function``), never on a fixed delay, and keeps a
-screenshot of its final state in ``test-artifacts/playground/<test name>.png`` (or in the
-directory named by the environment variable ``RMSPROP_ARTIFACTS``).
+screenshot of its final state in ``test-artifacts/playground/<test name>.png`` (or under
+``$RMSPROP_TEST_ARTIFACTS/playground/``).
 
 Without Playwright, Dash or Debian's chromium (``/usr/bin/chromium``) the module is
 skipped, except where the environment variable ``CI`` is set: there it fails.
@@ -96,8 +96,26 @@ def table(page) -> list[list[str]]:
     return page.evaluate(TABLE_JS)
 
 
+def title(page) -> str:
+    """The contour's title as drawn."""
+    return page.locator("#contour .gtitle").text_content()
+
+
 def query(page) -> dict[str, str]:
     return {key: values[-1] for key, values in parse_qs(urlsplit(page.url).query, keep_blank_values=True).items()}
+
+
+def computed(url: str) -> tuple[list[list[str]], dict]:
+    """The table and the paths the server computes for the view at ``url`` (computed here, in-process)."""
+    from rmsprop.playground._compute import compute
+    from rmsprop.playground._figures import table_rows
+    from rmsprop.playground._state import from_query
+
+    view, problems = from_query("?" + urlsplit(url).query)
+    assert not problems, problems
+    picture = compute(view)
+    return ([list(row) for row in table_rows(picture)],
+            {str(k): {"x": run.x[:, 0].tolist(), "y": run.x[:, 1].tolist()} for k, run in enumerate(picture.runs)})
 
 
 def wait_drawn(page, runs: int = 1) -> None:
@@ -159,9 +177,9 @@ class Server:
         self.stdout: list[str] = []
         self.stderr: list[str] = []
         self._lines: queue.Queue = queue.Queue()
-        self._readers = [threading.Thread(target=self._read, args=(self.process.stdout, self.stdout, True), daemon=True),
-                         threading.Thread(target=self._read, args=(self.process.stderr, self.stderr, False),
-                                          daemon=True)]
+        self._readers = [threading.Thread(target=self._read, args=(stream, lines, announce), daemon=True)
+                         for stream, lines, announce in ((self.process.stdout, self.stdout, True),
+                                                         (self.process.stderr, self.stderr, False))]
         for reader in self._readers:
             reader.start()
 
@@ -234,7 +252,8 @@ def browser():
 
 
 def _artifacts() -> Path:
-    return Path(os.environ.get("RMSPROP_ARTIFACTS") or REPO / "test-artifacts" / "playground")
+    root = os.environ.get("RMSPROP_TEST_ARTIFACTS")  # the folder CI keeps (see conftest.artifacts_dir)
+    return (Path(root) if root else REPO / "test-artifacts") / "playground"
 
 
 @pytest.fixture
@@ -369,7 +388,7 @@ def test_bad_formula_shows_a_message_and_keeps_the_figure(open_page):
     url = wait_query(page, "f", lambda f: f == good)
     assert url["x0"] == "-4.0,3.0"
     assert "formula" in page.inner_text("#objective")  # the dropdown shows the formula entry
-    assert good in page.inner_text("#contour .gtitle")
+    assert good in title(page)
     # x**2 + 3*y**2 from (-4, 3): RMSprop heads to (0, 0) along the sign of the gradient.
     assert after["x"][0] == -4 and after["y"][0] == 3 and len(after["x"]) == 51
     assert math.hypot(after["x"][-1], after["y"][-1]) < 1
@@ -384,7 +403,7 @@ def test_shared_url_shows_the_same_view_in_a_fresh_context(open_page):
     for page in (first, second):
         rows = table(page)
         assert [row[0].split()[0] for row in rows] == ["rmsprop", "sgd", "adam"], rows
-        assert all(row[4] == "300" for row in rows), rows
+        assert rows[0][4] == rows[2][4] == "300" and "diverged" in rows[1][5], rows  # sgd blows up here
         assert page.inner_text("#url-message") == "" and page.inner_text("#message") == ""
         assert "rosenbrock" in page.inner_text("#objective")
         checked = page.evaluate("() => Array.from(document.querySelectorAll('#baselines input:checked'))"
@@ -395,7 +414,7 @@ def test_shared_url_shows_the_same_view_in_a_fresh_context(open_page):
         assert slider_value(page, "lr") == pytest.approx(-2.0)
         assert slider_value(page, "momentum") == pytest.approx(0.5)
         assert page.inner_text("#lr-value") == "0.01" and page.inner_text("#momentum-value") == "0.5"
-        assert "rosenbrock" in page.inner_text("#contour .gtitle")
+        assert "rosenbrock" in title(page)
         assert urlsplit(page.url).query == SHARED[1:]  # loading a view does not rewrite its address
     assert table(second) == table(first)
     assert paths(second) == paths(first)
@@ -433,17 +452,16 @@ def test_two_users_at_once_keep_their_own_views(open_page):
     assert "vs" not in alice_url and "momentum" not in alice_url
     assert {k: bob_url[k] for k in ("f", "x0", "lr", "n", "momentum")} == {
         "f": "x**2 + 3*y**2", "x0": "-1.5,2.0", "lr": "0.01", "n": "300", "momentum": "0.5"}
-    assert "seed" in alice.inner_text("#contour .gtitle") and "x**2 + 3*y**2" in bob.inner_text("#contour .gtitle")
+    assert "seed" in title(alice) and "x**2 + 3*y**2" in title(bob)
     assert list(paths(alice)) == ["0"] and sorted(paths(bob)) == ["0", "1"]
     assert len(alice_new["x"]) == 51 and len(path0(bob)["x"]) == 301
     assert (alice_new["x"][0], alice_new["y"][0]) == tuple(float(v) for v in alice_url["x0"].split(","))
     assert (bob_new["x"][0], bob_new["y"][0]) == (-1.5, 2)
-    # And each one's page is what a fresh page at its address shows.
-    for page, url in ((alice, alice_url), (bob, bob_url)):
-        fresh = open_page("?" + urlsplit(page.url).query)
-        wait_drawn(fresh, runs=len(table(page)))
-        assert table(fresh) == table(page) and paths(fresh) == paths(page)
-        assert not fresh.errors, fresh.errors
+    # And each one's page shows exactly the numbers of the view at its own address.
+    for page in (alice, bob):
+        expected_table, expected_paths = computed(page.url)
+        assert table(page) == expected_table
+        assert paths(page) == expected_paths
     assert not alice.errors and not bob.errors, alice.errors + bob.errors
 
 

@@ -6,7 +6,8 @@ kept on the server, so concurrent users never see each other's views):
 - ``sync``: the URL and the controls in one callback. On load (or Back/Forward) the
   URL's query sets every control; after a change of a control, the URL is rewritten
   to the checked view, so that the address bar always holds the last good view.
-  A click on the contour arrives here as the new start.
+  A click on the contour arrives here as the new start; a function picked from the
+  list starts at its suggested start.
 - ``draw``: the controls to the figures, the table and the paths for the animation.
   A bad value or formula shows its message and leaves the last good figures as they were.
 - ``rule_options``: the options a library flavour has no argument for are disabled.
@@ -206,6 +207,9 @@ def sync(search, *values):
     if trigger == "click-point" and click:
         named["x1"], named["x2"] = _click_start(click["point"], click.get("width", 10.0))
         keep[2], keep[3] = named["x1"], named["x2"]
+    if trigger == "objective" and named["objective"] in OBJECTIVES:  # a new function starts at its own start
+        named["x1"], named["x2"] = keep[2], keep[3] = [_number_text(v) for v in
+                                                      _state.suggested_start(named["objective"])]
     if trigger == "formula" and named["formula"]:
         named["objective"] = keep[0] = FORMULA
     labels = _labels(named["lr"], named["decay"], named["eps"], named["momentum"])
@@ -240,8 +244,24 @@ def rule_options(flavor):
                                     {"label": " sqrt(e) + eps", "value": "out", "disabled": off("eps_in_sqrt")}]
 
 
+def warm_up() -> None:
+    """Load what the first requests would otherwise import lazily, each in its own thread.
+
+    Python's import lock does not stop a second thread from using a package whose
+    ``__init__`` is still running in a first one: matplotlib's ``ticker`` (imported by
+    :func:`rmsprop.plot.contour_levels`) raised ``AttributeError: rcParams`` under
+    concurrent first requests. Drawing the default view and one typed formula here,
+    before the server answers, imports matplotlib, SymPy and Numba's kernels once.
+    """
+    from ._state import _built
+
+    compute(_state.DEFAULT)
+    _built("x**2 + y**2")
+
+
 def create_app() -> Dash:
-    """The playground as a :class:`dash.Dash` app (its Flask server is ``app.server``)."""
+    """The playground as a :class:`dash.Dash` app (its Flask server is ``app.server``), warmed up."""
+    warm_up()
     app = Dash(__name__, assets_folder=str(ASSETS), title="RMSprop playground", update_title=None,
                serve_locally=True, compress=False)
     app.layout = layout()

@@ -10,7 +10,7 @@ Keys: ``f`` (a catalogue name or a formula in x, y or x1, x2), ``x0`` (the start
 package's rule with every option, or a library's flavour from :mod:`rmsprop.compat`),
 the options ``centered``, ``momentum``, ``nesterov`` and ``sqrt`` (``in``: sqrt(e + eps),
 ``out``: sqrt(e) + eps), and ``vs`` (baselines drawn beside RMSprop). Keys left out
-take the defaults, which are the seed's experiment: 50 iterations from (-4, 3) on
+take the defaults (without ``x0``, a catalogue function's suggested start), which are the seed's experiment: 50 iterations from (-4, 3) on
 5 x1^2 + 7 x2^2 with lr 0.1, decay 0.9, eps 1e-8.
 
 Every value is checked here, with a one-line message naming the control, and the
@@ -184,6 +184,11 @@ def _built(text: str):
     return objective, None
 
 
+def suggested_start(name: str) -> tuple[float, float]:
+    """The catalogue's suggested start for objective ``name`` (the seed's is (-4, 3))."""
+    return tuple(float(v) for v in objectives.get(name).start)
+
+
 def objective(view: View):
     """The :class:`~rmsprop.objectives.Objective` of a view, or :class:`ViewError`."""
     built, message = _built(view.objective)
@@ -281,6 +286,8 @@ def from_query(search: str | None) -> tuple[View, list[str]]:
     take("eps_in_sqrt", "sqrt", lambda v: {"in": True, "out": False}.get(v) if v in ("in", "out")
          else _raise(f"sqrt must be 'in' or 'out'; got {_short(v)}"))
     take("baselines", "vs", _baselines)
+    if "start" not in fields and fields.get("objective", DEFAULT.objective) in OBJECTIVES:
+        fields["start"] = suggested_start(fields.get("objective", DEFAULT.objective))
     view = View(**fields)
     try:
         check(view)
