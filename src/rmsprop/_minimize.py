@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from . import _checkpoint
 from ._base import GradientTransformation, apply_updates
 from ._rmsprop import resolve_optimizer
 from ._validate import in_range
@@ -51,6 +52,9 @@ def minimize(
     bounds: Any = None,
     constraints: Any = (),
     tol: float | None = None,
+    checkpoint: Any = None,
+    checkpoint_every: int | None = None,
+    resume: Any = None,
     **options: Any,
 ):
     r"""Minimize ``fun(x, *args)`` with RMSprop.
@@ -88,6 +92,18 @@ def minimize(
         Any gradient transformation to use instead of the RMSprop settings.
     hess, hessp, bounds, constraints:
         Accepted for SciPy's calling convention; RMSprop uses none of them.
+    checkpoint:
+        A ``.npz`` file to save the run's whole state to (atomically) every
+        ``checkpoint_every`` iterations (default 1000) and at the end; the format is
+        described in :mod:`rmsprop._checkpoint`. A non-finite iterate is never saved.
+    resume:
+        A checkpoint to continue from, instead of starting at ``x0``: the run must be
+        the same (objective, ``x0``, dtype, optimizer settings, ``gtol``, ``norm``).
+        ``nit`` goes on from the checkpoint's and ``maxiter`` is the total; the result
+        is bit for bit the one of a run never interrupted (the callback is called for
+        the resumed iterations only). A checkpoint at a stop for the gradient norm,
+        ``maxiter`` or a non-finite step gives the same result at once; a stop by the
+        callback (status 99) goes on. It may name the ``checkpoint`` file.
 
     Returns
     -------
@@ -116,33 +132,59 @@ def minimize(
 
     x = _start(x0)
     value_and_grad, counts = _evaluator(fun, jac, args, x.size)
+    if checkpoint_every is not None and checkpoint is None:
+        raise ValueError("checkpoint_every needs checkpoint, the file to write")
+    if checkpoint is not None:
+        checkpoint = _checkpoint.checkpoint_target(checkpoint)
+        every = _checkpoint.DEFAULT_EVERY if checkpoint_every is None else checkpoint_every
+        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+            raise ValueError(f"checkpoint_every must be an integer >= 1; got {checkpoint_every!r}")
+    run = None
+    if checkpoint is not None or resume is not None:
+        run = _checkpoint.describe_run(fun, x, optimizer.settings, gtol, norm, counts["finite_differences"])
 
     def norm_of(g: np.ndarray) -> float:
         return float(np.linalg.norm(g, ord=norm)) if g.size else 0.0
 
-    f, g = value_and_grad(x)
-    path_x, path_fun, path_jac, path_grad_norm = [x.copy()], [f], [g.copy()], [norm_of(g)]
-    state = optimizer.init(x)
+    if resume is None:
+        f, g = value_and_grad(x)
+        path_x, path_fun, path_jac, path_grad_norm = [x.copy()], [f], [g.copy()], [norm_of(g)]
+        state = optimizer.init(x)
+        nit = 0
+    else:
+        saved = _checkpoint.load(resume, run, optimizer.init(x), x, maxiter)
+        nit, counts["nfev"], counts["njev"], state, path_x, path_fun, path_jac, path_grad_norm = saved
+        x, f, g = path_x[-1].copy(), path_fun[-1], path_jac[-1].copy()
     status = 0 if _finite(f, g) else 3
-    nit = 0
     stop_note = "" if status == 0 else " The objective or gradient at x0 is not finite."
     notify = _callback_caller(callback)
+    # What a checkpoint saves: the state and counts at x (a failed step below changes them).
+    state_at_x, counts_at_x, saved_at = state, None, None
+
+    def save_checkpoint() -> int:
+        nfev, njev = counts_at_x or (counts["nfev"], counts["njev"])
+        progress = _checkpoint.Progress(nit, nfev, njev, state_at_x, path_x, path_fun, path_jac, path_grad_norm)
+        _checkpoint.save(checkpoint, run, progress)
+        return nit
+
     while status == 0 and path_grad_norm[-1] > gtol:
         if nit >= maxiter:
             status = 1
             break
         # An overflowing step ends the run with status 3 below; it is not a warning.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            updates, state = optimizer.update(g, state, x)
+            updates, state = optimizer.update(g, state_at_x, x)
             x_next = apply_updates(x, updates)
         if not np.all(np.isfinite(x_next)):
             status, stop_note = 3, f" The step from iteration {nit} overflowed."
             break
+        evaluations = counts["nfev"], counts["njev"]
         f_next, g_next = value_and_grad(x_next)
         if not _finite(f_next, g_next):
             status, stop_note = 3, f" The objective or gradient became non-finite at iteration {nit + 1}."
+            counts_at_x = evaluations
             break
-        x, f, g = x_next, f_next, g_next
+        x, f, g, state_at_x = x_next, f_next, g_next, state
         nit += 1
         path_x.append(x.copy())
         path_fun.append(f)
@@ -153,6 +195,11 @@ def minimize(
                 notify(OptimizeResult(x=x.copy(), fun=f, jac=g.copy(), nit=nit))
             except StopIteration:
                 status = 99
+        if checkpoint is not None and nit % every == 0:
+            saved_at = save_checkpoint()
+    # The end of the run, unless just saved; never a non-finite start (the last good checkpoint stays).
+    if checkpoint is not None and saved_at != nit and _finite(f, g):
+        save_checkpoint()
 
     message = STATUS_MESSAGES[status] + stop_note
     if counts["finite_differences"]:

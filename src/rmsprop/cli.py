@@ -230,11 +230,28 @@ def _save_figure(make, path: Path) -> None:
         fail(str(error))
 
 
+def _checkpointing(checkpoint: Path | None, every: int | None, resume: Path | None) -> dict:
+    """The checkpoint arguments of ``minimize``, checked before any work starts, or a one-line error.
+
+    ``minimize`` checks the ``--resume`` file, also before any work.
+    """
+    if every is not None and checkpoint is None:
+        fail("--checkpoint-every needs --checkpoint FILE, the file to write")
+    if every is not None and every < 1:
+        fail(f"--checkpoint-every must be an integer >= 1; got {every}")
+    arguments = {"checkpoint": _output(checkpoint, "--checkpoint", (".npz",)), "resume": resume}
+    if every is not None:
+        arguments["checkpoint_every"] = every
+    return {name: value for name, value in arguments.items() if value is not None}
+
+
 @app.command(
     epilog=(
         "Examples:  rmsprop run --objective seed --x0 -4,3 --lr 0.1 --maxiter 50 --gtol 0   "
         "rmsprop run --objective '(1-x)**2 + 100*(y-x**2)**2' --x0=-1.2,1 --lr 0.01 --momentum 0.9 --maxiter 3000 "
-        "--plot path.png   rmsprop run --objective rosenbrock --flavor torch --lr 0.01 --json"
+        "--plot path.png   rmsprop run --objective rosenbrock --flavor torch --lr 0.01 --json   "
+        "rmsprop run --objective rosenbrock --maxiter 100000 --checkpoint run.npz   "
+        "rmsprop run --objective rosenbrock --maxiter 100000 --resume run.npz --checkpoint run.npz"
     ),
 )
 def run(
@@ -266,6 +283,14 @@ def run(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object and nothing else."),
     plot: Path = typer.Option(None, "--plot", help="Draw the path on the contour into this PNG/SVG/PDF."),
     save: Path = typer.Option(None, "--save", help="Write the trajectory to this .csv or .json file."),
+    checkpoint: Path = typer.Option(None, "--checkpoint",
+                                    help="Save the run's whole state to this .npz file, atomically, "
+                                         "every --checkpoint-every iterations and at the end."),
+    checkpoint_every: int = typer.Option(None, "--checkpoint-every",
+                                         help="Iterations between checkpoints (default 1000)."),
+    resume: Path = typer.Option(None, "--resume",
+                                help="Continue the run saved in this .npz checkpoint: give the same options "
+                                     "(--maxiter is the total); it may be the --checkpoint file."),
 ) -> None:
     """Run RMSprop on an objective and print the result."""
     import json
@@ -274,6 +299,7 @@ def run(
     objective_, start = _objective(objective, x0)
     plot = _output(plot, "--plot", (".png", ".svg", ".pdf"))
     save = _output(save, "--save", (".csv", ".json"))
+    checkpointing = _checkpointing(checkpoint, checkpoint_every, resume)
     if plot is not None and objective_.dim != 2:
         fail(f"--plot draws 2-D objectives; {objective_.name!r} has {objective_.dim} coordinates")
     given = {
@@ -291,7 +317,7 @@ def run(
             fail(str(error))
     else:
         settings = given
-    result = _run_quietly(objective_, start, maxiter, gtol, "RMSprop", **settings)
+    result = _run_quietly(objective_, start, maxiter, gtol, "RMSprop", **settings, **checkpointing)
     if save is not None:
         _save_trajectory(result, save)
     if plot is not None:
@@ -467,11 +493,12 @@ def playground(
     """Open RMSprop in the browser: click a start point, move the sliders, watch the paths."""
     if not 0 <= port <= 65535:
         fail(f"--port must be between 0 and 65535; got {port}")
-    try:
-        from .playground import _server
-        import dash  # noqa: F401  (the playground extra)
-    except ImportError as error:
-        fail(f"the playground needs Dash ({error}); install it with: python -m pip install 'rmsprop[playground]'")
+    import importlib.util
+
+    if importlib.util.find_spec("dash") is None:
+        fail("the playground needs Dash; install it with: python -m pip install 'rmsprop[playground]'")
+    from .playground import _server
+
     try:
         _server.serve(host, port, announce=typer.echo)
     except OSError as error:
