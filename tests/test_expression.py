@@ -784,14 +784,63 @@ def test_arbitrary_text_is_only_ever_a_value_error(text):
 # The fuzzer of benchmarks/fuzz_expression.py, a small run
 # --------------------------------------------------------------------------------------
 
+FUZZ_SCRIPT = ROOT / "benchmarks" / "fuzz_expression.py"
 
-def test_a_small_fuzz_run():
-    spec = importlib.util.spec_from_file_location("fuzz_expression", ROOT / "benchmarks" / "fuzz_expression.py")
-    fuzz = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fuzz)
-    summary = fuzz.run(2000, seed=1)
+
+@pytest.fixture(scope="module")
+def fuzz():
+    """The fuzzer's module, loaded once (it installs one audit hook, inert outside its checks)."""
+    spec = importlib.util.spec_from_file_location("fuzz_expression", FUZZ_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_fuzzers_checks_catch_an_unsafe_reader(fuzz):
+    # eval() of every canary payload (ASCII and NFKC look-alikes such as ｅｖａｌ and __𝓲𝓶𝓹𝓸𝓻𝓽__) is
+    # caught, so are files written or removed, processes started, code compiled or run from a string,
+    # a reader that NFKC-normalises and a slow call.
+    assert fuzz.self_test() == []
+
+
+def test_the_generator_spells_escapes_in_look_alikes(fuzz):
+    import random
+    import unicodedata
+
+    rng = random.Random(3)
+    for text in fuzz.CANARY_ESCAPES:
+        if not fuzz._identifier_positions(text):
+            continue  # f'{...}': its names are inside a string
+        spelled = fuzz.nfkc_lookalike(rng, text, share=1.0)
+        assert not spelled.isascii() and unicodedata.normalize("NFKC", spelled) == text
+        compile(spelled, "<fuzz>", "eval")  # Python would run it: the look-alike is a real escape
+    assert unicodedata.normalize("NFKC", fuzz.full_width("eval('1')")) == "eval('1')"
+
+
+def test_a_small_fuzz_run(fuzz):
+    count = 1500
+    # The benchmark's limit is 1 s; CI machines are shared, so a slow call here must be twice that.
+    summary = fuzz.run(count, seed=1, limit=2.0)
     assert summary["failures"] == []
     assert summary["leftovers"] == []
-    outcomes = {(kind, outcome) for kind, outcome in summary["counts"]}
+    assert summary["inputs"] == len(fuzz.fixed_inputs()) + count
+    outcomes = set(summary["counts"])
+    assert {kind for kind, _ in outcomes} == {"valid", "mutated", "junk", "escape", "unicode", "caps"}
     assert ("valid", "accepted") in outcomes and ("escape", "rejected") in outcomes
-    assert not any(kind == "escape" and outcome == "accepted" for kind, outcome in outcomes)
+    assert ("unicode", "rejected") in outcomes and ("caps", "accepted") in outcomes
+    assert not any(kind in ("escape", "unicode") and outcome != "rejected" for kind, outcome in outcomes)
+
+
+def test_the_fuzzer_reports_a_crash_and_a_hang(fuzz):
+    fixed = len(fuzz.fixed_inputs())
+    crash, hang = fixed + 40, fixed + 90
+    run = subprocess.run(
+        [sys.executable, str(FUZZ_SCRIPT), "-n", "150", "--seed", "2", "--hang", "2", "--limit", "5",
+         "--inject-crash", str(crash), "--inject-hang", str(hang)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"{fixed + 150} inputs ({fixed} fixed, 150 generated)" in run.stdout
+    failures = [line for line in run.stdout.splitlines() if line.startswith("FAILURE")]
+    assert len(failures) == 2, run.stdout
+    assert "crashed (killed by signal SIGABRT)" in failures[0] and "hung: still running after 2 s" in failures[1]
