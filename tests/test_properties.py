@@ -192,8 +192,6 @@ def rule_settings(draw, arithmetics=ARITHMETICS, schedule=True, coupled=True):
     arithmetic = draw(st.sampled_from(arithmetics))
     centered = draw(st.booleans())
     eps_in_sqrt = draw(st.booleans())
-    if arithmetic.startswith("keras") and centered:
-        eps_in_sqrt = True  # see test_keras_arithmetic_keeps_eps_outside_the_root: a known bug
     return dict(
         learning_rate=draw(st.one_of(RATES, SCHEDULES) if schedule else RATES),
         decay=decay,
@@ -507,8 +505,6 @@ def test_first_step_of_the_plain_rule_is_the_seed_formula():
     assert updates.tolist() == [-(0.1 * gi) / math.sqrt((1 - 0.9) * (gi * gi) + 1e-8) for gi in g.tolist()]
 
 
-@pytest.mark.xfail(strict=True, reason="KerasTorchArithmetic.centered_denominator (and the kernels' 'keras' "
-                   "variance) put eps inside the root whatever eps_in_sqrt says")
 @pytest.mark.parametrize("size", [3, 300], ids=["numpy", "kernel"])
 def test_keras_arithmetic_keeps_eps_outside_the_root(size):
     """``arithmetic`` changes how lines are rounded, not what they compute: eps stays outside the root."""

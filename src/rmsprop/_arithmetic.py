@@ -144,7 +144,10 @@ class KerasTorchArithmetic(Arithmetic):
         return fma(g, one_minus_decay, decay * m)
 
     def centered_denominator(self, e, m, eps, eps_in_sqrt):
-        """``sqrt((e + eps) - m * m)``, unclamped."""
+        """``sqrt((e + eps) - m * m)``, unclamped, as Keras; with eps outside the root (not a Keras
+        option), ``sqrt(e - m * m) + eps``."""
+        if not eps_in_sqrt:
+            return np.sqrt(e - abs_sq(m)) + eps
         return np.sqrt((e + eps) - abs_sq(m))
 
     def decoupled_weight_decay(self, x, u, lr, weight_decay):

@@ -175,7 +175,7 @@ def kernel(spec: KernelSpec):
                     mi = mi / s[CORRECTION]
                 elif debias_reciprocal:
                     mi = mi * s[CORRECTION]
-                if variance_keras:
+                if variance_keras and eps_in_sqrt:
                     vi = (ei + eps) - mi * mi
                 elif variance_fma:
                     vi = fma(-mi, mi, ei)
@@ -186,7 +186,7 @@ def kernel(spec: KernelSpec):
             else:
                 vi = ei
 
-            if variance_keras:
+            if variance_keras and eps_in_sqrt:
                 d = math.sqrt(vi)
             elif eps_in_sqrt:
                 d = math.sqrt(vi + eps)
