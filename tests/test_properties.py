@@ -688,18 +688,6 @@ def copy_state(state):
     return rebuild([np.array(leaf, copy=True) for leaf in leaves])
 
 
-def without_nested_state(setup):
-    """Keras without clipping and EMA: see test_state_dict_of_a_nested_flavour_state (a known bug)."""
-    kind, arguments = setup
-    if kind != "keras":
-        return setup
-    drop = ("clipnorm", "clipvalue", "global_clipnorm")
-    return kind, {**{k: v for k, v in arguments.items() if k not in drop}, "use_ema": False}
-
-
-@pytest.mark.xfail(strict=True, raises=AttributeError,
-                   reason="RMSprop.state_dict/load_state_dict flatten a nested state (ChainState, _EmaState): "
-                          "NamedTuples become tuples, ints 0-d arrays, None object arrays")
 @pytest.mark.parametrize("arguments", [{"clipnorm": 1.0}, {"use_ema": True}], ids=["chain", "ema"])
 def test_state_dict_of_a_nested_flavour_state(arguments):
     params = [np.array([1.0, -2.0, 3.0])]
@@ -715,7 +703,7 @@ def test_state_dict_of_a_nested_flavour_state(arguments):
 
 
 @settings(PROPERTY, max_examples=120)
-@given(problems(templates=LIST_TEMPLATES, max_steps=5), stateful_setups().map(without_nested_state),
+@given(problems(templates=LIST_TEMPLATES, max_steps=5), stateful_setups(),
        st.integers(0, 3))
 def test_state_dict_resumes_in_lockstep(problem, setup, saved_at):
     dtype, template, x0, grads = problem

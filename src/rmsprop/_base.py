@@ -42,8 +42,10 @@ def apply_updates(params: Any, updates: Any) -> Any:
     if structure != update_structure:
         raise ValueError("params and updates must have the same structure (same nesting, keys and lengths)")
     new = []
-    for p, u in zip(param_leaves, update_leaves):
+    for i, (p, u) in enumerate(zip(param_leaves, update_leaves)):
         p = np.asarray(p)
+        if np.shape(u) != p.shape:
+            raise ValueError(f"updates[{i}] has shape {np.shape(u)} but params[{i}] has shape {p.shape}; they must match")
         new.append(np.asarray(p + u, dtype=p.dtype))
     return unflatten(structure, new)
 

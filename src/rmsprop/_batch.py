@@ -64,7 +64,7 @@ from . import schedules as _schedules
 from ._clip import abs_sq, clip_by_value
 from ._minimize import FINITE_DIFFERENCE_NOTE, STATUS_MESSAGES
 from ._rmsprop import DEFAULT_LEARNING_RATE, RMSpropState, resolve_optimizer
-from ._validate import flag, in_range
+from ._validate import flag, in_range, vector_norm_order
 from .objectives import Objective, _catalogue
 
 __all__ = ["minimize_many"]
@@ -153,8 +153,10 @@ def minimize_many(
         raise ValueError(f"maxiter must be an integer >= 0; got {maxiter!r}")
     maxiter = int(maxiter)
     gtol = in_range("gtol", 1e-5 if gtol is None else gtol, 0.0)
-    _check_norm(norm)
+    vector_norm_order(norm)
     trajectories = flag("trajectories", trajectories)
+    if trajectories:
+        _check_trajectory_size(*x0.shape, maxiter, x0.dtype)
     settings = _settings(learning_rate, decay, eps, options, x0.shape[0])
     problem = _problem(objective, jac, x0.shape[1])
 
@@ -191,6 +193,10 @@ def minimize_many(
 
 def _starts(x0s: Any) -> np.ndarray:
     """``x0s`` as a C-contiguous (B, d) float32 or float64 copy, or a clear error."""
+    memory = _physical_memory()
+    if isinstance(x0s, np.ndarray) and memory is not None and x0s.size * 8 > memory:  # e.g. a broadcast view
+        raise ValueError(f"x0s of shape {x0s.shape} needs {x0s.size * 8 / 2**30:.3g} GiB for each copy of the "
+                         f"starts, more than this machine's {memory / 2**30:.3g} GiB; give fewer or shorter rows")
     try:
         x = np.array(x0s, copy=True)
     except (TypeError, ValueError) as error:
@@ -210,12 +216,27 @@ def _starts(x0s: Any) -> np.ndarray:
     return x
 
 
-def _check_norm(norm: Any) -> None:
+def _physical_memory() -> int | None:
+    """This machine's memory in bytes, where the system tells it."""
     try:
-        np.linalg.norm(np.ones(2), ord=norm)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"norm must be the order of a vector norm (np.linalg.norm's ord), e.g. inf or 2; "
-                         f"got {norm!r}") from error
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - Windows has no sysconf
+        return None
+
+
+def _trajectory_error(runs: int, maxiter: int, dim: int, need: float, memory: int | None) -> ValueError:
+    have = "" if memory is None else f", more than this machine's {memory / 2**30:.3g} GiB"
+    return ValueError(f"trajectories=True needs {need / 2**30:.3g} GiB for path_x and path_fun ({runs} run(s) x "
+                      f"{maxiter + 1} iterates x {dim} coordinate(s)){have}; lower maxiter or the number of runs, "
+                      "or leave trajectories=False")
+
+
+def _check_trajectory_size(runs: int, dim: int, maxiter: int, dtype: np.dtype) -> None:
+    """Refuse trajectories that cannot fit in memory, before any work (a ValueError, not a MemoryError)."""
+    need = float(runs) * (maxiter + 1) * (dim * dtype.itemsize + 8)
+    memory = _physical_memory()
+    if memory is not None and need > memory:
+        raise _trajectory_error(runs, maxiter, dim, need, memory)
 
 
 class _Settings(NamedTuple):
@@ -443,8 +464,12 @@ class _Outcome:
     @classmethod
     def empty(cls, x0: np.ndarray, maxiter: int, trajectories: bool) -> "_Outcome":
         runs, dim = x0.shape
-        path_x = np.full((runs, maxiter + 1, dim), np.nan, dtype=x0.dtype) if trajectories else None
-        path_f = np.full((runs, maxiter + 1), np.nan) if trajectories else None
+        try:
+            path_x = np.full((runs, maxiter + 1, dim), np.nan, dtype=x0.dtype) if trajectories else None
+            path_f = np.full((runs, maxiter + 1), np.nan) if trajectories else None
+        except MemoryError:
+            need = float(runs) * (maxiter + 1) * (dim * x0.dtype.itemsize + 8)
+            raise _trajectory_error(runs, maxiter, dim, need, _physical_memory()) from None
         return cls(x0.copy(), np.empty(runs), np.empty_like(x0), np.zeros(runs, np.int64),
                    np.full(runs, RUNNING, np.int64), np.zeros(runs, np.int8), path_x, path_f)
 

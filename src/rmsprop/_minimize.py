@@ -18,7 +18,7 @@ import numpy as np
 from . import _checkpoint
 from ._base import GradientTransformation, apply_updates
 from ._rmsprop import resolve_optimizer
-from ._validate import in_range
+from ._validate import in_range, vector_norm_order
 
 __all__ = ["minimize", "STATUS_MESSAGES"]
 
@@ -127,6 +127,7 @@ def minimize(
     if gtol is None:
         gtol = 1e-5 if tol is None else tol
     gtol = in_range("gtol", gtol, 0.0)
+    vector_norm_order(norm)
     if not isinstance(args, tuple):
         args = (args,)
 

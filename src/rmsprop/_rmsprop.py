@@ -158,7 +158,9 @@ def rmsprop(
     decay:
         ``gamma`` of the seed, ``rho`` in Keras, ``alpha`` in PyTorch; in ``[0, 1)``.
     eps:
-        Added for numerical stability; ``> 0`` (``>= 0`` when ``initial_scale > 0``).
+        Added for numerical stability; ``> 0`` (``>= 0`` when ``initial_scale > 0`` and ``decay > 0``,
+        as TF1 allows; then a long run of zero gradients can still take ``e`` to 0 by underflow,
+        after about 150 steps at decay 0.5 in float32, and give 0/0).
     eps_in_sqrt:
         ``True``: ``sqrt(e + eps)`` (seed; Keras; TF; Optax). ``False``:
         ``sqrt(e) + eps`` (PyTorch ``torch.optim.RMSprop``; Caffe's ``RMSPropSolver``).
@@ -205,7 +207,7 @@ def rmsprop(
     decay = in_range("decay", decay, 0.0, 1.0)
     eps_in_sqrt = flag("eps_in_sqrt", eps_in_sqrt)
     initial_scale = in_range("initial_scale", initial_scale, 0.0)
-    eps = in_range("eps", eps, 0.0, low_open=initial_scale == 0.0)
+    eps = in_range("eps", eps, 0.0, low_open=initial_scale == 0.0 or decay == 0.0)  # else 0/0 on a zero gradient
     centered = flag("centered", centered)
     momentum = in_range("momentum", momentum, 0.0, 1.0)
     nesterov = flag("nesterov", nesterov)
@@ -224,7 +226,7 @@ def rmsprop(
     if decoupled_weight_decay and weight_decay == 0.0:
         raise ValueError("decoupled_weight_decay=True needs weight_decay > 0")
 
-    if arithmetic not in ARITHMETICS:
+    if not isinstance(arithmetic, str) or arithmetic not in ARITHMETICS:
         raise ValueError(f"unknown arithmetic {arithmetic!r}; allowed: {', '.join(ARITHMETICS)}")
     rule = Rule(
         arithmetic=ARITHMETICS[arithmetic],
@@ -299,7 +301,7 @@ def rmsprop(
         )
 
     def update(grads: Any, state: RMSpropState, params: Any = None) -> tuple[Any, RMSpropState]:
-        step = prepare(grads, state, params, *step_numbers(state.count))
+        step = prepare(grads, state, params, *step_numbers(_check_state(state, centered, momentum > 0.0)))
         updates, nu, mu, buf = [], [], [], []
         for leaf in step.leaves():
             u, e, m, b = _fused.leaf_update(rule, step, *leaf) or leaf_update(rule, step, *leaf)
@@ -318,7 +320,7 @@ def rmsprop(
         """
         if params is None:
             raise ValueError("update_in_place needs the parameters it updates")
-        t = state.count
+        t = _check_state(state, centered, momentum > 0.0)
         lr, correction = step_numbers(t)
         if fast.step(grads, state, params, lr, correction):
             return _new_state(RMSpropState, (t + 1, state.nu, state.mu, state.momentum))
@@ -357,6 +359,28 @@ def rmsprop(
         "arithmetic": arithmetic,
     }
     return GradientTransformation(init, update, settings, update_in_place)
+
+
+def _check_state(state: Any, centered: bool, has_momentum: bool) -> int:
+    """``state.count``, once ``state`` is known to be an :class:`RMSpropState` that this rule can continue."""
+    if type(state) is RMSpropState:  # the usual case, in a fraction of a microsecond
+        count = state.count
+        if (type(count) is int and count >= 0 and (state.mu is not None) is centered
+                and (state.momentum is not None) is has_momentum):
+            return count
+    if not isinstance(state, RMSpropState):
+        raise TypeError(f"rmsprop's update needs the RMSpropState made by its init; got {type(state).__name__}")
+    count = state.count
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 0:
+        raise ValueError(f"state.count must be an integer >= 0 (the steps taken so far); got {count!r}")
+    for name, kept, wanted in (("mu", state.mu is not None, centered), ("momentum", state.momentum is not None,
+                                                                          has_momentum)):
+        if kept != wanted:
+            option = "centered=True" if name == "mu" else "momentum > 0"
+            raise ValueError(f"the state {'has' if kept else 'lacks'} a {name} array, so it was made by an rmsprop "
+                             f"{'with' if kept else 'without'} {option}; continue with that optimizer or start "
+                             "from this one's init")
+    return count
 
 
 _new_state = tuple.__new__  # a NamedTuple without the Python-level __new__: microseconds count at small sizes

@@ -13,7 +13,6 @@ import numpy as np
 
 from ._base import GradientTransformation
 from ._rmsprop import resolve_optimizer
-from ._tree import flatten, unflatten
 
 __all__ = ["RMSprop"]
 
@@ -51,7 +50,13 @@ class RMSprop:
 
     def step(self, grads: np.ndarray | Sequence[np.ndarray]) -> None:
         """One update of every parameter array, in place, from ``grads`` (same order and shapes)."""
-        grads = [grads] if isinstance(grads, np.ndarray) else list(grads)
+        if isinstance(grads, np.ndarray):
+            grads = [grads]
+        elif isinstance(grads, (list, tuple)):
+            grads = list(grads)
+        else:
+            raise TypeError(f"step() needs a NumPy array or a list of arrays, one per parameter; "
+                            f"got {type(grads).__name__}")
         if len(grads) != len(self.params):
             raise ValueError(f"step() needs {len(self.params)} gradient array(s), one per parameter; got {len(grads)}")
         # Everything that can fail happens before the state or any array changes.
@@ -94,7 +99,13 @@ class RMSprop:
 
 
 def _as_param_list(params: Any) -> list[np.ndarray]:
-    params = [params] if isinstance(params, np.ndarray) else list(params)
+    if isinstance(params, np.ndarray):
+        params = [params]
+    elif isinstance(params, (list, tuple)):
+        params = list(params)
+    else:
+        raise TypeError(f"params must be a NumPy array or a list of arrays (RMSprop updates them in place); "
+                        f"got {type(params).__name__}")
     if not params:
         raise ValueError("RMSprop needs at least one parameter array")
     for i, p in enumerate(params):
@@ -108,10 +119,17 @@ def _as_param_list(params: Any) -> list[np.ndarray]:
 
 
 def _copy(value: Any) -> Any:
-    if value is None or isinstance(value, (int, float)):
-        return value
-    leaves, structure = flatten(value)
-    return unflatten(structure, [np.array(leaf, copy=True) for leaf in leaves])
+    """A deep copy of a state: arrays copied, containers (NamedTuples too) rebuilt, numbers and None kept."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, tuple):
+        children = [_copy(item) for item in value]
+        return type(value)(*children) if hasattr(value, "_fields") else tuple(children)
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    return value  # None, Python and NumPy scalars: immutable
 
 
 def _check_settings(saved: Any, current: dict[str, Any]) -> None:
@@ -127,25 +145,38 @@ def _check_settings(saved: Any, current: dict[str, Any]) -> None:
 
 
 def _checked_like(name: str, saved: Any, current: Any) -> Any:
+    """``saved`` checked against this optimizer's ``current`` state part, walked node by node, and copied.
+
+    Containers must match in kind and length (NamedTuples are rebuilt as this optimizer's
+    type), arrays and NumPy scalars in shape and dtype, counters in type and sign.
+    """
     if current is None:
         if saved is not None:
             raise ValueError(f"state_dict field {name!r} must be None for this optimizer; got a {type(saved).__name__}")
         return None
-    if isinstance(current, (int, float)):
-        if type(saved) is not type(current) and not (isinstance(current, int) and isinstance(saved, (int, np.integer))):
+    if isinstance(current, (bool, int, float)) and not isinstance(current, np.generic):
+        if type(saved) is not type(current) and not (isinstance(current, int) and isinstance(saved, (int, np.integer))
+                                                     and not isinstance(saved, bool)):
             raise ValueError(f"state_dict field {name!r} must be {type(current).__name__}; got a {type(saved).__name__}")
         if isinstance(current, int) and saved < 0:
             raise ValueError(f"state_dict field {name!r} must be >= 0; got {saved}")
-        return int(saved) if isinstance(current, int) else saved
-    saved_leaves, saved_structure = flatten(saved)
-    current_leaves, current_structure = flatten(current)
-    if saved_structure != current_structure:
-        raise ValueError(f"state_dict field {name!r} has a different structure from this optimizer's")
-    for i, (s, c) in enumerate(zip(saved_leaves, current_leaves)):
-        s = np.asarray(s)
-        if s.shape != c.shape or s.dtype != c.dtype:
-            raise ValueError(
-                f"state_dict field {name!r}[{i}] has shape {s.shape} and dtype {s.dtype}; "
-                f"this optimizer needs {c.shape} and {c.dtype}"
-            )
-    return unflatten(current_structure, [np.array(s, copy=True) for s in saved_leaves])
+        return int(saved) if isinstance(current, int) and not isinstance(current, bool) else saved
+    if isinstance(current, (tuple, list)):
+        kind = list if isinstance(current, list) else tuple  # a NamedTuple may come back as its own type
+        if not isinstance(saved, kind) or len(saved) != len(current):
+            raise ValueError(f"state_dict field {name!r} has a different structure from this optimizer's")
+        children = [_checked_like(f"{name}[{i}]", s, c) for i, (s, c) in enumerate(zip(saved, current))]
+        if hasattr(current, "_fields"):
+            return type(current)(*children)
+        return type(current)(children)
+    if isinstance(current, dict):
+        if not isinstance(saved, dict) or set(saved) != set(current):
+            raise ValueError(f"state_dict field {name!r} has a different structure from this optimizer's")
+        return {key: _checked_like(f"{name}[{key!r}]", saved[key], c) for key, c in current.items()}
+    s, c = np.asarray(saved), np.asarray(current)
+    if s.shape != c.shape or s.dtype != c.dtype:
+        raise ValueError(
+            f"state_dict field {name!r} has shape {s.shape} and dtype {s.dtype}; "
+            f"this optimizer needs {c.shape} and {c.dtype}"
+        )
+    return s[()] if isinstance(current, np.generic) else np.array(s, copy=True)

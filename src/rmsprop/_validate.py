@@ -12,7 +12,20 @@ __all__ = [
     "flag",
     "positive_or_none",
     "check_option_names",
+    "vector_norm_order",
 ]
+
+
+def vector_norm_order(norm: Any) -> Any:
+    """``norm`` if it is the order of a vector norm (``np.linalg.norm``'s ``ord``), or a clear error."""
+    import numpy as np
+
+    try:
+        np.linalg.norm(np.ones(2), ord=norm)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"norm must be the order of a vector norm (np.linalg.norm's ord), e.g. inf or 2; "
+                         f"got {norm!r}") from error
+    return norm
 
 
 def real_number(name: str, value: Any) -> float:

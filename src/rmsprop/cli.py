@@ -47,14 +47,14 @@ def demo(
     if out.exists() and not out.is_dir():
         fail(f"--out {out} is a file; give a folder (it is created if missing)")
     result = run_seed()
-    for line in seed_lines(result):
-        typer.echo(line)
     try:
         paths = save_seed_figures(result, out)
     except OSError as error:
         fail(f"cannot write the figures to {out}: {error.strerror or error}")
     except ValueError as error:
         fail(str(error))
+    for line in seed_lines(result):  # after the figures: a failure prints nothing on stdout
+        typer.echo(line)
     for path in paths:
         typer.echo(f"Wrote {path}")
 
@@ -117,16 +117,19 @@ def _objective(text: str, x0: str | None):
             fail(f"--x0 must be numbers separated by commas, e.g. '-4,3'; got {x0!r}")
         if not all(math.isfinite(v) for v in start):
             fail(f"--x0 must be finite numbers; got {x0!r}")
-    try:
-        if text.replace("-", "_") in objectives.names():
+    if text.replace("-", "_") in objectives.names():
+        try:
             objective = objectives.get(text, dim=None if start is None or len(start) == 2 else len(start))
-        else:
+        except (ValueError, TypeError) as error:  # only a dimension from --x0 can be wrong here
+            fail(f"--x0 has {len(start)} coordinate(s) but objective {text!r} cannot take them: {error}")
+    else:
+        try:
             objective = objectives.from_expression(text)
-    except (ValueError, TypeError) as error:
-        if re.fullmatch(r"[A-Za-z_][\w-]*", text.strip()):  # a name, not a formula
-            fail(f"unknown objective {text!r}; give a catalogue name ({', '.join(objectives.names())}) "
-                 "or a formula in x1..xn or x, y")
-        fail(str(error))
+        except (ValueError, TypeError) as error:
+            if re.fullmatch(r"[A-Za-z_][\w-]*", text.strip()):  # a name, not a formula
+                fail(f"unknown objective {text!r}; give a catalogue name ({', '.join(objectives.names())}) "
+                     "or a formula in x1..xn or x, y")
+            fail(str(error))
     if start is None:
         start = [float(v) for v in objective.start]
     if len(start) != objective.dim:
@@ -296,6 +299,8 @@ def run(
     import json
 
     _check_counts(maxiter, gtol)
+    if lr is not None and not (math.isfinite(lr) and lr > 0):
+        fail(f"--lr must be a finite number > 0; got {lr}")
     objective_, start = _objective(objective, x0)
     plot = _output(plot, "--plot", (".png", ".svg", ".pdf"))
     save = _output(save, "--save", (".csv", ".json"))

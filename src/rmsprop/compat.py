@@ -303,6 +303,14 @@ def configure(flavor: str, **settings: Any) -> GradientTransformation:
             raise ValueError(f"flavour {flavor} has no setting for {setting}; its arguments: "
                              f"{', '.join(inspect.signature(FLAVORS[flavor]).parameters)}")
         arguments[target] = value
+    import inspect
+
+    for name, parameter in inspect.signature(FLAVORS[flavor]).parameters.items():
+        if parameter.default is inspect.Parameter.empty and name not in arguments:
+            setting = next((s for s, aliases in SETTING_ALIASES.items() if name in aliases), name)
+            option = "--lr" if setting == "learning_rate" else "--" + setting.replace("_", "-")
+            raise ValueError(f"flavour {flavor} needs {setting} (its library's {name} has no default); "
+                             f"give {setting}=... ({option} on the command line)")
     return FLAVORS[flavor](**arguments)
 
 

@@ -77,6 +77,13 @@ ANIMATION_SUFFIXES = (".gif", ".mp4")
 #: quantile of its positive values to its maximum) gets log-spaced contour levels.
 LOG_LEVELS_DECADES = 2.5
 
+#: The most pixels a raster image (PNG, or a frame of an animation) may have: 2**27, about 134 million
+#: (a 512 MB RGBA buffer), e.g. 13000 x 10000; more is refused before anything is drawn.
+MAX_PIXELS = 2**27
+
+#: The most contour levels, as a count or as a sequence.
+MAX_LEVELS = 1000
+
 _DEFAULT_CMAP = "viridis"
 _START_MARKER = "o"
 _END_MARKER = "s"
@@ -137,10 +144,23 @@ def _check_ax(ax: Any, three_d: bool = False) -> None:
         raise ValueError("ax must be a 2-D Axes; this figure is not drawn in 3-D")
 
 
+def _check_pixels(size: Any, dpi: Any) -> None:
+    """Refuse a raster image of ``size`` inches at ``dpi`` with more than :data:`MAX_PIXELS` pixels."""
+    try:
+        width, height = (float(v) * float(dpi) for v in size)
+    except (TypeError, ValueError):
+        return  # matplotlib says what is wrong with the size
+    if width * height > MAX_PIXELS:
+        raise ValueError(f"a raster image of {width:.0f} x {height:.0f} pixels is too large; at most {MAX_PIXELS} "
+                         "pixels are allowed (lower dpi or figsize, or save as .svg or .pdf)")
+
+
 def _save(figure: Figure, target: Path | None, dpi: float | None) -> None:
     if target is None:
         return
     form = FIGURE_SUFFIXES[target.suffix.lower()]
+    if form == "png":
+        _check_pixels(figure.get_size_inches(), dpi if dpi is not None else figure.dpi)
     write_atomically(target, lambda stream: figure.savefig(stream, format=form,
                                                            dpi=dpi if dpi is not None else "figure"))
 
@@ -154,6 +174,8 @@ def _begin(ax: Any, save: Any, figsize, dpi, three_d: bool = False):
     """Check ``save`` and ``ax`` (before any drawing); return ``(figure, ax or None, target)``."""
     target = None if save is None else target_path(save, tuple(FIGURE_SUFFIXES), "save")
     _check_dpi(dpi)
+    if ax is None and target is not None and FIGURE_SUFFIXES[target.suffix.lower()] == "png":
+        _check_pixels(figsize, dpi if dpi is not None else 100)
     if ax is None:
         return _new_figure(figsize, dpi), None, target
     _matplotlib()
@@ -470,12 +492,12 @@ def contour_levels(Z: Any, min_value: float = -math.inf, levels: Any = None, sca
         raise ValueError(f"scale must be 'auto', 'log' or 'linear'; got {scale!r}")
     if levels is not None and not isinstance(levels, numbers.Integral):
         given = np.unique(np.asarray(levels, dtype=float))
-        if given.ndim != 1 or given.size < 1 or not np.all(np.isfinite(given)):
-            raise ValueError("levels must be a count or a sequence of finite numbers")
+        if given.ndim != 1 or not 1 <= given.size <= MAX_LEVELS or not np.all(np.isfinite(given)):
+            raise ValueError(f"levels must be a count or a sequence of 1 to {MAX_LEVELS} finite numbers")
         return given, "given"
     count = 20 if levels is None else int(levels)
-    if isinstance(levels, bool) or count < 2:
-        raise ValueError(f"levels must be a count >= 2 or a sequence of numbers; got {levels!r}")
+    if isinstance(levels, bool) or not 2 <= count <= MAX_LEVELS:
+        raise ValueError(f"levels must be a count from 2 to {MAX_LEVELS} or a sequence of numbers; got {levels!r}")
     f_ref = float(finite.min())
     if math.isfinite(min_value):
         f_ref = min(f_ref, float(min_value))
@@ -907,15 +929,16 @@ def animate(objective: Any, runs: Any, path: Any, *, fps: float = 20, max_frames
     if dpi is None:
         dpi = 80
     _check_dpi(dpi)
+    columns = 1 + bool(with_surface) + bool(with_loss)
+    if figsize is None:
+        figsize = (5.6 * columns + 0.6, 5.0)
+    _check_pixels(figsize, dpi)
     resolution = _check_resolution(resolution)
     items = _runs(runs, labels, objective.dim, objective.name)
     colors = _colors(len(items), colors)
     longest = max(run.nit for run in items)
     iterations = _frame_iterations(longest, int(max_frames))
 
-    columns = 1 + bool(with_surface) + bool(with_loss)
-    if figsize is None:
-        figsize = (5.6 * columns + 0.6, 5.0)
     figure = _new_figure(figsize, dpi)
     grid = figure.add_gridspec(1, columns)
     column = 0

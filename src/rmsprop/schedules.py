@@ -14,6 +14,8 @@ import numbers
 from dataclasses import dataclass
 from typing import Callable, Union
 
+import numpy as np
+
 from ._validate import flag, in_range, real_number
 
 __all__ = [
@@ -73,7 +75,7 @@ class exponential_decay:
 
     def __call__(self, t: int) -> float:
         exponent = t // self.decay_steps if self.staircase else t / self.decay_steps
-        return self.init_value * self.decay_rate**exponent
+        return self.init_value * _power(self.decay_rate, exponent)
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class step_decay:
         object.__setattr__(self, "step_size", _count("step_size", self.step_size, 1))
 
     def __call__(self, t: int) -> float:
-        return self.init_value * self.gamma ** (t // self.step_size)
+        return self.init_value * _power(self.gamma, t // self.step_size)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,14 @@ class linear_warmup:
         return self.then(t - self.warmup_steps)
 
 
+def _power(base: float, exponent: float) -> float:
+    """``base ** exponent``, or ``inf`` where Python's float power overflows (a rate that grows without bound)."""
+    try:
+        return base**exponent
+    except OverflowError:
+        return math.inf
+
+
 def as_schedule(learning_rate: LearningRate, name: str = "learning_rate") -> Schedule:
     """A callable schedule from a number (made :class:`constant`) or a callable (kept)."""
     if callable(learning_rate):
@@ -151,8 +161,15 @@ def as_schedule(learning_rate: LearningRate, name: str = "learning_rate") -> Sch
 def evaluate(schedule: Schedule, t: int) -> float:
     """``schedule(t)`` as a finite, non-negative Python float, or a clear error."""
     value = schedule(t)
+    name = f"learning rate from the schedule at step {t}"
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+        return in_range(name, value, 0.0)
+    # 0-d arrays of real numbers (NumPy's, and the libraries' tensors) are real numbers too; nothing else is.
     try:
-        return in_range(f"learning rate from the schedule at step {t}", value, 0.0)
-    except TypeError:
-        # NumPy scalars and 0-d arrays are real numbers too.
-        return in_range(f"learning rate from the schedule at step {t}", float(value), 0.0)
+        array = np.asarray(value)
+    except (TypeError, ValueError, RuntimeError):
+        array = None
+    if array is None or array.shape != () or array.dtype.kind not in "iuf":
+        shown = f"{type(value).__name__} {' '.join(repr(value).split())[:60]}"
+        raise TypeError(f"{name} must be a real number (a float >= 0); got {shown}")
+    return in_range(name, float(array), 0.0)

@@ -525,6 +525,11 @@ _REGISTRY: dict[str, tuple[Callable[[int], Objective], int, bool]] = {
 }
 
 
+#: The most coordinates ``get(name, dim=...)`` builds (the record keeps a plotting window per coordinate,
+#: as Python floats: ten million take seconds and gigabytes).
+MAX_DIM = 10_000_000
+
+
 def names() -> tuple[str, ...]:
     """The catalogue's objective names, in catalogue order."""
     return tuple(_REGISTRY)
@@ -539,7 +544,7 @@ def get(name: str, dim: int | None = None) -> Objective:
         One of :func:`names`; ``'-'`` may be written for ``'_'``
         (``"three-hump-camel"``).
     dim : int, optional
-        Number of coordinates, >= 2, for ``rosenbrock``, ``rastrigin`` and
+        Number of coordinates, from 2 to :data:`MAX_DIM`, for ``rosenbrock``, ``rastrigin`` and
         ``ackley`` (default 2); the other objectives are 2-dimensional and
         accept only ``dim=None`` or ``dim=2``.
 
@@ -564,8 +569,8 @@ def get(name: str, dim: int | None = None) -> Objective:
         dim = operator.index(dim)
     except TypeError:
         raise TypeError(f"dim must be an int, got {type(dim).__name__}") from None
-    if any_dim and dim < 2:
-        raise ValueError(f"objective {key!r} needs dim >= 2; dim={dim} is not allowed")
+    if any_dim and not 2 <= dim <= MAX_DIM:
+        raise ValueError(f"objective {key!r} needs dim >= 2 and dim <= {MAX_DIM}; dim={dim} is not allowed")
     if not any_dim and dim != default_dim:
         raise ValueError(f"objective {key!r} is {default_dim}-dimensional; dim={dim} is not allowed")
     return build(dim)

@@ -98,12 +98,23 @@ class Objective:
 
     def __call__(self, x) -> np.ndarray:
         """Evaluate f at ``x`` (converted to a float64 array)."""
-        return self.f(np.asarray(x, float))
+        return self.f(self._points(x))
 
     def value_and_grad(self, x) -> tuple[np.ndarray, np.ndarray]:
         """Return ``(f(x), grad f(x))`` for ``x`` converted to a float64 array."""
-        x = np.asarray(x, float)
+        x = self._points(x)
         return self.f(x), self.grad(x)
+
+    def _points(self, x) -> np.ndarray:
+        """``x`` as a float64 array, or a one-line error: real numbers only (a complex part is not dropped)."""
+        try:
+            array = np.asarray(x)
+        except (TypeError, ValueError):
+            array = None
+        if array is None or array.dtype.kind not in "biuf":
+            got = f"dtype {array.dtype}" if array is not None else type(x).__name__
+            raise TypeError(f"objective {self.name!r} takes real numbers, shape ({self.dim}, ...); got {got}")
+        return array.astype(float, copy=False)
 
     def nearest_minimum_distance(self, x) -> float:
         """Euclidean distance min_j ||x - x*_j|| from a point ``x`` of shape ``(dim,)``
