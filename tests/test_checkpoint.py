@@ -147,6 +147,7 @@ def test_runs_killed_at_random_moments_and_resumed_end_bit_identical(tmp_path):
             assert out == whole.result().stdout, name  # x, fun, nit, status, success, message
             folder, reference = tmp_path / f"killed{i}", tmp_path / f"whole{i}"
             assert (folder / "path.json").read_bytes() == (reference / "path.json").read_bytes(), name
+            assert not _temporaries(folder), name  # what the kills left mid-write was cleared on resuming
             resumed, uninterrupted = saved(folder / "c.npz"), saved(reference / "c.npz")
             assert resumed["meta"] == uninterrupted["meta"], name  # nit, nfev, njev, the run's settings
             assert resumed.keys() == uninterrupted.keys()
@@ -568,3 +569,14 @@ def test_command_line_resume_continues_to_the_total(tmp_path):
         whole = pool.submit(rmsprop_cli, *base, "--maxiter", "50")
     assert resumed.result().returncode == 0, resumed.result().stderr
     assert resumed.result().stdout == whole.result().stdout
+
+
+def test_a_checkpoint_clears_only_its_own_leftover_temporaries(tmp_path):
+    seed = rmsprop.objectives.get("seed")
+    ours = [tmp_path / ".c-0123abcd.tmp.npz", tmp_path / ".c-ffffffff.tmp.npz"]
+    others = [tmp_path / ".d-0123abcd.tmp.npz", tmp_path / ".c-0123abcd.tmp.png", tmp_path / "c-0123abcd.tmp.npz",
+              tmp_path / ".c-xyz.tmp.npz"]
+    for path in ours + others:
+        path.write_bytes(b"half a file")
+    rmsprop.minimize(seed, [-4.0, 3.0], maxiter=3, gtol=0, checkpoint=tmp_path / "c.npz")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["c.npz"] + [p.name for p in others])

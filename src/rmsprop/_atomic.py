@@ -8,12 +8,14 @@ failure to write is a one-line ``ValueError`` naming the file.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Sequence
 
-__all__ = ["target_path", "atomic_path", "write_atomically"]
+__all__ = ["target_path", "atomic_path", "write_atomically", "remove_leftovers"]
 
 
 def target_path(path: Any, suffixes: Sequence[str], what: str) -> Path:
@@ -68,6 +70,24 @@ def atomic_path(target: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def remove_leftovers(target: str | os.PathLike) -> list[Path]:
+    """Remove the temporaries that writers of ``target`` killed mid-write left beside it; return them.
+
+    :func:`atomic_path` removes its temporary on any error, but not when the process is
+    killed (SIGKILL, power loss). Only for files with one writer at a time, such as a
+    run's checkpoint: another process writing ``target`` right now would lose its temporary.
+    """
+    target = Path(target)
+    pattern = re.compile(rf"\.{re.escape(target.stem)}-[0-9a-f]{{8}}\.tmp{re.escape(target.suffix)}")
+    removed = []
+    for candidate in target.parent.glob(f".{glob.escape(target.stem)}-*.tmp{glob.escape(target.suffix)}"):
+        if pattern.fullmatch(candidate.name) and candidate.is_file():
+            with contextlib.suppress(FileNotFoundError):
+                candidate.unlink()
+                removed.append(candidate)
+    return removed
 
 
 def write_atomically(target: str | os.PathLike, write: Callable[[IO[bytes]], None]) -> Path:

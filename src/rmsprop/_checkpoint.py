@@ -54,7 +54,7 @@ from typing import Any, Iterator, NamedTuple
 
 import numpy as np
 
-from ._atomic import target_path, write_atomically
+from ._atomic import remove_leftovers, target_path, write_atomically
 from ._tree import flatten
 
 __all__ = ["FORMAT", "VERSION", "DEFAULT_EVERY", "Progress", "describe_run", "checkpoint_target", "save", "load"]
@@ -114,8 +114,14 @@ def describe_run(fun: Any, x0: np.ndarray, settings: Any, gtol: float, norm: Any
 
 
 def checkpoint_target(path: Any) -> Path:
-    """``path`` checked for writing a checkpoint (an ``.npz`` file in an existing folder), or a one-line error."""
-    return target_path(path, (".npz",), "checkpoint")
+    """``path`` checked for writing a checkpoint (an ``.npz`` file in an existing folder), or a one-line error.
+
+    The temporaries that an earlier run of this checkpoint left when it was killed
+    mid-write are removed here (a checkpoint has one writer at a time).
+    """
+    target = target_path(path, (".npz",), "checkpoint")
+    remove_leftovers(target)
+    return target
 
 
 def save(path: Path, run: dict, progress: Progress) -> None:
