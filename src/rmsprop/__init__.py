@@ -30,18 +30,20 @@ __all__ = [
     "plot",
     "rmsprop",
     "schedules",
+    "sweep",
     "__version__",
 ]
 
 
 def __getattr__(name: str):
-    # ``rmsprop.plot`` is imported on first use: it brings matplotlib, which ``import rmsprop`` must not.
-    if name == "plot":
+    # ``rmsprop.plot`` is imported on first use: it brings matplotlib, which ``import rmsprop`` must not;
+    # ``rmsprop.sweep`` too (light itself, it brings Dask where a cluster is used).
+    if name in ("plot", "sweep"):
         import importlib
 
-        return importlib.import_module(".plot", __name__)
+        return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | {"plot"})
+    return sorted(set(globals()) | {"plot", "sweep"})
