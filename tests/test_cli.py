@@ -93,7 +93,7 @@ def test_functions_lists_the_catalogue():
         assert name in done.stdout
 
 
-@pytest.mark.parametrize("command", ["run", "compare", "animate", "functions", "demo", "flavors", "playground"])
+@pytest.mark.parametrize("command", ["run", "compare", "animate", "functions", "demo", "flavors", "playground", "sweep"])
 def test_every_command_has_examples_in_its_help(command):
     done = rmsprop_cli(command, "--help")
     assert done.returncode == 0 and "Example" in done.stdout

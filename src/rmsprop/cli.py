@@ -488,6 +488,212 @@ def animate(
     typer.echo(f"Wrote {out}")
 
 
+# ----------------------------------------------------------------------------------------------
+# sweep
+
+#: The most runs (settings x starts) one ``rmsprop sweep`` may ask for.
+MAX_SWEEP_RUNS = 10_000_000
+#: Seconds to reach a Dask scheduler before giving up (``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT`` overrides it).
+SCHEDULER_TIMEOUT = "10s"
+SWEEP_VALUES = {"fun": "final f", "nit": "iterations to tol"}
+
+
+def _sweep_values(text: str, option: str, check, meaning: str) -> list[float]:
+    """The values of a ``--lr``/``--decay``/``--eps`` range, each checked, or a one-line error."""
+    from .sweep import parse_range
+
+    try:
+        values = parse_range(text)
+    except ValueError as error:
+        fail(f"{option}: {error}")
+    bad = [v for v in values if not (math.isfinite(v) and check(v))]
+    if bad:
+        fail(f"{option} values must be {meaning}; got {bad[0]!r} from {text!r}")
+    if len(set(values)) != len(values):
+        fail(f"{option} gives one value twice: {text!r}")
+    return values
+
+
+def _sweep_flavors(text: str) -> list[str]:
+    from . import compat
+
+    names = [name.strip() for name in text.split(",")]
+    known = ["rmsprop", *compat.FLAVORS]
+    if not all(names):
+        fail(f"--flavor must be names separated by commas, e.g. rmsprop,torch; got {text!r}")
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        fail(f"unknown --flavor {unknown[0]!r}; choose from: {', '.join(known)}")
+    if len(set(names)) != len(names):
+        fail(f"--flavor names one flavour twice: {text!r}")
+    return names
+
+
+def _sweep_folder(out: Path) -> Path:
+    """``--out`` checked before any work: a folder, or a path where one can be made."""
+    import os
+
+    out = out.expanduser()
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out} is a file; give a folder (it is created if missing)")
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        fail(f"--out {out}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        fail(f"--out {out}: the folder {existing} is not writable")
+    if (out / "heatmap.png").is_dir():
+        fail(f"--out {out}: {out / 'heatmap.png'} is a folder; the heatmap cannot be written there")
+    return out
+
+
+def _scheduler(address: str):
+    """A ``dask.distributed.Client`` connected to ``address``, or a one-line error after a short wait."""
+    import importlib.util
+    import os
+
+    if importlib.util.find_spec("distributed") is None:
+        fail("--scheduler needs Dask; install it with: python -m pip install 'rmsprop[cluster]'")
+    from distributed import Client
+    from distributed.comm.addressing import get_address_host_port
+
+    try:
+        get_address_host_port(address)
+    except (ValueError, TypeError) as error:
+        fail(f"--scheduler {address!r} is not a scheduler address such as tcp://host:8786: {error}".replace("\n", " "))
+    timeout = os.environ.get("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT") or SCHEDULER_TIMEOUT
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        fail(f"cannot reach the Dask scheduler at {address!r}: {error}".replace("\n", " "))
+
+
+def _sweep_progress(total_steps: int):
+    """``(context, progress(done, total))``: a Rich bar on stderr for long sweeps, nothing for short ones."""
+    from contextlib import nullcontext
+
+    if total_steps < 20_000:
+        return nullcontext(), None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return nullcontext(), None
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=console, transient=True)
+    task = bar.add_task("runs", total=None)
+
+    def progress(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total, description="runs" if done < total else "writing sweep.csv")
+
+    return bar, progress
+
+
+@app.command(
+    epilog=(
+        "Examples:  rmsprop sweep --objective rosenbrock --lr 1e-4:1:25:log --decay 0.5,0.9,0.99 --starts 100 "
+        "--out sweep/   "
+        "rmsprop sweep --objective seed --lr 1e-3:1:13:log --decay 0.9,0.99 --flavor rmsprop,torch --maxiter 50 "
+        "--value nit --out seed-sweep/   "
+        "rmsprop sweep --objective rosenbrock --starts 10000 --scheduler tcp://10.0.0.5:8786 --out big-sweep/"
+    ),
+)
+def sweep(
+    out: Path = typer.Option(..., "--out", help="Folder for sweep.csv, heatmap.png and the finished chunks "
+                                                 "(a sweep run again into it goes on where it stopped)."),
+    objective: str = typer.Option("seed", "--objective", help=OBJECTIVE_HELP),
+    lr: str = typer.Option("1e-3:1:25:log", "--lr", help="Learning rates: 'lo:hi:n:log', 'lo:hi:n' (linear), "
+                                                         "'a,b,c' or one value."),
+    decay: str = typer.Option("0.5,0.9,0.99", "--decay", help="Decays of the average of squares, as --lr."),
+    eps: str = typer.Option(None, "--eps", help="Values of eps, as --lr (default: each flavour's own)."),
+    flavor: str = typer.Option(None, "--flavor", help="Comma-separated: rmsprop (this package's rule, the "
+                                                      "default), torch, keras, optax, tf1, ..."),
+    starts: int = typer.Option(100, "--starts", help="Random starts in the objective's window, per setting."),
+    maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most, per run."),
+    tol: float = typer.Option(1e-5, "--tol", help="Stop a run when the largest |gradient component| is at most this."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random starts."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Run on a Dask cluster: its scheduler's address, "
+                                                            "e.g. tcp://10.0.0.5:8786."),
+    value: str = typer.Option("fun", "--value", help="What the heatmap shows: fun (median final f) or nit "
+                                                     "(median iterations to tol)."),
+) -> None:
+    """Run RMSprop from many starts for every learning rate x decay (x eps x flavour), and find the best."""
+    if value not in SWEEP_VALUES:
+        fail(f"--value must be one of: {', '.join(SWEEP_VALUES)}; got {value!r}")
+    if not 1 <= starts <= MAX_SWEEP_RUNS:
+        fail(f"--starts must be between 1 and {MAX_SWEEP_RUNS}; got {starts}")
+    if not 0 <= maxiter <= 10_000_000:
+        fail(f"--maxiter must be between 0 and 10000000; got {maxiter}")
+    if not (math.isfinite(tol) and tol >= 0):
+        fail(f"--tol must be a finite number >= 0; got {tol}")
+    if seed < 0:
+        fail(f"--seed must be an integer >= 0; got {seed}")
+    grid = {
+        "learning_rate": _sweep_values(lr, "--lr", lambda v: v > 0, "finite numbers > 0"),
+        "decay": _sweep_values(decay, "--decay", lambda v: 0 <= v < 1, "numbers in [0, 1)"),
+    }
+    if eps is not None:
+        grid["eps"] = _sweep_values(eps, "--eps", lambda v: v >= 0, "finite numbers >= 0")
+    if flavor is not None:
+        grid["flavor"] = _sweep_flavors(flavor)
+    settings = math.prod(len(values) for values in grid.values())
+    if settings * starts > MAX_SWEEP_RUNS:
+        fail(f"{settings} settings x {starts} starts is {settings * starts} runs; at most {MAX_SWEEP_RUNS} "
+             "are allowed (fewer values or starts)")
+    objective_, _ = _objective(objective, None)
+    out = _sweep_folder(out)
+    client = _scheduler(scheduler) if scheduler is not None else None
+
+    from .sweep import sweep as run_sweep
+
+    context, progress = _sweep_progress(settings * starts * max(maxiter, 1))
+    try:
+        with context:
+            table = run_sweep(objective_, grid, starts, maxiter=maxiter, tol=tol, seed=seed, executor=client,
+                              out=out, progress=progress)
+    except (ValueError, TypeError) as error:
+        fail(str(error).replace("\n", " "))
+    except (OSError, TimeoutError) as error:
+        if client is None:
+            raise
+        fail(f"the sweep failed on the cluster at {scheduler}: {error}".replace("\n", " "))
+    except KeyboardInterrupt:
+        typer.echo(f"Interrupted; run the same command again to go on from the chunks finished in {out}", err=True)
+        raise typer.Exit(130)
+    finally:
+        if client is not None:
+            client.close()
+
+    from . import plot as plots
+
+    runs_per_setting = len(table) // settings
+    heatmap = out / "heatmap.png"
+    title = f"{objective_.name}: median {SWEEP_VALUES[value]} over {runs_per_setting} starts"
+    _save_figure(lambda path: plots.sweep_heatmap(table, value=value, title=title, save=path), heatmap)
+
+    from rich.console import Console
+    from rich.table import Table
+
+    best = table.best(value="fun", aggregate="median")
+    rows = np.asarray(table["combination"]) == best["combination"]
+    reached = int(np.count_nonzero(np.asarray(table["status"])[rows] == 0))
+    shown = Table(title=f"{objective_.name}: the best of {settings} settings", show_header=False)
+    shown.add_column("", style="bold")
+    shown.add_column("")
+    for name in table.names:
+        setting = best[name]
+        shown.add_row(name, repr(float(setting)) if isinstance(setting, (float, np.floating)) else str(setting))
+    shown.add_row(f"median f over {runs_per_setting} starts", repr(float(np.median(np.asarray(table["fun"])[rows]))))
+    shown.add_row("reached tol", f"{reached} of {int(np.count_nonzero(rows))} runs")
+    shown.add_row("median iterations", f"{float(np.median(np.asarray(table['nit'])[rows])):g}")
+    console = Console()
+    console.print(shown)
+    for path in (out / "sweep.csv", heatmap):
+        typer.echo(f"Wrote {path}")  # not Rich: a long path stays on one line
+
+
 @app.command(
     epilog="Examples:  rmsprop playground   rmsprop playground --port 8080   rmsprop playground --host 0.0.0.0",
 )
