@@ -597,7 +597,7 @@ def _sweep_progress(total_steps: int):
         "--out sweep/   "
         "rmsprop sweep --objective seed --lr 1e-3:1:13:log --decay 0.9,0.99 --flavor rmsprop,torch --maxiter 50 "
         "--value nit --out seed-sweep/   "
-        "rmsprop sweep --objective rosenbrock --starts 10000 --scheduler tcp://10.0.0.5:8786 --out big-sweep/"
+        "rmsprop sweep --objective rosenbrock --starts 10000 --scheduler tcp://scheduler-host:8786 --out big-sweep/"
     ),
 )
 def sweep(
@@ -615,7 +615,7 @@ def sweep(
     tol: float = typer.Option(1e-5, "--tol", help="Stop a run when the largest |gradient component| is at most this."),
     seed: int = typer.Option(0, "--seed", help="Seed of the random starts."),
     scheduler: str = typer.Option(None, "--scheduler", help="Run on a Dask cluster: its scheduler's address, "
-                                                            "e.g. tcp://10.0.0.5:8786."),
+                                                            "e.g. tcp://scheduler-host:8786."),
     value: str = typer.Option("fun", "--value", help="What the heatmap shows: fun (median final f) or nit "
                                                      "(median iterations to tol)."),
 ) -> None:
