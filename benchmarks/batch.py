@@ -30,15 +30,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
 import statistics
 import sys
 import time
-from importlib import metadata
 from typing import Any, Callable
 
 import numpy as np
+
+import _machine  # benchmarks/_machine.py: what every benchmark records about the machine
 
 LEARNING_RATE, DECAY, EPS, EPOCHS = 0.1, 0.9, 1e-8, 50
 SETTINGS = {"learning_rate": LEARNING_RATE, "decay": DECAY, "eps": EPS, "maxiter": EPOCHS, "gtol": 0.0}
@@ -208,19 +207,7 @@ def record(name: str, batch: int, runs_timed: int, times: list[float]) -> dict:
 
 
 def machine_info() -> dict:
-    def version(name: str) -> str | None:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return None
-
-    return {
-        "cpu_count": os.cpu_count(),
-        "platform": platform.platform(),
-        "python": sys.version,
-        "versions": {name: version(name) for name in ("rmsprop", "numpy", "numba")},
-        "rmsprop_disable_jit": os.environ.get("RMSPROP_DISABLE_JIT") == "1",
-    }
+    return _machine.machine_info(("numba",))
 
 
 def print_table(results: list[dict]) -> None:

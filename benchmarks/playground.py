@@ -39,7 +39,6 @@ import argparse
 import concurrent.futures
 import json
 import os
-import platform
 import queue
 import random
 import resource
@@ -51,11 +50,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from importlib import metadata
 
 from rmsprop import compat, objectives
 from rmsprop.playground._app import FORMULA, LR_SLIDER
 from rmsprop.playground._state import BASELINES, FLAVORS, MAX_ITERATIONS, OBJECTIVES, OWN_RULE
+
+import _machine  # benchmarks/_machine.py: what every benchmark records about the machine
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 60.0  # for the server's address line
@@ -317,19 +317,7 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 def machine_info() -> dict:
-    def version(name: str) -> str | None:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return None
-
-    return {
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "platform": platform.platform(),
-        "python": sys.version,
-        "versions": {name: version(name) for name in ("rmsprop", "dash", "werkzeug", "numpy", "numba")},
-    }
+    return _machine.machine_info(("dash", "werkzeug", "numba"))
 
 
 def summary(results: list[dict], wall: float) -> dict:

@@ -36,15 +36,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
-from importlib import metadata
 from typing import Callable
 
 import numpy as np
+
+import _machine  # benchmarks/_machine.py: what every benchmark records about the machine
 
 LR, DECAY, EPS = 0.01, 0.9, 1e-8
 SIZES = [10**3, 10**5, 10**6, 10**7]
@@ -243,28 +243,7 @@ def run_cell(name: str, n: int, dtype: str, args: argparse.Namespace) -> dict:
 
 
 def machine_info() -> dict:
-    cpu_model = platform.processor()
-    try:
-        with open("/proc/cpuinfo") as stream:
-            cpu_model = next(line.split(":", 1)[1].strip() for line in stream if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return {
-        "cpu_count": os.cpu_count(),
-        "cpu_model": cpu_model,
-        "platform": platform.platform(),
-        "python": sys.version,
-        "versions": {name: _version(name) for name in ("rmsprop", "numpy", "torch", "jax", "jaxlib", "optax", "numba")},
-        "torch_threads": os.cpu_count(),
-        "rmsprop_disable_jit": os.environ.get("RMSPROP_DISABLE_JIT") == "1",
-    }
-
-
-def _version(name: str) -> str | None:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
+    return {**_machine.machine_info(("torch", "jax", "jaxlib", "optax", "numba")), "torch_threads": os.cpu_count()}
 
 
 def ratio(rows: dict, n: int, dtype: str, numerator: str, denominator: str) -> float | None:

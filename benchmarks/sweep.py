@@ -27,15 +27,15 @@ import argparse
 import importlib.util
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
-from importlib import metadata
 from typing import Any, Callable
 
 import numpy as np
+
+import _machine  # benchmarks/_machine.py: what every benchmark records about the machine
 
 LEARNING_RATES = "1e-3:1:25:log"
 DECAYS = "0.5,0.9,0.99,0.999"
@@ -110,19 +110,7 @@ def check_rows(table: Any, rows: list[int]) -> list[int]:
 
 
 def machine_info() -> dict:
-    def version(name: str) -> str | None:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return None
-
-    return {
-        "cpu_count": os.cpu_count(),
-        "platform": platform.platform(),
-        "python": sys.version,
-        "versions": {name: version(name) for name in ("rmsprop", "numpy", "numba", "dask", "distributed")},
-        "rmsprop_disable_jit": os.environ.get("RMSPROP_DISABLE_JIT") == "1",
-    }
+    return _machine.machine_info(("numba", "dask", "distributed"))
 
 
 def print_table(results: list[dict]) -> None:

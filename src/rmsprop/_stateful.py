@@ -50,13 +50,7 @@ class RMSprop:
 
     def step(self, grads: np.ndarray | Sequence[np.ndarray]) -> None:
         """One update of every parameter array, in place, from ``grads`` (same order and shapes)."""
-        if isinstance(grads, np.ndarray):
-            grads = [grads]
-        elif isinstance(grads, (list, tuple)):
-            grads = list(grads)
-        else:
-            raise TypeError(f"step() needs a NumPy array or a list of arrays, one per parameter; "
-                            f"got {type(grads).__name__}")
+        grads = _as_list(grads, "step() needs a NumPy array or a list of arrays, one per parameter")
         if len(grads) != len(self.params):
             raise ValueError(f"step() needs {len(self.params)} gradient array(s), one per parameter; got {len(grads)}")
         # Everything that can fail happens before the state or any array changes.
@@ -98,14 +92,17 @@ class RMSprop:
         return f"RMSprop(params=[{shapes}]{rule}, step={getattr(self.state, 'count', '?')})"
 
 
+def _as_list(value: Any, expected: str) -> list:
+    """``[value]`` for one array, ``list(value)`` for a list or tuple; else TypeError ``expected; got <type>``."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise TypeError(f"{expected}; got {type(value).__name__}")
+
+
 def _as_param_list(params: Any) -> list[np.ndarray]:
-    if isinstance(params, np.ndarray):
-        params = [params]
-    elif isinstance(params, (list, tuple)):
-        params = list(params)
-    else:
-        raise TypeError(f"params must be a NumPy array or a list of arrays (RMSprop updates them in place); "
-                        f"got {type(params).__name__}")
+    params = _as_list(params, "params must be a NumPy array or a list of arrays (RMSprop updates them in place)")
     if not params:
         raise ValueError("RMSprop needs at least one parameter array")
     for i, p in enumerate(params):
