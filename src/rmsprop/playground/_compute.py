@@ -18,8 +18,8 @@ import numpy as np
 
 from .. import baselines
 from .._minimize import minimize
-from ..plot import contour_levels, effective_steps, settings_label
-from ._state import View, objective as objective_of
+from ..plot import _grid as _plot_grid, contour_levels, effective_steps, settings_label
+from ._state import View, ViewError, objective as objective_of
 
 #: Grid points per side of the contour.
 RESOLUTION = 100
@@ -79,13 +79,12 @@ def window(objective, start) -> tuple[tuple[float, float], tuple[float, float]]:
 
 
 def grid(objective, bounds, resolution: int = RESOLUTION):
-    """``xs, ys`` and f on their grid (NaN where f is not finite)."""
-    (x_lo, x_hi), (y_lo, y_hi) = bounds
-    xs, ys = np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution)
-    X, Y = np.meshgrid(xs, ys)
-    with np.errstate(all="ignore"):
-        Z = np.asarray(objective.f(np.stack([X, Y])), dtype=float) * np.ones_like(X)
-    return xs, ys, np.where(np.isfinite(Z), Z, np.nan)
+    """``xs, ys`` and f on their grid (NaN where f is not finite), as :mod:`rmsprop.plot` draws contours."""
+    try:
+        X, Y, Z = _plot_grid(objective, bounds, resolution)
+    except ValueError:  # no finite value
+        raise ViewError(f"{objective.name} has no finite value in the window; pick another function") from None
+    return X[0], Y[:, 0], Z
 
 
 def _level_coordinate(Z: np.ndarray, levels: np.ndarray) -> np.ndarray:
@@ -122,10 +121,6 @@ def compute(view: View) -> Picture:
     objective = objective_of(view)
     bounds = window(objective, view.start)
     xs, ys, Z = grid(objective, bounds)
-    if not np.isfinite(Z).any():
-        from ._state import ViewError
-
-        raise ViewError(f"{objective.name} has no finite value in the window; pick another function")
     levels, scale = contour_levels(Z, objective.min_value)
     deadline = time.perf_counter() + MAX_SECONDS
     runs = [_run(objective, view, "RMSprop", view.optimizer(), deadline, with_steps=True)]
