@@ -50,7 +50,8 @@ class RMSprop:
 
     def step(self, grads: np.ndarray | Sequence[np.ndarray]) -> None:
         """One update of every parameter array, in place, from ``grads`` (same order and shapes)."""
-        grads = _as_list(grads, "step() needs a NumPy array or a list of arrays, one per parameter")
+        if type(grads) is not list:  # a list, the usual case, is used as it is: a call costs at N = 1e3
+            grads = _as_list(grads, "step() needs a NumPy array or a list of arrays, one per parameter")
         if len(grads) != len(self.params):
             raise ValueError(f"step() needs {len(self.params)} gradient array(s), one per parameter; got {len(grads)}")
         # Everything that can fail happens before the state or any array changes.
