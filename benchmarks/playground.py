@@ -7,8 +7,8 @@ loss and step figures, table, paths, message) and then lets ``--clients`` thread
 sends (``output``, ``outputs``, ``inputs`` with id/property/value, ``changedPropIds``; no
 ``state``: ``draw`` has none). Each client sends seeded random, realistic views: catalogue
 objectives and a few typed formulas, starts inside the objective's window, learning rates on
-the slider's log10 scale, decays, 50 to 400 iterations, some baselines, some library flavours
-and options; about 5 % are invalid (a bad start, formula, iteration count, flavour, ...).
+the slider's log10 scale, decays, 50 to 400 iterations, some baselines, some library flavors
+and options; about 5 % are invalid (a bad start, formula, iteration count, flavor, ...).
 One valid and one invalid request go first, unmeasured, to check the body (and to load what
 any view needs); the server is otherwise cold, as after a real start: the first views of a kind
 (a linear-scale contour, a typed formula) load more modules while others are in flight.

@@ -75,9 +75,9 @@ CLI_CASES = [
     ("keras: two clippings", ["run", "--flavor", "keras", "--clip-norm", "1", "--global-clip-norm", "1"],
      "Only one of", ()),
     # unknown names
-    ("flavour empty", ["run", "--flavor", ""], "choose one of", ()),
-    ("flavour in capitals", ["run", "--flavor", "Torch"], "choose one of", ()),
-    ("flavour without a default rate", ["run", "--flavor", "optax"], "--lr", ()),
+    ("flavor empty", ["run", "--flavor", ""], "choose one of", ()),
+    ("flavor in capitals", ["run", "--flavor", "Torch"], "choose one of", ()),
+    ("flavor without a default rate", ["run", "--flavor", "optax"], "--lr", ()),
     ("keras rho of 1", ["run", "--flavor", "keras", "--decay", "1"], "allowed: [0, 1)", ()),
     ("unknown command", ["nosuchcommand"], "No such command", ()),
     ("extra argument", ["functions", "extra"], "unexpected extra argument", ()),
@@ -336,11 +336,11 @@ API_CASES = [
     ("sgd rate None", lambda tmp: baselines.sgd(None), TypeError, "must be a real number", ()),
     ("adam on complex params", lambda tmp: baselines.adam(0.1).init(np.ones(2, complex)), TypeError,
      "takes real parameters", ()),
-    # flavours
-    ("unknown flavour", lambda tmp: compat.configure("sklearn"), ValueError, "choose one of", ()),
-    ("flavour without the option", lambda tmp: compat.configure("torch", nesterov=True), ValueError,
+    # flavors
+    ("unknown flavor", lambda tmp: compat.configure("sklearn"), ValueError, "choose one of", ()),
+    ("flavor without the option", lambda tmp: compat.configure("torch", nesterov=True), ValueError,
      "its arguments:", ()),
-    ("flavour without a default rate", lambda tmp: compat.configure("optax"), ValueError, "learning_rate=", ()),
+    ("flavor without a default rate", lambda tmp: compat.configure("optax"), ValueError, "learning_rate=", ()),
     ("keras with two clippings", lambda tmp: compat.keras(clipnorm=1.0, clipvalue=1.0), ValueError, "Only one of",
      ()),
     ("keras in float16", lambda tmp: compat.keras(floatx="float16"), ValueError, "'float32' or 'float64'", ()),

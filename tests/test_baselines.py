@@ -114,9 +114,9 @@ def test_against_torch(label, name, ours, torch_name, theirs, schedule):
     if schedule == "step":
         scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=30, gamma=0.5)
         rate = schedules.step_decay(lr, step_size=30, gamma=0.5)
-    flavour = baselines.get(name, learning_rate=rate, **ours)
+    flavor = baselines.get(name, learning_rate=rate, **ours)
     x = problems.start(np.float64)
-    state = flavour.init(x)
+    state = flavor.init(x)
     worst = 0.0
     for _ in range(STEPS):
         for p, g in zip(params, problems.grads([p.numpy() for p in params])):
@@ -124,7 +124,7 @@ def test_against_torch(label, name, ours, torch_name, theirs, schedule):
         opt.step()
         if scheduler is not None:
             scheduler.step()
-        updates, state = flavour.update(problems.grads(x), state, x)
+        updates, state = flavor.update(problems.grads(x), state, x)
         x = rmsprop.apply_updates(x, updates)
         worst = max(worst, problems.relative_deviation(x, [p.numpy() for p in params]))
     assert problems.relative_deviation(x, problems.start()) > 0.1, "the run must go somewhere"

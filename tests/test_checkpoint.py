@@ -72,7 +72,7 @@ def saved(path):
 KILLED_RUNS = {
     "centered momentum": ["--objective", "rosenbrock", "--lr", "0.001", "--centered", "--momentum", "0.9",
                           "--maxiter", "2500", "--gtol", "0", "--checkpoint-every", "20"],  # stops at maxiter
-    "torch flavour": ["--objective", "himmelblau", "--x0=-1,-1", "--flavor", "torch", "--lr", "0.003",
+    "torch flavor": ["--objective", "himmelblau", "--x0=-1,-1", "--flavor", "torch", "--lr", "0.003",
                       "--maxiter", "3000", "--checkpoint-every", "8"],  # reaches gtol at iteration 1218
 }
 MAX_KILLS = 6

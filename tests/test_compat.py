@@ -1,4 +1,4 @@
-"""The flavours as a whole: names, defaults, errors, use through minimize/RMSprop, the CLI table, the docs."""
+"""The flavors as a whole: names, defaults, errors, use through minimize/RMSprop, the CLI table, the docs."""
 
 import os
 import pathlib
@@ -16,7 +16,7 @@ DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs" / "flavors.md"
 
 
 @pytest.mark.parametrize("name", list(compat.FLAVORS))
-def test_every_flavour_builds_and_names_itself(name):
+def test_every_flavor_builds_and_names_itself(name):
     factory = compat.FLAVORS[name]
     optimizer = factory(0.01)
     assert optimizer.settings["name"] == name
@@ -25,12 +25,12 @@ def test_every_flavour_builds_and_names_itself(name):
     assert updates.shape == x.shape and np.all(updates < 0)
 
 
-def test_seed_flavour_is_the_seed():
+def test_seed_flavor_is_the_seed():
     result = rmsprop.minimize(rmsprop.objectives.get("seed"), [-4.0, 3.0], optimizer=compat.seed(), maxiter=50, gtol=0)
     assert result.x.tolist() == [SEED_X1, SEED_X2]
 
 
-def test_flavours_work_in_minimize_and_rmsprop_in_lockstep():
+def test_flavors_work_in_minimize_and_rmsprop_in_lockstep():
     grad = rmsprop.objectives.get("rosenbrock").grad
     for factory in (lambda: compat.torch(lr=1e-3, momentum=0.9, centered=True),
                     lambda: compat.keras(learning_rate=1e-3, momentum=0.5, weight_decay=0.01),
@@ -65,7 +65,7 @@ def test_keras_rounds_its_learning_rate_to_floatx():
         (lambda: compat.keras(ema_momentum=1.5, use_ema=True), ValueError, "Invalid ema_momentum"),
     ],
 )
-def test_bad_flavour_arguments(call, error, words):
+def test_bad_flavor_arguments(call, error, words):
     with pytest.raises(error) as info:
         call()
     assert words in str(info.value)
@@ -107,11 +107,11 @@ def test_libraries_own_schedule_objects_are_accepted_as_learning_rates():
     os.environ.setdefault("KERAS_BACKEND", "torch")
     keras = pytest.importorskip("keras")
     x = np.array([1.0, -2.0])
-    for flavour, schedule, eps in [
+    for flavor, schedule, eps in [
         (compat.optax, optax.exponential_decay(0.1, transition_steps=10, decay_rate=0.5), 1e-8),
         (compat.keras, keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5), 1e-7),
     ]:
-        optimizer = flavour(schedule)
+        optimizer = flavor(schedule)
         state = optimizer.init(x)
         e = 0.0
         for t in range(3):

@@ -293,17 +293,17 @@ def replay(dtype, case: Case, *, floatx: str = "float32", closed_loop: bool = Fa
     """
     run = keras_run(np.dtype(dtype).name, case.centered, case.momentum, case.weight_decay, case.clip, case.schedule,
                     floatx)
-    flavour = compat.keras(learning_rate=ours_rate(case.schedule, floatx), use_ema=case.use_ema, floatx=floatx,
+    flavor = compat.keras(learning_rate=ours_rate(case.schedule, floatx), use_ema=case.use_ema, floatx=floatx,
                            **case.keras_options)
     ours = problems.start(dtype)
-    state = flavour.init(ours)
+    state = flavor.init(ours)
     steps = run.steps
     params, ema = np.zeros(steps), np.zeros(steps)
     for t in range(steps):
         if from_keras:
             ours = _arrays(run.params[t])
         grads = problems.grads(ours) if closed_loop else run.grads(t)
-        updates, state = flavour.update(grads, state, ours)
+        updates, state = flavor.update(grads, state, ours)
         if from_keras and case.weight_decay is not None:
             params[t] = deviation(updates, run.params[t + 1] - run.params[t])
         ours = rmsprop.apply_updates(ours, updates)
@@ -544,8 +544,8 @@ def test_float32_centered_amplifies_torch_ulps(monkeypatch):
 
 
 def test_keras_defaults_and_argument_names():
-    flavour = compat.keras()
-    assert flavour.settings == {
+    flavor = compat.keras()
+    assert flavor.settings == {
         "name": "keras", "learning_rate": 0.001, "rho": 0.9, "momentum": 0.0, "epsilon": 1e-7, "centered": False,
         "weight_decay": None, "clipnorm": None, "clipvalue": None, "global_clipnorm": None, "use_ema": False,
         "ema_momentum": 0.99, "floatx": "float32",
@@ -559,7 +559,7 @@ def test_keras_defaults_and_argument_names():
         assert name in theirs, name
         assert parameter.default == theirs[name].default, name
     opt = keras.optimizers.RMSprop()
-    for name, value in flavour.settings.items():
+    for name, value in flavor.settings.items():
         if name == "learning_rate":  # Keras keeps the rate in a float32 variable
             assert float(_value(opt._learning_rate)) == float(f32(value))
         elif name not in ("name", "floatx"):

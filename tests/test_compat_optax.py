@@ -159,14 +159,14 @@ def run_pair(dtype, schedule="constant", steps=problems.STEPS, free_run=True, **
     key = tuple(sorted({**options, "schedule": schedule}.items()))
     opt, update = _jitted_update(key)
     their_schedule = optax_schedule(schedule, steps=steps)
-    flavour = compat.optax(optax_rate(their_schedule), **options)
-    flavour_eager = compat.optax(optax_rate(their_schedule, jit=False), **options)
+    flavor = compat.optax(optax_rate(their_schedule), **options)
+    flavor_eager = compat.optax(optax_rate(their_schedule, jit=False), **options)
     centered, momentum = options.get("centered", False), options.get("momentum") is not None
 
     theirs = [jnp.asarray(a) for a in problems.start(dtype)]
     state = opt.init(theirs)
     ours = problems.start(dtype)
-    ours_state = flavour.init(ours)
+    ours_state = flavor.init(ours)
     free = step_jit = step_eager = 0.0
     with np.errstate(over="ignore", invalid="ignore"):  # Optax's NaNs (centered, bias correction): see _deviation
         for t in range(steps):
@@ -174,14 +174,14 @@ def run_pair(dtype, schedule="constant", steps=problems.STEPS, free_run=True, **
             forced_state = our_state(state, t, centered, momentum)
             if t % EAGER_EVERY == 0:
                 eager_updates, _ = opt.update(g, state)
-                forced, _ = flavour_eager.update(g, forced_state)
+                forced, _ = flavor_eager.update(g, forced_state)
                 step_eager = max(step_eager, _deviation(forced, _leaves(eager_updates)))
-            forced, _ = flavour.update(g, forced_state)
+            forced, _ = flavor.update(g, forced_state)
             updates, state = update(g, state)
             step_jit = max(step_jit, _deviation(forced, _leaves(updates)))
             theirs = apply_updates(theirs, updates)
             if free_run:
-                our_updates, ours_state = flavour.update(problems.grads(ours), ours_state, ours)
+                our_updates, ours_state = flavor.update(problems.grads(ours), ours_state, ours)
                 ours = rmsprop.apply_updates(ours, our_updates)
                 free = max(free, _deviation(ours, _leaves(theirs)))
     assert all(o.dtype == dtype for o in ours)
@@ -245,15 +245,15 @@ def test_optax_complex_parameters_use_abs_squared():
     target = start + 2.0 * (rng.standard_normal(6) + 1j * rng.standard_normal(6))
     opt = optax.rmsprop(1e-3, momentum=0.5, centered=False)
     update = jax.jit(opt.update)
-    flavour = compat.optax(1e-3, momentum=0.5)
+    flavor = compat.optax(1e-3, momentum=0.5)
     theirs = jnp.asarray(start)
     state = opt.init(theirs)
     ours = start.copy()
-    ours_state = flavour.init(ours)
+    ours_state = flavor.init(ours)
     for _ in range(200):
         updates, state = update(theirs - target, state)
         theirs = apply_updates(theirs, updates)
-        our_updates, ours_state = flavour.update(ours - target, ours_state, ours)
+        our_updates, ours_state = flavor.update(ours - target, ours_state, ours)
         ours = rmsprop.apply_updates(ours, our_updates)
     assert ours.dtype == np.complex128 and theirs.dtype == jnp.complex128
     assert ours_state.nu.dtype == np.float64  # ours keeps e real; Optax keeps a complex nu with zero imaginary part
@@ -300,8 +300,8 @@ def _signature(function):
 
 def test_optax_defaults_and_argument_names():
     assert _signature(compat.optax) == _signature(optax.rmsprop)
-    flavour = compat.optax(0.01)
-    assert flavour.settings == {"name": "optax", "learning_rate": 0.01, "decay": 0.9, "eps": 1e-8,
+    flavor = compat.optax(0.01)
+    assert flavor.settings == {"name": "optax", "learning_rate": 0.01, "decay": 0.9, "eps": 1e-8,
                                 "initial_scale": 0.0, "eps_in_sqrt": True, "centered": False, "momentum": None,
                                 "nesterov": False, "bias_correction": False}
 
@@ -344,14 +344,14 @@ def run_pair_jax_example(dtype, momentum=None, schedule="constant", jit=True, st
                                                                        momentum=momentum)
     if jit:
         update_fun = jax.jit(update_fun)
-    flavour = compat.jax_example(ours_rate, gamma=0.9, eps=1e-8, momentum=momentum)
+    flavor = compat.jax_example(ours_rate, gamma=0.9, eps=1e-8, momentum=momentum)
     state = init_fun([jnp.asarray(a) for a in problems.start(dtype)])
     ours = problems.start(dtype)
-    ours_state = flavour.init(ours)
+    ours_state = flavor.init(ours)
     worst = 0.0
     for i in range(steps):
         state = update_fun(i, [jnp.asarray(g) for g in problems.grads(_leaves(get_params(state)))], state)
-        updates, ours_state = flavour.update(problems.grads(ours), ours_state, ours)
+        updates, ours_state = flavor.update(problems.grads(ours), ours_state, ours)
         ours = rmsprop.apply_updates(ours, updates)
         worst = max(worst, _deviation(ours, _leaves(get_params(state))))
     assert all(o.dtype == dtype for o in ours)

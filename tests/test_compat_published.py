@@ -1,7 +1,7 @@
 """compat.tf1, compat.caffe, compat.lasagne and compat.graves against each library's OWN published tests.
 
 None of TensorFlow 1, Caffe, Lasagne (Theano) or the code of Graves (2013) can be
-installed here, so each flavour is checked against what its authors published:
+installed here, so each flavor is checked against what its authors published:
 the numbers and the reference computations of the library's own test suite (or,
 for Graves, the paper's equations), reproduced in this file with the same
 set-ups. Sources, as stored in the public repositories:

@@ -35,8 +35,8 @@ def run_pair(dtype, lr=1e-3, steps=problems.STEPS, schedule="constant", **option
     else:
         scheduler = None
     ours = problems.start(dtype)
-    flavour = compat.torch(lr=ours_rate, **options)
-    state = flavour.init(ours)
+    flavor = compat.torch(lr=ours_rate, **options)
+    state = flavor.init(ours)
     worst = 0.0
     sign = -1.0 if options.get("maximize") else 1.0
     for _ in range(steps):
@@ -45,7 +45,7 @@ def run_pair(dtype, lr=1e-3, steps=problems.STEPS, schedule="constant", **option
         opt.step()
         if scheduler is not None:
             scheduler.step()
-        updates, state = flavour.update([sign * g for g in problems.grads(ours)], state, ours)
+        updates, state = flavor.update([sign * g for g in problems.grads(ours)], state, ours)
         ours = rmsprop.apply_updates(ours, updates)
         worst = max(worst, problems.relative_deviation(ours, [p.numpy() for p in theirs]))
     assert all(o.dtype == dtype for o in ours)
@@ -63,8 +63,8 @@ def test_torch_grid(case, dtype):
 
 
 def test_torch_defaults_and_argument_names():
-    flavour = compat.torch()
-    assert flavour.settings == {"name": "torch", "lr": 0.01, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0,
+    flavor = compat.torch()
+    assert flavor.settings == {"name": "torch", "lr": 0.01, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0,
                                 "momentum": 0, "centered": False, "maximize": False}
     worst, _ = run_pair(np.float64, lr=0.01, steps=100)
     assert worst <= 1e-12
@@ -76,13 +76,13 @@ def test_torch_complex_parameters_are_pairs_of_reals():
     target = rng.standard_normal(6) + 1j * rng.standard_normal(6)
     theirs = torch.tensor(start, dtype=torch.complex128)
     opt = torch.optim.RMSprop([theirs], lr=0.01, centered=True, momentum=0.5)
-    flavour = compat.torch(lr=0.01, centered=True, momentum=0.5)
+    flavor = compat.torch(lr=0.01, centered=True, momentum=0.5)
     ours = start.copy()
-    state = flavour.init(ours)
+    state = flavor.init(ours)
     for _ in range(200):
         theirs.grad = torch.from_numpy(theirs.detach().numpy() - target)
         opt.step()
-        updates, state = flavour.update(ours - target, state, ours)
+        updates, state = flavor.update(ours - target, state, ours)
         ours = rmsprop.apply_updates(ours, updates)
     assert ours.dtype == np.complex128
     np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=1e-12, atol=0)
@@ -159,14 +159,14 @@ def test_limit_cycle_amplifies_one_ulp_differences():
     start[0] = rng.standard_normal(20)
     theirs = [torch.tensor(a) for a in start]
     opt = torch.optim.RMSprop(theirs, lr=1e-3, centered=True)
-    flavour = compat.torch(lr=1e-3, centered=True)
-    ours, state = [a.copy() for a in start], flavour.init(start)
+    flavor = compat.torch(lr=1e-3, centered=True)
+    ours, state = [a.copy() for a in start], flavor.init(start)
     deviations = []
     for _ in range(problems.STEPS):
         for p, g in zip(theirs, problems.grads([p.numpy() for p in theirs])):
             p.grad = torch.from_numpy(g)
         opt.step()
-        updates, state = flavour.update(problems.grads(ours), state, ours)
+        updates, state = flavor.update(problems.grads(ours), state, ours)
         ours = rmsprop.apply_updates(ours, updates)
         deviations.append(problems.relative_deviation(ours[:1], [theirs[0].numpy()]))
     assert max(deviations[:100]) <= 1e-15

@@ -176,7 +176,7 @@ def test_a_schedule_is_shared_by_all_runs(engine):
 
 
 def test_library_arithmetic_runs_rmsprops_own_update():
-    # The torch flavour's fused multiply-adds: one call of the rule per distinct (lr, decay, eps).
+    # The torch flavor's fused multiply-adds: one call of the rule per distinct (lr, decay, eps).
     x0s = starts(6, seed=6)
     lr = np.array([0.01, 0.02, 0.01, 0.02, 0.01, 0.03])
     options = {"arithmetic": "torch", "centered": True, "momentum": 0.9, "weight_decay": 0.01}

@@ -84,7 +84,7 @@ def test_every_checked_view_survives_its_url(view):
     ("?x0=1", "start", (-4.0, 3.0), "two numbers"),
     ("?x0=1,2,3", "start", (-4.0, 3.0), "two numbers"),
     ("?x0=1e300,0", "start", (-4.0, 3.0), "start x1 must be in"),
-    ("?flavor=nope", "flavor", "rmsprop", "unknown flavour"),
+    ("?flavor=nope", "flavor", "rmsprop", "unknown flavor"),
     ("?vs=sgd,bogus", "baselines", (), "unknown baseline"),
     ("?sqrt=maybe", "eps_in_sqrt", True, "sqrt must be"),
     ("?centered=2", "centered", False, "centered must be 0 or 1"),
@@ -119,9 +119,9 @@ def test_url_view_that_its_rule_refuses_falls_back_to_a_valid_view():
     ({"objective": _app.FORMULA, "formula": "1/0 + x + y"}, "expression rejected"),
     ({"objective": _app.FORMULA, "formula": "x" + "+x" * 600}, "expression rejected"),
     ({"objective": _app.FORMULA, "formula": "x1 + x2 + x3"}, "two variables"),
-    ({"flavor": "lasagne", "momentum": 0.9}, "flavour lasagne has no setting for momentum"),
+    ({"flavor": "lasagne", "momentum": 0.9}, "flavor lasagne has no setting for momentum"),
     ({"flags": ["nesterov"]}, "nesterov needs momentum > 0"),
-    ({"flavor": "evil"}, "unknown flavour"),
+    ({"flavor": "evil"}, "unknown flavor"),
     ({"baselines": ["sgd", "rm -rf"]}, "unknown baseline"),
 ])
 def test_bad_controls_get_one_line_messages(change, message):
@@ -258,7 +258,7 @@ def test_sync_takes_a_click_as_the_start(monkeypatch):
     assert view.start == (1.23, -0.99)
 
 
-def test_library_flavours_disable_what_they_cannot_set():
+def test_library_flavors_disable_what_they_cannot_set():
     flags, momentum_disabled, sqrt = _app.rule_options("lasagne")
     assert all(option["disabled"] for option in flags) and momentum_disabled
     assert all(option["disabled"] for option in sqrt)
@@ -268,7 +268,7 @@ def test_library_flavours_disable_what_they_cannot_set():
     assert not any(option["disabled"] for option in flags + sqrt) and not momentum_disabled
 
 
-def test_a_library_flavour_runs_as_that_library():
+def test_a_library_flavor_runs_as_that_library():
     from rmsprop import compat, minimize, objectives
 
     view = _app.view_from_controls(*controls(flavor="torch", lr=math.log10(0.01), decay=0.99, iterations=30))

@@ -1,9 +1,9 @@
-"""Property tests (Hypothesis) of the update rule, every flavour, ``minimize_many`` and saving/loading.
+"""Property tests (Hypothesis) of the update rule, every flavor, ``minimize_many`` and saving/loading.
 
 Inputs are generated: finite gradients and parameters (float32 and float64, signed values 0 or
 between 1e-4 and 1e4), of shapes from 0-d and empty to 3-D, as one array or several in lists,
 tuples and dicts; settings of :func:`rmsprop.rmsprop` (every option, every arithmetic), of every
-flavour in :data:`rmsprop.compat.FLAVORS`, and of :class:`rmsprop.RMSprop`. A few steps are taken.
+flavor in :data:`rmsprop.compat.FLAVORS`, and of :class:`rmsprop.RMSprop`. A few steps are taken.
 
 The properties, and where their expected values come from:
 
@@ -15,7 +15,7 @@ The properties, and where their expected values come from:
 * the first step equals its closed form (``-lr g / sqrt((1 - decay) g^2 + eps)`` and its
   variants), computed here in float64 without cancellation, for every option;
 * exact identities: negating gradients and parameters negates updates and momentum and keeps
-  ``e`` (all arithmetics, all flavours); ``maximize`` is ``-g``; clipping by value is a clipped
+  ``e`` (all arithmetics, all flavors); ``maximize`` is ``-g``; clipping by value is a clipped
   gradient; coupled weight decay is ``g + wd x``; doubling the rate doubles the update;
   splitting an array into leaves changes nothing (so a fused kernel agrees with NumPy);
 * the stateful optimizer steps as ``update`` plus ``apply_updates``;
@@ -213,7 +213,7 @@ def rule_settings(draw, arithmetics=ARITHMETICS, schedule=True, coupled=True):
     )
 
 
-# One strategy of library arguments per flavour; the test below fails when a flavour has none.
+# One strategy of library arguments per flavor; the test below fails when a flavor has none.
 FLAVOR_ARGUMENTS = {
     "seed": st.fixed_dictionaries({"learning_rate": RATES, "gamma": DECAYS, "epsilon": st.sampled_from([1e-8, 1e-4])}),
     "torch": st.fixed_dictionaries({
@@ -250,7 +250,7 @@ FLAVOR_ARGUMENTS = {
 }
 
 
-def test_every_flavour_has_a_strategy():
+def test_every_flavor_has_a_strategy():
     assert set(FLAVOR_ARGUMENTS) == set(compat.FLAVORS)
 
 
@@ -282,7 +282,7 @@ def quiet_if(condition):
 
 
 # --------------------------------------------------------------------------------------
-# Invariants of the rule and the flavours
+# Invariants of the rule and the flavors
 # --------------------------------------------------------------------------------------
 
 
@@ -378,7 +378,7 @@ def test_rule_invariants(problem, options):
 
 @settings(PROPERTY, max_examples=250)
 @given(problems(), FLAVORS)
-def test_flavour_invariants(problem, flavor):
+def test_flavor_invariants(problem, flavor):
     dtype, template, x0, grads = problem
     name, arguments = flavor
     optimizer = make_flavor(name, arguments)
@@ -544,7 +544,7 @@ def assert_negated(a, b):
 @settings(PROPERTY, max_examples=120)
 @given(problems(), st.one_of(rule_settings().map(lambda o: ("rule", o)), FLAVORS))
 def test_negating_gradients_and_parameters_negates_the_steps(problem, setup):
-    """The rule is odd: ``-g`` from ``-x`` steps to ``-x_new``, with the same ``e``; in every arithmetic and flavour."""
+    """The rule is odd: ``-g`` from ``-x`` steps to ``-x_new``, with the same ``e``; in every arithmetic and flavor."""
     dtype, template, x0, grads = problem
     kind, arguments = setup
     make = (lambda: rmsprop.rmsprop(**arguments)) if kind == "rule" else (lambda: make_flavor(kind, arguments))
@@ -689,7 +689,7 @@ def copy_state(state):
 
 
 @pytest.mark.parametrize("arguments", [{"clipnorm": 1.0}, {"use_ema": True}], ids=["chain", "ema"])
-def test_state_dict_of_a_nested_flavour_state(arguments):
+def test_state_dict_of_a_nested_flavor_state(arguments):
     params = [np.array([1.0, -2.0, 3.0])]
     opt = rmsprop.RMSprop(params, optimizer=compat.keras(0.01, **arguments))
     opt.step([np.array([0.5, 0.5, -1.0])])

@@ -104,8 +104,8 @@ def test_starts_are_reproducible_and_inside_the_domain():
         ({"grid": {"learning_rate": "fast"}}, ValueError, "must hold numbers"),
         ({"grid": {"decay": [0.9, 0.9]}}, ValueError, "twice"),
         ({"grid": {"decay": {0.9, 0.99}}}, ValueError, "in order"),
-        ({"grid": {"flavor": ["torch", "pytorch"]}}, ValueError, "unknown flavour 'pytorch'"),
-        ({"grid": {"flavor": "torch", "eps_in_sqrt": True}}, ValueError, "flavour torch"),
+        ({"grid": {"flavor": ["torch", "pytorch"]}}, ValueError, "unknown flavor 'pytorch'"),
+        ({"grid": {"flavor": "torch", "eps_in_sqrt": True}}, ValueError, "flavor torch"),
         ({"grid": {"flavor": "optax"}}, ValueError, "learning_rate"),  # optax has no default rate
         ({"grid": {"nesterov": True}}, ValueError, "nesterov"),  # needs a momentum
         ({"grid": [("decay", 0.9)]}, ValueError, "grid must be a dict"),
@@ -167,7 +167,7 @@ def test_rows_on_the_numpy_engine_are_minimize_too(monkeypatch):
         assert (table["fun"][row], table["nit"][row], table["status"][row]) == (single.fun, single.nit, single.status)
 
 
-def test_flavour_rows_are_minimize_with_compat_configure():
+def test_flavor_rows_are_minimize_with_compat_configure():
     objective = objectives.get("himmelblau")
     starts = np.random.default_rng(5).uniform(-5, 5, (2, 2))
     grid = {"learning_rate": [0.01, 0.05], "decay": [0.9, 0.99], "flavor": ["rmsprop", "torch", "keras", "optax"]}
@@ -460,7 +460,7 @@ def cluster():
 
 CLUSTER_SWEEPS = {
     "rule": ("booth", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9], "centered": [False, True]}),
-    "flavours": ("seed", {"learning_rate": [0.05, 0.1], "flavor": ["rmsprop", "torch", "tf1"]}),
+    "flavors": ("seed", {"learning_rate": [0.05, 0.1], "flavor": ["rmsprop", "torch", "tf1"]}),
     "formula": ("(x - 1)**2 + 3*(y + 2)**2 + sin(x*y)", {"learning_rate": [0.02, 0.2]}),
 }
 

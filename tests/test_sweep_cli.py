@@ -87,7 +87,7 @@ def test_a_small_sweep_writes_the_table_and_the_heatmap_and_prints_the_best(tmp_
     assert float(shown["median iterations"]) == np.median([r.nit for r in results])
 
 
-def test_value_nit_and_several_flavours_and_a_restart_into_the_same_folder(tmp_path):
+def test_value_nit_and_several_flavors_and_a_restart_into_the_same_folder(tmp_path):
     out = tmp_path / "nested" / "sweep"  # missing folders are made
     args = ["sweep", "--objective", "rosenbrock", "--lr", "1e-3,1e-2", "--decay", "0.9", "--flavor", "rmsprop,torch",
             "--starts", "3", "--maxiter", "40", "--value", "nit", "--out", str(out)]
@@ -117,8 +117,8 @@ BAD = {
     "decay of 1": ["--decay", "0.5,1"],
     "value twice": ["--decay", "0.9,0.9"],
     "negative eps": ["--eps", "-1e-8"],
-    "unknown flavour": ["--flavor", "rmsprop,sklearn"],
-    "a setting the flavour refuses": ["--flavor", "torch", "--eps", "0"],
+    "unknown flavor": ["--flavor", "rmsprop,sklearn"],
+    "a setting the flavor refuses": ["--flavor", "torch", "--eps", "0"],
     "no starts": ["--starts", "0"],
     "negative tol": ["--tol", "-1"],
     "negative seed": ["--seed", "-1"],
@@ -227,9 +227,9 @@ def test_heatmap_of_iterations_is_linear_and_panels_for_other_settings(tmp_path)
 
     from rmsprop.sweep import sweep
 
-    flavours = sweep("seed", {"learning_rate": [0.01, 0.1], "decay": [0.9, 0.99], "flavor": ["rmsprop", "torch"]}, 3,
+    flavors = sweep("seed", {"learning_rate": [0.01, 0.1], "decay": [0.9, 0.99], "flavor": ["rmsprop", "torch"]}, 3,
                      maxiter=30, seed=1)
-    figure = plot.sweep_heatmap(flavours, value="nit")
+    figure = plot.sweep_heatmap(flavors, value="nit")
     heatmaps = [ax for ax in figure.axes if ax.get_label() != "<colorbar>"]
     assert len(heatmaps) == 2 and {ax.get_title() for ax in heatmaps} == {"flavor=rmsprop", "flavor=torch"}
     assert not isinstance(mesh_of(heatmaps[0]).norm, LogNorm)
@@ -239,7 +239,7 @@ def test_heatmap_of_iterations_is_linear_and_panels_for_other_settings(tmp_path)
     fig, ax = plt.subplots()
     try:
         with pytest.raises(ValueError, match="flavor"):
-            plot.sweep_heatmap(flavours, ax=ax)
+            plot.sweep_heatmap(flavors, ax=ax)
     finally:
         plt.close(fig)
 

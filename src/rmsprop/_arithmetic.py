@@ -5,7 +5,7 @@ floating-point result is not: a library may multiply in another order, or its
 compiled kernel may use a fused multiply-add (``fma(a, b, c) = round(a * b + c)``,
 one rounding instead of two). After hundreds of steps on a problem where RMSprop
 oscillates, a one-bit difference per step can grow to 1e-10 and more, so a
-flavour that must reproduce a library picks that library's arithmetic here.
+flavor that must reproduce a library picks that library's arithmetic here.
 
 :class:`Arithmetic` is the seed's order, the reference. The others override the
 lines that a library computes differently, each with the kernel it mirrors.

@@ -191,7 +191,7 @@ def rmsprop(
     arithmetic:
         How the lines are rounded, not what they compute: ``"seed"`` (every line as
         written above), ``"torch"``, ``"keras_torch"`` or ``"optax"`` (those libraries'
-        fused multiply-adds and orders, see :mod:`rmsprop._arithmetic`). The flavours of
+        fused multiply-adds and orders, see :mod:`rmsprop._arithmetic`). The flavors of
         :mod:`rmsprop.compat` set it; with a fused arithmetic an update may be formed
         as ``x_new - x``, which ``apply_updates`` turns back into ``x_new`` exactly
         whenever the step is less than half of ``|x|`` (Sterbenz's lemma).

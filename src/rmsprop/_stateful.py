@@ -31,7 +31,7 @@ class RMSprop:
 
     ``learning_rate`` (default 0.01), ``decay`` (0.9), ``eps`` (1e-8) and every
     option of :func:`rmsprop.rmsprop` are accepted, or ``optimizer=`` any gradient
-    transformation instead (for example a flavour from :mod:`rmsprop.compat`).
+    transformation instead (for example a flavor from :mod:`rmsprop.compat`).
     """
 
     def __init__(

@@ -63,7 +63,7 @@ def demo(
     epilog="Example:  rmsprop flavors --lr 0.05 --steps 100",
 )
 def flavors(
-    lr: float = typer.Option(0.1, "--lr", help="Learning rate given to every flavour."),
+    lr: float = typer.Option(0.1, "--lr", help="Learning rate given to every flavor."),
     steps: int = typer.Option(50, "--steps", help="Steps on the seed's problem from (-4, 3)."),
 ) -> None:
     """How the libraries' RMSprops differ, and where each takes the seed's problem."""
@@ -79,7 +79,7 @@ def flavors(
     if not 1 <= steps <= 100_000:
         fail(f"--steps must be between 1 and 100000; got {steps}")
     console = Console()
-    facts = Table(title="RMSprop flavours (* configurable; lr '-': no default)")
+    facts = Table(title="RMSprop flavors (* configurable; lr '-': no default)")
     for column in FLAVOR_COLUMNS[:1] + FLAVOR_COLUMNS[2:]:  # the library is named in the second table
         facts.add_column(column, overflow="fold")
     for name, row in FLAVOR_FACTS.items():
@@ -88,9 +88,9 @@ def flavors(
     console.print(facts)
     results = seed_comparison(lr, steps)
     x1_seed, x2_seed, _ = results["seed"]
-    runs = Table(title=f"The seed's problem, {steps} steps from (-4, 3), lr={lr}, each flavour's other defaults")
-    for column in ("flavour", "library", "x1", "x2", "f(x)", "from seed"):
-        runs.add_column(column, justify="left" if column in ("flavour", "library") else "right")
+    runs = Table(title=f"The seed's problem, {steps} steps from (-4, 3), lr={lr}, each flavor's other defaults")
+    for column in ("flavor", "library", "x1", "x2", "f(x)", "from seed"):
+        runs.add_column(column, justify="left" if column in ("flavor", "library") else "right")
     for name, (x1, x2, f) in results.items():
         distance = math.hypot(x1 - x1_seed, x2 - x2_seed)
         runs.add_row(name, FLAVOR_FACTS[name][0], f"{x1:.12g}", f"{x2:.12g}", f"{f:.6g}", f"{distance:.3g}")
@@ -260,7 +260,7 @@ def _checkpointing(checkpoint: Path | None, every: int | None, resume: Path | No
 def run(
     objective: str = typer.Option("seed", "--objective", help=OBJECTIVE_HELP),
     x0: str = typer.Option(None, "--x0", help=X0_HELP),
-    lr: float = typer.Option(None, "--lr", help="Learning rate (default 0.01, or the flavour's)."),
+    lr: float = typer.Option(None, "--lr", help="Learning rate (default 0.01, or the flavor's)."),
     decay: float = typer.Option(None, "--decay", help="Decay of the average of squares (default 0.9)."),
     eps: float = typer.Option(None, "--eps", help="Added for stability (default 1e-8)."),
     maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most."),
@@ -525,7 +525,7 @@ def _sweep_flavors(text: str) -> list[str]:
     if unknown:
         fail(f"unknown --flavor {unknown[0]!r}; choose from: {', '.join(known)}")
     if len(set(names)) != len(names):
-        fail(f"--flavor names one flavour twice: {text!r}")
+        fail(f"--flavor names one flavor twice: {text!r}")
     return names
 
 
@@ -607,7 +607,7 @@ def sweep(
     lr: str = typer.Option("1e-3:1:25:log", "--lr", help="Learning rates: 'lo:hi:n:log', 'lo:hi:n' (linear), "
                                                          "'a,b,c' or one value."),
     decay: str = typer.Option("0.5,0.9,0.99", "--decay", help="Decays of the average of squares, as --lr."),
-    eps: str = typer.Option(None, "--eps", help="Values of eps, as --lr (default: each flavour's own)."),
+    eps: str = typer.Option(None, "--eps", help="Values of eps, as --lr (default: each flavor's own)."),
     flavor: str = typer.Option(None, "--flavor", help="Comma-separated: rmsprop (this package's rule, the "
                                                       "default), torch, keras, optax, tf1, ..."),
     starts: int = typer.Option(100, "--starts", help="Random starts in the objective's window, per setting."),
@@ -619,7 +619,7 @@ def sweep(
     value: str = typer.Option("fun", "--value", help="What the heatmap shows: fun (median final f) or nit "
                                                      "(median iterations to tol)."),
 ) -> None:
-    """Run RMSprop from many starts for every learning rate x decay (x eps x flavour), and find the best."""
+    """Run RMSprop from many starts for every learning rate x decay (x eps x flavor), and find the best."""
     if value not in SWEEP_VALUES:
         fail(f"--value must be one of: {', '.join(SWEEP_VALUES)}; got {value!r}")
     if not 1 <= starts <= MAX_SWEEP_RUNS:

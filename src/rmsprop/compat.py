@@ -51,7 +51,7 @@ __all__ = [
 
 
 def _named(transform: GradientTransformation, flavor: str, arguments: dict[str, Any]) -> GradientTransformation:
-    """The same transformation, with settings that name the flavour and its library arguments."""
+    """The same transformation, with settings that name the flavor and its library arguments."""
     return transform._replace(settings={"name": flavor, **arguments})
 
 
@@ -248,7 +248,7 @@ def seed(learning_rate: Any = 0.1, gamma: float = 0.9, epsilon: float = 1e-8) ->
     return _named(rmsprop(learning_rate, decay=gamma, eps=epsilon), "seed", arguments)
 
 
-#: Every flavour by name, for the command line and loops over flavours.
+#: Every flavor by name, for the command line and loops over flavors.
 FLAVORS = {
     "seed": seed,
     "torch": torch,
@@ -274,7 +274,7 @@ SETTING_ALIASES = {
 
 
 def accepts(flavor: str, setting: str) -> bool:
-    """Whether flavour ``flavor`` has an argument for ``setting`` (a name of :func:`rmsprop.rmsprop`)."""
+    """Whether flavor ``flavor`` has an argument for ``setting`` (a name of :func:`rmsprop.rmsprop`)."""
     return _argument(flavor, setting) is not None
 
 
@@ -286,21 +286,21 @@ def _argument(flavor: str, setting: str) -> str | None:
 
 
 def configure(flavor: str, **settings: Any) -> GradientTransformation:
-    """Flavour ``flavor`` built from settings named as in :func:`rmsprop.rmsprop`.
+    """Flavor ``flavor`` built from settings named as in :func:`rmsprop.rmsprop`.
 
     ``configure("torch", learning_rate=0.01, decay=0.99)`` is ``torch(lr=0.01, alpha=0.99)``:
-    each setting goes to the flavour's own argument for it (:data:`SETTING_ALIASES`).
-    Raises ValueError for an unknown flavour or a setting the flavour has no argument for.
+    each setting goes to the flavor's own argument for it (:data:`SETTING_ALIASES`).
+    Raises ValueError for an unknown flavor or a setting the flavor has no argument for.
     """
     if flavor not in FLAVORS:
-        raise ValueError(f"unknown flavour {flavor!r}; choose one of: {', '.join(FLAVORS)}")
+        raise ValueError(f"unknown flavor {flavor!r}; choose one of: {', '.join(FLAVORS)}")
     arguments = {}
     for setting, value in settings.items():
         target = _argument(flavor, setting)
         if target is None:
             import inspect
 
-            raise ValueError(f"flavour {flavor} has no setting for {setting}; its arguments: "
+            raise ValueError(f"flavor {flavor} has no setting for {setting}; its arguments: "
                              f"{', '.join(inspect.signature(FLAVORS[flavor]).parameters)}")
         arguments[target] = value
     import inspect
@@ -309,14 +309,14 @@ def configure(flavor: str, **settings: Any) -> GradientTransformation:
         if parameter.default is inspect.Parameter.empty and name not in arguments:
             setting = next((s for s, aliases in SETTING_ALIASES.items() if name in aliases), name)
             option = "--lr" if setting == "learning_rate" else "--" + setting.replace("_", "-")
-            raise ValueError(f"flavour {flavor} needs {setting} (its library's {name} has no default); "
+            raise ValueError(f"flavor {flavor} needs {setting} (its library's {name} has no default); "
                              f"give {setting}=... ({option} on the command line)")
     return FLAVORS[flavor](**arguments)
 
 
-#: How the flavours differ, one row per flavour (rendered by ``rmsprop flavors`` and docs/flavors.md).
+#: How the flavors differ, one row per flavor (rendered by ``rmsprop flavors`` and docs/flavors.md).
 FLAVOR_FACTS = {
-    # flavour: (library, eps, e starts, decay, eps value, default lr, lr vs momentum, weight decay, centered, clipping)
+    # flavor: (library, eps, e starts, decay, eps value, default lr, lr vs momentum, weight decay, centered, clipping)
     "seed": ("RMSprop from scratch", "in sqrt", 0.0, 0.9, 1e-8, 0.1, "-", "-", "-", "-"),
     "torch": ("torch.optim.RMSprop", "outside", 0.0, 0.99, 1e-8, 0.01, "outside", "coupled", "yes", "-"),
     "keras": ("keras.optimizers.RMSprop", "in sqrt", 0.0, 0.9, 1e-7, 0.001, "inside", "decoupled", "yes", "first"),
@@ -327,13 +327,13 @@ FLAVOR_FACTS = {
     "caffe": ("Caffe RMSPropSolver", "outside", 0.0, 0.99, 1e-8, None, "-", "coupled", "-", "-"),
     "graves": ("Graves 2013", "in sqrt", 0.0, 0.95, 1e-4, 1e-4, "inside", "-", "always", "-"),
 }
-FLAVOR_COLUMNS = ("flavour", "library", "eps", "e0", "decay", "eps value", "lr", "lr/momentum",
+FLAVOR_COLUMNS = ("flavor", "library", "eps", "e0", "decay", "eps value", "lr", "lr/momentum",
                   "weight decay", "centered", "clipping")
 
 
 def seed_comparison(learning_rate: float = 0.1, steps: int = 50) -> dict[str, tuple[float, float, float]]:
-    """The seed's problem under every flavour: ``steps`` steps from (-4, 3), the same learning rate,
-    each flavour's own other defaults; returns ``{flavour: (x1, x2, f)}``."""
+    """The seed's problem under every flavor: ``steps`` steps from (-4, 3), the same learning rate,
+    each flavor's own other defaults; returns ``{flavor: (x1, x2, f)}``."""
     from . import objectives
 
     seed_objective = objectives.get("seed")

@@ -11,18 +11,18 @@ Run ``combination * N + start`` of the table is :func:`rmsprop.minimize` from st
 of the grid, in the order ``learning_rate, decay, eps, flavor``, then the other keys sorted;
 the first key varies slowest), ``maxiter`` and ``gtol=tol``: bit for bit where
 :func:`rmsprop.minimize_many`'s table says its rows are (the seed objective, Rosenbrock,
-and on the compiled engine every catalogue objective it compiles). A library flavour
+and on the compiled engine every catalogue objective it compiles). A library flavor
 (``grid["flavor"]``, a name of :data:`rmsprop.compat.FLAVORS`) is
 ``minimize(..., optimizer=compat.configure(flavor, learning_rate=..., decay=..., eps=...,
 **options))``, run by that very call, so it is exact everywhere.
 
 How the work is split
 ---------------------
-The runs are cut into *chunks*: a chunk belongs to one *group* (one flavour and one value of
+The runs are cut into *chunks*: a chunk belongs to one *group* (one flavor and one value of
 each option other than ``learning_rate``, ``decay`` and ``eps``) and is a contiguous range of
 the group's ``(combination, start)`` pairs, combination-major; at most ``chunk_size`` runs
 (default :data:`DEFAULT_CHUNK_SIZE` for this package's rule, :data:`DEFAULT_FLAVOR_CHUNK_SIZE`
-for a library flavour, which runs one ``minimize`` per run). The cut depends on the sweep's
+for a library flavor, which runs one ``minimize`` per run). The cut depends on the sweep's
 spec alone, never on the machine, so a chunk saved by one machine is the chunk another would
 compute. A chunk is computed by :func:`_run_chunk`, one pure top-level function of picklable
 arguments (a :class:`ChunkTask`: the objective as its catalogue name and dimension or its
@@ -37,7 +37,7 @@ Where the chunks run (``executor``)
   ``prange``, and it releases the GIL), and running two at once from threads would
   oversubscribe the cores, and abort the process under Numba's ``workqueue`` threading
   layer, which refuses concurrent launches. The other chunks (the NumPy engine, library
-  flavours), which hold the GIL most of the time, go to a pool of spawned processes, one per
+  flavors), which hold the GIL most of the time, go to a pool of spawned processes, one per
   core, when there are two or more of them and enough work to repay starting the processes
   (about :data:`POOL_MIN_SECONDS` by a rough estimate); otherwise they too run here. As with
   any use of ``multiprocessing``, a script that starts a sweep must guard it with
@@ -107,7 +107,7 @@ __all__ = [
 RULE = "rmsprop"
 #: Runs per chunk for this package's rule (``minimize_many`` runs a chunk as one batch).
 DEFAULT_CHUNK_SIZE = 50_000
-#: Runs per chunk for a library flavour (one ``minimize`` per run: about 30 us per iteration).
+#: Runs per chunk for a library flavor (one ``minimize`` per run: about 30 us per iteration).
 DEFAULT_FLAVOR_CHUNK_SIZE = 1_000
 #: Local chunks off the compiled engine go to a process pool when they add up to this many seconds (a rough guess).
 POOL_MIN_SECONDS = 3.0
@@ -149,7 +149,7 @@ class ChunkTask:
     ``objective`` is a catalogue or formula source (rebuilt, and cached, where the task
     runs) or an :class:`~rmsprop.objectives.Objective`; ``x0`` the starts of the chunk's
     rows, ``(n, d)`` float64; ``learning_rate``, ``decay``, ``eps`` one float64 per row,
-    or ``None`` where the grid does not set them (the flavour's default then);
+    or ``None`` where the grid does not set them (the flavor's default then);
     ``options`` the group's other settings.
     """
 
@@ -173,7 +173,7 @@ def _run_chunk(task: ChunkTask) -> dict:
     """The rows of one chunk: ``x`` (n, d) float64, ``fun`` (n,) float64, ``nit`` and ``status`` (n,) int64.
 
     Row ``i`` is ``rmsprop.minimize`` from ``task.x0[i]`` with row ``i``'s settings; the rule
-    runs as one :func:`rmsprop.minimize_many` batch, a library flavour one ``minimize`` per row.
+    runs as one :func:`rmsprop.minimize_many` batch, a library flavor one ``minimize`` per row.
     Pure: the same task gives the same arrays wherever it runs.
     """
     objective = _objective_of(task.objective)
@@ -254,7 +254,7 @@ def _compiled_engine(objective: Objective, flavor: str, options: dict) -> bool:
 
 
 class _Group(NamedTuple):
-    """One flavour and one value of each other option: the combinations that can share a batch."""
+    """One flavor and one value of each other option: the combinations that can share a batch."""
 
     flavor: str
     options: tuple  # ((name, value), ...), sorted
@@ -485,7 +485,7 @@ def _grid_value(key: str, value: Any) -> Any:
         value = value.item()
     if key == "flavor":
         if value != RULE and value not in compat.FLAVORS:
-            raise ValueError(f"unknown flavour {value!r} in grid['flavor']; choose from: "
+            raise ValueError(f"unknown flavor {value!r} in grid['flavor']; choose from: "
                              f"{', '.join((RULE,) + tuple(compat.FLAVORS))}")
         return value
     if key in SETTINGS:
@@ -555,7 +555,7 @@ def _check_group(group: _Group, keys: tuple, values: dict, shape: tuple) -> None
             compat.configure(group.flavor, **settings, **options)
         except (TypeError, ValueError) as error:
             shown = ", ".join(f"{name}={value!r}" for name, value in {**settings, **options}.items())
-            raise ValueError(f"grid: flavour {group.flavor} with {shown or 'its defaults'}: "
+            raise ValueError(f"grid: flavor {group.flavor} with {shown or 'its defaults'}: "
                              f"{_one_line(error)}") from None
 
 
@@ -818,7 +818,7 @@ def sweep(
         :data:`rmsprop.compat.FLAVORS`) and the other options of :func:`rmsprop.rmsprop`
         (``centered``, ``momentum``, ...). Every combination (the Cartesian product in the
         order ``learning_rate, decay, eps, flavor``, then the other keys sorted; the first
-        varies slowest) runs from every start. A setting left out takes the flavour's default.
+        varies slowest) runs from every start. A setting left out takes the flavor's default.
     starts:
         A number ``N`` of starts, drawn uniformly in ``objective.domain`` by
         ``np.random.default_rng(seed)``, or an array ``(N, dim)`` of starts.
@@ -832,7 +832,7 @@ def sweep(
         again with the same folder and spec computes only the chunks not saved yet.
     chunk_size:
         Runs per chunk (default :data:`DEFAULT_CHUNK_SIZE` for the rule,
-        :data:`DEFAULT_FLAVOR_CHUNK_SIZE` for a library flavour). Part of the spec.
+        :data:`DEFAULT_FLAVOR_CHUNK_SIZE` for a library flavor). Part of the spec.
     progress:
         ``progress(done_runs, total_runs)``: called once before any work (with the runs
         loaded from ``out``) and after each chunk computed.

@@ -10,7 +10,7 @@ kept on the server, so concurrent users never see each other's views):
   list starts at its suggested start.
 - ``draw``: the controls to the figures, the table and the paths for the animation.
   A bad value or formula shows its message and leaves the last good figures as they were.
-- ``rule_options``: the options a library flavour has no argument for are disabled.
+- ``rule_options``: the options a library flavor has no argument for are disabled.
 
 The browser-side parts (the exact data coordinates of a click, the play button and
 the step slider cutting the paths) are in ``assets/playground.js``, served with
@@ -132,7 +132,7 @@ def layout(defaults: View = _state.DEFAULT) -> html.Div:
                                  {k: f"1e{k}" for k in range(-16, 1, 4)}), "eps-value"),
         _labelled("iterations", dcc.Input(id="iterations", type="number", min=1, max=_state.MAX_ITERATIONS, step=1,
                                           debounce=True, value=values["iterations"])),
-        _labelled("flavour", dcc.Dropdown(
+        _labelled("flavor", dcc.Dropdown(
             id="flavor", clearable=False, value=values["flavor"],
             options=[{"label": "rmsprop (every option)" if name == OWN_RULE else name, "value": name}
                      for name in FLAVORS])),
@@ -233,7 +233,7 @@ def draw(*values):
 
 
 def rule_options(flavor):
-    """Disable what flavour ``flavor`` cannot set: options of the own rule, or those its constructor lacks."""
+    """Disable what flavor ``flavor`` cannot set: options of the own rule, or those its constructor lacks."""
     from .. import compat
 
     def off(setting):

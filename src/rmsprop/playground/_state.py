@@ -7,7 +7,7 @@ reloaded as it was::
 
 Keys: ``f`` (a catalogue name or a formula in x, y or x1, x2), ``x0`` (the start),
 ``lr``, ``decay``, ``eps``, ``n`` (iterations), ``flavor`` (``rmsprop``, this
-package's rule with every option, or a library's flavour from :mod:`rmsprop.compat`),
+package's rule with every option, or a library's flavor from :mod:`rmsprop.compat`),
 the options ``centered``, ``momentum``, ``nesterov`` and ``sqrt`` (``in``: sqrt(e + eps),
 ``out``: sqrt(e) + eps), and ``vs`` (baselines drawn beside RMSprop). Keys left out
 take the defaults (without ``x0``, a catalogue function's suggested start), which are the seed's experiment: 50 iterations from (-4, 3) on
@@ -34,7 +34,7 @@ MAX_ABS_START = 1e6
 #: The slider ranges; values typed into the URL may lie anywhere inside the checked ranges below.
 LR_RANGE = (1e-6, 10.0)
 EPS_RANGE = (1e-16, 1.0)
-#: This package's own rule, with every option; the other flavours are :data:`rmsprop.compat.FLAVORS`.
+#: This package's own rule, with every option; the other flavors are :data:`rmsprop.compat.FLAVORS`.
 OWN_RULE = "rmsprop"
 FLAVORS = (OWN_RULE, *compat.FLAVORS)
 #: The baselines that can be drawn beside RMSprop.
@@ -67,8 +67,8 @@ class View:
     def settings(self) -> dict:
         """The optimizer's settings, named as in :func:`rmsprop.rmsprop`: the ones this view sets.
 
-        For a library flavour, the options left at their off value are not passed, so
-        the flavour keeps its own defaults for them.
+        For a library flavor, the options left at their off value are not passed, so
+        the flavor keeps its own defaults for them.
         """
         settings = {"learning_rate": self.learning_rate, "decay": self.decay, "eps": self.eps}
         if self.flavor == OWN_RULE:
@@ -205,7 +205,7 @@ def from_controls(*, objective_text, x1, x2, learning_rate, decay, eps, iteratio
                   centered, momentum, nesterov, eps_in_sqrt, baselines_) -> View:
     """A checked :class:`View` from the page's controls; :class:`ViewError` names the first bad one."""
     if flavor not in FLAVORS:
-        raise ViewError(f"unknown flavour {_short(flavor)}; choose one of: {', '.join(FLAVORS)}")
+        raise ViewError(f"unknown flavor {_short(flavor)}; choose one of: {', '.join(FLAVORS)}")
     view = View(
         objective=_objective_text(objective_text),
         start=_start(x1, x2),
@@ -279,7 +279,7 @@ def from_query(search: str | None) -> tuple[View, list[str]]:
     take("decay", "decay", lambda v: _in(_number(v, "decay"), "decay", 0.0, 1.0, hi_open=True))
     take("eps", "eps", lambda v: _in(_number(v, "eps"), "eps", *EPS_RANGE))
     take("iterations", "n", _iterations)
-    take("flavor", "flavor", lambda v: v if v in FLAVORS else _raise(f"unknown flavour {_short(v)}"))
+    take("flavor", "flavor", lambda v: v if v in FLAVORS else _raise(f"unknown flavor {_short(v)}"))
     take("centered", "centered", lambda v: _flag(v, "centered"))
     take("momentum", "momentum", lambda v: _in(_number(v, "momentum"), "momentum", 0.0, 1.0, hi_open=True))
     take("nesterov", "nesterov", lambda v: _flag(v, "nesterov"))
