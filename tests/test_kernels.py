@@ -1,4 +1,4 @@
-"""The fused kernels (rmsprop._kernels, chosen by rmsprop._fused) give the NumPy form's numbers, bit for bit.
+"""The fused kernels (rmsprop._compiled.array_kernel, chosen by rmsprop._fused) give the NumPy form's numbers.
 
 Every arithmetic and option, float32 and float64, the functional ``update`` and the in-place
 ``RMSprop.step``, serial and parallel kernels, every memory layout; the seed's rule also against
@@ -264,14 +264,16 @@ def test_a_functional_step_allocates_only_its_results():
 def test_the_compiled_loop_is_vectorised():
     """The kernel's loop uses packed square roots and divisions (x86-64), as LLVM emits for a SIMD loop."""
     import numba
-    from rmsprop import _kernels
+    from rmsprop._compiled import array_kernel
+    from rmsprop.rule.step import SCALARS
 
     if not re.search(r"x86_64|amd64", os.uname().machine, re.IGNORECASE):
         pytest.skip("the instruction names checked here are x86-64's")
-    cached = _kernels.kernel(_kernels.KernelSpec(in_place=True, momentum="outside", mean="plain", variance="clamp"))
+    spec = rmsprop.Settings(centered=True, momentum=0.9).spec(np.float64)
+    cached = array_kernel.kernel(spec, True, False)
     fresh = numba.njit(error_model="numpy")(cached.py_func)  # the cached code cannot be inspected
     x, g, e, m, b = (np.ones(64) for _ in range(5))
-    fresh(x, g, e, m, b, e, m, b, x, np.ones(len(_kernels.SCALARS)))
+    fresh(x, g, e, m, b, e, m, b, x, tuple(np.ones(len(SCALARS))))
     assembly = "\n".join(fresh.inspect_asm().values())
     assert re.search(r"\bv?sqrtpd\b", assembly), "no packed sqrt: the loop was not vectorised"
     assert re.search(r"\bv?divpd\b", assembly)
@@ -312,12 +314,13 @@ def test_disable_jit_runs_numpy_only_with_the_same_numbers():
 
 
 CACHE_CODE = (
-    "import numba, numpy as np\n"
-    "from rmsprop import _kernels as K\n"
-    "spec = K.KernelSpec(in_place=True)\n"
-    "serial, parallel = K.kernel(spec), K.kernel(spec._replace(parallel=True))\n"
+    "import numba, numpy as np, rmsprop\n"
+    "from rmsprop._compiled import array_kernel as K\n"
+    "from rmsprop.rule.step import SCALARS\n"
+    "spec = rmsprop.Settings().spec(np.float64)\n"
+    "serial, parallel = K.kernel(spec, True, False), K.kernel(spec, True, True)\n"
     "x, g, e = np.ones(10), np.ones(10), np.ones(10)\n"
-    "s = np.ones(len(K.SCALARS))\n"
+    "s = tuple(np.ones(len(SCALARS)))\n"
     "serial(x, g, e, x, x, e, x, x, x, s)\n"
     "try:\n"
     "    print('serial started threads:', numba.threading_layer())\n"

@@ -12,6 +12,7 @@ from ._batch import minimize_many
 from ._minimize import STATUS_MESSAGES, minimize
 from ._rmsprop import RMSpropState, rmsprop
 from ._stateful import RMSprop
+from .rule import Settings
 
 __version__ = "0.1.0"
 
@@ -20,6 +21,7 @@ __all__ = [
     "RMSprop",
     "RMSpropState",
     "STATUS_MESSAGES",
+    "Settings",
     "apply_updates",
     "baselines",
     "chain",

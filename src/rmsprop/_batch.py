@@ -4,11 +4,11 @@ Row ``i`` of the result is ``rmsprop.minimize(objective, x0s[i], learning_rate=l
 decay=decay[i], eps=eps[i], maxiter=..., gtol=..., norm=..., **options)``, bit for bit
 where the table below says so. Two engines run the batch:
 
-* **numba** -- catalogue objectives with a compiled formula (:data:`rmsprop._batch_kernels.OBJECTIVES`),
-  the seed arithmetic, ``norm=inf`` and jac unset: one compiled run per row, parallel
-  over the cores (:mod:`rmsprop._batch_kernels`);
-* **numpy** -- everything else: each step is a few array operations over the runs still
-  going; runs that stop leave the arrays.
+* **numba** -- catalogue objectives with a compiled formula (:data:`rmsprop._compiled.objectives.OBJECTIVES`),
+  ``norm=inf`` and jac unset: one compiled run per row, parallel over the cores
+  (:mod:`rmsprop._compiled.batch`), any option and any library's arithmetic;
+* **numpy** -- everything else: each step is the rule's own step on the ``(n, d)`` arrays of
+  the runs still going, with one column of settings per run; runs that stop leave the arrays.
 
 The numba engine is used when Numba can be imported and the environment variable
 ``RMSPROP_DISABLE_JIT`` is not ``1`` (read at every call); both engines give the same
@@ -41,10 +41,9 @@ run too, so the NumPy engine, which evaluates the batch as ``f(X.T)`` with each 
 coordinates contiguous (``np.sum(..., axis=0)`` then sums each run pairwise, exactly as on
 one run), is exact for them; the numba engine leaves them to it.
 
-Every option of :func:`rmsprop.rmsprop` is exact on both engines, and learning-rate
-schedules too (shared by all runs). The library arithmetics (``arithmetic="torch"`` etc.,
-set by :mod:`rmsprop.compat`) run on the NumPy engine, with one call of the rule per
-distinct ``(learning_rate, decay, eps)``. Stopping with ``norm=inf`` (the default) or
+Every option of :func:`rmsprop.rmsprop` and every library arithmetic (``arithmetic="torch"``
+etc., set by :mod:`rmsprop.compat`) is exact on both engines, and learning-rate schedules too
+(shared by all runs): both engines run the one step of :func:`rmsprop.rule.step.make_step`. Stopping with ``norm=inf`` (the default) or
 ``-inf`` is exact; other norms are computed for all runs at once and computed again as
 ``minimize`` does (``np.linalg.norm`` of the row) for the runs within 0.1 % of ``gtol``.
 Central differences (no jac) are ``minimize``'s, per row. The numba engine also needs
@@ -61,23 +60,18 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from . import schedules as _schedules
-from ._clip import abs_sq, clip_by_value
-from ._minimize import FINITE_DIFFERENCE_NOTE, STATUS_MESSAGES
-from ._rmsprop import DEFAULT_LEARNING_RATE, RMSpropState, resolve_optimizer
+from ._status import FINITE_DIFFERENCE_NOTE, RUNNING, STATUS_MESSAGES, Stop, stop_note
 from ._validate import flag, in_range, vector_norm_order
 from .objectives import Objective, _catalogue
+from .rule.primitives import abs_sq, clip
+from .rule.settings import DEFAULT_LEARNING_RATE, Settings
+from .rule.step import SCALARS, bias_correction, clip_factor, make_step, scalars
 
 __all__ = ["minimize_many"]
 
-#: ``status`` of a run that goes on (never returned).
-RUNNING = -1
-#: Where a run stopped with status 3: at its start, in a step (x overflowed), at the evaluation after a step.
-START, STEP, EVALUATION = 1, 2, 3
+START, STEP, EVALUATION = Stop.START, Stop.STEP, Stop.EVALUATION
 #: Norms within this relative distance of ``gtol`` are recomputed one run at a time (norm other than inf).
 NORM_RECHECK = 1e-3
-
-_CLIPPING = ("clip_value", "clip_norm", "global_clip_norm")
-
 
 def minimize_many(
     objective: Callable[..., Any],
@@ -193,7 +187,7 @@ def minimize_many(
 
 def _starts(x0s: Any) -> np.ndarray:
     """``x0s`` as a C-contiguous (B, d) float32 or float64 copy, or a clear error."""
-    memory = _physical_memory()
+    memory = physical_memory()
     if isinstance(x0s, np.ndarray) and memory is not None and x0s.size * 8 > memory:  # e.g. a broadcast view
         raise ValueError(f"x0s of shape {x0s.shape} needs {x0s.size * 8 / 2**30:.3g} GiB for each copy of the "
                          f"starts, more than this machine's {memory / 2**30:.3g} GiB; give fewer or shorter rows")
@@ -216,7 +210,7 @@ def _starts(x0s: Any) -> np.ndarray:
     return x
 
 
-def _physical_memory() -> int | None:
+def physical_memory() -> int | None:
     """This machine's memory in bytes, where the system tells it."""
     try:
         return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
@@ -234,7 +228,7 @@ def _trajectory_error(runs: int, maxiter: int, dim: int, need: float, memory: in
 def _check_trajectory_size(runs: int, dim: int, maxiter: int, dtype: np.dtype) -> None:
     """Refuse trajectories that cannot fit in memory, before any work (a ValueError, not a MemoryError)."""
     need = float(runs) * (maxiter + 1) * (dim * dtype.itemsize + 8)
-    memory = _physical_memory()
+    memory = physical_memory()
     if memory is not None and need > memory:
         raise _trajectory_error(runs, maxiter, dim, need, memory)
 
@@ -246,7 +240,7 @@ class _Settings(NamedTuple):
     schedule: Callable[[int], float] | None
     decay: np.ndarray  # (B,) float64, read-only
     eps: np.ndarray  # (B,) float64, read-only
-    rule: dict  # rmsprop's checked settings (those of the first run)
+    rule: Settings  # the rule's checked settings (those of the first run)
     options: dict  # the options as given, for building the rule again
     per_run: frozenset  # the names among learning_rate, decay, eps given one value per run
 
@@ -265,24 +259,34 @@ def _settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs: int
     arrays = {name: _per_run(name, value, runs) for name, value in given.items()
               if value is not None and not callable(value) and np.ndim(value) > 0}
     first = {name: arrays[name][0] if name in arrays else value for name, value in given.items()}
-    rule = dict(resolve_optimizer(None, "minimize_many", **first, **options).settings)
+    rule = _rule(first, options)
 
     def spread(name: str) -> np.ndarray:
-        return arrays[name] if name in arrays else np.broadcast_to(float(rule[name]), (runs,))
+        return arrays[name] if name in arrays else np.broadcast_to(float(getattr(rule, name)), (runs,))
 
     lr = None if schedule is not None else spread("learning_rate")
     decays, epsilons = spread("decay"), spread("eps")
     with np.errstate(invalid="ignore"):
         good = np.isfinite(decays) & (decays >= 0.0) & (decays < 1.0) & np.isfinite(epsilons)
-        good &= epsilons > 0.0 if rule["initial_scale"] == 0.0 else epsilons >= 0.0
+        good &= epsilons > 0.0 if rule.initial_scale == 0.0 else epsilons >= 0.0
         if lr is not None:
             good &= np.isfinite(lr) & (lr >= 0.0)
     if not good.all():
         row = int(np.flatnonzero(~good)[0])
         values = {name: arrays[name][row] if name in arrays else first[name] for name in given}
-        resolve_optimizer(None, "minimize_many", **values, **options)  # raises rmsprop's message
+        _rule(values, options)  # raises the rule's message
         raise ValueError(f"invalid learning_rate, decay or eps for run {row}: {values}")
     return _Settings(lr, schedule, decays, epsilons, rule, dict(options), frozenset(arrays))
+
+
+def _rule(given: dict, options: dict) -> Settings:
+    """The rule's checked settings of one run, with the messages of :class:`rmsprop.Settings`."""
+    return Settings.build("minimize_many", **{k: v for k, v in given.items() if v is not None}, **options)
+
+
+def check_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs: int) -> None:
+    """Check the settings of ``runs`` runs as :func:`minimize_many` will: its TypeError or ValueError, or nothing."""
+    _settings(learning_rate, decay, eps, options, runs)
 
 
 def _per_run(name: str, value: Any, runs: int) -> np.ndarray:
@@ -331,7 +335,7 @@ def _problem(objective: Any, jac: Any, dim: int) -> _Problem:
     if jac is None and catalogue:
         def evaluate(x):
             return values(x), _gradients(objective.grad(x.T).T, x)
-        return _Problem(_quiet(evaluate), 1, 1, False, _compiled_name(objective))
+        return _Problem(_quiet(evaluate), 1, 1, False, compiled_name(objective))
     if jac is True:
         if catalogue:
             raise ValueError("with jac=True, fun must return a pair (f, grad); leave jac unset to use the "
@@ -399,7 +403,7 @@ def _central_differences(values: Callable[[np.ndarray], np.ndarray], x: np.ndarr
     return g
 
 
-def _compiled_name(objective: Objective) -> str | None:
+def compiled_name(objective: Objective) -> str | None:
     """The catalogue name when ``objective`` is the catalogue's formula and gradient, unchanged."""
     formula = getattr(_catalogue, f"_{objective.name}", None)
     gradient = getattr(_catalogue, f"_{objective.name}_grad", None)
@@ -469,41 +473,27 @@ class _Outcome:
             path_f = np.full((runs, maxiter + 1), np.nan) if trajectories else None
         except MemoryError:
             need = float(runs) * (maxiter + 1) * (dim * x0.dtype.itemsize + 8)
-            raise _trajectory_error(runs, maxiter, dim, need, _physical_memory()) from None
+            raise _trajectory_error(runs, maxiter, dim, need, physical_memory()) from None
         return cls(x0.copy(), np.empty(runs), np.empty_like(x0), np.zeros(runs, np.int64),
                    np.full(runs, RUNNING, np.int64), np.zeros(runs, np.int8), path_x, path_f)
 
 
 class _Rows:
-    """Per-run settings of the runs still going, rounded to the data's dtype as the single run rounds them.
+    """Per-run settings of the runs still going, in float64: ``(n, 1)`` columns that broadcast over coordinates.
 
-    ``lr``, ``decay`` etc. are (n, 1) columns that broadcast over the coordinates (``None``
-    for the rates with a schedule). ``decay_index`` points into ``decays``, the distinct
-    decays (for the bias correction), and ``group`` into ``groups``, the distinct
-    ``(learning_rate, decay, eps)`` (for :class:`_GroupedStep`); both only where used.
+    ``lr`` is ``None`` with a schedule; ``decay_index`` points into ``decays``, the distinct
+    decays, for the bias correction.
     """
 
-    def __init__(self, settings: _Settings, dtype: np.dtype) -> None:
-        column = lambda a: a.astype(dtype)[:, None]  # noqa: E731
-        lr, rule = settings.learning_rate, settings.rule
-        self.lr = None if lr is None else column(lr)
-        self.neg_lr = None if lr is None else column(-lr)
-        self.lr_wd = None if lr is None else column(lr * rule["weight_decay"])
-        self.decay = column(settings.decay)
-        self.one_minus_decay = column(1.0 - settings.decay)
-        self.eps = column(settings.eps)
-        self.decays, self.decay_index = None, None
-        if rule["bias_correction"]:
-            self.decays, self.decay_index = np.unique(settings.decay, return_inverse=True)
-        self.groups, self.group = None, None
-        if rule["arithmetic"] != "seed":
-            rates = np.zeros_like(settings.decay) if lr is None else lr
-            self.groups, group = np.unique(np.stack([rates, settings.decay, settings.eps], axis=1), axis=0,
-                                           return_inverse=True)
-            self.group = group.reshape(-1)
+    def __init__(self, settings: _Settings) -> None:
+        lr = settings.learning_rate
+        self.lr = None if lr is None else np.asarray(lr)[:, None]
+        self.decay = np.asarray(settings.decay)[:, None]
+        self.eps = np.asarray(settings.eps)[:, None]
+        self.decays, self.decay_index = np.unique(settings.decay, return_inverse=True)
 
     def take(self, keep: np.ndarray) -> None:
-        for name in ("lr", "neg_lr", "lr_wd", "decay", "one_minus_decay", "eps", "decay_index", "group"):
+        for name in ("lr", "decay", "eps", "decay_index"):
             value = getattr(self, name)
             if value is not None:
                 setattr(self, name, value[keep])
@@ -543,20 +533,20 @@ def _run_numpy(problem: _Problem, x0: np.ndarray, settings: _Settings, maxiter: 
     f, g = problem.evaluate(x0)
     if trajectories:
         out.path_x[:, 0], out.path_f[:, 0] = x0, f
-    state = _Going(np.arange(x0.shape[0]), x0, f, g, np.full_like(x0, rule["initial_scale"]),
-                   np.zeros_like(x0) if rule["centered"] else None,
-                   np.zeros_like(x0) if rule["momentum"] > 0.0 else None,
-                   _Rows(settings, x0.dtype))
+    state = _Going(np.arange(x0.shape[0]), x0, f, g, np.full_like(x0, rule.initial_scale),
+                   np.zeros_like(x0) if rule.centered else None,
+                   np.zeros_like(x0) if rule.momentum > 0.0 else None,
+                   _Rows(settings))
     finite = _finite_rows(f, g)
     if not finite.all():
         state.stop(~finite, out, 3, START, 0)
     _stop_converged(state, out, norm, gtol, 0, maxiter)
-    step = _seed_step if rule["arithmetic"] == "seed" else _GroupedStep(settings)
+    step = make_step(rule.spec(x0.dtype))
     for t in range(maxiter):
         if state.rows.size == 0:
             break
         with np.errstate(all="ignore"):  # a diverging run is a status, not a warning
-            x = step(state, rule, settings.schedule, t)
+            x = _numpy_step(step, state, rule, settings.schedule, t)
         finite = np.isfinite(x).all(axis=1) if not np.isfinite(x).all() else None
         if finite is not None:
             state.stop(~finite, out, 3, STEP, t)
@@ -582,114 +572,46 @@ def _stop_converged(state: _Going, out: _Outcome, norm: Any, gtol: float, nit: i
         state.stop(np.ones(state.rows.size, dtype=bool), out, 1, 0, nit)
 
 
-def _clipped(g: np.ndarray, rule: dict) -> np.ndarray:
-    """The gradient clipped by value, by its norm and by the global norm, each run on its own."""
-    if rule["clip_value"] is not None:
-        g = clip_by_value(g, rule["clip_value"])
-    for limit in (rule["clip_norm"], rule["global_clip_norm"]):
-        if limit is not None:  # one array per run: its norm and the global norm are the same sum
-            norm = np.sqrt(abs_sq(g).astype(np.float64).sum(axis=1))
-            with np.errstate(divide="ignore"):
-                factor = np.where(norm <= limit, 1.0, limit / norm)
-            g = g * factor.astype(g.dtype)[:, None]
-    return g
+def _clip_factors(g: np.ndarray, rule: Settings) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Each run's clipping factors (``(n, 1)`` float64 columns, or ``None``), as a single run's one array.
 
-
-def _rates(state: _Going, rule: dict, schedule: Callable | None, t: int) -> tuple:
-    """``lr``, ``-lr`` and ``lr * weight_decay`` of step ``t``, per run or from the schedule, in the data's dtype."""
-    rows = state.settings
-    if schedule is None:
-        return rows.lr, rows.neg_lr, rows.lr_wd
-    lr = _schedules.evaluate(schedule, t)
-    dtype = state.x.dtype.type
-    return dtype(lr), dtype(-lr), dtype(lr * rule["weight_decay"])
-
-
-def _seed_step(state: _Going, rule: dict, schedule: Callable | None, t: int) -> np.ndarray:
-    """One step of every run going, line by line as :func:`rmsprop._rmsprop.leaf_update` (seed arithmetic).
-
-    Updates the state in ``state`` and returns the new iterates.
+    A run's gradient is one array, so its norm and the global norm are the same sum, taken
+    over the gradient as clipped so far (by value, then by its norm).
     """
+    if rule.clip_norm is None and rule.global_clip_norm is None:
+        return None, None
+    h = g if rule.clip_value is None else clip(g, rule.clip_value)
+    factors = []
+    for limit in (rule.clip_norm, rule.global_clip_norm):
+        if limit is None:
+            factors.append(None)
+            continue
+        totals = abs_sq(h).astype(np.float64).sum(axis=1)
+        factor = np.array([clip_factor(total, limit) for total in totals.tolist()])[:, None]
+        h = h * factor.astype(h.dtype)
+        factors.append(factor)
+    return factors[0], factors[1]
+
+
+def _numpy_step(step: Callable, state: _Going, rule: Settings, schedule: Callable | None, t: int) -> np.ndarray:
+    """One step of every run going, with the rule's own step on ``(n, d)`` arrays; returns the new iterates."""
     rows, x = state.settings, state.x
-    lr, neg_lr, lr_wd = _rates(state, rule, schedule, t)
-    momentum, weight_decay = rule["momentum"], rule["weight_decay"]
-    correction = None
-    if rule["bias_correction"]:  # Python's 1.0 - decay ** (t + 1), per distinct decay
-        per_decay = np.array([1.0 - d ** (t + 1) for d in rows.decays.tolist()])
-        correction = per_decay[rows.decay_index].astype(x.dtype)[:, None]
-    g = _clipped(state.g, rule)
-    if rule["maximize"]:
-        g = -g
-    if weight_decay and not rule["decoupled_weight_decay"]:
-        g = g + weight_decay * x
-    e = state.e = rows.decay * state.e + rows.one_minus_decay * (g * g)
-    if correction is not None:
-        e = e / correction
-    if rule["centered"]:
-        m = state.m = rows.decay * state.m + rows.one_minus_decay * g
-        if correction is not None:
-            m = m / correction
-        e = np.maximum(e - m * m, 0.0)
-    d = np.sqrt(e + rows.eps) if rule["eps_in_sqrt"] else np.sqrt(e) + rows.eps
-    if momentum == 0.0:
-        u = -(lr * g) / d
-    elif rule["lr_inside_momentum"]:
-        direction = (lr * g) / d
-        b = state.b = momentum * state.b + direction
-        u = -(direction + momentum * b) if rule["nesterov"] else -b
-    else:
-        direction = g / d
-        b = state.b = momentum * state.b + direction
-        u = neg_lr * (direction + momentum * b if rule["nesterov"] else b)
-    if weight_decay and rule["decoupled_weight_decay"]:
-        u = u - lr_wd * x
+    lr = rows.lr if schedule is None else _schedules.evaluate(schedule, t)
+    correction = 1.0
+    if rule.bias_correction:  # per distinct decay, as the single run's Python float
+        correction = np.array([bias_correction(d, t) for d in rows.decays.tolist()])[rows.decay_index][:, None]
+    leaf, total = _clip_factors(state.g, rule)
+    s = scalars(rule, lr, correction, leaf, total, x.dtype, decay=rows.decay, eps=rows.eps)
+    u, state.e, m, b = step(state.g, x, state.e, state.m, state.b, s)
+    state.m = None if state.m is None else m
+    state.b = None if state.b is None else b
     return x + u
 
 
-class _GroupedStep:
-    """One step with :func:`rmsprop.rmsprop`'s own update, one call per distinct ``(learning_rate, decay, eps)``.
-
-    For the arithmetics of :mod:`rmsprop.compat`: the rule is then the single run's code on
-    the group's (n, d) arrays, elementwise, so the numbers are its numbers. Clipping, which
-    the rule would apply to the whole group at once, is done per run first (:func:`_clipped`).
-    """
-
-    def __init__(self, settings: _Settings) -> None:
-        self.schedule = settings.schedule
-        self.options = {k: v for k, v in settings.options.items() if k not in _CLIPPING}
-        self.optimizers: dict[int, Any] = {}
-
-    def __call__(self, state: _Going, rule: dict, schedule: Callable | None, t: int) -> np.ndarray:
-        g = _clipped(state.g, rule)
-        x_next = np.empty_like(state.x)
-        rows = state.settings
-        for group in np.unique(rows.group).tolist():
-            runs = rows.group == group
-            old = RMSpropState(t, state.e[runs], None if state.m is None else state.m[runs],
-                               None if state.b is None else state.b[runs])
-            updates, new = self._optimizer(group, *rows.groups[group].tolist()).update(g[runs], old, state.x[runs])
-            x_next[runs] = np.asarray(state.x[runs] + updates, dtype=state.x.dtype)
-            state.e[runs] = new.nu
-            if state.m is not None:
-                state.m[runs] = new.mu
-            if state.b is not None:
-                state.b[runs] = new.momentum
-        return x_next
-
-    def _optimizer(self, group: int, lr: float, decay: float, eps: float):
-        if group not in self.optimizers:
-            rate = self.schedule if self.schedule is not None else lr
-            self.optimizers[group] = resolve_optimizer(None, "minimize_many", rate, decay, eps, **self.options)
-        return self.optimizers[group]
-
-
 def _compiled(problem: _Problem, settings: _Settings, norm: Any, maxiter: int) -> tuple | None:
-    """``(kernels, objective code, schedule rates or None)`` for the numba engine; ``None`` where it does not apply."""
+    """``(objective code, schedule rates or None)`` for the compiled engine; ``None`` where it does not apply."""
     name = problem.compiled_objective
-    if name is None or settings.rule["arithmetic"] != "seed" or norm != math.inf:
-        return None
-    kernels = _kernels()
-    if kernels is None or name not in kernels.OBJECTIVES:
+    if name is None or norm != math.inf or not compiled_objectives_available(name):
         return None
     rates = None
     if settings.schedule is not None:
@@ -697,67 +619,61 @@ def _compiled(problem: _Problem, settings: _Settings, norm: Any, maxiter: int) -
             rates = np.array([_schedules.evaluate(settings.schedule, t) for t in range(maxiter)] or [0.0])
         except Exception:  # noqa: BLE001 - whatever it raises, the NumPy engine raises it at the right step
             return None
-    return kernels, kernels.OBJECTIVES.index(name), rates
+    return _compiled_module().objectives.OBJECTIVES.index(name), rates
 
 
-def _run_compiled(kernels: Any, code: int, rates: np.ndarray | None, x0: np.ndarray, settings: _Settings,
-                  maxiter: int, gtol: float, trajectories: bool) -> _Outcome:
-    """All runs on the numba engine (:func:`rmsprop._batch_kernels.run`)."""
+def _run_compiled(code: int, rates: np.ndarray | None, x0: np.ndarray, settings: _Settings, maxiter: int,
+                  gtol: float, trajectories: bool) -> _Outcome:
+    """All runs on the compiled engine (:mod:`rmsprop._compiled.batch`), with the scalars of the rule."""
+    batch = _compiled_module().batch
     rule, dtype = settings.rule, x0.dtype
     out = _Outcome.empty(x0, maxiter, trajectories)
     dim = x0.shape[1]
     shared = lambda name, a: a if name in settings.per_run else a[:1]  # noqa: E731
-    lr = rates[None, :] if rates is not None else shared("learning_rate", settings.learning_rate)[:, None]
+    lr = rates if rates is not None else shared("learning_rate", settings.learning_rate)
     decay, eps = shared("decay", settings.decay), shared("eps", settings.eps)
-    weight_decay = rule["weight_decay"]
-    flags = {
-        "eps_in_sqrt": rule["eps_in_sqrt"],
-        "centered": rule["centered"],
-        "momentum": rule["momentum"] > 0.0,
-        "nesterov": rule["nesterov"],
-        "lr_inside_momentum": rule["lr_inside_momentum"],
-        "coupled_weight_decay": weight_decay > 0.0 and not rule["decoupled_weight_decay"],
-        "decoupled_weight_decay": weight_decay > 0.0 and rule["decoupled_weight_decay"],
-        "maximize": rule["maximize"],
-        "bias_correction": rule["bias_correction"],
-        "clip_value": rule["clip_value"] is not None,
-        "clip_norm": rule["clip_norm"] is not None,
-        "global_clip_norm": rule["global_clip_norm"] is not None,
-        "trajectories": trajectories,
-    }
-    scalars = {"momentum": rule["momentum"], "weight_decay": weight_decay, "clip_value": rule["clip_value"] or 0.0,
-               "initial_scale": rule["initial_scale"]}
-    limits = {"clip_norm": rule["clip_norm"] or 0.0, "global_clip_norm": rule["global_clip_norm"] or 0.0,
-              "gtol": gtol}
-    kernels.run(
+    if decay.size != eps.size:
+        decay, eps = np.broadcast_arrays(decay, eps)
+    by_rate = dict(zip(SCALARS, scalars(rule, lr, 1.0, None, None, dtype)))
+    by_run = dict(zip(SCALARS, scalars(rule, 0.0, 1.0, None, None, dtype, decay=decay, eps=eps)))
+    table = lambda source, names: np.ascontiguousarray(  # noqa: E731
+        np.stack(np.broadcast_arrays(*(source[name] for name in names)), axis=-1).reshape(-1, len(names)))
+    batch.runner(rule.spec(dtype))(
         code, out.x, out.g, out.f,
-        lr.astype(dtype), (-lr).astype(dtype), (lr * weight_decay).astype(dtype),
-        decay.astype(dtype), (1.0 - decay).astype(dtype), eps.astype(dtype), np.array(decay, dtype=np.float64),
-        np.array([flags[name] for name in kernels.FLAGS], np.int64),
-        np.array([scalars[name] for name in kernels.SCALARS], dtype),
-        np.array([limits[name] for name in kernels.LIMITS], np.float64),
-        maxiter, out.nit, out.status, out.kind,
+        table(by_rate, batch.RATES), rates is not None,
+        table(by_run, batch.PER_RUN), decay.size > 1,
+        np.array([by_run[name] for name in batch.SHARED], dtype),
+        np.ascontiguousarray(decay, dtype=np.float64),
+        np.array([gtol, rule.clip_norm or 0.0, rule.global_clip_norm or 0.0]),
+        dtype.type(rule.initial_scale), maxiter, trajectories, out.nit, out.status, out.kind,
         out.path_x if trajectories else np.zeros((1, 1, dim), dtype),
         out.path_f if trajectories else np.zeros((1, 1)),
     )
     return out
 
 
-_kernels_module: Any = None  # the kernels module once imported; False when Numba is missing
+_compiled_modules: Any = None  # the compiled package once imported; False when Numba is missing
 
 
-def _kernels() -> Any:
-    """:mod:`rmsprop._batch_kernels`, or ``None`` when Numba is missing or ``RMSPROP_DISABLE_JIT=1``."""
-    global _kernels_module
+def _compiled_module() -> Any:
+    """:mod:`rmsprop._compiled` (batch and objectives), or ``None`` when Numba is missing or ``RMSPROP_DISABLE_JIT=1``."""
+    global _compiled_modules
     if os.environ.get("RMSPROP_DISABLE_JIT", "") == "1":
         return None
-    if _kernels_module is None:
+    if _compiled_modules is None:
         try:
-            from . import _batch_kernels as module
+            from . import _compiled
+            from ._compiled import batch, objectives  # noqa: F401 - loaded as attributes of the package
         except ImportError:  # no Numba: the NumPy engine runs everything
-            module = False
-        _kernels_module = module
-    return _kernels_module or None
+            _compiled = False
+        _compiled_modules = _compiled
+    return _compiled_modules or None
+
+
+def compiled_objectives_available(name: str) -> bool:
+    """Whether ``minimize_many`` can run the catalogue objective ``name`` on its compiled engine here."""
+    module = _compiled_module()
+    return module is not None and name in module.objectives.OBJECTIVES
 
 
 # --------------------------------------------------------------------------------------
@@ -774,11 +690,5 @@ def _messages(out: _Outcome, maxiter: int, finite_differences: bool) -> np.ndarr
     for i, key in enumerate(unique.tolist()):
         status, rest = key % 4, key // 4
         kind, at = divmod(rest, maxiter + 2)
-        note = {
-            0: "",
-            START: " The objective or gradient at x0 is not finite.",
-            STEP: f" The step from iteration {at} overflowed.",
-            EVALUATION: f" The objective or gradient became non-finite at iteration {at}.",
-        }[kind]
-        texts[i] = STATUS_MESSAGES[status] + note + (" " + FINITE_DIFFERENCE_NOTE if finite_differences else "")
+        texts[i] = STATUS_MESSAGES[status] + stop_note(kind, at) + (" " + FINITE_DIFFERENCE_NOTE if finite_differences else "")
     return texts[inverse.reshape(-1)]

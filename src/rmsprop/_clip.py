@@ -13,27 +13,15 @@ for the NumPy form and the kernels, and no temporary larger than a block.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-__all__ = ["abs_sq", "clip_by_value", "sum_of_squares", "clip_factors", "BLOCK"]
+from .rule.primitives import abs_sq, clip
+from .rule.step import clip_factor
+
+__all__ = ["sum_of_squares", "clip_factors", "BLOCK"]
 
 #: Elements per block of a norm's sum (512 KiB of float64).
 BLOCK = 1 << 16
-
-
-def abs_sq(g: np.ndarray) -> np.ndarray:
-    """``|g|^2`` elementwise: ``g * g`` for real ``g``, ``re^2 + im^2`` for complex ``g`` (Optax's choice)."""
-    if np.iscomplexobj(g):
-        return g.real * g.real + g.imag * g.imag
-    return g * g
-
-
-def clip_by_value(g: np.ndarray, limit: float) -> np.ndarray:
-    if np.iscomplexobj(g):
-        return np.clip(g.real, -limit, limit) + 1j * np.clip(g.imag, -limit, limit)
-    return np.clip(g, -limit, limit)
 
 
 def sum_of_squares(g: np.ndarray, clip_value: float | None = None, scale: float | None = None) -> float:
@@ -46,15 +34,11 @@ def sum_of_squares(g: np.ndarray, clip_value: float | None = None, scale: float 
     for start in range(0, flat.size, BLOCK):
         block = flat[start : start + BLOCK]
         if clip_value is not None:
-            block = clip_by_value(block, clip_value)
+            block = clip(block, clip_value)
         if scale is not None:
             block = block * scale
         total += float(np.sum(abs_sq(block), dtype=np.float64))
     return total
-
-
-def _factor(norm: float, limit: float) -> float:
-    return 1.0 if norm <= limit else limit / norm
 
 
 def clip_factors(
@@ -67,10 +51,10 @@ def clip_factors(
     """
     leaf_scales = None
     if clip_norm is not None:
-        leaf_scales = [_factor(math.sqrt(sum_of_squares(g, clip_value)), clip_norm) for g in leaves]
+        leaf_scales = [clip_factor(sum_of_squares(g, clip_value), clip_norm) for g in leaves]
     global_scale = None
     if global_clip_norm is not None:
         scales = leaf_scales or [None] * len(leaves)
         total = sum(sum_of_squares(g, clip_value, scale) for g, scale in zip(leaves, scales))
-        global_scale = _factor(math.sqrt(total), global_clip_norm)
+        global_scale = clip_factor(total, global_clip_norm)
     return leaf_scales, global_scale

@@ -1,7 +1,7 @@
-"""When and how a step runs as a fused kernel (:mod:`rmsprop._kernels`) instead of line by line in NumPy.
+"""When a step runs as a fused kernel (:mod:`rmsprop._compiled.array_kernel`) instead of as NumPy expressions.
 
-A parameter array takes the kernel when all of these hold, and the NumPy form of
-:func:`rmsprop._rmsprop.leaf_update` otherwise -- with the same numbers either way:
+Both run the step of :func:`rmsprop.rule.step.make_step`, with the same numbers. A parameter array takes the
+kernel when all of these hold, and the NumPy form otherwise:
 
 * Numba can be imported and ``RMSPROP_DISABLE_JIT`` is not set to ``1`` (read once, at the
   first step that could use a kernel);
@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import operator
 import os
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +33,7 @@ MIN_SIZE = 256
 PARALLEL_MIN_SIZE = 1 << 15
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-_kernels: Any = None  # the module, once imported; False when Numba is missing
+_kernels: Any = None  # rmsprop._compiled.array_kernel, once imported; False when Numba is missing
 
 
 def jit_enabled() -> bool:
@@ -43,7 +43,7 @@ def jit_enabled() -> bool:
         module: Any = False
         if os.environ.get("RMSPROP_DISABLE_JIT", "") != "1":
             try:
-                from . import _kernels as module
+                from ._compiled import array_kernel as module
             except ImportError:  # Numba is not installed: the NumPy form does everything
                 module = False
         _kernels = module
@@ -63,93 +63,29 @@ def _flat(array: np.ndarray, order: str) -> np.ndarray:
     return array.reshape(-1, order=order)
 
 
-def _spec(rule, step, dtype: np.dtype, x_given: bool, in_place: bool, parallel: bool):
-    choices = rule.arithmetic.kernel_choices
-    mean = ""
-    if rule.centered:
-        mean = choices["mean"]
-        if mean == "lerp":  # torch.lerp interpolates from the nearer end
-            mean = "lerp_near" if rule.one_minus_decay < 0.5 else "lerp_far"
-    debias = ""
-    if step.correction != 1.0:
-        debias = choices["debias"]
-        if debias == "reciprocal_float32":
-            debias = "reciprocal" if dtype == np.float32 else "divide"
-    momentum = ""
-    if rule.momentum > 0.0:
-        momentum = "inside" if rule.lr_inside_momentum else "outside"
-    return _kernels.KernelSpec(
-        clip_value=rule.clip_value is not None,
-        leaf_scale=rule.clip_norm is not None,
-        global_scale=rule.global_clip_norm is not None,
-        maximize=rule.maximize,
-        coupled_decay=choices["coupled_decay"] if rule.weight_decay and not rule.decoupled_weight_decay else "",
-        mean_square=choices["mean_square"],
-        mean=mean,
-        variance=choices["variance"] if rule.centered else "",
-        debias=debias,
-        eps_in_sqrt=rule.eps_in_sqrt,
-        momentum=momentum,
-        nesterov=rule.nesterov,
-        descend=choices["descend"] if x_given else "plain",
-        decoupled_decay=choices["decoupled_decay"] if rule.weight_decay and rule.decoupled_weight_decay else "",
-        in_place=in_place,
-        parallel=parallel,
-    )
-
-
-def _scalars(rule, step, spec, leaf_scale: float | None, dtype: np.dtype) -> np.ndarray:
-    """:data:`rmsprop._kernels.SCALARS` for this step, computed in float64 as the NumPy form does, then rounded."""
-    lr, correction = step.lr, step.correction
-    if spec.debias == "reciprocal":  # Optax's float32 bias correction multiplies by 1/c
-        correction = float(np.float32(1.0) / np.float32(correction))
-    keras_factor = 0.0
-    if spec.decoupled_decay == "keras":
-        floatx = rule.arithmetic.floatx
-        keras_factor = float(floatx(1) - floatx(floatx(rule.weight_decay) * floatx(lr)))
-    values = {
-        "lr": lr,
-        "decay": rule.decay,
-        "one_minus_decay": rule.one_minus_decay,
-        "eps": rule.eps,
-        "correction": correction,
-        "momentum": rule.momentum,
-        "weight_decay": rule.weight_decay,
-        "clip_value": rule.clip_value or 0.0,
-        "leaf_scale": 1.0 if leaf_scale is None else leaf_scale,
-        "global_scale": 1.0 if step.global_scale is None else step.global_scale,
-        "neg_lr": -lr,
-        "lr_weight_decay": lr * rule.weight_decay,
-        "lerp_weight": -(1.0 - rule.one_minus_decay),
-        "keras_decay_factor": keras_factor,
-        "zero": 0.0,
-    }
-    return np.array([values[name] for name in _kernels.SCALARS], dtype=dtype)
-
-
 def _takes_kernel(g: np.ndarray, e: np.ndarray) -> bool:
     return e.size >= MIN_SIZE and e.dtype in _FLOATS and g.dtype == e.dtype and jit_enabled()
 
 
-def _run(rule, step, spec, g, x, e, m, b, e_out, m_out, b_out, out, leaf_scale, order) -> None:
-    dtype = e.dtype
+def _run(spec, s, g, x, e, m, b, e_out, m_out, b_out, out, order, in_place: bool) -> None:
     g = np.asarray(g, order=order)
     flat = [_flat(a, order) for a in (x, g, e, m, b, e_out, m_out, b_out, out)]
-    _kernels.kernel(spec)(*flat, _scalars(rule, step, spec, leaf_scale, dtype))
+    _kernels.kernel(spec, in_place, e.size >= PARALLEL_MIN_SIZE)(*flat, s)
 
 
-def leaf_update(rule, step, g, x, e, m, b, leaf_scale) -> tuple | None:
-    """``(u, e, m, b)`` for one array from a kernel, as :func:`rmsprop._rmsprop.leaf_update`; ``None`` when no kernel applies."""
+def leaf_update(spec, s, g, x, e, m, b) -> tuple | None:
+    """``(u, e, m, b)`` for one array from a kernel; ``None`` when no kernel applies.
+
+    ``spec`` and ``s`` are the step's (:func:`rmsprop.rule.step.make_step`); ``x`` may be ``None``.
+    """
     if not _takes_kernel(g, e):
         return None
     state = [a for a in (e, m, b) if a is not None]
     order = _order(state)
     if order is None:
         return None
-    x_given = x is not None
-    if x_given:
+    if x is not None:
         x = np.asarray(x, dtype=e.dtype, order=order)
-    spec = _spec(rule, step, e.dtype, x_given, in_place=False, parallel=e.size >= PARALLEL_MIN_SIZE)
     e_out = np.empty_like(e)
     m_out = None if m is None else np.empty_like(m)
     b_out = None if b is None else np.empty_like(b)
@@ -157,11 +93,11 @@ def leaf_update(rule, step, g, x, e, m, b, leaf_scale) -> tuple | None:
     # A kernel never touches the arrays its rule has not got; g (read) and u (written) stand in for them.
     read = lambda a: g if a is None else a  # noqa: E731
     written = lambda a: u if a is None else a  # noqa: E731
-    _run(rule, step, spec, g, read(x), e, read(m), read(b), e_out, written(m_out), written(b_out), u, leaf_scale, order)
+    _run(spec, s, g, read(x), e, read(m), read(b), e_out, written(m_out), written(b_out), u, order, in_place=False)
     return u, e_out, m_out, b_out
 
 
-def leaf_update_in_place(rule, step, params, g, x, e, m, b, leaf_scale) -> bool:
+def leaf_update_in_place(spec, s, params, g, x, e, m, b) -> bool:
     """Step ``params`` and the state's ``e, m, b`` in place with a kernel; ``False`` (nothing done) when none applies.
 
     ``x`` is ``params`` when the rule reads the parameters, else ``None``.
@@ -172,11 +108,9 @@ def leaf_update_in_place(rule, step, params, g, x, e, m, b, leaf_scale) -> bool:
     order = _order(state)
     if order is None:
         return False
-    spec = _spec(rule, step, e.dtype, x is not None, in_place=True, parallel=e.size >= PARALLEL_MIN_SIZE)
     m, b = (params if a is None else a for a in (m, b))
-    _run(rule, step, spec, g, params, e, m, b, e, m, b, params, leaf_scale, order)
+    _run(spec, s, g, params, e, m, b, e, m, b, params, order, in_place=True)
     return True
-
 
 
 class InPlaceSteps:
@@ -188,10 +122,10 @@ class InPlaceSteps:
     first) and when every array takes a kernel, a step is one kernel call per array.
     """
 
-    def __init__(self, rule, uses_params: bool) -> None:
-        self.rule = rule
-        self.uses_params = uses_params
-        self.usable = rule.clip_value is None and rule.clip_norm is None and rule.global_clip_norm is None
+    def __init__(self, settings, numbers) -> None:
+        self.uses_params = settings.uses_params
+        self.numbers = numbers  # the spec and scalars of a step, per dtype
+        self.usable = not settings.clips
         self.plan: _Plan | None = None
 
     def step(self, grads, state, params, lr: float, correction: float) -> bool:
@@ -220,17 +154,8 @@ class InPlaceSteps:
 
     def _kernel_and_scalars(self, plan: "_Plan", i: int, lr: float, correction: float) -> tuple:
         dtype, size = plan.e[i].dtype, plan.e[i].size
-        step = _StepScalars(lr, correction, None)
-        spec = _spec(self.rule, step, dtype, self.uses_params, in_place=True, parallel=size >= PARALLEL_MIN_SIZE)
-        return _kernels.kernel(spec), _scalars(self.rule, step, spec, None, dtype)
-
-
-class _StepScalars(NamedTuple):
-    """The per-step numbers that :func:`_spec` and :func:`_scalars` read (a subset of a rule's step)."""
-
-    lr: float
-    correction: float
-    global_scale: float | None
+        spec, s = self.numbers.get(dtype, self.uses_params, lr, correction, None, None)
+        return _kernels.kernel(spec, True, size >= PARALLEL_MIN_SIZE), s
 
 
 class _Plan:

@@ -18,20 +18,10 @@ import numpy as np
 from . import _checkpoint
 from ._base import GradientTransformation, apply_updates
 from ._rmsprop import resolve_optimizer
+from ._status import FINITE_DIFFERENCE_NOTE, STATUS_MESSAGES, Status, Stop, stop_note
 from ._validate import in_range, vector_norm_order
 
 __all__ = ["minimize", "STATUS_MESSAGES"]
-
-#: The meaning of ``OptimizeResult.status``; one table, as in SciPy.
-STATUS_MESSAGES = {
-    0: "Optimization terminated successfully: the gradient norm is at most gtol.",
-    1: "Maximum number of iterations has been exceeded.",
-    3: "Stopped: a non-finite value appeared; the last finite iterate is returned.",
-    99: "`callback` raised `StopIteration`.",
-}
-
-FINITE_DIFFERENCE_NOTE = "The gradient was estimated by central finite differences (no jac was given)."
-
 
 def minimize(
     fun: Callable[..., Any],
@@ -156,8 +146,8 @@ def minimize(
         saved = _checkpoint.load(resume, run, optimizer.init(x), x, maxiter)
         nit, counts["nfev"], counts["njev"], state, path_x, path_fun, path_jac, path_grad_norm = saved
         x, f, g = path_x[-1].copy(), path_fun[-1], path_jac[-1].copy()
-    status = 0 if _finite(f, g) else 3
-    stop_note = "" if status == 0 else " The objective or gradient at x0 is not finite."
+    status = Status.SUCCESS if _finite(f, g) else Status.NONFINITE
+    note = "" if status == 0 else stop_note(Stop.START, 0)
     notify = _callback_caller(callback)
     # What a checkpoint saves: the state and counts at x (a failed step below changes them).
     state_at_x, counts_at_x, saved_at = state, None, None
@@ -170,19 +160,19 @@ def minimize(
 
     while status == 0 and path_grad_norm[-1] > gtol:
         if nit >= maxiter:
-            status = 1
+            status = Status.MAXITER
             break
         # An overflowing step ends the run with status 3 below; it is not a warning.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             updates, state = optimizer.update(g, state_at_x, x)
             x_next = apply_updates(x, updates)
         if not np.all(np.isfinite(x_next)):
-            status, stop_note = 3, f" The step from iteration {nit} overflowed."
+            status, note = Status.NONFINITE, stop_note(Stop.STEP, nit)
             break
         evaluations = counts["nfev"], counts["njev"]
         f_next, g_next = value_and_grad(x_next)
         if not _finite(f_next, g_next):
-            status, stop_note = 3, f" The objective or gradient became non-finite at iteration {nit + 1}."
+            status, note = Status.NONFINITE, stop_note(Stop.EVALUATION, nit + 1)
             counts_at_x = evaluations
             break
         x, f, g, state_at_x = x_next, f_next, g_next, state
@@ -195,14 +185,14 @@ def minimize(
             try:
                 notify(OptimizeResult(x=x.copy(), fun=f, jac=g.copy(), nit=nit))
             except StopIteration:
-                status = 99
+                status = Status.CALLBACK
         if checkpoint is not None and nit % every == 0:
             saved_at = save_checkpoint()
     # The end of the run, unless just saved; never a non-finite start (the last good checkpoint stays).
     if checkpoint is not None and saved_at != nit and _finite(f, g):
         save_checkpoint()
 
-    message = STATUS_MESSAGES[status] + stop_note
+    message = STATUS_MESSAGES[status] + note
     if counts["finite_differences"]:
         message += " " + FINITE_DIFFERENCE_NOTE
     return OptimizeResult(

@@ -1,0 +1,74 @@
+"""The fused array kernel: the step of :func:`rmsprop.rule.step.make_step` over every element, in one pass over memory.
+
+RMSprop is memory-bound: per parameter it reads ``x``, ``g`` and ``e`` (and ``m``, ``b``
+when centered or with momentum) and writes back all but ``g``. The NumPy form makes one
+pass per line and an N-sized temporary for each; this kernel makes a single pass, with
+every line of the rule for one element in registers, over contiguous 1-D views, parallel
+over the cores where asked.
+
+Each kernel is specialised for one spec (:meth:`rmsprop.Settings.spec`): the spec is a
+constant of the closure, so the branches that are off fold away and LLVM vectorises what
+is left (the compiled loops use packed ``vsqrtp*``/``vdivp*``). The scalars arrive rounded
+to the arrays' dtype, as NumPy 2 rounds a Python float, so the kernel gives the NumPy
+form's bits; the libraries' fused multiply-adds are real ``fma`` instructions here, where
+the NumPy form emulates them exactly.
+
+Kernels are compiled on first use, never at import, and cached on disk (``cache=True``;
+Numba keys the cache on the closure's constants, which include the rule's source hash).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numba
+
+from ..rule.step import CENTERED, MOMENTUM_SPEC, OFF
+from .numpy_semantics import JIT
+from .rule import RULE_SOURCE_HASH, with_step
+
+__all__ = ["kernel"]
+
+
+@functools.lru_cache(maxsize=None)
+def kernel(spec: tuple[int, ...], in_place: bool, parallel: bool):
+    """The compiled kernel for ``spec``: ``kernel(x, g, e, m, b, e_out, m_out, b_out, out, s)``.
+
+    All arrays are 1-D, contiguous, of one real dtype and one length; ``s`` holds
+    :data:`rmsprop.rule.step.SCALARS` in that dtype, as a tuple (an array might alias the
+    others, and LLVM would not vectorise the loop). ``e, m, b`` are read and ``e_out,
+    m_out, b_out`` written; ``m``, ``b`` and their outputs are ignored unless the spec uses
+    them, ``x`` unless the step reads it. ``out`` receives the update ``u``. With
+    ``in_place`` the step writes ``x + u`` into ``x`` and the new ``e, m, b`` over the old,
+    and leaves the output arguments alone: a loop that reads and writes one array
+    vectorises, while two arguments that share memory defeat LLVM's overlap check and
+    leave the loop scalar.
+    """
+    # The loop itself is a constant of the closure too: Numba's disk cache tells kernels apart by their
+    # closures, not by the parallel= option, so a flag outside the body would let them share one entry.
+    loop = numba.prange if parallel else range
+    rule_version = RULE_SOURCE_HASH
+    # Where a spec has no m or b, other arrays stand in for them: they are never written.
+    centered, momentum = spec[CENTERED] != 0, spec[MOMENTUM_SPEC] != OFF
+
+    def rmsprop_kernel(x, g, e, m, b, e_out, m_out, b_out, out, s):
+        spec, rule_version  # noqa: B018 - closure constants: the disk cache's key follows the spec and the rule
+        for i in loop(g.size):
+            xi = x[i]
+            u, ei, mi, bi = step(g[i], xi, e[i], m[i], b[i], s)  # noqa: F821 - the compiled step of spec
+            if in_place:
+                e[i] = ei
+                if centered:
+                    m[i] = mi
+                if momentum:
+                    b[i] = bi
+                x[i] = xi + u
+            else:
+                e_out[i] = ei
+                if centered:
+                    m_out[i] = mi
+                if momentum:
+                    b_out[i] = bi
+                out[i] = u
+
+    return numba.njit(parallel=parallel, **JIT)(with_step(rmsprop_kernel, spec))
