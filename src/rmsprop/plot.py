@@ -466,7 +466,9 @@ def _check_resolution(resolution: Any) -> int:
     return int(resolution)
 
 
-def _grid(objective: Objective, window, resolution: int):
+def contour_grid(objective: Objective, window, resolution: int):
+    """``X, Y, Z``: f sampled on ``resolution`` x ``resolution`` points spanning ``window`` (NaN where
+    f is not finite); a ValueError when no value in the window is finite."""
     (x_lo, x_hi), (y_lo, y_hi) = window
     X, Y = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
     with np.errstate(all="ignore"):
@@ -530,7 +532,7 @@ def contour_levels(Z: Any, min_value: float = -math.inf, levels: Any = None, sca
 def _draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap, colorbar):
     from matplotlib.colors import BoundaryNorm
 
-    X, Y, Z = _grid(objective, window, resolution)
+    X, Y, Z = contour_grid(objective, window, resolution)
     level_values, chosen = contour_levels(Z, objective.min_value, levels, scale)
     cmap = cmap if cmap is not None else _DEFAULT_CMAP
     import matplotlib
@@ -688,7 +690,7 @@ def _draw_steps(ax, runs: Sequence[_Run], colors):
 
 
 def _draw_surface(ax, objective, window, resolution, cmap, runs=(), colors=(), view=True):
-    X, Y, Z = _grid(objective, window, resolution)
+    X, Y, Z = contour_grid(objective, window, resolution)
     ax.computed_zorder = False  # paths and minima over the surface, where they lie on it
     ax.plot_surface(X, Y, np.ma.masked_invalid(Z), cmap=cmap if cmap is not None else _DEFAULT_CMAP,
                     rcount=min(resolution, 60), ccount=min(resolution, 60), linewidth=0, antialiased=True,
