@@ -50,9 +50,9 @@ def draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap,
     return lines
 
 
-def draw_minima(ax, objective, window=None):
+def draw_minima(ax, objective, window):
     minima = np.asarray(objective.minima, dtype=float)
-    if window is not None and len(minima):
+    if len(minima):
         (x_lo, x_hi), (y_lo, y_hi) = window
         inside = (minima[:, 0] >= x_lo) & (minima[:, 0] <= x_hi) & (minima[:, 1] >= y_lo) & (minima[:, 1] <= y_hi)
         minima = minima[inside]

@@ -49,19 +49,15 @@ def format_value(value: Any) -> str:
 
 def _defaults(name: Any) -> dict[str, Any] | None:
     """The keyword defaults of the constructor that made settings named ``name``, if known."""
-    from .. import compat
+    from .. import baselines, compat
     from .._rmsprop import rmsprop as rmsprop_rule
 
     if name == "rmsprop":
         constructor = rmsprop_rule
     else:
-        constructor = getattr(compat, "FLAVORS", {}).get(name)
+        constructor = compat.FLAVORS.get(name)
         if constructor is None:
-            try:
-                from .. import baselines
-            except ImportError:  # pragma: no cover
-                baselines = None
-            constructor = getattr(baselines, "OPTIMIZERS", {}).get(name)
+            constructor = baselines.OPTIMIZERS.get(name)
     if not callable(constructor):
         return None
     return {
