@@ -1,6 +1,7 @@
 """rmsprop.sweep: grids, starts, every row a single minimize run, out/ persistence, Dask."""
 
 import csv
+import importlib.util
 import itertools
 import json
 import math
@@ -277,8 +278,8 @@ def test_csv_round_trips_every_number(tmp_path):
 
 def test_parquet_needs_pyarrow(tmp_path, monkeypatch):
     table = sweep("seed", {"learning_rate": [0.1, 0.2], "flavor": ["rmsprop", "seed"]}, starts=2, maxiter=5)
-    find_spec = sweep_module.importlib.util.find_spec
-    monkeypatch.setattr(sweep_module.importlib.util, "find_spec",
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *args: None if name == "pyarrow" else find_spec(name, *args))
     with pytest.raises(ValueError) as error:
         table.to_parquet(tmp_path / "table.parquet")
@@ -417,6 +418,8 @@ def test_process_pool_gives_the_same_table(monkeypatch):
     """Chunks off the compiled engine go to spawned processes when worth it; the numbers are the same."""
     import concurrent.futures
 
+    from rmsprop.sweep import _executors
+
     grid = {"learning_rate": [0.02, 0.05], "flavor": ["torch", "keras"]}
     here = sweep("goldstein_price", grid, starts=6, maxiter=120, chunk_size=4)
     pools = []
@@ -427,8 +430,8 @@ def test_process_pool_gives_the_same_table(monkeypatch):
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
-    monkeypatch.setattr(sweep_module, "POOL_MIN_SECONDS", 0.0)
-    monkeypatch.setattr(sweep_module, "_cpu_count", lambda: 2)
+    monkeypatch.setattr(_executors, "POOL_MIN_SECONDS", 0.0)
+    monkeypatch.setattr(_executors, "cpu_count", lambda: 2)
     pooled = sweep("goldstein_price", grid, starts=6, maxiter=120, chunk_size=4)
     assert pools == [2]
     assert_tables_equal(pooled, here)
