@@ -9,7 +9,7 @@
 Run ``combination * N + start`` of the table is :func:`rmsprop.minimize` from start
 ``start`` (of ``N``) with the settings of combination ``combination`` (the Cartesian product
 of the grid, in the order ``learning_rate, decay, eps, flavor``, then the other keys sorted;
-the first key varies slowest), ``maxiter`` and ``gtol=tol``: bit for bit where
+the first key varies slowest), ``maxiter`` and ``gtol``: bit for bit where
 :func:`rmsprop.minimize_many`'s table says its rows are (the seed objective, Rosenbrock,
 and on the compiled engine every catalogue objective it compiles). A library flavor
 (``grid["flavor"]``, a name of :data:`rmsprop.compat.FLAVORS`) is
@@ -52,14 +52,16 @@ Where the chunks run (``executor``)
 Saving and restarting (``out``)
 -------------------------------
 ``out/sweep.json`` holds the spec (objective, grid, the starts' count, dimension, seed and
-SHA-256, ``maxiter``, ``tol``, the chunk sizes, the format's version). Each finished chunk
+SHA-256, ``maxiter``, ``gtol``, the chunk sizes, the format's version). Each finished chunk
 is ``out/chunks/chunk-000012.npz`` (written atomically, read with ``allow_pickle=False``):
 ``meta`` (JSON: the spec's SHA-256, the chunk's index and runs, a SHA-256 of its arrays),
 ``runs``, ``x``, ``fun``, ``nit``, ``status``. A sweep started again with the same folder and
 spec loads every chunk that reads back whole and matches, and computes the others (a damaged
 file is recomputed, not trusted); another spec in the folder is refused. At the end the table
 is written to ``out/sweep.csv`` (and ``out/sweep.parquet`` when pyarrow can be imported).
-One sweep at a time per folder.
+One sweep at a time per folder. A folder saved before ``tol`` was renamed ``gtol`` (its
+``sweep.json`` says ``tol``) holds the same sweep as the spec with ``gtol``: it goes on where
+it stopped, its chunks load as they are, and its ``sweep.json`` is written again with ``gtol``.
 
 The modules
 -----------

@@ -40,7 +40,7 @@ class ChunkTask:
     decay: np.ndarray | None
     eps: np.ndarray | None
     maxiter: int
-    tol: float
+    gtol: float
 
 
 # Numba's ``workqueue`` threading layer aborts the process on concurrent launches of a parallel
@@ -64,7 +64,7 @@ def run_chunk(task: ChunkTask) -> dict:
         settings = {name: getattr(task, name) for name in SETTINGS if getattr(task, name) is not None}
         lock = _COMPILED_LOCK if compiled_engine(objective, task.flavor, options) else contextlib.nullcontext()
         with lock:
-            result = minimize_many(objective, task.x0, maxiter=task.maxiter, gtol=task.tol, **settings, **options)
+            result = minimize_many(objective, task.x0, maxiter=task.maxiter, gtol=task.gtol, **settings, **options)
         return {"x": np.ascontiguousarray(result.x, dtype=np.float64), "fun": np.asarray(result.fun, np.float64),
                 "nit": np.asarray(result.nit, np.int64), "status": np.asarray(result.status, np.int64),
                 "engine": result.engine}
@@ -82,6 +82,6 @@ def run_chunk(task: ChunkTask) -> dict:
         if key not in optimizers:  # rows of one combination are contiguous: one optimizer each
             optimizers.clear()
             optimizers[key] = compat.configure(task.flavor, **settings, **options)
-        result = minimize(objective, task.x0[i], optimizer=optimizers[key], maxiter=task.maxiter, gtol=task.tol)
+        result = minimize(objective, task.x0[i], optimizer=optimizers[key], maxiter=task.maxiter, gtol=task.gtol)
         x[i], fun[i], nit[i], status[i] = result.x, result.fun, result.nit, result.status
     return {"x": x, "fun": fun, "nit": nit, "status": status, "engine": "minimize"}

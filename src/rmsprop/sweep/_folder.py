@@ -3,6 +3,10 @@
 ``sweep.json`` holds the spec; each finished chunk is a file written atomically and read back
 with ``allow_pickle=False``, with a SHA-256 of its arrays: a chunk file that does not read back
 whole, or belongs to another spec, is computed again, never trusted.
+
+A folder of the version before ``tol`` was renamed ``gtol`` (its ``sweep.json`` says ``tol``)
+is read as the spec with ``gtol``; its chunk files, which name the spec by the digest it had
+then (:attr:`Plan.previous_digest`), load as they are.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import numpy as np
 
 from .._atomic import remove_leftovers, write_atomically
 from ._messages import one_line
-from ._plan import FORMAT, VERSION, Chunk, Plan
+from ._plan import FORMAT, VERSION, Chunk, Plan, renamed
 from ._table import SweepTable
 
 __all__ = ["CHUNK_FORMAT", "ChunkFolder"]
@@ -48,7 +52,7 @@ class ChunkFolder:
         self.spec_file = self.path / "sweep.json"
 
     def open(self, plan: Plan) -> None:
-        """Create the folder, or check that it holds this sweep; write ``sweep.json``."""
+        """Create the folder, or check that it holds this sweep; write ``sweep.json`` (anew where it says ``tol``)."""
         try:
             self.chunks.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -67,13 +71,17 @@ class ChunkFolder:
             if not isinstance(saved, dict) or saved.get("format") != FORMAT:
                 raise ValueError(f"out: {str(self.spec_file)!r} is not a sweep's spec; give another folder, "
                                  "or remove it")
+            previous = "tol" in saved and "gtol" not in saved  # saved before tol was renamed gtol
+            if previous:
+                saved = renamed(saved, "tol", "gtol")
             if saved != plan.spec:
                 fields = [key for key in plan.spec if saved.get(key) != plan.spec[key]]
                 fields += [key for key in saved if key not in plan.spec]
                 raise ValueError(f"out: {str(self.path)!r} holds another sweep (its {', '.join(fields)} "
                                  f"{'differs' if len(fields) == 1 else 'differ'}); give another folder, or "
                                  "remove that one")
-            return
+            if not previous:
+                return
         text = json.dumps(plan.spec, indent=1, allow_nan=False) + "\n"
         write_atomically(self.spec_file, lambda stream: stream.write(text.encode()))
 
@@ -105,7 +113,7 @@ class ChunkFolder:
                     "status": ((runs.size,), np.int64)}
         if not isinstance(meta, dict) or meta.get("format") != CHUNK_FORMAT or meta.get("version") != VERSION:
             return None
-        if meta.get("spec") != plan.digest or meta.get("chunk") != chunk.index:
+        if meta.get("spec") not in (plan.digest, plan.previous_digest) or meta.get("chunk") != chunk.index:
             return None
         if any(arrays[name].shape != shape or arrays[name].dtype != dtype for name, (shape, dtype) in expected.items()):
             return None

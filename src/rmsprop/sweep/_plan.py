@@ -9,6 +9,7 @@ machine is the chunk another would compute.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -27,7 +28,7 @@ from ._messages import one_line
 from ._source import Source, resolve_objective
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "DEFAULT_FLAVOR_CHUNK_SIZE", "FORMAT", "VERSION", "Group", "Chunk", "Plan",
-           "make_plan"]
+           "make_plan", "spec_digest", "renamed"]
 
 #: Runs per chunk for this package's rule (``minimize_many`` runs a chunk as one batch).
 DEFAULT_CHUNK_SIZE = 50_000
@@ -68,11 +69,16 @@ class Plan:
     shape: tuple
     starts: np.ndarray  # (N, d) float64
     maxiter: int
-    tol: float
+    gtol: float
     groups: list
     chunks: list
     spec: dict
     digest: str
+
+    @functools.cached_property
+    def previous_digest(self) -> str:
+        """The digest of this spec as the version before wrote it, ``tol`` for ``gtol``: its chunk files name it."""
+        return spec_digest(renamed(self.spec, "gtol", "tol"))
 
     @property
     def total(self) -> int:
@@ -99,7 +105,7 @@ class Plan:
                 per_run[name] = None
         objective = self.source if portable and self.source is not None else self.objective
         return ChunkTask(objective, group.flavor, group.options, np.ascontiguousarray(self.starts[start]),
-                         maxiter=self.maxiter, tol=self.tol, **per_run)
+                         maxiter=self.maxiter, gtol=self.gtol, **per_run)
 
     def cost(self, chunk: Chunk) -> float:
         """A rough guess of the chunk's seconds (for deciding whether a process pool pays)."""
@@ -109,13 +115,13 @@ class Plan:
         return self.maxiter * (1e-4 + runs * self.starts.shape[1] * 5e-8)
 
 
-def make_plan(objective: Any, grid: Any, starts: Any, maxiter: Any, tol: Any, seed: Any, chunk_size: Any) -> Plan:
+def make_plan(objective: Any, grid: Any, starts: Any, maxiter: Any, gtol: Any, seed: Any, chunk_size: Any) -> Plan:
     """Check every input (one-line errors, before any work) and cut the runs into chunks."""
     if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
         raise ValueError(f"maxiter must be an integer >= 0; got {maxiter!r}")
     maxiter = int(maxiter)
     try:
-        tol = in_range("tol", tol, 0.0)
+        gtol = in_range("gtol", gtol, 0.0)
     except TypeError as error:
         raise ValueError(str(error)) from None
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
@@ -153,13 +159,22 @@ def make_plan(objective: Any, grid: Any, starts: Any, maxiter: Any, tol: Any, se
         "starts": {"count": int(x0.shape[0]), "dim": int(x0.shape[1]), "seed": seed if count is not None else None,
                    "sha256": hashlib.sha256(np.ascontiguousarray(x0, dtype="<f8").tobytes()).hexdigest()},
         "maxiter": maxiter,
-        "tol": tol,
+        "gtol": gtol,
         "chunk_size": {"rule": int(chunk_size or DEFAULT_CHUNK_SIZE),
                        "flavor": int(chunk_size or DEFAULT_FLAVOR_CHUNK_SIZE)},
     }
     spec = json.loads(json.dumps(spec, allow_nan=False))  # as it reads back from sweep.json
-    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
-    return Plan(objective, source, keys, values, shape, x0, maxiter, tol, groups, chunks, spec, digest)
+    return Plan(objective, source, keys, values, shape, x0, maxiter, gtol, groups, chunks, spec, spec_digest(spec))
+
+
+def spec_digest(spec: dict) -> str:
+    """The SHA-256 of a spec (its JSON, keys sorted): what each chunk file names its sweep by."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+
+
+def renamed(spec: dict, old: str, new: str) -> dict:
+    """``spec`` with its key ``old`` called ``new``, in the same place."""
+    return {(new if key == old else key): value for key, value in spec.items()}
 
 
 def _start_count(starts: Any) -> int | None:

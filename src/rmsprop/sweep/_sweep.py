@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any, Callable
 
@@ -23,12 +24,13 @@ def sweep(
     starts: Any = 100,
     *,
     maxiter: int = 1000,
-    tol: float = 1e-5,
+    gtol: float | None = None,
     seed: int = 0,
     executor: Any = None,
     out: Any = None,
     chunk_size: int | None = None,
     progress: Callable[[int, int], Any] | None = None,
+    tol: float | None = None,
 ) -> SweepTable:
     """Run every combination of ``grid`` from every start; one row per run.
 
@@ -48,8 +50,9 @@ def sweep(
     starts:
         A number ``N`` of starts, drawn uniformly in ``objective.domain`` by
         ``np.random.default_rng(seed)``, or an array ``(N, dim)`` of starts.
-    maxiter, tol:
-        As ``maxiter`` and ``gtol`` of :func:`rmsprop.minimize`.
+    maxiter, gtol:
+        As ``maxiter`` and ``gtol`` of :func:`rmsprop.minimize`: a run stops when the largest
+        |gradient component| is at most ``gtol`` (default ``1e-5``; ``0`` runs all ``maxiter``).
     executor:
         ``None`` (this machine, all its cores), a ``dask.distributed.Client``, or a scheduler
         address ``"tcp://host:port"`` (a client is opened and closed here).
@@ -62,6 +65,9 @@ def sweep(
     progress:
         ``progress(done_runs, total_runs)``: called once before any work (with the runs
         loaded from ``out``) and after each chunk computed.
+    tol:
+        Deprecated (a DeprecationWarning): the old name of ``gtol``, which it stands for. Give
+        one of them, not both.
 
     Returns
     -------
@@ -70,11 +76,17 @@ def sweep(
     Raises
     ------
     ValueError, TypeError
-        Bad input (one line, before any work); ``out`` holding another sweep.
+        Bad input (one line, before any work); ``out`` holding another sweep; both ``gtol``
+        and ``tol`` given (TypeError).
     ImportError
         A cluster executor without dask.distributed installed.
     """
-    plan = make_plan(objective, grid, starts, maxiter, tol, seed, chunk_size)
+    if tol is not None:
+        if gtol is not None:
+            raise TypeError("sweep() got both gtol and tol; tol is the deprecated name of gtol: give gtol only")
+        warnings.warn("tol is deprecated; use gtol", DeprecationWarning, stacklevel=2)
+        gtol = tol
+    plan = make_plan(objective, grid, starts, maxiter, 1e-5 if gtol is None else gtol, seed, chunk_size)
     kind = executor_kind(executor)
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable as progress(done_runs, total_runs); got {type(progress).__name__}")
