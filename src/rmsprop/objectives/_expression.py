@@ -141,7 +141,7 @@ import warnings
 
 import numpy as np
 
-from ._catalogue import _coordinates
+from ._coordinates import coordinates
 from ._objective import Objective
 
 __all__ = ["from_expression"]
@@ -935,7 +935,7 @@ def _evaluator(compiled, name: str, dim: int):
     """``f(x)`` on the Objective convention, from the compiled f."""
 
     def f(x):
-        x = _coordinates(x, name, dim)
+        x = coordinates(x, name, dim)
         columns = x.reshape(dim, math.prod(x.shape[1:]))  # 1-D arrays: array**2 is x*x
         out = np.empty(columns.shape[1], dtype=x.dtype)
         with np.errstate(all="ignore"):
@@ -950,7 +950,7 @@ def _gradient(compiled, name: str, dim: int):
     """``grad(x)`` on the Objective convention, from the compiled list of components."""
 
     def grad(x):
-        x = _coordinates(x, name, dim)
+        x = coordinates(x, name, dim)
         columns = x.reshape(dim, math.prod(x.shape[1:]))
         out = np.empty(columns.shape, dtype=x.dtype)
         with np.errstate(all="ignore"):
