@@ -444,7 +444,7 @@ def _objective(objective: Any, dim: int | None) -> tuple[Objective, _Source | No
                              "dim": objective.dim}
 
 
-_EXPRESSION = "rmsprop.objectives._expression"
+_EXPRESSION = "rmsprop.objectives._expression.numpy_code"  # where from_expression makes f and grad
 
 
 def _grid(grid: Any) -> tuple[tuple, dict]:
