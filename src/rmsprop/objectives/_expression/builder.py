@@ -93,10 +93,7 @@ class Builder:
         return value
 
     def check_shallow(self, result, node):
-        """Reject a SymPy result that SymPy made non-real or infinite at this node."""
-        sp = self.sp
-        if not isinstance(result, sp.Basic):
-            return
+        """Reject a SymPy result (an Add, Mul, Pow or function call) that SymPy made non-real or infinite at this node."""
         parts = [result, *result.args]
         for arg in result.args:
             parts.extend(arg.args)
