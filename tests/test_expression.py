@@ -797,10 +797,10 @@ def test_arbitrary_text_is_only_ever_a_value_error(text):
 
 
 # --------------------------------------------------------------------------------------
-# The fuzzer of benchmarks/fuzz_expression.py, a small run
+# The fuzzer of tests/fuzz/fuzz_expression.py, a small run
 # --------------------------------------------------------------------------------------
 
-FUZZ_SCRIPT = ROOT / "benchmarks" / "fuzz_expression.py"
+FUZZ_SCRIPT = ROOT / "tests" / "fuzz" / "fuzz_expression.py"
 
 
 @pytest.fixture(scope="module")
@@ -835,7 +835,7 @@ def test_the_generator_spells_escapes_in_look_alikes(fuzz):
 
 def test_a_small_fuzz_run(fuzz):
     count = 1500
-    # The benchmark's limit is 1 s; CI machines are shared, so a slow call here must be twice that.
+    # The full run's limit is 1 s; CI machines are shared, so a slow call here must be twice that.
     summary = fuzz.run(count, seed=1, limit=2.0)
     assert summary["failures"] == []
     assert summary["leftovers"] == []
