@@ -377,10 +377,10 @@ def test_name_must_be_a_str():
 def test_a_sweep_sends_a_typed_formula_as_its_text():
     # rmsprop.sweep knows f and grad of from_expression by the module that makes them, and then sends
     # the formula's text to its workers (and keys its saved chunks by it) instead of the functions.
-    from rmsprop import sweep
+    from rmsprop.sweep._source import resolve_objective
 
     objective = from_expression("(x - 1)**2 + 3*(y + 2)**2")
-    _, source, identity = sweep._objective(objective, None)
+    _, source, identity = resolve_objective(objective, None)
     assert source is not None and identity == {"kind": "formula", "formula": objective.formula, "dim": 2}
 
 

@@ -55,7 +55,7 @@ def resolve_objective(objective: Any, dim: int | None) -> tuple[Objective, Sourc
                              "dim": objective.dim}
 
 
-_EXPRESSION = "rmsprop.objectives._expression"
+_EXPRESSION = "rmsprop.objectives._expression.numpy_code"  # where from_expression makes f and grad
 
 
 def objective_of(source: Any) -> Objective:
