@@ -52,7 +52,7 @@ def grid() -> dict:
 def run_sweep(starts: int, chunk_size: int | None, **options: Any) -> Any:
     from rmsprop.sweep import sweep
 
-    return sweep("seed", grid(), starts, maxiter=MAXITER, tol=TOL, seed=SEED, chunk_size=chunk_size, **options)
+    return sweep("seed", grid(), starts, maxiter=MAXITER, gtol=TOL, seed=SEED, chunk_size=chunk_size, **options)
 
 
 def time_calls(call: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:

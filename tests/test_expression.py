@@ -374,6 +374,16 @@ def test_name_must_be_a_str():
         from_expression("x1", name=3)
 
 
+def test_a_sweep_sends_a_typed_formula_as_its_text():
+    # rmsprop.sweep knows f and grad of from_expression by the module that makes them, and then sends
+    # the formula's text to its workers (and keys its saved chunks by it) instead of the functions.
+    from rmsprop.sweep._source import resolve_objective
+
+    objective = from_expression("(x - 1)**2 + 3*(y + 2)**2")
+    _, source, identity = resolve_objective(objective, None)
+    assert source is not None and identity == {"kind": "formula", "formula": objective.formula, "dim": 2}
+
+
 def test_sympy_is_imported_lazily():
     code = "import sys, rmsprop, rmsprop.objectives; print('sympy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -496,11 +506,11 @@ def test_rejected_with_one_line_naming_the_piece(text, piece, tmp_path, monkeypa
 
 
 def test_the_growth_guard(monkeypatch):
-    from rmsprop.objectives import _expression
+    from rmsprop.objectives._expression import limits
 
     text = "*".join(f"sin(x{i})" for i in range(1, 31))
     from_expression(text)  # within the default budget
-    monkeypatch.setattr(_expression, "MAX_WORK", 1000)
+    monkeypatch.setattr(limits, "MAX_WORK", 1000)
     with pytest.raises(ValueError, match="is too large to differentiate: its gradient would take about") as error:
         from_expression(text)
     assert "\n" not in str(error.value) and "'sin(x1)*sin(x2)*sin(x3)" in str(error.value)
@@ -545,20 +555,26 @@ def test_accepted_edge_cases(text):
 FORBIDDEN_NAMES = {"eval", "exec", "compile", "sympify", "parse_expr", "S", "__import__", "lambda_notation"}
 
 
-def test_the_module_source_names_no_evaluator():
-    # Static half of the proof: _expression.py never names eval, exec, compile,
-    # sympify, parse_expr or S -- neither as a name nor as an attribute -- and the
-    # only parser it calls is ast.parse.
-    source = (ROOT / "src" / "rmsprop" / "objectives" / "_expression.py").read_text()
-    tree = ast.parse(source)
-    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-    attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
-    assert not (names | attributes) & FORBIDDEN_NAMES
-    parse_calls = [
-        ast.unparse(node.func)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and "parse" in node.func.attr
-    ]
+def test_the_package_source_names_no_evaluator():
+    # Static half of the proof: no module of the _expression package names eval, exec,
+    # compile, sympify, parse_expr or S -- neither as a name nor as an attribute, nor
+    # imports one -- and the only parser the package calls is ast.parse, once.
+    package = ROOT / "src" / "rmsprop" / "objectives" / "_expression"
+    paths = sorted(package.glob("*.py"))
+    assert {path.name for path in paths} >= {"__init__.py", "text.py", "builder.py", "objective.py"}
+    parse_calls = []
+    for path in paths:
+        tree = ast.parse(path.read_text())
+        names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+        imported = {alias.asname or alias.name for node in ast.walk(tree)
+                    if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
+        assert not (names | attributes | imported) & FORBIDDEN_NAMES, path.name
+        parse_calls += [
+            ast.unparse(node.func)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and "parse" in node.func.attr
+        ]
     assert parse_calls == ["ast.parse"]
 
 
@@ -781,10 +797,10 @@ def test_arbitrary_text_is_only_ever_a_value_error(text):
 
 
 # --------------------------------------------------------------------------------------
-# The fuzzer of benchmarks/fuzz_expression.py, a small run
+# The fuzzer of tests/fuzz/fuzz_expression.py, a small run
 # --------------------------------------------------------------------------------------
 
-FUZZ_SCRIPT = ROOT / "benchmarks" / "fuzz_expression.py"
+FUZZ_SCRIPT = ROOT / "tests" / "fuzz" / "fuzz_expression.py"
 
 
 @pytest.fixture(scope="module")
@@ -819,7 +835,7 @@ def test_the_generator_spells_escapes_in_look_alikes(fuzz):
 
 def test_a_small_fuzz_run(fuzz):
     count = 1500
-    # The benchmark's limit is 1 s; CI machines are shared, so a slow call here must be twice that.
+    # The full run's limit is 1 s; CI machines are shared, so a slow call here must be twice that.
     summary = fuzz.run(count, seed=1, limit=2.0)
     assert summary["failures"] == []
     assert summary["leftovers"] == []

@@ -84,6 +84,30 @@ def test_import_rmsprop_and_rmsprop_plot_do_not_import_matplotlib():
     assert "plot" in rmsprop.__all__ and rmsprop.plot is plot
 
 
+def test_the_package_exports_the_names_of_the_module_it_was():
+    assert plot.__all__ == ["surface", "contour", "paths", "loss", "step_sizes", "panel", "animate", "sweep_heatmap",
+                            "settings_label", "effective_steps", "contour_levels", "FIGURE_SUFFIXES",
+                            "ANIMATION_SUFFIXES"]
+    for name in (*plot.__all__, "MAX_PIXELS", "LOG_LEVELS_DECADES", "MAX_LEVELS", "contour_grid"):
+        assert hasattr(plot, name), name
+
+
+def test_the_plot_modules_import_no_private_names_from_each_other():
+    import ast
+
+    folder = Path(plot.__file__).parent
+    for path in folder.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert len(text.splitlines()) < 600, path.name
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                source = folder.parents[node.level - 2] if node.level > 1 else folder
+                source = source.joinpath(*(node.module or "").split(".")) if node.module else source
+                private = [alias.name for alias in node.names if alias.name.startswith("_")
+                           and not (source / f"{alias.name}.py").exists() and not (source / alias.name).is_dir()]
+                assert not private, f"{path.name} imports {private} from {'.' * node.level}{node.module or ''}"
+
+
 # --- surface and contour ------------------------------------------------------------------------
 
 

@@ -1,6 +1,8 @@
 """rmsprop.sweep: grids, starts, every row a single minimize run, out/ persistence, Dask."""
 
 import csv
+import hashlib
+import importlib.util
 import itertools
 import json
 import math
@@ -114,8 +116,9 @@ def test_starts_are_reproducible_and_inside_the_domain():
         ({"starts": np.zeros((3, 3))}, ValueError, "shape (N, 2)"),
         ({"starts": [[0.0, np.nan]]}, ValueError, "finite"),
         ({"maxiter": -1}, ValueError, "maxiter"),
-        ({"tol": -1.0}, ValueError, "tol"),
-        ({"tol": "small"}, ValueError, "tol"),
+        ({"gtol": -1.0}, ValueError, "Invalid gtol: -1.0"),
+        ({"gtol": "small"}, ValueError, "gtol"),
+        ({"gtol": 1e-5, "tol": 1e-5}, TypeError, "both gtol and tol"),
         ({"seed": -1}, ValueError, "seed"),
         ({"chunk_size": 0}, ValueError, "chunk_size"),
         ({"objective": "rosenbrok"}, ValueError, "unknown objective 'rosenbrok'"),
@@ -134,6 +137,19 @@ def test_bad_input_is_one_line_before_any_work(tmp_path, kwargs, kind, words):
     assert not (tmp_path / "out").exists()  # refused before anything was written
 
 
+def test_tol_is_a_deprecated_alias_of_gtol():
+    grid = {"learning_rate": [0.05, 0.2]}
+    with pytest.warns(DeprecationWarning, match="tol is deprecated; use gtol"):
+        old = sweep("seed", grid, starts=3, maxiter=40, tol=1e-3)
+    new = sweep("seed", grid, starts=3, maxiter=40, gtol=1e-3)
+    assert_tables_equal(old, new)
+    assert old.spec == new.spec and new.spec["gtol"] == 1e-3 and "tol" not in new.spec
+    assert (new["status"] == 0).any()  # some runs stopped at gtol 1e-3, before maxiter
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError) as error:
+        sweep("seed", grid, starts=3, tol=-1.0)
+    assert "gtol" in one_line(error)
+
+
 # ---------------------------------------------------------------------------------------------
 # Every row is the single run
 # ---------------------------------------------------------------------------------------------
@@ -144,7 +160,7 @@ def test_every_row_is_minimize_bit_for_bit(name):
     objective = objectives.get(name)
     starts = np.random.default_rng(1).uniform(-3, 3, (3, 2))
     grid = {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9], "eps": [1e-8, 1e-3], "centered": [False, True]}
-    table = sweep(objective, grid, starts=starts, maxiter=80, tol=1e-6, chunk_size=7)
+    table = sweep(objective, grid, starts=starts, maxiter=80, gtol=1e-6, chunk_size=7)
     assert len(table) == 16 * 3 and len(np.unique(table["run"])) == len(table)
     for row in range(len(table)):
         settings = {key: table[key][row].item() for key in table.names}
@@ -159,7 +175,7 @@ def test_rows_on_the_numpy_engine_are_minimize_too(monkeypatch):
     monkeypatch.setenv("RMSPROP_DISABLE_JIT", "1")
     seed = objectives.get("seed")
     starts = np.random.default_rng(2).uniform(-5, 5, (4, 2))
-    table = sweep(seed, {"learning_rate": [0.05, 0.2], "momentum": [0.0, 0.9]}, starts=starts, maxiter=60, tol=1e-4)
+    table = sweep(seed, {"learning_rate": [0.05, 0.2], "momentum": [0.0, 0.9]}, starts=starts, maxiter=60, gtol=1e-4)
     for row in range(len(table)):
         settings = {key: table[key][row].item() for key in table.names}
         single = rmsprop.minimize(seed, starts[table["start"][row]], maxiter=60, gtol=1e-4, **settings)
@@ -171,7 +187,7 @@ def test_flavor_rows_are_minimize_with_compat_configure():
     objective = objectives.get("himmelblau")
     starts = np.random.default_rng(5).uniform(-5, 5, (2, 2))
     grid = {"learning_rate": [0.01, 0.05], "decay": [0.9, 0.99], "flavor": ["rmsprop", "torch", "keras", "optax"]}
-    table = sweep(objective, grid, starts=starts, maxiter=60, tol=1e-5, chunk_size=3)
+    table = sweep(objective, grid, starts=starts, maxiter=60, gtol=1e-5, chunk_size=3)
     assert list(np.unique(table["flavor"])) == ["keras", "optax", "rmsprop", "torch"]
     for row in range(len(table)):
         flavor = str(table["flavor"][row])
@@ -189,7 +205,7 @@ def test_flavor_rows_are_minimize_with_compat_configure():
 def test_the_seed_run_is_in_the_table():
     starts = np.array([[1.0, 1.0], [-4.0, 3.0], [2.0, -2.5]])
     grid = {"learning_rate": [0.01, 0.1], "decay": [0.9, 0.99], "eps": 1e-8}
-    table = sweep("seed", grid, starts=starts, maxiter=50, tol=0)
+    table = sweep("seed", grid, starts=starts, maxiter=50, gtol=0)
     row = np.flatnonzero((table["learning_rate"] == 0.1) & (table["decay"] == 0.9) & (table["start"] == 1))
     assert row.size == 1
     row = int(row[0])
@@ -277,8 +293,8 @@ def test_csv_round_trips_every_number(tmp_path):
 
 def test_parquet_needs_pyarrow(tmp_path, monkeypatch):
     table = sweep("seed", {"learning_rate": [0.1, 0.2], "flavor": ["rmsprop", "seed"]}, starts=2, maxiter=5)
-    find_spec = sweep_module.importlib.util.find_spec
-    monkeypatch.setattr(sweep_module.importlib.util, "find_spec",
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *args: None if name == "pyarrow" else find_spec(name, *args))
     with pytest.raises(ValueError) as error:
         table.to_parquet(tmp_path / "table.parquet")
@@ -399,6 +415,51 @@ def test_damaged_chunk_that_reads_back_is_still_recomputed(tmp_path):
     assert progress.computed == 1
 
 
+def write_as_the_previous_version(out):
+    """Make ``out`` what the version before gtol wrote: ``tol`` in sweep.json, chunk files naming that spec's digest."""
+    spec = json.loads((out / "sweep.json").read_text())
+    spec = {("tol" if key == "gtol" else key): value for key, value in spec.items()}
+    (out / "sweep.json").write_text(json.dumps(spec, indent=1, allow_nan=False) + "\n")
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+    for path in (out / "chunks").iterdir():
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+        meta = json.loads(str(arrays["meta"][()]))
+        meta["spec"] = digest
+        arrays["meta"] = np.array(json.dumps(meta))
+        with open(path, "wb") as stream:
+            np.savez(stream, allow_pickle=False, **arrays)
+    return spec
+
+
+def test_a_folder_saved_with_tol_goes_on_where_it_stopped(tmp_path):
+    out = tmp_path / "out"
+    reference = persisted_sweep(out)
+    previous = write_as_the_previous_version(out)
+    assert previous["tol"] == 1e-5 and "gtol" not in previous
+    for name in ("chunk-000004.npz", "chunk-000005.npz"):  # stopped before its last two chunks
+        (out / "chunks" / name).unlink()
+    (out / "sweep.csv").unlink()
+
+    restarted = Progress()
+    assert_tables_equal(persisted_sweep(out, restarted), reference)
+    assert restarted.calls[0] == (27, 40) and restarted.computed == 2  # the 4 chunks saved with tol loaded
+    spec = json.loads((out / "sweep.json").read_text())
+    assert spec == reference.spec and spec["gtol"] == 1e-5 and "tol" not in spec  # written again with gtol
+    assert_tables_equal(SweepTable.from_csv(out / "sweep.csv"), reference)
+    done = Progress()
+    assert_tables_equal(persisted_sweep(out, done), reference)
+    assert done.calls == [(40, 40)]  # the chunks of either version load
+
+    other = tmp_path / "other"
+    persisted_sweep(other)
+    write_as_the_previous_version(other)
+    with pytest.raises(ValueError) as error:  # another gtol than the folder's tol: another sweep
+        persisted_sweep(other, gtol=1e-3)
+    assert "holds another sweep (its gtol differs)" in one_line(error)
+    assert "tol" in json.loads((other / "sweep.json").read_text())  # left as it was
+
+
 def test_another_sweep_in_the_folder_is_refused(tmp_path):
     out = tmp_path / "out"
     persisted_sweep(out)
@@ -417,6 +478,8 @@ def test_process_pool_gives_the_same_table(monkeypatch):
     """Chunks off the compiled engine go to spawned processes when worth it; the numbers are the same."""
     import concurrent.futures
 
+    from rmsprop.sweep import _executors
+
     grid = {"learning_rate": [0.02, 0.05], "flavor": ["torch", "keras"]}
     here = sweep("goldstein_price", grid, starts=6, maxiter=120, chunk_size=4)
     pools = []
@@ -427,8 +490,8 @@ def test_process_pool_gives_the_same_table(monkeypatch):
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
-    monkeypatch.setattr(sweep_module, "POOL_MIN_SECONDS", 0.0)
-    monkeypatch.setattr(sweep_module, "_cpu_count", lambda: 2)
+    monkeypatch.setattr(_executors, "POOL_MIN_SECONDS", 0.0)
+    monkeypatch.setattr(_executors, "cpu_count", lambda: 2)
     pooled = sweep("goldstein_price", grid, starts=6, maxiter=120, chunk_size=4)
     assert pools == [2]
     assert_tables_equal(pooled, here)
@@ -481,7 +544,7 @@ def test_cluster_table_equals_the_local_table(cluster, which, tmp_path):
 def test_a_worker_killed_mid_sweep_loses_and_duplicates_nothing(cluster, tmp_path):
     local, client = cluster
     grid = {"learning_rate": [0.01, 0.02, 0.03], "flavor": "torch"}
-    arguments = {"starts": 20, "maxiter": 600, "tol": 0.0, "chunk_size": 4}  # 15 chunks of about 0.1 s
+    arguments = {"starts": 20, "maxiter": 600, "gtol": 0.0, "chunk_size": 4}  # 15 chunks of about 0.1 s
     here = sweep("booth", grid, **arguments)
     pids = client.run(os.getpid)
     calls, killed = [], []

@@ -159,7 +159,7 @@ def table():
     from rmsprop.sweep import sweep
 
     return sweep("seed", {"learning_rate": [0.001, 0.01, 0.1, 1.0], "decay": [0.5, 0.9, 0.99]}, 4, maxiter=40,
-                 tol=1e-6, seed=3)
+                 gtol=1e-6, seed=3)
 
 
 def best_marker(figure):

@@ -651,7 +651,7 @@ def sweep(
     context, progress = _sweep_progress(settings * starts * max(maxiter, 1))
     try:
         with context:
-            table = run_sweep(objective_, grid, starts, maxiter=maxiter, tol=tol, seed=seed, executor=client,
+            table = run_sweep(objective_, grid, starts, maxiter=maxiter, gtol=tol, seed=seed, executor=client,
                               out=out, progress=progress)
     except (ValueError, TypeError) as error:
         fail(str(error).replace("\n", " "))

@@ -26,6 +26,7 @@ from functools import wraps
 
 import numpy as np
 
+from ._coordinates import coordinates
 from ._objective import Objective
 
 _VLSE = (
@@ -45,28 +46,12 @@ _TWO_PI = 2.0 * math.pi
 # --------------------------------------------------------------------------------------
 
 
-def _coordinates(x, name: str, dim: int) -> np.ndarray:
-    """Return ``x`` as a floating array with ``dim`` coordinates on the leading axis.
-
-    Floating input (float32, float64, ...) is passed through unchanged; anything
-    else (e.g. integers) is converted to float64.
-    """
-    x = np.asarray(x)
-    if not np.issubdtype(x.dtype, np.floating):
-        x = x.astype(np.float64)
-    if x.ndim == 0 or x.shape[0] != dim:
-        raise ValueError(
-            f"objective {name!r} takes x with {dim} coordinates on the leading axis, got shape {x.shape}"
-        )
-    return x
-
-
 def _checked(formula: Callable[[np.ndarray], np.ndarray], name: str, dim: int):
     """Wrap ``formula`` so that it first checks and converts its argument."""
 
     @wraps(formula)
     def checked(x):
-        return formula(_coordinates(x, name, dim))
+        return formula(coordinates(x, name, dim))
 
     return checked
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import baselines
 from .._minimize import minimize
-from ..plot import _grid as _plot_grid, contour_levels, effective_steps, settings_label
+from ..plot import contour_grid, contour_levels, effective_steps, settings_label
 from ._state import View, ViewError, objective as objective_of
 
 #: Grid points per side of the contour.
@@ -81,7 +81,7 @@ def window(objective, start) -> tuple[tuple[float, float], tuple[float, float]]:
 def grid(objective, bounds, resolution: int = RESOLUTION):
     """``xs, ys`` and f on their grid (NaN where f is not finite), as :mod:`rmsprop.plot` draws contours."""
     try:
-        X, Y, Z = _plot_grid(objective, bounds, resolution)
+        X, Y, Z = contour_grid(objective, bounds, resolution)
     except ValueError:  # no finite value
         raise ViewError(f"{objective.name} has no finite value in the window; pick another function") from None
     return X[0], Y[:, 0], Z

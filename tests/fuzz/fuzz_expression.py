@@ -36,11 +36,12 @@ starting ``expression rejected:``; nothing else may escape.  What is checked:
   after ``--hang`` seconds (it is killed); the worker then resumes after that
   input.  ``--memory-gb`` caps each worker's address space.
 
-    python benchmarks/fuzz_expression.py [-n 100000] [--seed 0] [--limit 1.0] [--jobs 1]
+    python tests/fuzz/fuzz_expression.py [-n 100000] [--seed 0] [--limit 1.0] [--jobs 1]
 
 The fixed list of escape attempts (:func:`fixed_inputs`) runs first, then ``-n``
 generated inputs.  A small run of the same generator and checks is part of the
-tests (``tests/test_expression.py``).  Prints the counts per kind of input and
+tests (``tests/test_expression.py`` loads this file by its path; pytest does not
+collect it, its name does not start with ``test_``).  Prints the counts per kind of input and
 outcome and the slowest calls; exits 1 on any failure.
 """
 

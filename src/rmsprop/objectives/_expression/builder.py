@@ -1,0 +1,348 @@
+"""The walk: a checked syntax tree to a SymPy program, folding constants in Python arithmetic."""
+
+from __future__ import annotations
+
+import ast
+import math
+
+from . import limits
+from .grammar import ALLOWED, CHAIN_GROUP, CONSTANTS, FUNCTIONS, NODE_KINDS, OPERATOR_TEXT, XYZ, indexed
+from .messages import location, reject, show
+from .real_abs import real_functions
+
+
+def _is_constant(value) -> bool:
+    return isinstance(value, (int, float))
+
+
+class Builder:
+    """Walks a checked tree and builds the SymPy program.
+
+    Values are Python ``int``/``float`` while no variable is involved, SymPy
+    expressions otherwise.  A non-atomic argument of a function, a power or a
+    division, and a sum that is a factor of a product, is replaced by an
+    intermediate symbol ``_t1, _t2, ...`` whose definition goes to
+    ``assignments`` (in evaluation order), so that every SymPy expression stays
+    shallow; see :func:`.gradient.chain_rule` for why.
+    """
+
+    def __init__(self, text: str, source: str, shift: int, sympy) -> None:
+        self.text = text
+        self.source = source
+        self.shift = shift
+        self.sp = sympy
+        self.style: str | None = None  # "indexed" (x1, x2, ...) or "xyz"
+        self.style_example = ""
+        self.dim = 0
+        self.symbols: dict[int, object] = {}
+        self.assignments: list[tuple[object, object]] = []
+        self.bad = {sympy.I, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo}
+
+    # -- positions and messages --------------------------------------------------------
+
+    def index(self, lineno: int, col_offset: int) -> int:
+        """Index in the user's text of a parser position (ASCII: bytes are characters)."""
+        lines = self.source.split("\n")
+        return self.shift + sum(len(line) + 1 for line in lines[: lineno - 1]) + col_offset
+
+    def where(self, node) -> str:
+        lineno = getattr(node, "lineno", None)
+        if lineno is None:
+            return "in the expression"
+        return location(self.text, self.index(lineno, node.col_offset))
+
+    def segment(self, node) -> str:
+        piece = ast.get_source_segment(self.source, node)
+        return piece if piece is not None else type(node).__name__
+
+    def piece(self, node) -> str:
+        return f"{show(self.segment(node))} {self.where(node)}"
+
+    # -- conversions -------------------------------------------------------------------
+
+    def sym(self, value):
+        """A value as a SymPy object (numbers from their exact Python value)."""
+        if isinstance(value, int):
+            return self.sp.Integer(value)
+        if isinstance(value, float):
+            return self.sp.Float(value)
+        return value
+
+    def atom(self, value):
+        """``value`` as a SymPy atom: itself if it is a number or symbol, else a new intermediate symbol."""
+        value = self.sym(value)
+        if value.is_Atom:
+            return value
+        intermediate = self.sp.Symbol(f"_t{len(self.assignments) + 1}")
+        self.assignments.append((intermediate, value))
+        return intermediate
+
+    def normal(self, value, node):
+        """A folded constant as a finite real ``int`` (<= 2**53) or ``float``."""
+        if isinstance(value, complex):
+            reject(f"{self.piece(node)} is not a real number")
+        if isinstance(value, int):
+            if abs(value) <= limits.EXACT_INT:
+                return value
+            try:
+                value = float(value)
+            except OverflowError:
+                reject(f"{self.piece(node)} overflows a double")
+        if not math.isfinite(value):
+            reject(f"{self.piece(node)} overflows a double (it is {value})")
+        return value
+
+    def check_shallow(self, result, node):
+        """Reject a SymPy result (an Add, Mul, Pow or function call) that SymPy made non-real or infinite at this node."""
+        parts = [result, *result.args]
+        for arg in result.args:
+            parts.extend(arg.args)
+        if any(part in self.bad for part in parts):
+            reject(f"{self.piece(node)} is not a finite real number (SymPy reduces it to {show(str(result))})")
+
+    # -- the walk ----------------------------------------------------------------------
+
+    def build(self, node):
+        if isinstance(node, ast.Constant):
+            return self.number(node)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.BinOp):
+            return self.binary(node)
+        if isinstance(node, ast.UnaryOp):
+            return self.unary(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        self.not_allowed(node)
+
+    def not_allowed(self, node):
+        if isinstance(node, ast.Attribute):
+            # point at ".attr", as in "attribute access '.real' at column 3"
+            lines = self.source.split("\n")
+            column = node.col_offset
+            if node.value.end_lineno == node.end_lineno:
+                line = lines[node.end_lineno - 1]
+                gap = line[node.value.end_col_offset : node.end_col_offset]
+                if "." in gap:
+                    column = node.value.end_col_offset + gap.index(".")
+            at = location(self.text, self.index(node.end_lineno, column))
+            reject(f"attribute access {show('.' + node.attr)} {at} is not allowed ({ALLOWED})")
+        if isinstance(node, ast.BoolOp):
+            operator = "and" if isinstance(node.op, ast.And) else "or"
+            reject(f"boolean operator {operator!r} in {self.piece(node)} is not allowed ({ALLOWED})")
+        kind = NODE_KINDS.get(type(node), type(node).__name__)
+        reject(f"{kind} {self.piece(node)} is not allowed ({ALLOWED})")
+
+    def number(self, node):
+        value = node.value
+        if isinstance(value, bool) or value is None or value is Ellipsis:
+            reject(f"{self.piece(node)} is not a number ({ALLOWED})")
+        if isinstance(value, str):
+            reject(f"string literal {self.piece(node)} is not allowed ({ALLOWED})")
+        if isinstance(value, bytes):
+            reject(f"bytes literal {self.piece(node)} is not allowed ({ALLOWED})")
+        if isinstance(value, complex):
+            reject(f"complex number {self.piece(node)} is not allowed; numbers must be real ({ALLOWED})")
+        if not isinstance(value, (int, float)):
+            reject(f"literal {self.piece(node)} is not allowed ({ALLOWED})")
+        too_big = abs(value) > 10**100 if isinstance(value, int) else not abs(value) <= limits.MAX_LITERAL
+        if too_big:
+            reject(f"number {self.piece(node)} is out of range; literals must be at most {limits.MAX_LITERAL:g} in absolute value")
+        return self.normal(value, node)
+
+    def name(self, node):
+        ident = node.id
+        if ident in CONSTANTS:
+            return CONSTANTS[ident]
+        if ident in FUNCTIONS:
+            reject(f"function {self.piece(node)} must be called, e.g. {ident}(x1)")
+        digits = indexed(ident)
+        if digits is not None:
+            if digits.lstrip("0") == "":
+                reject(f"variable {self.piece(node)} does not exist; variables are numbered from x1")
+            if digits.startswith("0"):
+                reject(f"variable {self.piece(node)} has a leading zero; write x{digits.lstrip('0')}")
+            if len(digits) > 3 or int(digits) > limits.MAX_DIM:
+                reject(f"variable {self.piece(node)} is beyond x{limits.MAX_DIM}; at most {limits.MAX_DIM} variables are allowed")
+            return self.variable(node, "indexed", int(digits))
+        if ident in XYZ:
+            return self.variable(node, "xyz", XYZ[ident])
+        hint = " (names are case-sensitive)" if ident.lower() in {*FUNCTIONS, *CONSTANTS, *XYZ} or indexed(ident.lower()) else ""
+        reject(f"{self.piece(node)} is not a known name{hint} ({ALLOWED})")
+
+    def variable(self, node, style: str, index: int):
+        if self.style is None:
+            self.style, self.style_example = style, node.id
+        elif self.style != style:
+            reject(
+                f"variable {self.piece(node)} mixes the two naming styles "
+                f"({self.style_example!r} was used before); use x1, x2, ... or x, y, z, not both"
+            )
+        self.dim = max(self.dim, index)
+        return self.symbol(index)
+
+    def symbol(self, index: int):
+        if index not in self.symbols:
+            name = f"x{index}" if self.style == "indexed" else "xyz"[index - 1]
+            self.symbols[index] = self.sp.Symbol(name)
+        return self.symbols[index]
+
+    def unary(self, node):
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            reject(f"operator {OPERATOR_TEXT[type(node.op)]!r} in {self.piece(node)} is not allowed ({ALLOWED})")
+        value = self.build(node.operand)
+        if isinstance(node.op, ast.UAdd):
+            return value
+        return -value
+
+    def binary(self, node):
+        op = type(node.op)
+        if op not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow):
+            text = OPERATOR_TEXT.get(op, op.__name__)
+            hint = "; write x**2 for a power" if op is ast.BitXor else ""
+            reject(f"operator {text!r} in {self.piece(node)} is not allowed{hint} ({ALLOWED})")
+        if op is ast.Pow:
+            return self.power(node)
+        # Walk a left-associative chain (a + b - c + ...) without recursing into its spine.
+        chain = []
+        group = CHAIN_GROUP[op]
+        current = node
+        while isinstance(current, ast.BinOp) and CHAIN_GROUP.get(type(current.op)) == group:
+            chain.append(current)
+            current = current.left
+        value = self.build(current)
+        terms = None  # the SymPy terms (factors) once a variable is involved
+        for link in reversed(chain):
+            right = self.build(link.right)
+            if terms is None and _is_constant(value) and _is_constant(right):
+                value = self.fold(link, value, right)
+            else:
+                if terms is None:
+                    terms = [self.operand(value, group)]
+                terms.append(self.term(link, right))
+        if terms is None:
+            return value
+        # One Add / Mul for the whole chain: adding terms one by one re-sorts the
+        # growing sum each time (quadratic in its length).
+        result = self.sp.Add(*terms) if group == "additive" else self.sp.Mul(*terms)
+        if any(isinstance(link.op, ast.Div) for link in chain):
+            self.check_shallow(result, node)
+        return result
+
+    def fold(self, node, left, right):
+        """``left op right`` for two constants, in Python arithmetic."""
+        op = type(node.op)
+        try:
+            if op is ast.Add:
+                result = left + right
+            elif op is ast.Sub:
+                result = left - right
+            elif op is ast.Mult:
+                result = left * right
+            else:
+                result = left / right
+        except ZeroDivisionError:
+            reject(f"{self.piece(node)} divides by zero")
+        except OverflowError:
+            reject(f"{self.piece(node)} overflows a double")
+        return self.normal(result, node)
+
+    def operand(self, value, group: str):
+        """A chain's first operand as a SymPy term.
+
+        A sum inside a product becomes an intermediate: SymPy would distribute
+        2*(x1 + 1) into 2*x1 + 2 (not what was typed, nor how it rounds), and
+        nested products of sums (Horner forms) would make deep local expressions.
+        """
+        value = self.sym(value)
+        return self.atom(value) if group == "multiplicative" and value.is_Add else value
+
+    def term(self, node, right):
+        """The SymPy term that ``op right`` contributes to its chain."""
+        op = type(node.op)
+        if op is ast.Add:
+            return self.sym(right)
+        if op is ast.Sub:
+            return -self.sym(right)
+        if op is ast.Mult:
+            return self.operand(right, "multiplicative")
+        if _is_constant(right):
+            if right == 0:
+                reject(f"{self.piece(node)} divides by zero")
+            return self.sp.Pow(self.sym(right), -1)
+        return self.sp.Pow(self.atom(right), -1)
+
+    def power(self, node):
+        base = self.build(node.left)
+        exponent = self.build(node.right)
+        if _is_constant(exponent) and abs(exponent) > limits.MAX_EXPONENT:
+            reject(
+                f"exponent {self.piece(node.right)} (= {exponent:.6g}) is too large; "
+                f"a constant exponent must be at most {limits.MAX_EXPONENT} in absolute value"
+            )
+        if _is_constant(base) and _is_constant(exponent):
+            if (
+                isinstance(base, int)
+                and isinstance(exponent, int)
+                and exponent > 0
+                and abs(base) > 1
+                and (abs(base).bit_length() - 1) * exponent > 1100
+            ):
+                reject(f"{self.piece(node)} overflows a double")
+            try:
+                result = base**exponent
+            except ZeroDivisionError:
+                reject(f"{self.piece(node)} divides by zero")
+            except OverflowError:
+                reject(f"{self.piece(node)} overflows a double")
+            return self.normal(result, node)
+        result = self.sp.Pow(self.atom(base), self.atom(exponent))
+        self.check_shallow(result, node)
+        return result
+
+    def call(self, node):
+        func = node.func
+        if not isinstance(func, ast.Name):
+            self.build(func)  # rejects attributes, subscripts, ... with their own message
+            reject(f"{self.piece(func)} is not a function; only named functions may be called ({ALLOWED})")
+        ident = func.id
+        if ident not in FUNCTIONS:
+            if ident in CONSTANTS or ident in XYZ or indexed(ident):
+                reject(f"{self.piece(func)} is not a function and cannot be called ({ALLOWED})")
+            reject(f"{self.piece(func)} is not a known function ({ALLOWED})")
+        arity, sympy_name, on_floats = FUNCTIONS[ident]
+        if node.keywords:
+            keyword = node.keywords[0]
+            what = "keyword argument" if keyword.arg is not None else "argument unpacking"
+            reject(f"{what} {self.piece(keyword)} in {show(self.segment(node))} is not allowed; write {ident}(...) with plain arguments")
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                reject(f"starred argument {self.piece(arg)} in {show(self.segment(node))} is not allowed")
+        if len(node.args) != arity:
+            reject(
+                f"{ident!r} takes exactly {arity} argument{'s' if arity > 1 else ''}, "
+                f"got {len(node.args)} in {self.piece(node)}"
+            )
+        values = [self.build(arg) for arg in node.args]
+        if all(_is_constant(value) for value in values):
+            try:
+                result = on_floats(*values)
+            except ValueError:
+                reject(f"{self.piece(node)} is outside the domain of {ident}")
+            except OverflowError:
+                reject(f"{self.piece(node)} overflows a double")
+            except ZeroDivisionError:
+                reject(f"{self.piece(node)} divides by zero")
+            return self.normal(result, node)
+        sp = self.sp
+        args = [self.atom(value) for value in values]
+        if sympy_name == "log2":
+            result = sp.log(args[0]) * sp.Float(1.0 / math.log(2.0))
+        elif sympy_name == "log10":
+            result = sp.log(args[0]) * sp.Float(1.0 / math.log(10.0))
+        elif sympy_name == "Abs":
+            result = real_functions()[0](args[0])
+        else:
+            result = getattr(sp, sympy_name)(*args)
+        self.check_shallow(result, node)
+        return result

@@ -1,0 +1,121 @@
+"""Compiling the program to NumPy functions on the Objective convention.
+
+What may reach the generated code is checked first (:func:`check_numbers`);
+``sympy.lambdify`` then writes the code from the SymPy objects, with a printer
+that keeps every digit of every float.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from .._coordinates import coordinates
+from . import limits
+from .messages import reject, show
+
+
+@functools.cache
+def _printer():
+    """A NumPy code printer that writes floats with all their digits (created lazily: it subclasses SymPy)."""
+    from sympy.printing.numpy import NumPyPrinter
+
+    class ExactNumPyPrinter(NumPyPrinter):
+        def _print_Float(self, expr):
+            return repr(float(expr))
+
+        def _print_Integer(self, expr):
+            value = int(expr)
+            return str(value) if abs(value) <= limits.EXACT_INT else repr(float(value))
+
+        def _print_RealAbs(self, expr):
+            return f"{self._module_format('numpy.absolute')}({self._print(expr.args[0])})"
+
+        def _print_RealSign(self, expr):
+            return f"{self._module_format('numpy.sign')}({self._print(expr.args[0])})"
+
+    return ExactNumPyPrinter
+
+
+def check_numbers(expr, what: str, text: str, sympy) -> None:
+    """Reject non-real or infinite parts, unevaluated derivatives and numbers that do not fit a double."""
+    if expr.has(sympy.I, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        reject(f"{what} of {show(text)} is not a finite real function (SymPy reduces it to {show(str(expr))})")
+    if expr.has(sympy.Derivative, sympy.Subs):
+        reject(f"{what} of {show(text)} could not be worked out symbolically")
+    for number in expr.atoms(sympy.Number):
+        try:
+            finite = math.isfinite(float(number))
+        except (OverflowError, TypeError, ValueError):
+            finite = False
+        if not finite:
+            reject(
+                f"{what} of {show(text)} grows too large: it contains the number "
+                f"{show(str(number), 30)}, which does not fit a double"
+            )
+
+
+@functools.cache
+def _lambdify_options() -> dict:
+    """Skip lambdify's docstring (``str`` of the whole expression: a third of its time) where SymPy allows it (>= 1.13)."""
+    import inspect
+
+    import sympy
+
+    return {"docstring_limit": 0} if "docstring_limit" in inspect.signature(sympy.lambdify).parameters else {}
+
+
+def _prune(assignments, outputs) -> list:
+    """The assignments that the outputs need, in order (SymPy may cancel an intermediate away)."""
+    needed = set().union(*(output.free_symbols for output in outputs))
+    kept = []
+    for target, local in reversed(assignments):
+        if target in needed:
+            kept.append((target, local))
+            needed |= local.free_symbols
+    return kept[::-1]
+
+
+def lambdify_program(symbols, outputs, assignments, sympy):
+    """``lambdify`` of the program: the assignments as lambdify's ``cse`` statements, then the outputs."""
+    statements = _prune(assignments, outputs)
+    return sympy.lambdify(
+        symbols,
+        outputs,
+        modules="numpy",
+        printer=_printer(),
+        cse=lambda _: (statements, outputs),
+        **_lambdify_options(),
+    )
+
+
+def evaluator(compiled, name: str, dim: int):
+    """``f(x)`` on the Objective convention, from the compiled f."""
+
+    def f(x):
+        x = coordinates(x, name, dim)
+        columns = x.reshape(dim, math.prod(x.shape[1:]))  # 1-D arrays: array**2 is x*x
+        out = np.empty(columns.shape[1], dtype=x.dtype)
+        with np.errstate(all="ignore"):
+            out[...] = compiled(*columns)[0]
+        out = out.reshape(x.shape[1:])
+        return out[()] if out.ndim == 0 else out
+
+    return f
+
+
+def gradient_evaluator(compiled, name: str, dim: int):
+    """``grad(x)`` on the Objective convention, from the compiled list of components."""
+
+    def grad(x):
+        x = coordinates(x, name, dim)
+        columns = x.reshape(dim, math.prod(x.shape[1:]))
+        out = np.empty(columns.shape, dtype=x.dtype)
+        with np.errstate(all="ignore"):
+            for i, component in enumerate(compiled(*columns)):
+                out[i] = component  # constant components broadcast
+        return out.reshape(x.shape)
+
+    return grad

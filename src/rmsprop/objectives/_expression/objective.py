@@ -1,0 +1,156 @@
+"""The public entry point, :func:`from_expression`: text to :class:`~rmsprop.objectives.Objective`."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._objective import Objective
+from . import limits
+from .builder import Builder
+from .gradient import chain_rule, chain_rule_work
+from .messages import PREFIX, reject, show
+from .numpy_code import check_numbers, evaluator, gradient_evaluator, lambdify_program
+from .text import check_size, check_text, parse
+
+
+def _one_line(value) -> str:
+    return " ".join(repr(value).split())[:80]
+
+
+def _domain(domain, dim: int) -> tuple[tuple[float, float], ...]:
+    if domain is None:
+        return ((-5.0, 5.0),) * dim
+    message = f"domain must be one (lo, hi) pair or {dim} such pairs of finite numbers with lo < hi; got {_one_line(domain)}"
+    try:
+        pairs = np.array(domain, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(message) from None
+    if pairs.shape == (2,):
+        pairs = np.tile(pairs, (dim, 1))
+    if pairs.shape != (dim, 2) or not np.all(np.isfinite(pairs)) or not np.all(pairs[:, 0] < pairs[:, 1]):
+        raise ValueError(message)
+    return tuple((float(lo), float(hi)) for lo, hi in pairs)
+
+
+def _start(start, domain, dim: int) -> np.ndarray:
+    if start is None:
+        return np.array([(lo + hi) / 2.0 for lo, hi in domain])
+    message = f"start must be {dim} finite numbers; got {_one_line(start)}"
+    try:
+        point = np.array(start, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(message) from None
+    if point.shape != (dim,) or not np.all(np.isfinite(point)):
+        raise ValueError(message)
+    return point
+
+
+def from_expression(text: str, *, domain=None, start=None, name: str | None = None) -> Objective:
+    """An :class:`Objective` from a formula typed as text, with a symbolic gradient.
+
+    >>> obj = from_expression("(1 - x)**2 + 100*(y - x**2)**2")   # doctest: +SKIP
+    >>> obj.dim, obj(obj.start), obj.grad([1.0, 1.0])             # doctest: +SKIP
+    (2, 1.0, array([0., 0.]))
+
+    Parameters
+    ----------
+    text : str
+        The formula, in the grammar of :mod:`rmsprop.objectives._expression`:
+        numbers, the variables ``x1, ..., xn`` (``dim`` = the highest index
+        used) or ``x, y, z`` (``dim`` = the highest of 1, 2, 3 used), the
+        constants ``pi`` and ``e``, ``+ - * / **``, unary ``-``/``+``,
+        parentheses and the functions ``sin cos tan asin acos atan sinh cosh
+        tanh asinh acosh atanh exp log log2 log10 sqrt abs`` (``arcsin`` and
+        so on as aliases) and ``atan2(y, x)``.  The text is parsed with
+        ``ast.parse`` and read by a whitelist; it is never executed.
+        ``sympy.lambdify`` compiles code that it generates from the SymPy tree
+        built here, not the text.
+    domain : (lo, hi) or sequence of dim (lo, hi), optional
+        The plotting window, one pair for every coordinate or one pair per
+        coordinate; default ``(-5, 5)`` for each.
+    start : sequence of dim floats, optional
+        The suggested start; default the middle of the domain.
+    name : str, optional
+        Default: the text with its whitespace runs collapsed to single spaces.
+
+    Returns
+    -------
+    Objective
+        ``formula`` is the text as given and ``reference`` is ``"typed
+        expression"``.  Nothing is known about its minima: ``minima`` has
+        shape ``(0, dim)`` and ``min_value`` is ``nan`` (unknown -- ``-inf``
+        would claim that f is unbounded below).
+
+    Raises
+    ------
+    TypeError
+        If ``text`` or ``name`` is not a str.
+    ValueError
+        If the text is rejected (one line starting ``expression rejected:``
+        that names the offending piece and says what is allowed), or if
+        ``domain`` or ``start`` is malformed.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"expression must be a str; got {type(text).__name__}")
+    typed, text = text, text.replace("\r\n", "\n").replace("\r", "\n")  # one kind of line break
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a str; got {type(name).__name__}")
+    check_text(text)
+    body, source, shift = parse(text)
+
+    import sympy  # lazily: `import rmsprop` stays light
+
+    builder = Builder(text, source, shift, sympy)
+    check_size(body, builder.where)
+    try:
+        value = builder.build(body)
+        if builder.dim == 0:
+            reject(f"{show(text.strip())} uses no variable; write a function of x1, x2, ... or x, y, z")
+        symbols = [builder.symbol(index) for index in range(1, builder.dim + 1)]
+        expr = builder.sym(value)
+        assignments = builder.assignments
+        for _, local in assignments:
+            check_numbers(local, "the function", text, sympy)
+        check_numbers(expr, "the function", text, sympy)
+        work = chain_rule_work(assignments, expr, symbols)
+        if work > limits.MAX_WORK:
+            reject(
+                f"{show(text.strip())} is too large to differentiate: its gradient would take about "
+                f"{work} units of work, at most {limits.MAX_WORK} are allowed (fewer variables, factors or nested functions)"
+            )
+        derivatives, gradient = chain_rule(assignments, expr, symbols, sympy)
+        for part in [local for _, local in derivatives] + gradient:
+            check_numbers(part, "the gradient", text, sympy)
+        f_compiled = lambdify_program(symbols, [expr], assignments, sympy)
+        grad_compiled = lambdify_program(symbols, gradient, assignments + derivatives, sympy)
+    except (RecursionError, MemoryError, OverflowError, ArithmeticError, TypeError, NotImplementedError) as error:
+        # A safety net: SymPy ran out of room on an expression within the caps.
+        raise ValueError(
+            f"{PREFIX}{show(text.strip())} is too complex to differentiate and compile ({type(error).__name__}); simplify it"
+        ) from error
+
+    dim = builder.dim
+    label = " ".join(text.split()) if name is None else name
+    domain = _domain(domain, dim)
+    start = _start(start, domain, dim)
+    f = evaluator(f_compiled, label, dim)
+    grad = gradient_evaluator(grad_compiled, label, dim)
+    try:  # the generated code must run; a failure here is a bug, reported as a rejection
+        f(start)
+        grad(start)
+    except Exception as error:  # pragma: no cover - defensive
+        raise ValueError(f"{PREFIX}{show(text.strip())} could not be evaluated ({type(error).__name__}: {error})".replace("\n", " ")) from error
+    return Objective(
+        name=label,
+        f=f,
+        grad=grad,
+        dim=dim,
+        minima=np.empty((0, dim)),
+        min_value=math.nan,
+        domain=domain,
+        start=start,
+        formula=typed,
+        reference="typed expression",
+    )

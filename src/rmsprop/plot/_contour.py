@@ -1,0 +1,108 @@
+"""Contours of a 2-D objective: the levels drawn on an Axes, the known minima, the gradient field; :func:`contour`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._figure import begin_figure, finish_figure, root_figure
+from ._grid import check_resolution, contour_grid, contour_levels, plot_window
+from ._labels import format_number, objective_title
+from ._runs import as_objective
+from ._style import DEFAULT_CMAP, MINIMUM_COLOR, MINIMUM_MARKER, Z_FIELD, Z_MINIMA
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = ["contour", "draw_contour", "draw_gradient_field", "draw_minima"]
+
+
+def draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap, colorbar):
+    from matplotlib.colors import BoundaryNorm
+
+    X, Y, Z = contour_grid(objective, window, resolution)
+    level_values, chosen = contour_levels(Z, objective.min_value, levels, scale)
+    cmap = cmap if cmap is not None else DEFAULT_CMAP
+    import matplotlib
+
+    colormap = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
+    norm = BoundaryNorm(level_values, colormap.N, extend="both") if len(level_values) > 1 else None
+    if filled and len(level_values) > 1:
+        filled_set = ax.contourf(X, Y, Z, levels=level_values, cmap=colormap, norm=norm, extend="both", alpha=0.45,
+                                 zorder=0)
+        lines = ax.contour(X, Y, Z, levels=level_values, cmap=colormap, norm=norm, linewidths=0.6, zorder=1)
+        mappable = filled_set
+    else:
+        lines = ax.contour(X, Y, Z, levels=level_values, cmap=colormap, norm=norm, linewidths=1.0, zorder=1)
+        mappable = lines
+    lines.rmsprop_scale = chosen  # "log", "linear" or "given", for whoever reads the figure
+    if colorbar:
+        figure = root_figure(ax)
+        from matplotlib.ticker import FuncFormatter
+
+        bar = figure.colorbar(mappable, ax=ax, format=FuncFormatter(lambda v, _: format_number(v, 3)), shrink=0.9)
+        bar.set_label("f" + (" (log-spaced levels)" if chosen == "log" else ""))
+    ax.set_xlim(*window[0])
+    ax.set_ylim(*window[1])
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    return lines
+
+
+def draw_minima(ax, objective, window):
+    minima = np.asarray(objective.minima, dtype=float)
+    if len(minima):
+        (x_lo, x_hi), (y_lo, y_hi) = window
+        inside = (minima[:, 0] >= x_lo) & (minima[:, 0] <= x_hi) & (minima[:, 1] >= y_lo) & (minima[:, 1] <= y_hi)
+        minima = minima[inside]
+    if len(minima) == 0:
+        return None
+    (artist,) = ax.plot(minima[:, 0], minima[:, 1], linestyle="none", marker=MINIMUM_MARKER, markersize=15,
+                        markerfacecolor=MINIMUM_COLOR, markeredgecolor="black", markeredgewidth=0.8,
+                        zorder=Z_MINIMA, label="minimum")
+    artist.set_gid("minimum")
+    return artist
+
+
+def draw_gradient_field(ax, objective, window, count=21):
+    (x_lo, x_hi), (y_lo, y_hi) = window
+    X, Y = np.meshgrid(np.linspace(x_lo, x_hi, count), np.linspace(y_lo, y_hi, count))
+    with np.errstate(all="ignore"):
+        G = np.asarray(objective.grad(np.stack([X, Y])), dtype=float)
+        norm = np.hypot(G[0], G[1])
+        U, V = -G[0] / norm, -G[1] / norm
+    bad = ~(np.isfinite(U) & np.isfinite(V)) | (norm == 0)
+    U, V = np.where(bad, np.nan, U), np.where(bad, np.nan, V)
+    quiver = ax.quiver(X, Y, U, V, color="0.25", alpha=0.55, angles="xy", pivot="mid", scale=count * 1.25,
+                       width=0.0025, zorder=Z_FIELD)
+    quiver.set_gid("gradient field")
+    return quiver
+
+
+def contour(objective: Any, *, resolution: int = 200, window: Any = None, levels: Any = None, scale: str = "auto",
+            filled: bool = True, cmap: Any = None, colorbar: bool = True, minima: bool = True,
+            title: str | None = None, figsize=(6.4, 5.2), dpi: float | None = None, ax: Any = None,
+            save: Any = None) -> Figure:
+    """Contours of a 2-D objective over its domain (or ``window``), filled unless ``filled=False``.
+
+    The levels (``levels``: a count, default 20, or the values) are log-spaced when
+    ``f - f_ref`` spans several decades over the window and evenly spaced otherwise
+    (see :func:`contour_levels`; ``scale="log"``/``"linear"`` forces one); colours
+    are spread evenly over the levels either way. Gold stars mark the known minima.
+    The line contours carry ``rmsprop_scale`` (``"log"``, ``"linear"``, ``"given"``).
+    Returns the Figure.
+    """
+    objective = as_objective(objective, "contour")
+    resolution = check_resolution(resolution)
+    figure, ax, target = begin_figure(ax, save, figsize, dpi)
+    if ax is None:
+        ax = figure.add_subplot(1, 1, 1)
+    window = plot_window(objective, (), window)
+    draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap, colorbar)
+    if minima:
+        draw_minima(ax, objective, window)
+        if len(objective.minima):
+            ax.legend(loc="upper right", fontsize="small", framealpha=0.85)
+    ax.set_title(title if title is not None else objective_title(objective))
+    return finish_figure(figure, target, dpi)

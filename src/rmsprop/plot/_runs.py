@@ -1,0 +1,140 @@
+"""What the figures are given: an objective (or its catalogue name) and runs, checked and labelled.
+
+A *run* is a result of :func:`rmsprop.minimize`; ``runs`` is one, a list or a dict
+``label -> result``; a result of :func:`rmsprop.minimize_many` with ``trajectories=True``
+is one run per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from ._labels import format_number, settings_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..objectives import Objective
+
+__all__ = ["Run", "as_objective", "as_runs", "result_field"]
+
+
+def as_objective(objective: Any, what: str, two_d: bool = True) -> Objective:
+    from .. import objectives
+
+    if isinstance(objective, str):
+        objective = objectives.get(objective)
+    if not isinstance(objective, objectives.Objective):
+        raise TypeError(
+            f"objective must be an rmsprop.objectives.Objective or a catalogue name; got {type(objective).__name__}"
+        )
+    if two_d and objective.dim != 2:
+        raise ValueError(f"{what} needs a 2-D objective; {objective.name!r} has dim {objective.dim}")
+    return objective
+
+
+class Run(NamedTuple):
+    label: str
+    x: np.ndarray  # (n, d)
+    f: np.ndarray  # (n,)
+    result: Any
+
+    @property
+    def nit(self) -> int:
+        return len(self.x) - 1
+
+
+def _is_result(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return "path_x" in value
+    return hasattr(value, "path_x")
+
+
+def result_field(result: Any, name: str) -> Any:
+    return result[name] if isinstance(result, Mapping) else getattr(result, name)
+
+
+def as_runs(runs: Any, labels: Any = None, dim: int | None = None, objective_name: str = "") -> list[Run]:
+    """Normalise ``runs`` (a result, a list of results, a dict label -> result) and label them."""
+    if _is_result(runs):
+        items = [(None, runs)]
+    elif isinstance(runs, Mapping):
+        items = [(str(key), value) for key, value in runs.items()]
+    elif isinstance(runs, (list, tuple)):
+        items = [(None, value) for value in runs]
+    else:
+        raise TypeError(
+            "runs must be a result of rmsprop.minimize, a list of them or a dict label -> result; "
+            f"got {type(runs).__name__}"
+        )
+    if not items:
+        raise ValueError("runs is empty; give at least one result of rmsprop.minimize")
+    if labels is not None:
+        if isinstance(labels, str):
+            labels = [labels]
+        if not isinstance(labels, Sequence) or len(labels) != len(items):
+            count = len(labels) if isinstance(labels, Sequence) else type(labels).__name__
+            raise ValueError(f"labels must be one string per run ({len(items)}); got {count}")
+        items = [(str(label), value) for label, (_, value) in zip(labels, items)]
+    out = []
+    for index, (label, result) in enumerate(items):
+        name = f"run {label!r}" if label is not None else f"run {index}"
+        if not _is_result(result):
+            raise TypeError(
+                f"{name} is a {type(result).__name__}, not a result of rmsprop.minimize (it needs path_x, path_fun)"
+            )
+        x = np.asarray(result_field(result, "path_x"), dtype=float)
+        if x.ndim == 3:  # rmsprop.minimize_many(..., trajectories=True): one row per run, NaN after nit
+            out.extend(_batch_rows(result, x, name, label if label is not None else "run"))
+            continue
+        if x.ndim != 2 or len(x) == 0:
+            raise ValueError(f"{name}: path_x must have shape (nit + 1, dim); got {x.shape}")
+        f = np.asarray(result_field(result, "path_fun"), dtype=float).reshape(-1)
+        if len(f) != len(x):
+            raise ValueError(f"{name}: path_fun has {len(f)} values for {len(x)} iterates")
+        if label is None:
+            settings = result.get("settings") if isinstance(result, Mapping) else getattr(result, "settings", None)
+            label = settings_label(settings) if isinstance(settings, Mapping) else f"run {index}"
+        out.append(Run(label, x, f, result))
+    for run in out:
+        if dim is not None and run.x.shape[1] != dim:
+            raise ValueError(
+                f"run {run.label!r} has {run.x.shape[1]} coordinates but objective {objective_name!r} has {dim}"
+            )
+    return _distinct_labels(out)
+
+
+def _batch_rows(result: Any, x: np.ndarray, name: str, label: str) -> list[Run]:
+    """The runs of a batch result (``path_x`` of shape (B, maxiter + 1, d)), labelled ``label [i]``."""
+    f = np.asarray(result_field(result, "path_fun"), dtype=float)
+    nit = np.asarray(result_field(result, "nit")).reshape(-1)
+    if f.shape != x.shape[:2] or nit.shape != (x.shape[0],) or x.shape[1] == 0:
+        raise ValueError(f"{name}: a batch needs path_x (B, T, d), path_fun (B, T) and nit (B,); "
+                         f"got {x.shape}, {f.shape}, {nit.shape}")
+    rows = []
+    for i in range(x.shape[0]):
+        n = int(nit[i]) + 1
+        row = {"path_x": x[i, :n], "path_fun": f[i, :n]}
+        rows.append(Run(f"{label} [{i}]", row["path_x"], row["path_fun"], row))
+    return rows
+
+
+def _distinct_labels(runs: list[Run]) -> list[Run]:
+    counts: dict[str, int] = {}
+    for run in runs:
+        counts[run.label] = counts.get(run.label, 0) + 1
+    if all(count == 1 for count in counts.values()):
+        return runs
+    renamed = []
+    for run in runs:
+        if counts[run.label] > 1:
+            start = ", ".join(format_number(v) for v in run.x[0])
+            run = run._replace(label=f"{run.label} from ({start})")
+        renamed.append(run)
+    seen: dict[str, int] = {}
+    final = []
+    for run in renamed:
+        seen[run.label] = seen.get(run.label, 0) + 1
+        final.append(run if seen[run.label] == 1 else run._replace(label=f"{run.label} #{seen[run.label]}"))
+    return final

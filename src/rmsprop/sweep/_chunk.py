@@ -1,0 +1,87 @@
+"""One chunk of a sweep: :func:`run_chunk`, a pure top-level function of a picklable :class:`ChunkTask`.
+
+It runs the same in this process, in a spawned process or on a Dask worker, and gives the same
+numbers wherever it runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import compat
+from ._engine import compiled_engine
+from ._grid import RULE, SETTINGS
+from ._source import objective_of
+
+__all__ = ["ChunkTask", "run_chunk"]
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """Everything one chunk needs: :func:`run_chunk` ``(task)`` computes its rows.
+
+    ``objective`` is a catalogue or formula source (rebuilt, and cached, where the task
+    runs) or an :class:`~rmsprop.objectives.Objective`; ``x0`` the starts of the chunk's
+    rows, ``(n, d)`` float64; ``learning_rate``, ``decay``, ``eps`` one float64 per row,
+    or ``None`` where the grid does not set them (the flavor's default then);
+    ``options`` the group's other settings.
+    """
+
+    objective: Any
+    flavor: str
+    options: tuple  # ((name, value), ...), sorted
+    x0: np.ndarray
+    learning_rate: np.ndarray | None
+    decay: np.ndarray | None
+    eps: np.ndarray | None
+    maxiter: int
+    gtol: float
+
+
+# Numba's ``workqueue`` threading layer aborts the process on concurrent launches of a parallel
+# kernel: threads of one process (a Dask worker with several threads) take turns on it.
+_COMPILED_LOCK = threading.Lock()
+
+
+def run_chunk(task: ChunkTask) -> dict:
+    """The rows of one chunk: ``x`` (n, d) float64, ``fun`` (n,) float64, ``nit`` and ``status`` (n,) int64.
+
+    Row ``i`` is ``rmsprop.minimize`` from ``task.x0[i]`` with row ``i``'s settings; the rule
+    runs as one :func:`rmsprop.minimize_many` batch, a library flavor one ``minimize`` per row.
+    Pure: the same task gives the same arrays wherever it runs.
+    """
+    objective = objective_of(task.objective)
+    options = dict(task.options)
+    rows = task.x0.shape[0]
+    if task.flavor == RULE:
+        from .._batch import minimize_many
+
+        settings = {name: getattr(task, name) for name in SETTINGS if getattr(task, name) is not None}
+        lock = _COMPILED_LOCK if compiled_engine(objective, task.flavor, options) else contextlib.nullcontext()
+        with lock:
+            result = minimize_many(objective, task.x0, maxiter=task.maxiter, gtol=task.gtol, **settings, **options)
+        return {"x": np.ascontiguousarray(result.x, dtype=np.float64), "fun": np.asarray(result.fun, np.float64),
+                "nit": np.asarray(result.nit, np.int64), "status": np.asarray(result.status, np.int64),
+                "engine": result.engine}
+
+    from .._minimize import minimize
+
+    x = np.empty_like(task.x0, dtype=np.float64)
+    fun = np.empty(rows)
+    nit = np.empty(rows, np.int64)
+    status = np.empty(rows, np.int64)
+    optimizers: dict[tuple, Any] = {}
+    for i in range(rows):
+        settings = {name: float(getattr(task, name)[i]) for name in SETTINGS if getattr(task, name) is not None}
+        key = tuple(settings.values())
+        if key not in optimizers:  # rows of one combination are contiguous: one optimizer each
+            optimizers.clear()
+            optimizers[key] = compat.configure(task.flavor, **settings, **options)
+        result = minimize(objective, task.x0[i], optimizer=optimizers[key], maxiter=task.maxiter, gtol=task.gtol)
+        x[i], fun[i], nit[i], status[i] = result.x, result.fun, result.nit, result.status
+    return {"x": x, "fun": fun, "nit": nit, "status": status, "engine": "minimize"}

@@ -1,0 +1,80 @@
+"""The grid of a sweep: its keys, their order, each key's list of checked values, and the combinations."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .. import compat
+from .._rmsprop import OPTION_NAMES
+
+__all__ = ["RULE", "SETTINGS", "GRID_KEYS", "read_grid", "unravel"]
+
+#: ``grid["flavor"]`` for this package's rule, :func:`rmsprop.rmsprop` (the default).
+RULE = "rmsprop"
+
+#: The settings that vary per run inside a chunk; the other grid keys make the groups.
+SETTINGS = ("learning_rate", "decay", "eps")
+#: Every key a grid may have.
+GRID_KEYS = SETTINGS + ("flavor",) + tuple(OPTION_NAMES)
+
+
+def read_grid(grid: Any) -> tuple[tuple, dict]:
+    """The grid's keys in sweep order and each key's list of values, checked."""
+    if not isinstance(grid, Mapping):
+        raise ValueError(f"grid must be a dict of setting -> value or list of values; got {type(grid).__name__}")
+    for key in grid:
+        if key not in GRID_KEYS:
+            raise ValueError(f"unknown grid key {key!r}; the keys are: {', '.join(GRID_KEYS)}")
+    keys = tuple(key for key in SETTINGS + ("flavor",) if key in grid)
+    keys += tuple(sorted(key for key in grid if key not in keys))
+    return keys, {key: _grid_values(key, grid[key]) for key in keys}
+
+
+def _grid_values(key: str, given: Any) -> list:
+    if isinstance(given, np.ndarray) and given.ndim > 1:
+        raise ValueError(f"grid[{key!r}] must be a value or a 1-D list of values; got an array of shape {given.shape}")
+    if isinstance(given, (set, frozenset, dict)) or (hasattr(given, "__next__") and not isinstance(given, str)):
+        raise ValueError(f"grid[{key!r}] must be a value or a list of values (in order); got a {type(given).__name__}")
+    if isinstance(given, (list, tuple, range)) or (isinstance(given, np.ndarray) and given.ndim == 1):
+        values = list(given)
+    else:
+        values = [given.item() if isinstance(given, np.ndarray) else given]
+    if not values:
+        raise ValueError(f"grid[{key!r}] is empty; give at least one value")
+    checked = [_grid_value(key, value) for value in values]
+    seen = set()
+    for value in checked:
+        identity = (type(value).__name__, value)
+        if identity in seen:
+            raise ValueError(f"grid[{key!r}] lists {value!r} twice")
+        seen.add(identity)
+    return checked
+
+
+def _grid_value(key: str, value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if key == "flavor":
+        if value != RULE and value not in compat.FLAVORS:
+            raise ValueError(f"unknown flavor {value!r} in grid['flavor']; choose from: "
+                             f"{', '.join((RULE,) + tuple(compat.FLAVORS))}")
+        return value
+    if key in SETTINGS:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ValueError(f"grid[{key!r}] must hold numbers; got {value!r}")
+        value = float(value)
+    elif not (value is None or isinstance(value, (bool, int, float, str))):
+        raise ValueError(f"grid[{key!r}] must hold numbers, booleans, strings or None; got {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"grid[{key!r}] must hold finite numbers; got {value!r}")
+    return value
+
+
+def unravel(combinations: np.ndarray, shape: tuple) -> tuple:
+    """Each grid key's value index for each combination (nothing for an empty grid: one combination)."""
+    return np.unravel_index(combinations, shape) if shape else ()

@@ -1,0 +1,263 @@
+"""The plan of a sweep: every input checked, the starts, the grid's groups cut into chunks, and the spec.
+
+The runs are cut into *chunks*: a chunk belongs to one *group* (one flavor and one value of
+each option other than ``learning_rate``, ``decay`` and ``eps``) and is a contiguous range of
+the group's ``(combination, start)`` pairs, combination-major; at most ``chunk_size`` runs.
+The cut depends on the sweep's spec alone, never on the machine, so a chunk saved by one
+machine is the chunk another would compute.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .. import compat
+from .._validate import in_range
+from ..objectives import Objective
+from ._chunk import ChunkTask
+from ._engine import check_rule_settings, physical_memory
+from ._grid import RULE, SETTINGS, read_grid, unravel
+from ._messages import one_line
+from ._source import Source, resolve_objective
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "DEFAULT_FLAVOR_CHUNK_SIZE", "FORMAT", "VERSION", "Group", "Chunk", "Plan",
+           "make_plan", "spec_digest", "renamed"]
+
+#: Runs per chunk for this package's rule (``minimize_many`` runs a chunk as one batch).
+DEFAULT_CHUNK_SIZE = 50_000
+#: Runs per chunk for a library flavor (one ``minimize`` per run: about 30 us per iteration).
+DEFAULT_FLAVOR_CHUNK_SIZE = 1_000
+
+#: ``sweep.json``'s ``format``; its ``version`` (and the chunk files').
+FORMAT = "rmsprop-sweep"
+VERSION = 1
+
+
+class Group(NamedTuple):
+    """One flavor and one value of each other option: the combinations that can share a batch."""
+
+    flavor: str
+    options: tuple  # ((name, value), ...), sorted
+    combinations: np.ndarray  # int64, increasing
+    chunk_size: int
+
+
+class Chunk(NamedTuple):
+    """A contiguous range of one group's ``(combination, start)`` pairs; ``index`` names its file."""
+
+    index: int
+    group: int
+    first: int  # position in the group's (combination, start) pairs, combination-major
+    stop: int
+
+
+@dataclass
+class Plan:
+    """A checked sweep: its objective, grid, starts, groups and chunks, its spec and the spec's SHA-256."""
+
+    objective: Objective
+    source: Source | None  # None: a custom objective, sent as itself
+    keys: tuple
+    values: dict  # key -> list of values
+    shape: tuple
+    starts: np.ndarray  # (N, d) float64
+    maxiter: int
+    gtol: float
+    groups: list
+    chunks: list
+    spec: dict
+    digest: str
+
+    @functools.cached_property
+    def previous_digest(self) -> str:
+        """The digest of this spec as the version before wrote it, ``tol`` for ``gtol``: its chunk files name it."""
+        return spec_digest(renamed(self.spec, "gtol", "tol"))
+
+    @property
+    def total(self) -> int:
+        return int(math.prod(self.shape)) * self.starts.shape[0]
+
+    def rows(self, chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(runs, combinations, starts)`` of the chunk's rows."""
+        group = self.groups[chunk.group]
+        position = np.arange(chunk.first, chunk.stop, dtype=np.int64)
+        count = self.starts.shape[0]
+        combinations = group.combinations[position // count]
+        start = position % count
+        return combinations * count + start, combinations, start
+
+    def task(self, chunk: Chunk, portable: bool) -> ChunkTask:
+        group = self.groups[chunk.group]
+        _, combinations, start = self.rows(chunk)
+        index = unravel(combinations, self.shape)
+        per_run = {}
+        for name in SETTINGS:
+            if name in self.keys:
+                per_run[name] = np.array(self.values[name], dtype=np.float64)[index[self.keys.index(name)]]
+            else:
+                per_run[name] = None
+        objective = self.source if portable and self.source is not None else self.objective
+        return ChunkTask(objective, group.flavor, group.options, np.ascontiguousarray(self.starts[start]),
+                         maxiter=self.maxiter, gtol=self.gtol, **per_run)
+
+    def cost(self, chunk: Chunk) -> float:
+        """A rough guess of the chunk's seconds (for deciding whether a process pool pays)."""
+        runs = chunk.stop - chunk.first
+        if self.groups[chunk.group].flavor != RULE:
+            return runs * self.maxiter * 3e-5
+        return self.maxiter * (1e-4 + runs * self.starts.shape[1] * 5e-8)
+
+
+def make_plan(objective: Any, grid: Any, starts: Any, maxiter: Any, gtol: Any, seed: Any, chunk_size: Any) -> Plan:
+    """Check every input (one-line errors, before any work) and cut the runs into chunks."""
+    if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
+        raise ValueError(f"maxiter must be an integer >= 0; got {maxiter!r}")
+    maxiter = int(maxiter)
+    try:
+        gtol = in_range("gtol", gtol, 0.0)
+    except TypeError as error:
+        raise ValueError(str(error)) from None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0; got {seed!r}")
+    seed = int(seed)
+    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer))
+                                   or chunk_size < 1):
+        raise ValueError(f"chunk_size must be an integer >= 1 (or None for the defaults); got {chunk_size!r}")
+
+    count = _start_count(starts)
+    objective, source, identity = resolve_objective(objective, None if count is not None else _start_dim(starts))
+    if count is not None:
+        lo, hi = np.array(objective.domain, dtype=np.float64).T
+        x0 = np.random.default_rng(seed).uniform(lo, hi, size=(count, objective.dim))
+    else:
+        x0 = _start_array(starts, objective)
+    keys, values = read_grid(grid)
+    shape = tuple(len(values[key]) for key in keys)
+    _check_size(math.prod(shape) * x0.shape[0], x0.shape[1], len(keys))
+
+    groups = _groups(keys, values, shape, chunk_size)
+    for group in groups:
+        _check_group(group, keys, values, shape)
+    chunks = []
+    for g, group in enumerate(groups):
+        pairs = group.combinations.size * x0.shape[0]
+        for first in range(0, pairs, group.chunk_size):
+            chunks.append(Chunk(len(chunks), g, first, min(first + group.chunk_size, pairs)))
+
+    spec = {
+        "format": FORMAT,
+        "version": VERSION,
+        "objective": identity,
+        "grid": {key: list(values[key]) for key in keys},  # None, bools, ints, finite floats, strings
+        "starts": {"count": int(x0.shape[0]), "dim": int(x0.shape[1]), "seed": seed if count is not None else None,
+                   "sha256": hashlib.sha256(np.ascontiguousarray(x0, dtype="<f8").tobytes()).hexdigest()},
+        "maxiter": maxiter,
+        "gtol": gtol,
+        "chunk_size": {"rule": int(chunk_size or DEFAULT_CHUNK_SIZE),
+                       "flavor": int(chunk_size or DEFAULT_FLAVOR_CHUNK_SIZE)},
+    }
+    spec = json.loads(json.dumps(spec, allow_nan=False))  # as it reads back from sweep.json
+    return Plan(objective, source, keys, values, shape, x0, maxiter, gtol, groups, chunks, spec, spec_digest(spec))
+
+
+def spec_digest(spec: dict) -> str:
+    """The SHA-256 of a spec (its JSON, keys sorted): what each chunk file names its sweep by."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+
+
+def renamed(spec: dict, old: str, new: str) -> dict:
+    """``spec`` with its key ``old`` called ``new``, in the same place."""
+    return {(new if key == old else key): value for key, value in spec.items()}
+
+
+def _start_count(starts: Any) -> int | None:
+    """``starts`` as a number of starts to draw, or ``None`` for an array of starts."""
+    if isinstance(starts, bool):
+        raise ValueError(f"starts must be a number of starts (an int >= 1) or an array (N, dim); got {starts!r}")
+    if isinstance(starts, (int, np.integer)):
+        if starts < 1:
+            raise ValueError(f"starts must be at least 1; got {starts}")
+        return int(starts)
+    return None
+
+
+def _start_dim(starts: Any) -> int | None:
+    shape = np.shape(starts) if isinstance(starts, (list, tuple, np.ndarray)) else ()
+    return int(shape[1]) if len(shape) == 2 else None
+
+
+def _start_array(starts: Any, objective: Objective) -> np.ndarray:
+    try:
+        x0 = np.array(starts)
+    except (TypeError, ValueError):
+        x0 = None
+    if x0 is None or x0.dtype.kind not in "biuf":
+        got = type(starts).__name__ if x0 is None else f"dtype {x0.dtype}"
+        raise ValueError(f"starts must be a number of starts or an array (N, dim) of real numbers; got {got}")
+    if x0.ndim != 2 or x0.shape[1] != objective.dim or x0.shape[0] == 0:
+        raise ValueError(f"starts must have shape (N, {objective.dim}) with N >= 1 for objective "
+                         f"{objective.name!r}; got shape {x0.shape}")
+    x0 = np.ascontiguousarray(x0, dtype=np.float64)
+    finite = np.isfinite(x0).all(axis=1)
+    if not finite.all():
+        row = int(np.flatnonzero(~finite)[0])
+        raise ValueError(f"starts must be finite; row {row} is {x0[row].tolist()}")
+    return x0
+
+
+def _check_size(runs: int, dim: int, keys: int) -> None:
+    """Refuse a table that cannot fit in memory, before any work."""
+    need = float(runs) * (8 * (2 * dim + 7 + keys))
+    memory = physical_memory()
+    if memory is not None and need > memory:
+        raise ValueError(f"a sweep of {runs} runs needs {need / 2**30:.3g} GiB for its table, more than this "
+                         f"machine's {memory / 2**30:.3g} GiB; sweep fewer combinations or starts at a time")
+
+
+def _groups(keys: tuple, values: dict, shape: tuple, chunk_size: int | None) -> list[Group]:
+    combinations = np.arange(math.prod(shape), dtype=np.int64)
+    index = unravel(combinations, shape)
+    grouping = [i for i, key in enumerate(keys) if key not in SETTINGS]
+    if grouping:
+        label = np.ravel_multi_index(tuple(index[i] for i in grouping), tuple(shape[i] for i in grouping))
+    else:
+        label = np.zeros_like(combinations)
+    groups = []
+    _, first = np.unique(label, return_index=True)
+    for at in np.sort(first).tolist():  # in order of first appearance
+        members = combinations[label == label[at]]
+        chosen = {keys[i]: values[keys[i]][index[i][at]] for i in grouping}
+        flavor = chosen.pop("flavor", RULE)
+        size = chunk_size or (DEFAULT_CHUNK_SIZE if flavor == RULE else DEFAULT_FLAVOR_CHUNK_SIZE)
+        groups.append(Group(flavor, tuple(sorted(chosen.items())), members, int(size)))
+    return groups
+
+
+def _check_group(group: Group, keys: tuple, values: dict, shape: tuple) -> None:
+    """Build the optimizer of every combination of the group (as the chunks will), turning errors into one line."""
+    index = unravel(group.combinations, shape)
+    per_run = {name: np.array(values[name], dtype=np.float64)[index[keys.index(name)]]
+               for name in SETTINGS if name in keys}
+    options = dict(group.options)
+    if group.flavor == RULE:
+        try:
+            check_rule_settings(per_run.get("learning_rate"), per_run.get("decay"), per_run.get("eps"), options,
+                                group.combinations.size)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"grid: {one_line(error)}") from None
+        return
+    for i in range(group.combinations.size):
+        settings = {name: float(array[i]) for name, array in per_run.items()}
+        try:
+            compat.configure(group.flavor, **settings, **options)
+        except (TypeError, ValueError) as error:
+            shown = ", ".join(f"{name}={value!r}" for name, value in {**settings, **options}.items())
+            raise ValueError(f"grid: flavor {group.flavor} with {shown or 'its defaults'}: "
+                             f"{one_line(error)}") from None

@@ -1,0 +1,279 @@
+"""The result of a sweep: :class:`SweepTable`, one row per run; CSV, Parquet, summaries, the best combination."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import math
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .._atomic import atomic_path, target_path, write_atomically
+
+__all__ = ["AGGREGATES", "SweepTable", "value_array"]
+
+#: The aggregates of :meth:`SweepTable.summary` and :meth:`SweepTable.best` by name (a callable works too).
+AGGREGATES: dict[str, Callable[[np.ndarray], float]] = {
+    "median": np.median,
+    "mean": np.mean,
+    "min": np.min,
+    "max": np.max,
+    "std": np.std,
+    "count": lambda values: float(values.size),
+}
+
+_INT_COLUMNS = ("run", "combination", "start", "nit", "status")
+
+
+class SweepTable:
+    """One row per run of a sweep; columns in order (see :func:`sweep`).
+
+    ``run``, ``combination``, one column per grid key (``names``), ``start``,
+    ``x0_1..x0_d``, ``x_1..x_d``, ``fun``, ``nit``, ``status``, ``distance`` (to the
+    nearest known minimum; nan when none is known). ``spec`` is the sweep's spec (the
+    content of ``sweep.json``) or ``None``. The arrays are read-only.
+    """
+
+    def __init__(self, columns: Mapping[str, Any], names: Sequence[str] = (), *, spec: dict | None = None) -> None:
+        arrays = {}
+        length = None
+        for name, values in columns.items():
+            array = np.array(values)  # a copy, made read-only below
+            if array.ndim != 1:
+                raise ValueError(f"column {name!r} must be 1-D; got shape {array.shape}")
+            if length is not None and array.shape[0] != length:
+                raise ValueError(f"column {name!r} has {array.shape[0]} rows, not {length}")
+            length = array.shape[0]
+            array.flags.writeable = False
+            arrays[str(name)] = array
+        names = tuple(names)
+        missing = [name for name in names if name not in arrays]
+        if missing:
+            raise ValueError(f"names {missing} are not columns of the table")
+        self._columns = arrays
+        self._length = length or 0
+        self.names = names
+        self.spec = spec
+
+    # -- access ----------------------------------------------------------------------
+
+    @property
+    def columns(self) -> dict[str, np.ndarray]:
+        """Column name -> 1-D NumPy array (read-only), in the table's order."""
+        return dict(self._columns)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        try:
+            return self._columns[name]
+        except (KeyError, TypeError):
+            raise KeyError(f"no column {name!r}; the columns: {', '.join(self._columns)}") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._columns
+
+    def __len__(self) -> int:
+        return self._length
+
+    @property
+    def dim(self) -> int:
+        """The number of coordinates (of the columns ``x_1..x_d``)."""
+        return sum(1 for name in self._columns if re.fullmatch(r"x_\d+", name))
+
+    def __repr__(self) -> str:
+        combinations = len(np.unique(self._columns["combination"])) if "combination" in self._columns else "?"
+        return (f"SweepTable({self._length} runs, {combinations} combinations of {', '.join(self.names) or 'nothing'}"
+                f"; columns {', '.join(self._columns)})")
+
+    # -- files -----------------------------------------------------------------------
+
+    def to_csv(self, path: Any) -> Path:
+        """Write the table as CSV: a header, then one line per run; floats as ``repr`` (they read back exactly).
+
+        Booleans are ``True``/``False``, ``None`` an empty field. Written atomically.
+        """
+        target = target_path(path, (".csv",), "the CSV file")
+        texts = [_csv_texts(array) for array in self._columns.values()]
+
+        def write(stream: Any) -> None:
+            text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+            writer = csv.writer(text, lineterminator="\n")
+            writer.writerow(list(self._columns))
+            writer.writerows(zip(*texts))
+            text.flush()
+            text.detach()
+
+        return write_atomically(target, write)
+
+    @classmethod
+    def from_csv(cls, path: Any) -> "SweepTable":
+        """Read a table written by :meth:`to_csv` (grid columns typed back: numbers, booleans, None, strings)."""
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"path must be a str or os.PathLike; got {type(path).__name__}")
+        with open(path, newline="", encoding="utf-8") as stream:
+            rows = list(csv.reader(stream))
+        if not rows or rows[0][:2] != ["run", "combination"] or "start" not in rows[0]:
+            raise ValueError(f"{os.fspath(path)!r} is not a sweep table (its header is not run,combination,...)")
+        header, body = rows[0], rows[1:]
+        fields = list(zip(*body)) if body else [()] * len(header)
+        names = tuple(header[2:header.index("start")])
+        columns = {}
+        for name, texts in zip(header, fields):
+            if name in _INT_COLUMNS:
+                columns[name] = np.array([int(t) for t in texts], dtype=np.int64)
+            elif name in names and name != "flavor":
+                columns[name] = value_array([_parse_value(t) for t in texts])
+            elif name == "flavor":
+                columns[name] = np.array(texts, dtype=str)
+            else:
+                columns[name] = np.array([float(t) for t in texts], dtype=np.float64)
+        return cls(columns, names)
+
+    def to_parquet(self, path: Any) -> Path:
+        """Write the table as Parquet (needs pyarrow; a ValueError without it). Written atomically."""
+        if importlib.util.find_spec("pyarrow") is None:
+            raise ValueError("writing Parquet needs pyarrow (pip install pyarrow); to_csv needs nothing more")
+        import pyarrow
+        import pyarrow.parquet
+
+        target = target_path(path, (".parquet",), "the Parquet file")
+        table = pyarrow.table({name: pyarrow.array(array.tolist() if array.dtype.kind in "OU" else array)
+                               for name, array in self._columns.items()})
+        with atomic_path(target) as temporary:
+            pyarrow.parquet.write_table(table, str(temporary))
+        return target
+
+    # -- summaries -------------------------------------------------------------------
+
+    def summary(self, by: Any = ("learning_rate", "decay"), value: str = "fun", aggregate: Any = "median") -> dict:
+        """The ``aggregate`` of column ``value`` over the runs of each combination of the ``by`` columns.
+
+        Returns a dict: each ``by`` name -> its sorted unique values; ``value`` (e.g. ``"fun"``) and
+        ``"values"`` -> the same array of shape ``(len(unique_1), ..., len(unique_k))`` (nan
+        where no run has that combination); ``"count"`` -> the runs in each cell. Grid keys not
+        in ``by`` are pooled. ``aggregate``: a name of :data:`AGGREGATES` or a callable
+        ``array -> float``.
+        """
+        by = (by,) if isinstance(by, str) else tuple(by)
+        if not by:
+            raise ValueError("summary needs at least one column in by")
+        for name in by:
+            self._column(name)
+        if len(set(by)) != len(by):
+            raise ValueError(f"by names a column twice: {by}")
+        reduce = _aggregate(aggregate)
+        values = self._numbers(value)
+        uniques, inverses = zip(*(_unique(self._columns[name]) for name in by))
+        shape = tuple(len(u) for u in uniques)
+        cell = np.ravel_multi_index(inverses, shape) if self._length else np.zeros(0, np.int64)
+        out, count = _reduce_cells(values, cell, math.prod(shape), reduce)
+        result: dict[str, Any] = {name: u for name, u in zip(by, uniques)}
+        result[value] = result["values"] = out.reshape(shape)
+        result["count"] = count.reshape(shape)
+        return result
+
+    def best(self, value: str = "fun", aggregate: Any = "median") -> dict:
+        """The combination with the lowest ``aggregate`` of ``value`` over its runs (the first of equals).
+
+        Returns a dict: its grid settings, ``"combination"`` (its index) and ``value`` -> the aggregate.
+        """
+        reduce = _aggregate(aggregate)
+        values = self._numbers(value)
+        if not self._length:
+            raise ValueError("the table is empty")
+        combinations, cell = np.unique(self._columns["combination"], return_inverse=True)
+        out, _ = _reduce_cells(values, cell.reshape(-1), combinations.size, reduce)
+        if np.isnan(out).all():
+            raise ValueError(f"no combination has a {aggregate if isinstance(aggregate, str) else 'finite'} "
+                             f"{value} that is a number")
+        winner = int(np.nanargmin(out))
+        row = int(np.flatnonzero(cell == winner)[0])
+        result = {name: _item(self._columns[name][row]) for name in self.names}
+        result["combination"] = int(combinations[winner])
+        result[value] = float(out[winner])
+        return result
+
+    def _column(self, name: Any) -> np.ndarray:
+        if name not in self._columns:
+            raise ValueError(f"no column {name!r}; the columns: {', '.join(self._columns)}")
+        return self._columns[name]
+
+    def _numbers(self, name: str) -> np.ndarray:
+        array = self._column(name)
+        if array.dtype.kind not in "biuf":
+            raise ValueError(f"column {name!r} does not hold numbers")
+        return array.astype(np.float64)
+
+
+def _aggregate(aggregate: Any) -> Callable[[np.ndarray], float]:
+    if callable(aggregate):
+        return aggregate
+    if isinstance(aggregate, str) and aggregate in AGGREGATES:
+        return AGGREGATES[aggregate]
+    raise ValueError(f"unknown aggregate {aggregate!r}; choose from {', '.join(AGGREGATES)} or give a function")
+
+
+def _unique(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique values and each row's index among them (first-seen order where values do not sort)."""
+    try:
+        unique, inverse = np.unique(column, return_inverse=True)
+        return unique, inverse.reshape(-1)
+    except TypeError:  # an object column mixing None and numbers
+        seen: dict[Any, int] = {}
+        inverse = np.array([seen.setdefault(v, len(seen)) for v in column.tolist()], dtype=np.int64)
+        unique = np.empty(len(seen), dtype=object)
+        unique[:] = list(seen)
+        return unique, inverse
+
+
+def _reduce_cells(values: np.ndarray, cell: np.ndarray, cells: int, reduce: Callable) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(cell, kind="stable")
+    bounds = np.searchsorted(cell[order], np.arange(cells + 1))
+    out = np.full(cells, np.nan)
+    count = np.diff(bounds)
+    for i in np.flatnonzero(count).tolist():
+        out[i] = float(reduce(values[order[bounds[i]:bounds[i + 1]]]))
+    return out, count
+
+
+def _item(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _csv_texts(array: np.ndarray) -> list[str]:
+    if array.dtype.kind == "f":
+        return [repr(v) for v in array.tolist()]
+    return ["" if v is None else str(v) for v in array.tolist()]
+
+
+def _parse_value(text: str) -> Any:
+    if text == "":
+        return None
+    if text in ("True", "False"):
+        return text == "True"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def value_array(values: list) -> np.ndarray:
+    """A grid key's values as one array: bool, int64, float64, str, or object (mixed, or with None)."""
+    if all(isinstance(v, bool) for v in values):
+        return np.array(values, dtype=bool)
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return np.array(values, dtype=np.int64)
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return np.array(values, dtype=np.float64)
+    if all(isinstance(v, str) for v in values):
+        return np.array(values, dtype=str)
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
