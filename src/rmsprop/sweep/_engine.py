@@ -1,7 +1,4 @@
-"""What the sweep asks of the batch engine, :mod:`rmsprop._batch`: every call into its internals, in one place.
-
-``_batch`` is being rewritten; these four functions are what a new one must offer the sweep.
-"""
+"""What the sweep asks of the batch engine, :mod:`rmsprop._batch`, in one place."""
 
 from __future__ import annotations
 
@@ -15,33 +12,30 @@ __all__ = ["compiled_name", "compiled_engine", "check_rule_settings", "physical_
 
 def compiled_name(objective: Objective) -> str | None:
     """The catalogue name ``minimize_many`` knows this objective by (its own formula and gradient), or ``None``."""
-    from .. import _batch
+    from .._batch import compiled_name as name_of
 
-    return _batch._compiled_name(objective)
+    return name_of(objective)
 
 
 def compiled_engine(objective: Objective, flavor: str, options: dict) -> bool:
     """Whether ``minimize_many`` runs these rows on its compiled (Numba, parallel) engine."""
-    if flavor != RULE or options.get("arithmetic", "seed") != "seed":
+    if flavor != RULE:
         return False
-    from .. import _batch
+    from .._batch import compiled_objectives_available
 
-    name = _batch._compiled_name(objective)
-    if name is None:
-        return False
-    kernels = _batch._kernels()
-    return kernels is not None and name in kernels.OBJECTIVES
+    name = compiled_name(objective)
+    return name is not None and compiled_objectives_available(name)
 
 
 def check_rule_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs: int) -> None:
     """Check the rule's per-run settings as ``minimize_many`` will: its TypeError or ValueError, or nothing."""
-    from .._batch import _settings
+    from .._batch import check_settings
 
-    _settings(learning_rate, decay, eps, options, runs)
+    check_settings(learning_rate, decay, eps, options, runs)
 
 
 def physical_memory() -> int | None:
     """This machine's memory in bytes, or ``None`` when it cannot be told."""
-    from .._batch import _physical_memory
+    from .._batch import physical_memory as memory
 
-    return _physical_memory()
+    return memory()
