@@ -21,7 +21,7 @@ import pytest
 
 import rmsprop
 from rmsprop import baselines, compat, objectives, schedules
-from rmsprop._minimize import FINITE_DIFFERENCE_NOTE
+from rmsprop._status import FINITE_DIFFERENCE_NOTE
 from rmsprop._tree import flatten
 
 TRAJECTORY = ("path_x", "path_fun", "path_jac", "path_grad_norm")

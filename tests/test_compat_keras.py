@@ -60,7 +60,8 @@ if keras.backend.backend() != "torch":
 import problems  # noqa: E402
 
 import rmsprop  # noqa: E402
-from rmsprop import _arithmetic, compat, schedules  # noqa: E402
+from rmsprop import compat, schedules  # noqa: E402
+from rmsprop.rule import arithmetic  # noqa: E402
 
 f32 = np.float32
 LR = 1e-3  # Keras's default rate
@@ -351,10 +352,11 @@ class _NumPyWithTorchSqrtAndSum:
 def use_torch_sqrt_and_sum(monkeypatch):
     """Our Keras arithmetic (``denominator``, ``centered_denominator``) and clipping with torch's sqrt and sum.
 
-    The modules' ``np`` is replaced, so that every other operation stays the library's own.
+    The arithmetic's ``sqrt`` and the clipping module's ``np`` are replaced, so that every other
+    operation stays the library's own.
     """
     proxy = _NumPyWithTorchSqrtAndSum()
-    monkeypatch.setattr(_arithmetic, "np", proxy)
+    monkeypatch.setattr(arithmetic, "sqrt", proxy.sqrt)
     monkeypatch.setattr(sys.modules[compat._keras_clip.__module__], "np", proxy)
 
 

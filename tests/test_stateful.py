@@ -6,7 +6,7 @@ from reference import SEED_X1, SEED_X2, rmsprop_loop
 
 import rmsprop
 from rmsprop import schedules
-from rmsprop._rmsprop import OPTION_NAMES
+from rmsprop.rule import OPTION_NAMES
 
 # Several arrays of different shapes (a 0-d array among them), updated elementwise.
 SHAPES = [(3,), (2, 3), (), (4, 1, 2)]
