@@ -7,10 +7,11 @@ never a traceback. One module per idea: :mod:`._app` the Typer app, :func:`fail`
 :mod:`._tables` the Rich tables; one module per command group.
 """
 
+# ruff: noqa: I001  (the commands register in the order of the help)
 from __future__ import annotations
 
 # Importing a command module registers its commands, in this order in the help.
-from . import _catalogue, _run, _compare, _animate, _sweep, _playground  # noqa: F401, I001
+from . import _catalogue, _run, _compare, _animate, _sweep, _playground  # noqa: F401
 from ._app import app, fail, main
 
 __all__ = ["app", "fail", "main"]

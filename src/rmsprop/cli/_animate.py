@@ -8,8 +8,17 @@ import typer
 
 from ._app import app, fail
 from ._compare import ONE_RATE_HELP, compare_runs, optimizer_names
-from ._inputs import (GTOL_HELP, OBJECTIVE_HELP, X0_HELP, check_counts, check_plot, check_rate,
-                      objective_and_start, output, save_figure)
+from ._inputs import (
+    GTOL_HELP,
+    OBJECTIVE_HELP,
+    X0_HELP,
+    check_counts,
+    check_plot,
+    check_rate,
+    objective_and_start,
+    output,
+    save_figure,
+)
 
 
 @app.command(

@@ -10,8 +10,19 @@ import typer
 
 from . import _tables as tables
 from ._app import app, fail
-from ._inputs import (GTOL_HELP, OBJECTIVE_HELP, X0_HELP, check_counts, check_plot, check_rate, distance,
-                      objective_and_start, output, progress, save_figure)
+from ._inputs import (
+    GTOL_HELP,
+    OBJECTIVE_HELP,
+    X0_HELP,
+    check_counts,
+    check_plot,
+    check_rate,
+    distance,
+    objective_and_start,
+    output,
+    progress,
+    save_figure,
+)
 
 #: Learning rates tried for each optimizer when --lr is not given (log-spaced, 1e-4 .. 1).
 LEARNING_RATE_GRID = tuple(10.0 ** (k / 3) for k in range(-12, 1))

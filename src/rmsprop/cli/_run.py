@@ -8,8 +8,19 @@ import typer
 
 from . import _tables as tables
 from ._app import app, fail
-from ._inputs import (GTOL_HELP, OBJECTIVE_HELP, X0_HELP, check_counts, check_plot, check_rate, distance,
-                      objective_and_start, output, progress, save_figure)
+from ._inputs import (
+    GTOL_HELP,
+    OBJECTIVE_HELP,
+    X0_HELP,
+    check_counts,
+    check_plot,
+    check_rate,
+    distance,
+    objective_and_start,
+    output,
+    progress,
+    save_figure,
+)
 from ._rule_options import flag_name, given_settings, with_rule_options
 
 

@@ -71,7 +71,9 @@ def run_result(objective, result, distance: float):
     """One run: where it ended, how, and with which settings."""
     from rich.table import Table
 
-    from ..plot import settings_label  # the legends' text; rmsprop.plot loads matplotlib only to draw
+    from ..plot import (
+        settings_label,  # the legends' text; rmsprop.plot loads matplotlib only to draw
+    )
 
     table = Table(title=f"RMSprop on {objective.name}: {objective.formula}", show_header=False)
     table.add_column("", style="bold")
