@@ -10,18 +10,17 @@ Every case must be refused cleanly:
   key phrase, no warning of any kind (NumPy's RuntimeWarnings included, with NumPy set to
   warn), and nothing left in the folder.
 
-The command-line cases run once, in parallel subprocesses, in a module-scoped fixture;
-each test then checks one of them.
+The command-line cases run in this process, through the ``cli`` fixture of tests/conftest.py
+(``rmsprop.cli.main`` with Typer's ``CliRunner`` capturing stdout and stderr apart; warnings a
+real process would print are added to its stderr).
 """
 
 from __future__ import annotations
 
 import math
 import os
-import subprocess
 import sys
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -141,20 +140,6 @@ def _prepare(folder: Path, args: list[str]) -> list[str]:
             for a in args]
 
 
-def _run_cli(folder: Path, args: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rmsprop", *_prepare(folder, args)], capture_output=True,
-                          text=True, timeout=300, cwd=folder, stdin=subprocess.DEVNULL)
-
-
-@pytest.fixture(scope="module")
-def cli_runs(tmp_path_factory):
-    """Every command-line case, run once, several at a time: ``{id: (folder, CompletedProcess)}``."""
-    folders = {case[0]: tmp_path_factory.mktemp("cli") for case in CLI_CASES}
-    with ThreadPoolExecutor(max_workers=max(2, 2 * (os.cpu_count() or 1))) as pool:
-        futures = {name: pool.submit(_run_cli, folders[name], args) for name, args, _, _ in CLI_CASES}
-        return {name: (folders[name], future.result()) for name, future in futures.items()}
-
-
 def _assert_left_as_it_was(folder: Path) -> None:
     """Nothing but what the case made beforehand, unchanged: no output, no partial file, no temporary."""
     left = {p.name for p in folder.iterdir()}
@@ -169,8 +154,11 @@ def _assert_left_as_it_was(folder: Path) -> None:
     "name, phrase",
     [pytest.param(name, phrase, id=name, marks=marks) for name, _, phrase, marks in CLI_CASES],
 )
-def test_cli_refuses_in_one_line_with_status_2(cli_runs, name, phrase):
-    folder, done = cli_runs[name]
+def test_cli_refuses_in_one_line_with_status_2(cli, tmp_path, name, phrase):
+    [args] = [args for case, args, _, _ in CLI_CASES if case == name]
+    folder = tmp_path / "cwd"
+    folder.mkdir()
+    done = cli(*_prepare(folder, args), cwd=folder)
     assert done.returncode == 2, (done.returncode, done.stdout[-500:], done.stderr[-500:])
     assert done.stdout == ""
     lines = done.stderr.splitlines()

@@ -1,4 +1,8 @@
-"""The command line, through real subprocesses: run, compare, animate, functions, and every bad input."""
+"""The command line: run, compare, animate, functions, and every bad input.
+
+In this process through the ``cli`` fixture (tests/conftest.py); a few smoke tests start a real process
+(``cli_process``): the entry point, the help, an error exit, and the signals a server must survive.
+"""
 
 import csv
 import json
@@ -14,13 +18,8 @@ SEED_RUN = ["run", "--objective", "seed", "--x0=-4,3", "--lr", "0.1", "--decay",
             "--maxiter", "50", "--gtol", "0"]
 
 
-def rmsprop_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "rmsprop", *args], capture_output=True, text=True, timeout=600,
-                          cwd=cwd)
-
-
-def test_run_json_is_one_object_with_the_seed_numbers():
-    done = rmsprop_cli(*SEED_RUN, "--json")
+def test_run_json_is_one_object_with_the_seed_numbers(cli):
+    done = cli(*SEED_RUN, "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)  # the whole of stdout is one JSON object
     assert set(result) == {"x", "fun", "nit", "success", "status", "message"}
@@ -28,15 +27,15 @@ def test_run_json_is_one_object_with_the_seed_numbers():
     assert result["nit"] == 50 and result["status"] == 1 and result["success"] is False
 
 
-def test_a_typed_formula_is_the_seed_too():
-    done = rmsprop_cli(SEED_RUN[0], "--objective", "5*x1**2 + 7*x2**2", *SEED_RUN[3:], "--json")
+def test_a_typed_formula_is_the_seed_too(cli):
+    done = cli(SEED_RUN[0], "--objective", "5*x1**2 + 7*x2**2", *SEED_RUN[3:], "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["x"] == [SEED_X1, SEED_X2]
 
 
-def test_run_prints_a_table_and_saves_the_trajectory_and_the_plot(tmp_path):
+def test_run_prints_a_table_and_saves_the_trajectory_and_the_plot(cli, tmp_path):
     trajectory, figure = tmp_path / "path.csv", tmp_path / "path.png"
-    done = rmsprop_cli(*SEED_RUN, "--save", str(trajectory), "--plot", str(figure))
+    done = cli(*SEED_RUN, "--save", str(trajectory), "--plot", str(figure))
     assert done.returncode == 0, done.stderr
     assert repr(SEED_Y) in done.stdout and "distance to nearest known minimum" in done.stdout
     with open(trajectory) as stream:
@@ -47,28 +46,28 @@ def test_run_prints_a_table_and_saves_the_trajectory_and_the_plot(tmp_path):
         assert image.width > 300 and image.height > 300
 
 
-def test_run_saves_json_trajectories(tmp_path):
+def test_run_saves_json_trajectories(cli, tmp_path):
     trajectory = tmp_path / "path.json"
-    assert rmsprop_cli(*SEED_RUN, "--save", str(trajectory)).returncode == 0
+    assert cli(*SEED_RUN, "--save", str(trajectory)).returncode == 0
     data = json.loads(trajectory.read_text())
     assert data["iteration"] == list(range(51)) and data["x2"][-1] == SEED_X2
 
 
-def test_every_option_and_a_flavor():
-    done = rmsprop_cli("run", "--objective", "rosenbrock", "--lr", "0.001", "--centered", "--momentum", "0.9",
+def test_every_option_and_a_flavor(cli):
+    done = cli("run", "--objective", "rosenbrock", "--lr", "0.001", "--centered", "--momentum", "0.9",
                        "--nesterov", "--eps-outside-sqrt", "--weight-decay", "0.001", "--clip-norm", "10",
                        "--bias-correction", "--maxiter", "300", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["nit"] == 300
-    torch_like = rmsprop_cli("run", "--objective", "seed", "--flavor", "torch", "--lr", "0.05", "--decay", "0.99",
+    torch_like = cli("run", "--objective", "seed", "--flavor", "torch", "--lr", "0.05", "--decay", "0.99",
                              "--maxiter", "20", "--json")
     assert torch_like.returncode == 0, torch_like.stderr
     assert json.loads(torch_like.stdout)["nit"] == 20
 
 
-def test_compare_prints_every_optimizer_and_draws_them(tmp_path):
+def test_compare_prints_every_optimizer_and_draws_them(cli, tmp_path):
     figure = tmp_path / "compare.png"
-    done = rmsprop_cli("compare", "--objective", "rosenbrock", "--optimizers", "rmsprop,sgd,momentum,adam",
+    done = cli("compare", "--objective", "rosenbrock", "--optimizers", "rmsprop,sgd,momentum,adam",
                        "--maxiter", "300", "--plot", str(figure))
     assert done.returncode == 0, done.stderr
     for name in ("rmsprop", "sgd", "momentum", "adam"):
@@ -77,25 +76,25 @@ def test_compare_prints_every_optimizer_and_draws_them(tmp_path):
     assert figure.stat().st_size > 10_000
 
 
-def test_animate_writes_a_gif_with_capped_frames(tmp_path):
+def test_animate_writes_a_gif_with_capped_frames(cli, tmp_path):
     out = tmp_path / "seed.gif"
-    done = rmsprop_cli("animate", "--objective", "seed", "--optimizers", "rmsprop,adam", "--lr", "0.1",
+    done = cli("animate", "--objective", "seed", "--optimizers", "rmsprop,adam", "--lr", "0.1",
                        "--maxiter", "50", "--max-frames", "12", "--out", str(out))
     assert done.returncode == 0, done.stderr
     with Image.open(out) as image:
         assert image.n_frames == 12
 
 
-def test_functions_lists_the_catalogue():
-    done = rmsprop_cli("functions")
+def test_functions_lists_the_catalogue(cli):
+    done = cli("functions")
     assert done.returncode == 0
     for name in ("seed", "rosenbrock", "himmelblau"):
         assert name in done.stdout
 
 
 @pytest.mark.parametrize("command", ["run", "compare", "animate", "functions", "demo", "flavors", "playground", "sweep"])
-def test_every_command_has_examples_in_its_help(command):
-    done = rmsprop_cli(command, "--help")
+def test_every_command_has_examples_in_its_help(cli, command):
+    done = cli(command, "--help")
     assert done.returncode == 0 and "Example" in done.stdout
 
 
@@ -130,9 +129,9 @@ BAD = {
 
 
 @pytest.mark.parametrize("args", BAD.values(), ids=BAD.keys())
-def test_bad_input_is_one_line_and_status_2_with_no_file(args, tmp_path):
+def test_bad_input_is_one_line_and_status_2_with_no_file(cli, args, tmp_path):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
-    done = rmsprop_cli(*args, cwd=tmp_path)
+    done = cli(*args, cwd=tmp_path)
     assert done.returncode == 2, (done.stdout, done.stderr)
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
@@ -140,8 +139,8 @@ def test_bad_input_is_one_line_and_status_2_with_no_file(args, tmp_path):
     assert list(tmp_path.iterdir()) == []  # nothing written, not even a temporary
 
 
-def test_a_run_that_diverges_reports_it():
-    done = rmsprop_cli("run", "--objective", "x1**2", "--x0", "3", "--lr", "1e300", "--maxiter", "50", "--json")
+def test_a_run_that_diverges_reports_it(cli):
+    done = cli("run", "--objective", "x1**2", "--x0", "3", "--lr", "1e300", "--maxiter", "50", "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["status"] == 3 and np.isfinite(result["x"][0])
@@ -159,6 +158,7 @@ def _start_playground(*args):
 
 
 def test_playground_serves_until_ctrl_c_then_stops_cleanly():
+    pytest.importorskip("dash")
     import signal
     import urllib.request
 
@@ -173,12 +173,13 @@ def test_playground_serves_until_ctrl_c_then_stops_cleanly():
     assert out.strip() == "Stopped." and "Traceback" not in err
 
 
-def test_playground_on_a_port_in_use_is_one_line_and_status_2():
+def test_playground_on_a_port_in_use_is_one_line_and_status_2(cli):
+    pytest.importorskip("dash")
     import signal
 
     process, port = _start_playground("--port", "0")
     try:
-        done = rmsprop_cli("playground", "--port", str(port))
+        done = cli("playground", "--port", str(port))
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=30)
@@ -186,3 +187,70 @@ def test_playground_on_a_port_in_use_is_one_line_and_status_2():
     assert done.returncode == 2 and done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Error: cannot listen on 127.0.0.1:{port}"), done.stderr
+
+
+# --------------------------------------------------------------------------------------------- real processes
+
+
+def test_the_entry_point_prints_the_help_fast(cli_process):
+    import time
+
+    start = time.perf_counter()
+    done = cli_process("--help")
+    assert done.returncode == 0 and "run" in done.stdout and "sweep" in done.stdout, done.stderr
+    assert time.perf_counter() - start < 30  # no matplotlib, scipy, dask or dash on the way
+    assert cli_process().returncode == 0  # plain 'rmsprop': the help, status 0
+
+
+def test_the_demo_in_a_real_process(cli_process, tmp_path):
+    done = cli_process("demo", "--out", "figures", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.suffix for p in (tmp_path / "figures").iterdir()) == [".png", ".png"]
+    assert done.stdout.count("Wrote ") == 2
+
+
+def test_an_error_in_a_real_process_is_one_line_and_status_2(cli_process, tmp_path):
+    done = cli_process("run", "--lr", "abc", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == "" and "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "--lr" in lines[0], done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------------------------- the rule's flags
+
+
+def test_the_rule_flags_are_the_fields_of_settings():
+    import dataclasses
+
+    import typer
+
+    from rmsprop import Settings
+    from rmsprop.cli import app
+    from rmsprop.cli._rule_options import flag_name, rule_parameters
+
+    fields = [field for field in dataclasses.fields(Settings) if field.name != "arithmetic"]
+    assert [p.name for p in rule_parameters()] == [field.name for field in fields]
+    options = {p.name: p for p in typer.main.get_command(app).commands["run"].params}
+    for field in fields:
+        assert flag_name(field.name) in options[field.name].opts
+        assert options[field.name].help == field.metadata["help"] and options[field.name].default is None
+    assert options["learning_rate"].opts == ["--lr"] and options["eps_in_sqrt"].secondary_opts == ["--eps-outside-sqrt"]
+    assert "arithmetic" not in options
+
+
+def test_a_new_field_of_settings_is_a_new_flag(monkeypatch):
+    import dataclasses
+
+    from rmsprop.cli import _rule_options
+
+    @dataclasses.dataclass(frozen=True)
+    class More(_rule_options.Settings):
+        warmup: float = dataclasses.field(default=0.0, metadata={"help": "Warm up.", "kind": "number"})
+        fancy: bool = dataclasses.field(default=True, metadata={"help": "Be fancy.", "kind": "flag"})
+
+    monkeypatch.setattr(_rule_options, "Settings", More)
+    options = {p.name: p.default for p in _rule_options.rule_parameters()}
+    assert options["warmup"].param_decls == ("--warmup",) and options["warmup"].help == "Warm up."
+    assert options["fancy"].param_decls == ("--fancy/--no-fancy",) and options["fancy"].default is None
+    assert _rule_options.given_settings({"warmup": 0.5, "fancy": None}) == {"warmup": 0.5}

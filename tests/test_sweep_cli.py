@@ -1,13 +1,10 @@
-"""``rmsprop sweep`` through real subprocesses, and ``rmsprop.plot.sweep_heatmap``.
+"""``rmsprop sweep`` (in this process, through the ``cli`` fixture of tests/conftest.py), and ``rmsprop.plot.sweep_heatmap``.
 
 The best settings the command prints are checked against an independent computation: every run
 of the small grid is run again with ``rmsprop.minimize`` from the start the table records.
 """
 
 import csv
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -17,11 +14,6 @@ import rmsprop
 from rmsprop import plot
 
 pytest.importorskip("rmsprop.sweep")
-
-
-def rmsprop_cli(*args, cwd=None, env=None):
-    return subprocess.run([sys.executable, "-m", "rmsprop", *args], capture_output=True, text=True, timeout=600,
-                          cwd=cwd, env=env)
 
 
 def read_csv(path):
@@ -42,12 +34,12 @@ def printed(stdout: str) -> dict:
 # --------------------------------------------------------------------------------------------- the command
 
 SMALL = ["sweep", "--objective", "seed", "--lr", "1e-2:1:3:log", "--decay", "0.5,0.9", "--starts", "5",
-         "--maxiter", "60", "--tol", "1e-3", "--seed", "7"]
+         "--maxiter", "60", "--gtol", "1e-3", "--seed", "7"]
 
 
-def test_a_small_sweep_writes_the_table_and_the_heatmap_and_prints_the_best(tmp_path):
+def test_a_small_sweep_writes_the_table_and_the_heatmap_and_prints_the_best(cli, tmp_path):
     out = tmp_path / "sweep"
-    done = rmsprop_cli(*SMALL, "--out", str(out))
+    done = cli(*SMALL, "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     rows = read_csv(out / "sweep.csv")
@@ -83,30 +75,41 @@ def test_a_small_sweep_writes_the_table_and_the_heatmap_and_prints_the_best(tmp_
     assert float(shown["learning_rate"]) == lr and float(shown["decay"]) == decay
     assert float(shown["median f over 5 starts"]) == best
     reached = sum(r.status == 0 for r in results)
-    assert shown["reached tol"] == f"{reached} of 5 runs"
+    assert shown["reached gtol"] == f"{reached} of 5 runs"
     assert float(shown["median iterations"]) == np.median([r.nit for r in results])
 
 
-def test_value_nit_and_several_flavors_and_a_restart_into_the_same_folder(tmp_path):
+def test_value_nit_and_several_flavors_and_a_restart_into_the_same_folder(cli, tmp_path):
     out = tmp_path / "nested" / "sweep"  # missing folders are made
     args = ["sweep", "--objective", "rosenbrock", "--lr", "1e-3,1e-2", "--decay", "0.9", "--flavor", "rmsprop,torch",
             "--starts", "3", "--maxiter", "40", "--value", "nit", "--out", str(out)]
-    first = rmsprop_cli(*args)
+    first = cli(*args)
     assert first.returncode == 0, first.stderr
     table = (out / "sweep.csv").read_text()
     assert {row["flavor"] for row in read_csv(out / "sweep.csv")} == {"rmsprop", "torch"}
     assert (out / "heatmap.png").stat().st_size > 10_000
-    again = rmsprop_cli(*args)  # the finished chunks are loaded, the same table written
+    again = cli(*args)  # the finished chunks are loaded, the same table written
     assert again.returncode == 0, again.stderr
     assert (out / "sweep.csv").read_text() == table and again.stdout == first.stdout
-    other = rmsprop_cli(*args[:-2], "--seed", "1", "--out", str(out))  # another sweep into this folder
+    other = cli(*args[:-2], "--seed", "1", "--out", str(out))  # another sweep into this folder
     assert other.returncode == 2 and other.stdout == ""
     assert len(other.stderr.strip().splitlines()) == 1 and other.stderr.startswith("Error: ")
     assert (out / "sweep.csv").read_text() == table
 
 
-def test_help_has_examples():
-    done = rmsprop_cli("sweep", "--help")
+def test_tol_is_a_deprecated_alias_of_gtol(cli, tmp_path):
+    args = [a for a in SMALL if a not in ("--gtol", "1e-3")]
+    old = cli(*args, "--tol", "1e-3", "--out", tmp_path / "old")
+    assert old.returncode == 0, old.stderr
+    assert old.stderr.strip().splitlines() == ["Warning: --tol is deprecated; use --gtol"]
+    new = cli(*SMALL, "--out", tmp_path / "new")
+    assert new.returncode == 0 and new.stderr == "", new.stderr
+    assert (tmp_path / "old" / "sweep.csv").read_bytes() == (tmp_path / "new" / "sweep.csv").read_bytes()
+    assert "--tol" not in cli("sweep", "--help").stdout  # hidden
+
+
+def test_help_has_examples(cli):
+    done = cli("sweep", "--help")
     assert done.returncode == 0 and "Example" in done.stdout and "--scheduler" in done.stdout
 
 
@@ -120,7 +123,7 @@ BAD = {
     "unknown flavor": ["--flavor", "rmsprop,sklearn"],
     "a setting the flavor refuses": ["--flavor", "torch", "--eps", "0"],
     "no starts": ["--starts", "0"],
-    "negative tol": ["--tol", "-1"],
+    "negative gtol": ["--gtol", "-1"],
     "negative seed": ["--seed", "-1"],
     "unknown value": ["--value", "distance"],
     "unknown objective": ["--objective", "nosuchthing"],
@@ -134,7 +137,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("args", BAD.values(), ids=BAD.keys())
-def test_bad_input_is_one_line_and_status_2_with_nothing_written(args, tmp_path):
+def test_bad_input_is_one_line_and_status_2_with_nothing_written(cli, args, tmp_path):
     existing = tmp_path / "a-file"
     existing.write_text("keep me")
     base = ["sweep", "--lr", "0.1", "--decay", "0.9", "--starts", "2", "--maxiter", "5", "--out", "{tmp}/out"]
@@ -142,8 +145,8 @@ def test_bad_input_is_one_line_and_status_2_with_nothing_written(args, tmp_path)
         base = base[:-2]
         args = [] if args == ["--out"] else args
     args = [a.replace("{tmp}", str(tmp_path)) for a in base + args]
-    env = {**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s"}
-    done = rmsprop_cli(*args, cwd=tmp_path, env=env)
+    env = {"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s"}
+    done = cli(*args, cwd=tmp_path, env=env)
     assert done.returncode == 2, (done.stdout, done.stderr)
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
@@ -255,15 +258,15 @@ def test_heatmap_bad_arguments(table, options, message):
         plot.sweep_heatmap(table, **options)
 
 
-def test_on_a_dask_scheduler_the_sweep_is_the_local_sweep(tmp_path):
+def test_on_a_dask_scheduler_the_sweep_is_the_local_sweep(cli, tmp_path):
     distributed = pytest.importorskip("distributed")
     args = ["sweep", "--objective", "rosenbrock", "--lr", "1e-3:1e-1:3:log", "--decay", "0.9,0.99", "--starts", "4",
             "--maxiter", "100", "--seed", "5"]
-    local = rmsprop_cli(*args, "--out", str(tmp_path / "local"))
+    local = cli(*args, "--out", str(tmp_path / "local"))
     assert local.returncode == 0, local.stderr
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
                                   dashboard_address=None) as cluster:
-        remote = rmsprop_cli(*args, "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "remote"))
+        remote = cli(*args, "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "remote"))
     assert remote.returncode == 0, remote.stderr
     assert (tmp_path / "remote" / "sweep.csv").read_bytes() == (tmp_path / "local" / "sweep.csv").read_bytes()
     assert remote.stdout.replace("remote", "local") == local.stdout

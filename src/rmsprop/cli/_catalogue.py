@@ -1,0 +1,59 @@
+"""The commands that show what there is: ``demo`` (the seed), ``flavors`` and ``functions``."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import typer
+
+from . import _tables as tables
+from ._app import app, fail
+
+
+@app.command(
+    epilog="Example:  rmsprop demo --out figures/",
+)
+def demo(
+    out: Path = typer.Option(Path("rmsprop-demo"), "--out", help="Folder for the two PNG figures."),
+) -> None:
+    """Reproduce the seed: 50 RMSprop steps from (-4, 3) on 5*x1**2 + 7*x2**2, and its figures."""
+    from ..demo import run_seed, save_seed_figures, seed_lines
+
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out} is a file; give a folder (it is created if missing)")
+    result = run_seed()
+    try:
+        paths = save_seed_figures(result, out)
+    except OSError as error:
+        fail(f"cannot write the figures to {out}: {error.strerror or error}")
+    except ValueError as error:
+        fail(str(error))
+    for line in seed_lines(result):  # after the figures: a failure prints nothing on stdout
+        typer.echo(line)
+    for path in paths:
+        typer.echo(f"Wrote {path}")
+
+
+@app.command(
+    epilog="Example:  rmsprop flavors --lr 0.05 --steps 100",
+)
+def flavors(
+    lr: float = typer.Option(0.1, "--lr", help="Learning rate given to every flavor."),
+    steps: int = typer.Option(50, "--steps", help="Steps on the seed's problem from (-4, 3)."),
+) -> None:
+    """How the libraries' RMSprops differ, and where each takes the seed's problem."""
+    from ..compat import seed_comparison
+
+    if not math.isfinite(lr) or lr <= 0:
+        fail(f"--lr must be a finite number > 0; got {lr}")
+    if not 1 <= steps <= 100_000:
+        fail(f"--steps must be between 1 and 100000; got {steps}")
+    tables.print_tables(tables.flavor_facts())
+    tables.print_tables(tables.flavor_runs(seed_comparison(lr, steps), lr, steps))
+
+
+@app.command(epilog="Example:  rmsprop functions")
+def functions() -> None:
+    """The catalogue of objectives: formula, dimension, minima and window."""
+    tables.print_tables(tables.catalogue())

@@ -1,0 +1,152 @@
+"""``rmsprop run``: one run of the rule (or a library's flavor of it), printed, saved, drawn, checkpointed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from . import _tables as tables
+from ._app import app, fail
+from ._inputs import (
+    GTOL_HELP,
+    OBJECTIVE_HELP,
+    X0_HELP,
+    check_counts,
+    check_plot,
+    check_rate,
+    distance,
+    objective_and_start,
+    output,
+    progress,
+    save_figure,
+)
+from ._rule_options import flag_name, given_settings, with_rule_options
+
+
+def configured_flavor(name: str, settings: dict):
+    """``rmsprop.compat.<name>`` with the settings given on the command line, in its own argument names."""
+    from .. import compat
+
+    if name not in compat.FLAVORS:
+        fail(f"unknown --flavor {name!r}; choose one of: {', '.join(compat.FLAVORS)}")
+    for option in settings:
+        if not compat.accepts(name, option):
+            import inspect
+
+            fail(f"--flavor {name} has no setting for {flag_name(option)}; "
+                 f"its arguments: {', '.join(inspect.signature(compat.FLAVORS[name]).parameters)}")
+    return compat.configure(name, **settings)
+
+
+def run_quietly(objective, start, maxiter: int, gtol: float, label: str, **settings):
+    """``minimize`` with a progress bar for long runs; its errors as one line."""
+    from .._minimize import minimize
+
+    context, advance = progress(maxiter, label)
+    with context:
+        try:
+            return minimize(objective, start, maxiter=maxiter, gtol=gtol, callback=advance, **settings)
+        except (ValueError, TypeError) as error:
+            fail(str(error))
+
+
+def save_trajectory(result, path: Path) -> None:
+    """The iterates as CSV (iteration, x1..xn, f, grad_norm) or JSON (the same columns as lists)."""
+    import json
+
+    from .._atomic import write_atomically
+
+    d = result.path_x.shape[1]
+    columns = ["iteration", *(f"x{i + 1}" for i in range(d)), "f", "grad_norm"]
+    rows = [[k, *map(float, x), float(f), float(n)]
+            for k, (x, f, n) in enumerate(zip(result.path_x, result.path_fun, result.path_grad_norm))]
+    if path.suffix.lower() == ".json":
+        data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
+        text = json.dumps(data)
+    else:
+        text = "\n".join([",".join(columns)] + [",".join(repr(v) for v in row) for row in rows]) + "\n"
+    try:
+        write_atomically(path, lambda stream: stream.write(text.encode()))
+    except ValueError as error:
+        fail(str(error))
+
+
+def checkpointing(checkpoint: Path | None, every: int | None, resume: Path | None) -> dict:
+    """The checkpoint arguments of ``minimize``, checked before any work starts, or a one-line error.
+
+    ``minimize`` checks the ``--resume`` file, also before any work.
+    """
+    if every is not None and checkpoint is None:
+        fail("--checkpoint-every needs --checkpoint FILE, the file to write")
+    if every is not None and every < 1:
+        fail(f"--checkpoint-every must be an integer >= 1; got {every}")
+    arguments = {"checkpoint": output(checkpoint, "--checkpoint", (".npz",)), "resume": resume}
+    if every is not None:
+        arguments["checkpoint_every"] = every
+    return {name: value for name, value in arguments.items() if value is not None}
+
+
+@app.command(
+    epilog=(
+        "Examples:  rmsprop run --objective seed --x0 -4,3 --lr 0.1 --maxiter 50 --gtol 0   "
+        "rmsprop run --objective '(1-x)**2 + 100*(y-x**2)**2' --x0=-1.2,1 --lr 0.01 --momentum 0.9 --maxiter 3000 "
+        "--plot path.png   rmsprop run --objective rosenbrock --flavor torch --lr 0.01 --json   "
+        "rmsprop run --objective rosenbrock --maxiter 100000 --checkpoint run.npz   "
+        "rmsprop run --objective rosenbrock --maxiter 100000 --resume run.npz --checkpoint run.npz"
+    ),
+)
+@with_rule_options(after="x0")
+def run(
+    objective: str = typer.Option("seed", "--objective", help=OBJECTIVE_HELP),
+    x0: str = typer.Option(None, "--x0", help=X0_HELP),
+    maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most."),
+    gtol: float = typer.Option(1e-5, "--gtol", help=GTOL_HELP),
+    flavor: str = typer.Option(None, "--flavor", help="A library's RMSprop: torch, keras, optax, tf1, ... "
+                                                      "(see 'rmsprop flavors')."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object and nothing else."),
+    plot: Path = typer.Option(None, "--plot", help="Draw the path on the contour into this PNG/SVG/PDF."),
+    save: Path = typer.Option(None, "--save", help="Write the trajectory to this .csv or .json file."),
+    checkpoint: Path = typer.Option(None, "--checkpoint",
+                                    help="Save the run's whole state to this .npz file, atomically, "
+                                         "every --checkpoint-every iterations and at the end."),
+    checkpoint_every: int = typer.Option(None, "--checkpoint-every",
+                                         help="Iterations between checkpoints (default 1000)."),
+    resume: Path = typer.Option(None, "--resume",
+                                help="Continue the run saved in this .npz checkpoint: give the same options "
+                                     "(--maxiter is the total); it may be the --checkpoint file."),
+    **rule,
+) -> None:
+    """Run RMSprop on an objective and print the result."""
+    import json
+
+    check_counts(maxiter, gtol)
+    given = given_settings(rule)
+    check_rate(given.get("learning_rate"))
+    objective_, start = objective_and_start(objective, x0)
+    plot = output(plot, "--plot", (".png", ".svg", ".pdf"))
+    save = output(save, "--save", (".csv", ".json"))
+    checkpoints = checkpointing(checkpoint, checkpoint_every, resume)
+    check_plot(plot, objective_)
+    if flavor is not None:
+        try:
+            settings = {"optimizer": configured_flavor(flavor, given)}
+        except (ValueError, TypeError) as error:
+            fail(str(error))
+    else:
+        settings = given
+    result = run_quietly(objective_, start, maxiter, gtol, "RMSprop", **settings, **checkpoints)
+    if save is not None:
+        save_trajectory(result, save)
+    if plot is not None:
+        from .. import plot as plots
+
+        save_figure(lambda path: plots.paths(objective_, result, save=path), plot)
+    if as_json:
+        typer.echo(json.dumps({
+            "x": [float(v) for v in result.x], "fun": float(result.fun), "nit": int(result.nit),
+            "success": bool(result.success), "status": int(result.status), "message": result.message,
+        }))
+        return
+    tables.print_tables(tables.run_result(objective_, result, distance(objective_, result.x)),
+                        *(f"Wrote {path}" for path in (save, plot) if path is not None))

@@ -1,0 +1,205 @@
+"""``rmsprop sweep``: RMSprop from many starts for every setting of a grid, locally or on a Dask cluster."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import typer
+
+from . import _tables as tables
+from ._app import app, fail
+from ._inputs import OBJECTIVE_HELP, check_counts, objective_and_start, save_figure
+
+#: The most runs (settings x starts) one ``rmsprop sweep`` may ask for.
+MAX_SWEEP_RUNS = 10_000_000
+#: Seconds to reach a Dask scheduler before giving up (``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT`` overrides it).
+SCHEDULER_TIMEOUT = "10s"
+SWEEP_VALUES = {"fun": "final f", "nit": "iterations to gtol"}
+
+
+def sweep_values(text: str, option: str, check, meaning: str) -> list[float]:
+    """The values of a ``--lr``/``--decay``/``--eps`` range, each checked, or a one-line error."""
+    from ..sweep import parse_range
+
+    try:
+        values = parse_range(text)
+    except ValueError as error:
+        fail(f"{option}: {error}")
+    bad = [v for v in values if not (math.isfinite(v) and check(v))]
+    if bad:
+        fail(f"{option} values must be {meaning}; got {bad[0]!r} from {text!r}")
+    if len(set(values)) != len(values):
+        fail(f"{option} gives one value twice: {text!r}")
+    return values
+
+
+def sweep_flavors(text: str) -> list[str]:
+    """The names of ``--flavor``, each known and none twice, or a one-line error."""
+    from .. import compat
+
+    names = [name.strip() for name in text.split(",")]
+    known = ["rmsprop", *compat.FLAVORS]
+    if not all(names):
+        fail(f"--flavor must be names separated by commas, e.g. rmsprop,torch; got {text!r}")
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        fail(f"unknown --flavor {unknown[0]!r}; choose from: {', '.join(known)}")
+    if len(set(names)) != len(names):
+        fail(f"--flavor names one flavor twice: {text!r}")
+    return names
+
+
+def sweep_folder(out: Path) -> Path:
+    """``--out`` checked before any work: a folder, or a path where one can be made."""
+    import os
+
+    out = out.expanduser()
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out} is a file; give a folder (it is created if missing)")
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        fail(f"--out {out}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        fail(f"--out {out}: the folder {existing} is not writable")
+    if (out / "heatmap.png").is_dir():
+        fail(f"--out {out}: {out / 'heatmap.png'} is a folder; the heatmap cannot be written there")
+    return out
+
+
+def scheduler_client(address: str):
+    """A ``dask.distributed.Client`` connected to ``address``, or a one-line error after a short wait."""
+    import importlib.util
+    import os
+
+    if importlib.util.find_spec("distributed") is None:
+        fail("--scheduler needs Dask; install it with: python -m pip install 'rmsprop[cluster]'")
+    from distributed import Client
+    from distributed.comm.addressing import get_address_host_port
+
+    try:
+        get_address_host_port(address)
+    except (ValueError, TypeError) as error:
+        fail(f"--scheduler {address!r} is not a scheduler address such as tcp://host:8786: {error}".replace("\n", " "))
+    timeout = os.environ.get("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT") or SCHEDULER_TIMEOUT
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        fail(f"cannot reach the Dask scheduler at {address!r}: {error}".replace("\n", " "))
+
+
+def sweep_progress(total_steps: int):
+    """``(context, progress(done, total))``: a Rich bar on stderr for long sweeps, nothing for short ones."""
+    from contextlib import nullcontext
+
+    if total_steps < 20_000:
+        return nullcontext(), None
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return nullcontext(), None
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=console, transient=True)
+    task = bar.add_task("runs", total=None)
+
+    def progress(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total, description="runs" if done < total else "writing sweep.csv")
+
+    return bar, progress
+
+
+@app.command(
+    epilog=(
+        "Examples:  rmsprop sweep --objective rosenbrock --lr 1e-4:1:25:log --decay 0.5,0.9,0.99 --starts 100 "
+        "--out sweep/   "
+        "rmsprop sweep --objective seed --lr 1e-3:1:13:log --decay 0.9,0.99 --flavor rmsprop,torch --maxiter 50 "
+        "--value nit --out seed-sweep/   "
+        "rmsprop sweep --objective rosenbrock --starts 10000 --scheduler tcp://scheduler-host:8786 --out big-sweep/"
+    ),
+)
+def sweep(
+    out: Path = typer.Option(..., "--out", help="Folder for sweep.csv, heatmap.png and the finished chunks "
+                                                 "(a sweep run again into it goes on where it stopped)."),
+    objective: str = typer.Option("seed", "--objective", help=OBJECTIVE_HELP),
+    lr: str = typer.Option("1e-3:1:25:log", "--lr", help="Learning rates: 'lo:hi:n:log', 'lo:hi:n' (linear), "
+                                                         "'a,b,c' or one value."),
+    decay: str = typer.Option("0.5,0.9,0.99", "--decay", help="Decays of the average of squares, as --lr."),
+    eps: str = typer.Option(None, "--eps", help="Values of eps, as --lr (default: each flavor's own)."),
+    flavor: str = typer.Option(None, "--flavor", help="Comma-separated: rmsprop (this package's rule, the "
+                                                      "default), torch, keras, optax, tf1, ..."),
+    starts: int = typer.Option(100, "--starts", help="Random starts in the objective's window, per setting."),
+    maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most, per run."),
+    gtol: float = typer.Option(1e-5, "--gtol", help="Stop a run when the largest |gradient component| is at most "
+                                                    "this."),
+    tol: float = typer.Option(None, "--tol", hidden=True, help="Deprecated: the old name of --gtol."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random starts."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Run on a Dask cluster: its scheduler's address, "
+                                                            "e.g. tcp://scheduler-host:8786."),
+    value: str = typer.Option("fun", "--value", help="What the heatmap shows: fun (median final f) or nit "
+                                                     "(median iterations to gtol)."),
+) -> None:
+    """Run RMSprop from many starts for every learning rate x decay (x eps x flavor), and find the best."""
+    if tol is not None:
+        typer.echo("Warning: --tol is deprecated; use --gtol", err=True)
+        gtol = tol
+    if value not in SWEEP_VALUES:
+        fail(f"--value must be one of: {', '.join(SWEEP_VALUES)}; got {value!r}")
+    if not 1 <= starts <= MAX_SWEEP_RUNS:
+        fail(f"--starts must be between 1 and {MAX_SWEEP_RUNS}; got {starts}")
+    check_counts(maxiter, gtol)
+    if seed < 0:
+        fail(f"--seed must be an integer >= 0; got {seed}")
+    grid = {
+        "learning_rate": sweep_values(lr, "--lr", lambda v: v > 0, "finite numbers > 0"),
+        "decay": sweep_values(decay, "--decay", lambda v: 0 <= v < 1, "numbers in [0, 1)"),
+    }
+    if eps is not None:
+        grid["eps"] = sweep_values(eps, "--eps", lambda v: v >= 0, "finite numbers >= 0")
+    if flavor is not None:
+        grid["flavor"] = sweep_flavors(flavor)
+    settings = math.prod(len(values) for values in grid.values())
+    if settings * starts > MAX_SWEEP_RUNS:
+        fail(f"{settings} settings x {starts} starts is {settings * starts} runs; at most {MAX_SWEEP_RUNS} "
+             "are allowed (fewer values or starts)")
+    objective_, _ = objective_and_start(objective, None)
+    out = sweep_folder(out)
+    client = scheduler_client(scheduler) if scheduler is not None else None
+
+    from ..sweep import sweep as run_sweep
+
+    context, progress = sweep_progress(settings * starts * max(maxiter, 1))
+    try:
+        with context:
+            table = run_sweep(objective_, grid, starts, maxiter=maxiter, gtol=gtol, seed=seed, executor=client,
+                              out=out, progress=progress)
+    except (ValueError, TypeError) as error:
+        fail(str(error).replace("\n", " "))
+    except (OSError, TimeoutError) as error:
+        if client is None:
+            raise
+        fail(f"the sweep failed on the cluster at {scheduler}: {error}".replace("\n", " "))
+    except KeyboardInterrupt:
+        typer.echo(f"Interrupted; run the same command again to go on from the chunks finished in {out}", err=True)
+        raise typer.Exit(130)
+    finally:
+        if client is not None:
+            client.close()
+
+    from .. import plot as plots
+
+    heatmap = out / "heatmap.png"
+    title = f"{objective_.name}: median {SWEEP_VALUES[value]} over {len(table) // settings} starts"
+    save_figure(lambda path: plots.sweep_heatmap(table, value=value, title=title, save=path), heatmap)
+    tables.print_tables(tables.sweep_best(objective_, table, settings))
+    for path in (out / "sweep.csv", heatmap):
+        typer.echo(f"Wrote {path}")  # not Rich: a long path stays on one line

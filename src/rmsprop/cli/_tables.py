@@ -1,0 +1,121 @@
+"""The Rich tables the commands print (Rich is imported when a table is made)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def print_tables(*tables) -> None:
+    """Print ``tables`` (or text) on stdout through Rich."""
+    from rich.console import Console
+
+    console = Console()
+    for table in tables:
+        console.print(table)
+
+
+def flavor_facts():
+    """How the flavors differ: one row per flavor."""
+    from rich.table import Table
+
+    from ..compat import FLAVOR_COLUMNS, FLAVOR_FACTS
+
+    facts = Table(title="RMSprop flavors (* configurable; lr '-': no default)")
+    for column in FLAVOR_COLUMNS[:1] + FLAVOR_COLUMNS[2:]:  # the library is named in the second table
+        facts.add_column(column, overflow="fold")
+    for name, row in FLAVOR_FACTS.items():
+        facts.add_row(name, *("-" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+                              for value in row[1:]))
+    return facts
+
+
+def flavor_runs(results: dict, lr: float, steps: int):
+    """Where each flavor takes the seed's problem, and how far from the seed's answer."""
+    from rich.table import Table
+
+    from ..compat import FLAVOR_FACTS
+
+    x1_seed, x2_seed, _ = results["seed"]
+    runs = Table(title=f"The seed's problem, {steps} steps from (-4, 3), lr={lr}, each flavor's other defaults")
+    for column in ("flavor", "library", "x1", "x2", "f(x)", "from seed"):
+        runs.add_column(column, justify="left" if column in ("flavor", "library") else "right")
+    for name, (x1, x2, f) in results.items():
+        distance = math.hypot(x1 - x1_seed, x2 - x2_seed)
+        runs.add_row(name, FLAVOR_FACTS[name][0], f"{x1:.12g}", f"{x2:.12g}", f"{f:.6g}", f"{distance:.3g}")
+    return runs
+
+
+def catalogue():
+    """The objectives: formula, dimension, minima, window and start."""
+    from rich.table import Table
+
+    from .. import objectives
+
+    table = Table(title="Objectives (use the name with --objective; or type a formula)")
+    for column in ("name", "dim", "formula", "minimum f", "minimisers", "window", "start"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("name", "dim"))
+    for name in objectives.names():
+        o = objectives.get(name)
+        minima = "; ".join("(" + ", ".join(f"{v:.4g}" for v in m) + ")" for m in o.minima[:4])
+        if len(o.minima) > 4:
+            minima += f"; ... ({len(o.minima)} in all)"
+        window = " x ".join(f"[{lo:g}, {hi:g}]" for lo, hi in o.domain)
+        table.add_row(name, str(o.dim), o.formula, f"{o.min_value:g}", minima or "none", window,
+                      "(" + ", ".join(f"{v:g}" for v in o.start) + ")")
+    return table
+
+
+def run_result(objective, result, distance: float):
+    """One run: where it ended, how, and with which settings."""
+    from rich.table import Table
+
+    from ..plot import (
+        settings_label,  # the legends' text; rmsprop.plot loads matplotlib only to draw
+    )
+
+    table = Table(title=f"RMSprop on {objective.name}: {objective.formula}", show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("")
+    table.add_row("x", ", ".join(repr(float(v)) for v in result.x))
+    table.add_row("f(x)", repr(float(result.fun)))
+    table.add_row("iterations", str(result.nit))
+    table.add_row("status", f"{result.status} ({'success' if result.success else 'not converged'})")
+    table.add_row("message", result.message)
+    table.add_row("distance to nearest known minimum", f"{distance:.6g}")
+    table.add_row("settings", settings_label(result.settings))
+    return table
+
+
+def comparison(objective, start, maxiter: int, runs: dict, distances: dict):
+    """One row per optimizer: its rate, where it ended, how far from a minimum."""
+    from rich.table import Table
+
+    table = Table(title=f"{objective.name} from ({', '.join(f'{v:g}' for v in start)}), {maxiter} iterations at most")
+    for column in ("optimizer", "lr", "final f", "iterations", "status", "to minimum"):
+        table.add_column(column, justify="left" if column == "optimizer" else "right")
+    for name, result in runs.items():
+        table.add_row(name, f"{result.settings['learning_rate']:.3g}", f"{result.fun:.6g}", str(result.nit),
+                      str(result.status), f"{distances[name]:.3g}")
+    return table
+
+
+def sweep_best(objective, table, settings: int):
+    """The best setting of a sweep (lowest median final f) and how its runs went."""
+    from rich.table import Table
+
+    runs_per_setting = len(table) // settings
+    best = table.best(value="fun", aggregate="median")
+    rows = np.asarray(table["combination"]) == best["combination"]
+    reached = int(np.count_nonzero(np.asarray(table["status"])[rows] == 0))
+    shown = Table(title=f"{objective.name}: the best of {settings} settings", show_header=False)
+    shown.add_column("", style="bold")
+    shown.add_column("")
+    for name in table.names:
+        setting = best[name]
+        shown.add_row(name, repr(float(setting)) if isinstance(setting, (float, np.floating)) else str(setting))
+    shown.add_row(f"median f over {runs_per_setting} starts", repr(float(np.median(np.asarray(table["fun"])[rows]))))
+    shown.add_row("reached gtol", f"{reached} of {int(np.count_nonzero(rows))} runs")
+    shown.add_row("median iterations", f"{float(np.median(np.asarray(table['nit'])[rows])):g}")
+    return shown
