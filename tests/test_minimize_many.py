@@ -175,14 +175,17 @@ def test_a_schedule_is_shared_by_all_runs(engine):
     assert_rows_are_single_runs(result, singles)
 
 
-def test_library_arithmetic_runs_rmsprops_own_update():
-    # The torch flavor's fused multiply-adds: one call of the rule per distinct (lr, decay, eps).
+@pytest.mark.parametrize("engine", ["numba", "numpy"])
+def test_library_arithmetic_runs_on_both_engines(engine, monkeypatch):
+    # The torch flavor's fused multiply-adds, with a learning rate per run: the rule's own step on either engine.
+    if engine == "numpy":
+        monkeypatch.setenv("RMSPROP_DISABLE_JIT", "1")
     x0s = starts(6, seed=6)
     lr = np.array([0.01, 0.02, 0.01, 0.02, 0.01, 0.03])
     options = {"arithmetic": "torch", "centered": True, "momentum": 0.9, "weight_decay": 0.01}
     result = rmsprop.minimize_many(objectives.get("rosenbrock"), x0s, learning_rate=lr, decay=0.99, maxiter=30,
                                    gtol=0, clip_norm=1.0, **options)
-    assert result.engine == "numpy"
+    assert result.engine == engine
     singles = single_runs(objectives.get("rosenbrock"), x0s, lr, 0.99, maxiter=30, gtol=0, clip_norm=1.0, **options)
     assert_rows_are_single_runs(result, singles)
 

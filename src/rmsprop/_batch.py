@@ -62,7 +62,7 @@ import numpy as np
 from . import schedules as _schedules
 from ._status import FINITE_DIFFERENCE_NOTE, RUNNING, STATUS_MESSAGES, Stop, stop_note
 from ._validate import flag, in_range, vector_norm_order
-from .objectives import Objective, _catalogue
+from ._batch_problem import Problem, converged, finite_rows, problem_of
 from .rule.primitives import abs_sq, clip
 from .rule.settings import DEFAULT_LEARNING_RATE, Settings
 from .rule.step import SCALARS, bias_correction, clip_factor, make_step, scalars
@@ -70,8 +70,6 @@ from .rule.step import SCALARS, bias_correction, clip_factor, make_step, scalars
 __all__ = ["minimize_many"]
 
 START, STEP, EVALUATION = Stop.START, Stop.STEP, Stop.EVALUATION
-#: Norms within this relative distance of ``gtol`` are recomputed one run at a time (norm other than inf).
-NORM_RECHECK = 1e-3
 
 def minimize_many(
     objective: Callable[..., Any],
@@ -152,7 +150,7 @@ def minimize_many(
     if trajectories:
         _check_trajectory_size(*x0.shape, maxiter, x0.dtype)
     settings = _settings(learning_rate, decay, eps, options, x0.shape[0])
-    problem = _problem(objective, jac, x0.shape[1])
+    problem = problem_of(objective, jac, x0.shape[1])
 
     compiled = _compiled(problem, settings, norm, maxiter)
     engine = "numba" if compiled is not None else "numpy"
@@ -304,150 +302,6 @@ def _per_run(name: str, value: Any, runs: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------
-# The objective, evaluated on all runs at once
-# --------------------------------------------------------------------------------------
-
-
-class _Problem(NamedTuple):
-    """``evaluate(X) -> (F, G)``: float64 values (n,) and gradients (n, d) in X's dtype, C-contiguous."""
-
-    evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
-    fun_calls: int  # per evaluation of one run, as minimize counts nfev
-    jac_calls: int  # ... and njev
-    finite_differences: bool
-    compiled_objective: str | None  # the catalogue name, when the formula may be compiled
-
-
-def _problem(objective: Any, jac: Any, dim: int) -> _Problem:
-    """How to evaluate ``objective`` on a batch, with the gradient ``minimize`` would use."""
-    if not callable(objective):
-        raise TypeError(f"objective must be callable or a catalogue Objective; got {type(objective).__name__}")
-    catalogue = isinstance(objective, Objective)
-    if catalogue and objective.dim != dim:
-        raise ValueError(f"objective {objective.name!r} takes {objective.dim} coordinates; x0s has {dim} per row")
-    if catalogue:
-        def values(x):  # Objective.__call__ converts to float64
-            return _values(objective.f(x.astype(np.float64).T), x)
-    else:
-        def values(x):
-            return _values(objective(x.copy()), x)
-
-    if jac is None and catalogue:
-        def evaluate(x):
-            return values(x), _gradients(objective.grad(x.T).T, x)
-        return _Problem(_quiet(evaluate), 1, 1, False, compiled_name(objective))
-    if jac is True:
-        if catalogue:
-            raise ValueError("with jac=True, fun must return a pair (f, grad); leave jac unset to use the "
-                             "objective's own gradient")
-
-        def evaluate(x):
-            out = objective(x.copy())
-            if not (isinstance(out, tuple) and len(out) == 2):
-                raise ValueError("with jac=True, fun must return a pair (F, G) of shapes (B,) and (B, d)")
-            return _values(out[0], x), _gradients(out[1], x)
-        return _Problem(_quiet(evaluate), 1, 1, False, None)
-    if callable(jac):
-        def evaluate(x):
-            return values(x), _gradients(jac(x.copy()), x)
-        return _Problem(_quiet(evaluate), 1, 1, False, None)
-    if jac is None or jac is False or jac in ("2-point", "3-point", "cs"):
-        def evaluate(x):
-            return values(x), _central_differences(values, x)
-        return _Problem(_quiet(evaluate), 1 + 2 * dim, 0, True, None)
-    raise TypeError(f"jac must be a callable, True or None; got {jac!r}")
-
-
-def _quiet(evaluate: Callable) -> Callable:
-    """``evaluate`` with NumPy's floating-point warnings off (a diverging run is a status, not a warning)."""
-
-    def quiet(x):
-        with np.errstate(all="ignore"):
-            return evaluate(x)
-
-    return quiet
-
-
-def _values(out: Any, x: np.ndarray) -> np.ndarray:
-    values = np.asarray(out)
-    if values.dtype.kind not in "biuf":
-        raise TypeError(f"fun must return real numbers; got dtype {values.dtype}")
-    if values.shape != (x.shape[0],):
-        raise ValueError(f"fun must return one value per run, shape ({x.shape[0]},); got shape {values.shape}")
-    return values.astype(np.float64)
-
-
-def _gradients(out: Any, x: np.ndarray) -> np.ndarray:
-    g = np.asarray(out)
-    if g.shape != x.shape:
-        raise ValueError(f"the gradient must have the shape of the batch, {x.shape}; got {g.shape}")
-    if g.dtype.kind not in "biuf":
-        raise TypeError(f"the gradient must be real; got dtype {g.dtype}")
-    return np.ascontiguousarray(g, dtype=x.dtype)
-
-
-def _central_differences(values: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
-    """``(f(x + h e_i) - f(x - h e_i)) / (x_i^+ - x_i^-)`` per run, with ``h = macheps^(1/3) max(1, |x_i|)``.
-
-    Exactly the single run's formula: ``h`` is formed in float64 and rounded to the data's
-    dtype when it is added; the difference of the values is in float64.
-    """
-    g = np.empty_like(x)
-    scale = float(np.finfo(x.dtype).eps) ** (1 / 3)
-    for i in range(x.shape[1]):
-        h = (scale * np.maximum(1.0, np.abs(x[:, i].astype(np.float64)))).astype(x.dtype)
-        forward, backward = x.copy(), x.copy()
-        forward[:, i] = x[:, i] + h
-        backward[:, i] = x[:, i] - h
-        g[:, i] = (values(forward) - values(backward)) / (forward[:, i] - backward[:, i]).astype(np.float64)
-    return g
-
-
-def compiled_name(objective: Objective) -> str | None:
-    """The catalogue name when ``objective`` is the catalogue's formula and gradient, unchanged."""
-    formula = getattr(_catalogue, f"_{objective.name}", None)
-    gradient = getattr(_catalogue, f"_{objective.name}_grad", None)
-    if formula is None or getattr(objective.f, "__wrapped__", None) is not formula:
-        return None
-    if getattr(objective.grad, "__wrapped__", None) is not gradient:
-        return None
-    return objective.name
-
-
-def _finite_rows(f: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """Whether ``f`` and every coordinate of ``g`` are finite, per run."""
-    finite = np.isfinite(f)
-    if finite.all() and np.isfinite(g).all():  # the usual case, without a reduction per row
-        return finite
-    return finite & np.isfinite(g).all(axis=1)
-
-
-def _largest(a: np.ndarray, smallest: bool = False) -> np.ndarray:
-    """``max |a_ij|`` (or ``min``) over each row, as float64: exact in any order."""
-    pick = np.minimum if smallest else np.maximum
-    if a.shape[1] > 16:
-        return (np.min if smallest else np.max)(np.abs(a), axis=1).astype(np.float64)
-    out = np.abs(a[:, 0])
-    for i in range(1, a.shape[1]):  # a few columns: faster than NumPy's reduction along short rows
-        pick(out, np.abs(a[:, i]), out=out)
-    return out.astype(np.float64)
-
-
-def _converged(g: np.ndarray, norm: Any, gtol: float) -> np.ndarray:
-    """``||g_i||_norm <= gtol`` per run, decided exactly as ``minimize`` decides it."""
-    if g.shape[0] == 0:
-        return np.zeros(0, dtype=bool)
-    if norm == math.inf or norm == -math.inf:
-        return _largest(g, smallest=norm < 0) <= gtol
-    with np.errstate(all="ignore"):
-        values = np.linalg.norm(g, ord=norm, axis=1).astype(np.float64)
-        close = np.abs(values - gtol) <= NORM_RECHECK * np.maximum(gtol, values)
-    for i in np.flatnonzero(close):  # a few runs at most: the single run's own sum
-        values[i] = float(np.linalg.norm(g[i], ord=norm))
-    return values <= gtol
-
-
-# --------------------------------------------------------------------------------------
 # The runs
 # --------------------------------------------------------------------------------------
 
@@ -525,7 +379,7 @@ class _Going:
         self.settings.take(keep)
 
 
-def _run_numpy(problem: _Problem, x0: np.ndarray, settings: _Settings, maxiter: int, gtol: float, norm: Any,
+def _run_numpy(problem: Problem, x0: np.ndarray, settings: _Settings, maxiter: int, gtol: float, norm: Any,
                trajectories: bool) -> _Outcome:
     """All runs on the NumPy engine: one vectorised step per iteration over the runs still going."""
     rule = settings.rule
@@ -537,7 +391,7 @@ def _run_numpy(problem: _Problem, x0: np.ndarray, settings: _Settings, maxiter: 
                    np.zeros_like(x0) if rule.centered else None,
                    np.zeros_like(x0) if rule.momentum > 0.0 else None,
                    _Rows(settings))
-    finite = _finite_rows(f, g)
+    finite = finite_rows(f, g)
     if not finite.all():
         state.stop(~finite, out, 3, START, 0)
     _stop_converged(state, out, norm, gtol, 0, maxiter)
@@ -552,7 +406,7 @@ def _run_numpy(problem: _Problem, x0: np.ndarray, settings: _Settings, maxiter: 
             state.stop(~finite, out, 3, STEP, t)
             x = x[finite]
         f, g = problem.evaluate(x)
-        finite = _finite_rows(f, g)
+        finite = finite_rows(f, g)
         if not finite.all():
             state.stop(~finite, out, 3, EVALUATION, t)
             x, f, g = x[finite], f[finite], g[finite]
@@ -565,9 +419,9 @@ def _run_numpy(problem: _Problem, x0: np.ndarray, settings: _Settings, maxiter: 
 
 def _stop_converged(state: _Going, out: _Outcome, norm: Any, gtol: float, nit: int, maxiter: int) -> None:
     """Stop the runs at iterate ``nit`` whose gradient is small enough (status 0), then all at ``maxiter`` (1)."""
-    converged = _converged(state.g, norm, gtol)
-    if converged.any():
-        state.stop(converged, out, 0, 0, nit)
+    done = converged(state.g, norm, gtol)
+    if done.any():
+        state.stop(done, out, 0, 0, nit)
     if nit == maxiter and state.rows.size:
         state.stop(np.ones(state.rows.size, dtype=bool), out, 1, 0, nit)
 
@@ -608,7 +462,7 @@ def _numpy_step(step: Callable, state: _Going, rule: Settings, schedule: Callabl
     return x + u
 
 
-def _compiled(problem: _Problem, settings: _Settings, norm: Any, maxiter: int) -> tuple | None:
+def _compiled(problem: Problem, settings: _Settings, norm: Any, maxiter: int) -> tuple | None:
     """``(objective code, schedule rates or None)`` for the compiled engine; ``None`` where it does not apply."""
     name = problem.compiled_objective
     if name is None or norm != math.inf or not compiled_objectives_available(name):

@@ -12,7 +12,7 @@ __all__ = ["compiled_name", "compiled_engine", "check_rule_settings", "physical_
 
 def compiled_name(objective: Objective) -> str | None:
     """The catalogue name ``minimize_many`` knows this objective by (its own formula and gradient), or ``None``."""
-    from .._batch import compiled_name as name_of
+    from .._batch_problem import compiled_name as name_of
 
     return name_of(objective)
 
