@@ -4,8 +4,8 @@
 that takes B starts and runs each exactly as :func:`rmsprop.minimize` would, on one of
 the catalogue objectives of :mod:`rmsprop._compiled.objectives`, with the rule's own step
 (:func:`rmsprop._compiled.rule.step_for`), so every option and every library's arithmetic
-runs here. The runs are independent, so the rows are split over the cores in blocks of
-:data:`BLOCK`; inside a block the iterations are the outer loop and the runs the inner
+runs here. The runs are independent, so the rows are split over the cores (Python threads,
+each running a compiled loop without the GIL), in blocks of :data:`BLOCK`; inside a block the iterations are the outer loop and the runs the inner
 one, so that the CPU overlaps the steps of neighbouring runs instead of waiting on one
 run's chain of divisions and square roots, and LLVM vectorises the steps of the block.
 
@@ -22,6 +22,7 @@ step takes scalars.
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
@@ -90,13 +91,11 @@ def runner(spec: tuple[int, ...]):
     See :func:`rmsprop._batch` for the arguments; the spec's options are constants of the
     compiled code, and a spec is compiled once, on its first use, and cached on disk.
     """
-    return _compile(_make_run, spec)
+    return _make_run(spec)
 
 
-def _compile(factory, spec, parallel=True):
-    made = factory(spec)
-    function, others = made if isinstance(made, tuple) else (made, {})
-    return numba.njit(parallel=parallel, **JIT)(with_step(function, spec, **others))
+def _compile(factory, spec):
+    return numba.njit(**JIT)(with_step(factory(spec), spec))
 
 
 def _make_block_2d(spec):
@@ -105,80 +104,83 @@ def _make_block_2d(spec):
     clip_value, clip_norm, global_clip_norm = names["clip_value"], names["clip_norm"], names["global_clip_norm"]
     debias = names["debias"] >= 0
 
-    def block_2d(code, lo, hi, x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial,
+    def block_2d(code, start, stop, x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial,
                  maxiter, trajectories, nit, status, kind, path_x, path_f):
-        """Runs ``lo:hi`` of a 2-D objective; the iterations are the outer loop, the runs the inner one."""
+        """Runs ``start:stop`` of a 2-D objective, :data:`BLOCK` at a time; in a block the iterations are the
+        outer loop, the runs the inner one."""
         spec, rule_version  # noqa: B018 - closure constants: the disk cache's key follows the spec and the rule
-        n = hi - lo
-        gtol, clip_limit, global_limit = limits[0], limits[1], limits[2]
-        x1, x2, g1, g2 = np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype)
-        e1, e2 = np.full(n, initial), np.full(n, initial)
-        m1, m2, b1, b2 = np.zeros(n, x.dtype), np.zeros(n, x.dtype), np.zeros(n, x.dtype), np.zeros(n, x.dtype)
-        n1, n2 = np.empty(n, x.dtype), np.empty(n, x.dtype)
-        values = np.empty(n, np.float64)
-        states = np.empty(n, np.int64)
-        one = like(1.0, initial)
-        running = 0
-        for k in range(n):
-            j = lo + k
-            x1[k], x2[k] = x[j, 0], x[j, 1]
-            values[k], g1[k], g2[k] = objective2(code, x1[k], x2[k])
-            if trajectories:
-                path_x[j, 0, 0], path_x[j, 0, 1], path_f[j, 0] = x1[k], x2[k], values[k]
-            finite = np.isfinite(g1[k]) and np.isfinite(g2[k])
-            states[k] = _status(values[k] if finite else np.inf,
-                                max(np.float64(abs(g1[k])), np.float64(abs(g2[k]))), gtol, 0, maxiter)
-            kind[j] = _START if states[k] == _NONFINITE else 0
-            nit[j] = 0
-            running += states[k] == RUNNING
-        t = 0
-        while running > 0:
-            column = t if per_step else 0
-            for k in range(n):  # every run, those that stopped too (their numbers are not used): it vectorises
-                j = lo + k
-                row = j if per_run_rows else 0
-                correction = one
-                if debias:  # Python's 1.0 - decay ** (t + 1), then rounded
-                    correction = like(bias_correction(decay64[row], t), one)
-                leaf = total = one
-                if clip_norm or global_clip_norm:
-                    c1, c2 = g1[k], g2[k]
-                    if clip_value:
-                        c1, c2 = clip(c1, shared[2]), clip(c2, shared[2])
-                    if clip_norm:  # np.sum of the two squares: 0.0 + (a + b)
-                        leaf = like(clip_factor(0.0 + (np.float64(c1 * c1) + np.float64(c2 * c2)), clip_limit), one)
-                        c1, c2 = c1 * leaf, c2 * leaf
-                    if global_clip_norm:
-                        total = like(clip_factor(0.0 + (np.float64(c1 * c1) + np.float64(c2 * c2)), global_limit),
-                                     one)
-                s = scalars_at(rates, column if per_step else (j if rates.shape[0] > 1 else 0), per_run, row, shared,
-                               correction, leaf, total)
-                u1, e1[k], m1[k], b1[k] = step(g1[k], x1[k], e1[k], m1[k], b1[k], s)  # noqa: F821 - spec's step
-                u2, e2[k], m2[k], b2[k] = step(g2[k], x2[k], e2[k], m2[k], b2[k], s)  # noqa: F821
-                n1[k], n2[k] = x1[k] + u1, x2[k] + u2
+        for lo in range(start, stop, BLOCK):
+            hi = min(lo + BLOCK, stop)
+            n = hi - lo
+            gtol, clip_limit, global_limit = limits[0], limits[1], limits[2]
+            x1, x2, g1, g2 = np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype)
+            e1, e2 = np.full(n, initial), np.full(n, initial)
+            m1, m2, b1, b2 = np.zeros(n, x.dtype), np.zeros(n, x.dtype), np.zeros(n, x.dtype), np.zeros(n, x.dtype)
+            n1, n2 = np.empty(n, x.dtype), np.empty(n, x.dtype)
+            values = np.empty(n, np.float64)
+            states = np.empty(n, np.int64)
+            one = like(1.0, initial)
+            running = 0
             for k in range(n):
-                if states[k] != RUNNING:
-                    continue
                 j = lo + k
-                if not (np.isfinite(n1[k]) and np.isfinite(n2[k])):
-                    states[k], kind[j] = _NONFINITE, _STEP
-                    running -= 1
-                    continue
-                fn, h1, h2 = objective2(code, n1[k], n2[k])
-                if not (np.isfinite(fn) and np.isfinite(h1) and np.isfinite(h2)):
-                    states[k], kind[j] = _NONFINITE, _EVALUATION
-                    running -= 1
-                    continue
-                x1[k], x2[k], g1[k], g2[k], values[k] = n1[k], n2[k], h1, h2, fn
-                nit[j] = t + 1
+                x1[k], x2[k] = x[j, 0], x[j, 1]
+                values[k], g1[k], g2[k] = objective2(code, x1[k], x2[k])
                 if trajectories:
-                    path_x[j, t + 1, 0], path_x[j, t + 1, 1], path_f[j, t + 1] = n1[k], n2[k], fn
-                states[k] = _status(fn, max(np.float64(abs(h1)), np.float64(abs(h2))), gtol, t + 1, maxiter)
-                running -= states[k] != RUNNING
-            t += 1
-        for k in range(n):
-            j = lo + k
-            x[j, 0], x[j, 1], g[j, 0], g[j, 1], f[j], status[j] = x1[k], x2[k], g1[k], g2[k], values[k], states[k]
+                    path_x[j, 0, 0], path_x[j, 0, 1], path_f[j, 0] = x1[k], x2[k], values[k]
+                finite = np.isfinite(g1[k]) and np.isfinite(g2[k])
+                states[k] = _status(values[k] if finite else np.inf,
+                                    max(np.float64(abs(g1[k])), np.float64(abs(g2[k]))), gtol, 0, maxiter)
+                kind[j] = _START if states[k] == _NONFINITE else 0
+                nit[j] = 0
+                running += states[k] == RUNNING
+            t = 0
+            while running > 0:
+                column = t if per_step else 0
+                for k in range(n):  # every run, those that stopped too (their numbers are not used): it vectorises
+                    j = lo + k
+                    row = j if per_run_rows else 0
+                    correction = one
+                    if debias:  # Python's 1.0 - decay ** (t + 1), then rounded
+                        correction = like(bias_correction(decay64[row], t), one)
+                    leaf = total = one
+                    if clip_norm or global_clip_norm:
+                        c1, c2 = g1[k], g2[k]
+                        if clip_value:
+                            c1, c2 = clip(c1, shared[2]), clip(c2, shared[2])
+                        if clip_norm:  # np.sum of the two squares: 0.0 + (a + b)
+                            leaf = like(clip_factor(0.0 + (np.float64(c1 * c1) + np.float64(c2 * c2)), clip_limit), one)
+                            c1, c2 = c1 * leaf, c2 * leaf
+                        if global_clip_norm:
+                            total = like(clip_factor(0.0 + (np.float64(c1 * c1) + np.float64(c2 * c2)), global_limit),
+                                         one)
+                    s = scalars_at(rates, column if per_step else (j if rates.shape[0] > 1 else 0), per_run, row, shared,
+                                   correction, leaf, total)
+                    u1, e1[k], m1[k], b1[k] = step(g1[k], x1[k], e1[k], m1[k], b1[k], s)  # noqa: F821 - spec's step
+                    u2, e2[k], m2[k], b2[k] = step(g2[k], x2[k], e2[k], m2[k], b2[k], s)  # noqa: F821
+                    n1[k], n2[k] = x1[k] + u1, x2[k] + u2
+                for k in range(n):
+                    if states[k] != RUNNING:
+                        continue
+                    j = lo + k
+                    if not (np.isfinite(n1[k]) and np.isfinite(n2[k])):
+                        states[k], kind[j] = _NONFINITE, _STEP
+                        running -= 1
+                        continue
+                    fn, h1, h2 = objective2(code, n1[k], n2[k])
+                    if not (np.isfinite(fn) and np.isfinite(h1) and np.isfinite(h2)):
+                        states[k], kind[j] = _NONFINITE, _EVALUATION
+                        running -= 1
+                        continue
+                    x1[k], x2[k], g1[k], g2[k], values[k] = n1[k], n2[k], h1, h2, fn
+                    nit[j] = t + 1
+                    if trajectories:
+                        path_x[j, t + 1, 0], path_x[j, t + 1, 1], path_f[j, t + 1] = n1[k], n2[k], fn
+                    states[k] = _status(fn, max(np.float64(abs(h1)), np.float64(abs(h2))), gtol, t + 1, maxiter)
+                    running -= states[k] != RUNNING
+                t += 1
+            for k in range(n):
+                j = lo + k
+                x[j, 0], x[j, 1], g[j, 0], g[j, 1], f[j], status[j] = x1[k], x2[k], g1[k], g2[k], values[k], states[k]
 
     return block_2d
 
@@ -189,107 +191,112 @@ def _make_block_nd(spec):
     clip_value, clip_norm, global_clip_norm = names["clip_value"], names["clip_norm"], names["global_clip_norm"]
     debias = names["debias"] >= 0
 
-    def block_nd(code, lo, hi, x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial,
+    def block_nd(code, start, stop, x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial,
                  maxiter, trajectories, nit, status, kind, path_x, path_f):
-        """Runs ``lo:hi`` of Rosenbrock in ``d != 2`` dimensions (``code`` unused), one run at a time."""
+        """Runs ``start:stop`` of Rosenbrock in ``d != 2`` dimensions (``code`` unused), one run at a time."""
         spec, rule_version  # noqa: B018 - closure constants: the disk cache's key follows the spec and the rule
-        d = x.shape[1]
-        e = np.full((hi - lo, d), initial)
-        m = np.zeros((hi - lo, d), x.dtype)
-        b = np.zeros((hi - lo, d), x.dtype)
-        gtol, clip_limit, global_limit = limits[0], limits[1], limits[2]
-        one = like(1.0, initial)
-        xn = np.empty(d, x.dtype)
-        gn = np.empty(d, x.dtype)
-        gc = np.empty(d, x.dtype)
-        work = np.empty(d, np.float64)
-        running = 0
-        for j in range(lo, hi):
-            for i in range(d):
-                xn[i] = x[j, i]
-            fj = rosenbrock(xn, work)
-            rosenbrock_grad(xn, gn)
-            for i in range(d):
-                g[j, i] = gn[i]
-                if trajectories:
-                    path_x[j, 0, i] = xn[i]
-            f[j], nit[j] = fj, 0
-            if trajectories:
-                path_f[j, 0] = fj
-            status[j] = _status(fj if _all_finite(gn) else np.inf, _max_abs(gn), gtol, 0, maxiter)
-            kind[j] = _START if status[j] == _NONFINITE else 0
-            running += status[j] == RUNNING
-        t = 0
-        while running > 0:
-            column = t if per_step else 0
+        for lo in range(start, stop, BLOCK):
+            hi = min(lo + BLOCK, stop)
+            d = x.shape[1]
+            e = np.full((hi - lo, d), initial)
+            m = np.zeros((hi - lo, d), x.dtype)
+            b = np.zeros((hi - lo, d), x.dtype)
+            gtol, clip_limit, global_limit = limits[0], limits[1], limits[2]
+            one = like(1.0, initial)
+            xn = np.empty(d, x.dtype)
+            gn = np.empty(d, x.dtype)
+            gc = np.empty(d, x.dtype)
+            work = np.empty(d, np.float64)
+            running = 0
             for j in range(lo, hi):
-                if status[j] != RUNNING:
-                    continue
-                row = j if per_run_rows else 0
-                correction = one
-                if debias:
-                    correction = like(bias_correction(decay64[row], t), one)
-                leaf = total = one
-                if clip_norm or global_clip_norm:
-                    for i in range(d):
-                        gc[i] = clip(g[j, i], shared[2]) if clip_value else g[j, i]
-                        work[i] = np.float64(gc[i] * gc[i])
-                    if clip_norm:
-                        leaf = like(clip_factor(numpy_sum(work, d), clip_limit), one)
-                        for i in range(d):
-                            gc[i] = gc[i] * leaf
-                            work[i] = np.float64(gc[i] * gc[i])
-                    if global_clip_norm:
-                        total = like(clip_factor(numpy_sum(work, d), global_limit), one)
-                s = scalars_at(rates, column if per_step else (j if rates.shape[0] > 1 else 0), per_run, row, shared,
-                               correction, leaf, total)
                 for i in range(d):
-                    k = j - lo
-                    u, e[k, i], m[k, i], b[k, i] = step(g[j, i], x[j, i], e[k, i], m[k, i], b[k, i], s)  # noqa: F821
-                    xn[i] = x[j, i] + u
-                if not _all_finite(xn):
-                    status[j], kind[j] = _NONFINITE, _STEP
-                    running -= 1
-                    continue
-                fn = rosenbrock(xn, work)
+                    xn[i] = x[j, i]
+                fj = rosenbrock(xn, work)
                 rosenbrock_grad(xn, gn)
-                if not (np.isfinite(fn) and _all_finite(gn)):
-                    status[j], kind[j] = _NONFINITE, _EVALUATION
-                    running -= 1
-                    continue
                 for i in range(d):
-                    x[j, i] = xn[i]
                     g[j, i] = gn[i]
                     if trajectories:
-                        path_x[j, t + 1, i] = xn[i]
-                f[j], nit[j] = fn, t + 1
+                        path_x[j, 0, i] = xn[i]
+                f[j], nit[j] = fj, 0
                 if trajectories:
-                    path_f[j, t + 1] = fn
-                status[j] = _status(fn, _max_abs(gn), gtol, t + 1, maxiter)
-                running -= status[j] != RUNNING
-            t += 1
+                    path_f[j, 0] = fj
+                status[j] = _status(fj if _all_finite(gn) else np.inf, _max_abs(gn), gtol, 0, maxiter)
+                kind[j] = _START if status[j] == _NONFINITE else 0
+                running += status[j] == RUNNING
+            t = 0
+            while running > 0:
+                column = t if per_step else 0
+                for j in range(lo, hi):
+                    if status[j] != RUNNING:
+                        continue
+                    row = j if per_run_rows else 0
+                    correction = one
+                    if debias:
+                        correction = like(bias_correction(decay64[row], t), one)
+                    leaf = total = one
+                    if clip_norm or global_clip_norm:
+                        for i in range(d):
+                            gc[i] = clip(g[j, i], shared[2]) if clip_value else g[j, i]
+                            work[i] = np.float64(gc[i] * gc[i])
+                        if clip_norm:
+                            leaf = like(clip_factor(numpy_sum(work, d), clip_limit), one)
+                            for i in range(d):
+                                gc[i] = gc[i] * leaf
+                                work[i] = np.float64(gc[i] * gc[i])
+                        if global_clip_norm:
+                            total = like(clip_factor(numpy_sum(work, d), global_limit), one)
+                    s = scalars_at(rates, column if per_step else (j if rates.shape[0] > 1 else 0), per_run, row, shared,
+                                   correction, leaf, total)
+                    for i in range(d):
+                        k = j - lo
+                        u, e[k, i], m[k, i], b[k, i] = step(g[j, i], x[j, i], e[k, i], m[k, i], b[k, i], s)  # noqa: F821
+                        xn[i] = x[j, i] + u
+                    if not _all_finite(xn):
+                        status[j], kind[j] = _NONFINITE, _STEP
+                        running -= 1
+                        continue
+                    fn = rosenbrock(xn, work)
+                    rosenbrock_grad(xn, gn)
+                    if not (np.isfinite(fn) and _all_finite(gn)):
+                        status[j], kind[j] = _NONFINITE, _EVALUATION
+                        running -= 1
+                        continue
+                    for i in range(d):
+                        x[j, i] = xn[i]
+                        g[j, i] = gn[i]
+                        if trajectories:
+                            path_x[j, t + 1, i] = xn[i]
+                    f[j], nit[j] = fn, t + 1
+                    if trajectories:
+                        path_f[j, t + 1] = fn
+                    status[j] = _status(fn, _max_abs(gn), gtol, t + 1, maxiter)
+                    running -= status[j] != RUNNING
+                t += 1
 
     return block_nd
 
 
 def _make_run(spec):
-    rule_version = RULE_SOURCE_HASH
-    block_2d = _compile(_make_block_2d, spec, parallel=False)
-    block_nd = _compile(_make_block_nd, spec, parallel=False)
+    """The run of ``spec``: rows split over threads, each a compiled loop over its blocks (``nogil``)."""
+    compiled = {}
 
     def run(code, x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial, maxiter,
             trajectories, nit, status, kind, path_x, path_f):
-        """Run every row of ``x`` to its end, in place, blocks of :data:`BLOCK` runs in parallel."""
-        spec, rule_version  # noqa: B018 - closure constants: the disk cache's key follows the spec and the rule
-        n_runs, d = x.shape
-        for block in numba.prange((n_runs + BLOCK - 1) // BLOCK):
-            lo = block * BLOCK
-            hi = min(lo + BLOCK, n_runs)
-            if d == 2:
-                blocks_2d(code, lo, hi, x, g, f, rates, per_step, per_run, per_run_rows, shared,  # noqa: F821
-                          decay64, limits, initial, maxiter, trajectories, nit, status, kind, path_x, path_f)
-            else:
-                blocks_nd(code, lo, hi, x, g, f, rates, per_step, per_run, per_run_rows, shared,  # noqa: F821
-                          decay64, limits, initial, maxiter, trajectories, nit, status, kind, path_x, path_f)
+        two = x.shape[1] == 2  # every objective but Rosenbrock in other dimensions
+        if two not in compiled:  # compile only the loop this call needs
+            compiled[two] = _compile(_make_block_2d if two else _make_block_nd, spec)
+        blocks = compiled[two]
+        arguments = (x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial, maxiter,
+                     trajectories, nit, status, kind, path_x, path_f)
+        n_runs = x.shape[0]
+        threads = min(numba.config.NUMBA_NUM_THREADS, (n_runs + BLOCK - 1) // BLOCK)
+        if threads <= 1:
+            blocks(code, 0, n_runs, *arguments)
+            return
+        per_thread = (n_runs + BLOCK - 1) // BLOCK // threads * BLOCK or BLOCK
+        bounds = list(range(0, n_runs, per_thread)) + [n_runs]
+        with ThreadPoolExecutor(threads) as pool:
+            for done in [pool.submit(blocks, code, lo, hi, *arguments) for lo, hi in zip(bounds, bounds[1:])]:
+                done.result()
 
-    return run, {"blocks_2d": block_2d, "blocks_nd": block_nd}
+    return run
