@@ -10,10 +10,12 @@ each with the same bits as its NumPy version:
 * ``fma``: LLVM's ``llvm.fma`` (correctly rounded, a real FMA instruction on x86-64);
 * ``abs_sq``, ``clip``, ``clamp_at_zero``: comparisons and one multiplication, on real scalars;
 * ``lerp``: ATen's two-sided form, with ``1`` in the weight's precision;
+* ``reciprocal``: ``1 / c`` with ``1`` in ``c``'s precision;
 * ``power``: the C library's ``pow`` (:func:`rmsprop._compiled.numpy_semantics.libm_pow`).
 
-It is imported by every compiled module here and never by ``import rmsprop``. :data:`RULE_SOURCE_HASH` changes whenever a source file of
-the rule changes: the compiled kernels keep it among their closure's constants, so that
+It is imported by every compiled module here and never by ``import rmsprop``.
+:data:`RULE_SOURCE_HASH` changes whenever a source file of the rule or of these compiled
+primitives changes: the compiled kernels keep it among their closure's constants, so that
 Numba's disk cache, which does not follow calls into other files, never serves a kernel
 compiled from an older rule.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import sys
 import types as pytypes
 
 import numba
@@ -31,6 +34,7 @@ from numba.extending import intrinsic
 
 from ..rule import arithmetic, primitives
 from ..rule import step as step_module
+from . import numpy_semantics
 from .numpy_semantics import libm_pow, like
 
 __all__ = ["RULE_SOURCE_HASH", "fma", "step_for", "with_step", "bias_correction", "clip_factor", "compiled_copy"]
@@ -137,7 +141,8 @@ def with_step(function, spec: tuple[int, ...], **others):
 
 
 def _source_hash() -> str:
-    sources = [inspect.getsource(module) for module in (primitives, arithmetic, step_module)]
+    here = sys.modules[__name__]
+    sources = [inspect.getsource(module) for module in (primitives, arithmetic, step_module, numpy_semantics, here)]
     return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:16]
 
 
