@@ -1,0 +1,60 @@
+"""Every example in the package's docstrings runs, and prints what it says it prints.
+
+One test per module under ``src/rmsprop`` (found with :func:`pkgutil.walk_packages`), each
+collecting that module's doctests with :class:`doctest.DocTestFinder` and running them in a
+fresh namespace (the module's own globals, copied) with ``ELLIPSIS`` and
+``NORMALIZE_WHITESPACE``. A module whose optional dependency is missing (Dash for
+:mod:`rmsprop.playground`, Numba for the compiled kernels, ...) is skipped, not failed.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import rmsprop
+
+OPTIONFLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+#: Modules that cannot be imported as modules: ``python -m rmsprop`` would start the command line.
+NOT_IMPORTED = {"rmsprop.__main__"}
+
+#: The optional dependencies: a module that needs one that is not installed is skipped.
+OPTIONAL = {"dash", "numba", "distributed", "dask", "pyarrow", "playwright", "torch", "jax", "optax", "keras"}
+
+
+def _module_names() -> list[str]:
+    names = {rmsprop.__name__}
+
+    def skip_broken_package(name: str) -> None:  # walk_packages imports packages; a missing extra is reported below
+        names.add(name)
+
+    for info in pkgutil.walk_packages(rmsprop.__path__, rmsprop.__name__ + ".", onerror=skip_broken_package):
+        names.add(info.name)
+    return sorted(names - NOT_IMPORTED)
+
+
+def _import(name: str):
+    """The module, or a skip when an optional dependency of it is missing."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        missing = (getattr(error, "name", None) or "").split(".")[0]
+        if missing in OPTIONAL:
+            pytest.skip(f"{name} needs {missing}, which is not installed")
+        raise
+
+
+@pytest.mark.parametrize("name", _module_names())
+def test_doctests(name, tmp_path, monkeypatch):
+    module = _import(name)
+    monkeypatch.chdir(tmp_path)  # an example that forgets its temporary folder writes nothing in the checkout
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    runner = doctest.DocTestRunner(optionflags=OPTIONFLAGS)
+    for test in finder.find(module, name, globs=dict(vars(module))):  # a fresh copy of the globals per docstring
+        runner.run(test)
+    results = runner.summarize(verbose=False)
+    assert results.failed == 0, f"{results.failed} of {results.attempted} examples in {name} failed (see above)"
