@@ -33,6 +33,21 @@ import pytest
 
 #: The modules whose public functions and classes must follow the habit.
 CHECKED_MODULES = {
+    # objectives (the catalogue, objectives._catalogue, is not among them yet)
+    "rmsprop.objectives",
+    "rmsprop.objectives._objective",
+    "rmsprop.objectives._coordinates",
+    "rmsprop.objectives._expression",
+    "rmsprop.objectives._expression.builder",
+    "rmsprop.objectives._expression.gradient",
+    "rmsprop.objectives._expression.grammar",
+    "rmsprop.objectives._expression.limits",
+    "rmsprop.objectives._expression.messages",
+    "rmsprop.objectives._expression.numpy_code",
+    "rmsprop.objectives._expression.objective",
+    "rmsprop.objectives._expression.real_abs",
+    "rmsprop.objectives._expression.text",
+    # the rest
     "rmsprop.schedules",
     "rmsprop.baselines",
     "rmsprop._base",
