@@ -33,6 +33,21 @@ import pytest
 
 #: The modules whose public functions and classes must follow the habit.
 CHECKED_MODULES = {
+    # plotting
+    "rmsprop.plot",
+    "rmsprop.plot._animation",
+    "rmsprop.plot._contour",
+    "rmsprop.plot._figure",
+    "rmsprop.plot._grid",
+    "rmsprop.plot._labels",
+    "rmsprop.plot._loss",
+    "rmsprop.plot._panel",
+    "rmsprop.plot._paths",
+    "rmsprop.plot._runs",
+    "rmsprop.plot._steps",
+    "rmsprop.plot._style",
+    "rmsprop.plot._surface",
+    "rmsprop.plot._sweep_heatmap",
     # objectives (the catalogue, objectives._catalogue, is not among them yet)
     "rmsprop.objectives",
     "rmsprop.objectives._objective",
