@@ -84,6 +84,13 @@ CHECKED_MODULES = {
     "rmsprop._atomic",
     "rmsprop._checkpoint",
     "rmsprop.demo",
+    # the playground (needs Dash)
+    "rmsprop.playground",
+    "rmsprop.playground._app",
+    "rmsprop.playground._compute",
+    "rmsprop.playground._figures",
+    "rmsprop.playground._server",
+    "rmsprop.playground._state",
 }
 
 #: Optional dependencies: a module that needs one that is not installed is skipped.
