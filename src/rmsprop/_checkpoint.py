@@ -256,7 +256,8 @@ def save(path: Path, run: dict, progress: Progress) -> None:
     ...     save(Path(folder, "run.npz"), run, progress)
     ...     with np.load(Path(folder, "run.npz")) as archive:
     ...         print(sorted(archive.files), archive["path_fun"])
-    ['fun', 'jac', 'meta', 'path_fun', 'path_grad_norm', 'path_jac', 'path_x', 'state_0', 'state_1', 'state_2', 'x'] [143.]
+    ['fun', 'jac', 'meta', 'path_fun', 'path_grad_norm', 'path_jac', 'path_x', 'state_0', 'state_1', 'state_2',
+     'x'] [143.]
     """
     x, f, g = progress.path_x[-1], progress.path_fun[-1], progress.path_jac[-1]
     if not (math.isfinite(f) and np.all(np.isfinite(x)) and np.all(np.isfinite(g))):

@@ -131,7 +131,8 @@ def as_leaves(tree: Any, what: str) -> tuple[list[np.ndarray], Any]:
     >>> as_leaves([np.arange(3)], "params")
     Traceback (most recent call last):
     ...
-    TypeError: params must hold floating-point arrays (float32, float64 or complex); got dtype int64; convert with .astype(float)
+    TypeError: params must hold floating-point arrays (float32, float64 or complex); got dtype int64;
+    convert with .astype(float)
     """
     leaves, structure = flatten(tree)
     if not leaves:

@@ -344,10 +344,9 @@ def adagrad(
     eps: float = 1e-10,
     initial_accumulator_value: float = 0.0,
 ) -> GradientTransformation:
-    """Adagrad: ``s <- s + g^2;  x <- x - lr g / (sqrt(s) + eps)``, ``s`` starting at
-    ``initial_accumulator_value``.
+    """Adagrad: ``s <- s + g^2;  x <- x - lr g / (sqrt(s) + eps)``.
 
-    Duchi, Hazan & Singer (2011), the diagonal version, with PyTorch's
+    ``s`` starts at ``initial_accumulator_value``. Duchi, Hazan & Singer (2011), the diagonal version, with PyTorch's
     ``torch.optim.Adagrad`` defaults and placement of ``eps`` (outside the root).
     Warning: Keras and Optax put ``eps`` inside the root (``sqrt(s + eps)``) and start
     ``s`` at 0.1.

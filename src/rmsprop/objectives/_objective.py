@@ -167,8 +167,9 @@ class Objective:
         return array.astype(float, copy=False)
 
     def nearest_minimum_distance(self, x) -> float:
-        """Euclidean distance min_j ||x - x*_j|| from a point ``x`` of shape ``(dim,)``
-        to the nearest known minimiser; ``inf`` when there is none.
+        """Return the Euclidean distance to the nearest known minimiser; ``inf`` when there is none.
+
+        That is min_j ||x - x*_j|| for a point ``x`` of shape ``(dim,)``.
 
         Parameters
         ----------

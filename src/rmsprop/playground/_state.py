@@ -315,7 +315,8 @@ def objective(view: View):
     >>> objective(View(objective="x**2 + z"))
     Traceback (most recent call last):
     ...
-    rmsprop.playground._state.ViewError: the playground draws functions of two variables (x, y or x1, x2); this formula has 3
+    rmsprop.playground._state.ViewError: the playground draws functions of two variables (x, y or x1, x2);
+    this formula has 3
     """
     built, message = _built(view.objective)
     if built is None:

@@ -159,7 +159,8 @@ def check_pixels(size: Any, dpi: Any) -> None:
     >>> check_pixels((100, 100), 300)
     Traceback (most recent call last):
     ...
-    ValueError: a raster image of 30000 x 30000 pixels is too large; at most 134217728 pixels are allowed (lower dpi or figsize, or save as .svg or .pdf)
+    ValueError: a raster image of 30000 x 30000 pixels is too large; at most 134217728 pixels are allowed
+    (lower dpi or figsize, or save as .svg or .pdf)
     """
     try:
         width, height = (float(v) * float(dpi) for v in size)

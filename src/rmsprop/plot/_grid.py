@@ -24,8 +24,10 @@ MAX_LEVELS = 1000
 
 
 def plot_window(objective: Objective, runs: Sequence[Run] = (), window: Any = None) -> tuple[tuple[float, float], ...]:
-    """Return the plotting window: ``window`` as given, or the objective's domain grown to hold the
-    paths (with a 5 % margin), but never beyond three times the domain's width.
+    """Return the plotting window: ``window`` as given, or the objective's domain grown to hold the paths.
+
+    The domain grows to hold the paths with a 5 % margin, but never beyond three times
+    the domain's width.
 
     Parameters
     ----------

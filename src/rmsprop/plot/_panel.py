@@ -24,10 +24,10 @@ def panel(objective: Any, runs: Any, *, labels: Any = None, with_surface: bool =
           colors: Any = None, resolution: int = 160, window: Any = None, levels: Any = None, scale: str = "auto",
           cmap: Any = None, title: str | None = None, figsize=None, dpi: float | None = None,
           save: Any = None) -> Figure:
-    """One figure with the surface (unless ``with_surface=False``), the paths on the
-    contours, the loss and the step sizes of ``runs`` on a 2-D objective.
+    """Draw the surface, the paths on the contours, the loss and the step sizes of ``runs`` in one figure.
 
-    With the surface: a 2 x 2 grid (surface, paths / loss, step sizes); without: the
+    The objective is 2-D; the surface is left out with ``with_surface=False``. With
+    the surface: a 2 x 2 grid (surface, paths / loss, step sizes); without: the
     paths on the left, the loss above the step sizes on the right. The axes are
     ``fig.axes`` in that order (colour bars after them).
 

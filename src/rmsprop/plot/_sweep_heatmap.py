@@ -73,9 +73,9 @@ def sweep_heatmap(table: Any, *, x: str = "learning_rate", y: str = "decay", val
                   aggregate: Any = "median", log_x: bool = True, log_color: bool | None = None, cmap: Any = None,
                   title: str | None = None, figsize=None, dpi: float | None = None, ax: Any = None,
                   save: Any = None) -> Figure:
-    """A heatmap of a sweep (:func:`rmsprop.sweep.sweep`): ``aggregate`` of ``value`` over the starts,
-    per ``x`` (columns) and ``y`` (rows) setting.
+    """Draw a heatmap of a sweep: ``aggregate`` of ``value`` over the starts, per ``x`` and ``y`` setting.
 
+    A sweep of :func:`rmsprop.sweep.sweep`; ``x`` along the columns, ``y`` along the rows.
     ``table`` is the :class:`rmsprop.sweep.SweepTable`; the cells are ``table.summary(by=(x, y),
     value=value, aggregate=aggregate)``. ``value``: ``"fun"``, the final loss; ``"distance"``; any
     numeric column; ``"nit"`` counts the iterations to tol: a run that did not reach tol counts as

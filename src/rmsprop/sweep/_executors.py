@@ -65,7 +65,8 @@ def executor_kind(executor: Any) -> str:
     >>> executor_kind(4)
     Traceback (most recent call last):
     ...
-    TypeError: executor must be None (this machine), a dask.distributed.Client or a scheduler address such as 'tcp://host:8786'; got int
+    TypeError: executor must be None (this machine), a dask.distributed.Client or a scheduler address such as
+    'tcp://host:8786'; got int
     """
     if executor is None:
         return "local"

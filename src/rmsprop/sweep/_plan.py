@@ -90,7 +90,8 @@ class Chunk(NamedTuple):
     >>> plan = make_plan("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]},
     ...                  starts=3, maxiter=20, gtol=1e-5, seed=0, chunk_size=5)
     >>> plan.chunks
-    [Chunk(index=0, group=0, first=0, stop=5), Chunk(index=1, group=0, first=5, stop=10), Chunk(index=2, group=0, first=10, stop=12)]
+    [Chunk(index=0, group=0, first=0, stop=5), Chunk(index=1, group=0, first=5, stop=10),
+     Chunk(index=2, group=0, first=10, stop=12)]
     """
 
     index: int

@@ -45,7 +45,8 @@ def parse_range(text: str) -> list[float]:
     >>> parse_range("0:1")
     Traceback (most recent call last):
     ...
-    ValueError: bad range '0:1': write START:STOP:COUNT[:log|lin] (e.g. 1e-3:1:25:log), a list (0.5,0.9,0.99) or one number
+    ValueError: bad range '0:1': write START:STOP:COUNT[:log|lin] (e.g. 1e-3:1:25:log), a list (0.5,0.9,0.99)
+    or one number
     """
     if not isinstance(text, str):
         raise TypeError(f"a range must be a str such as '1e-3:1:25:log'; got {type(text).__name__}")

@@ -65,7 +65,7 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 
 def location(text: str, index: int) -> str:
-    """Say where ``text[index]`` is, for a message: ``at column c``, or ``at line l, column c`` in a text of several lines.
+    """Say where ``text[index]`` is: ``at column c``, or ``at line l, column c`` in a text of several lines.
 
     Parameters
     ----------

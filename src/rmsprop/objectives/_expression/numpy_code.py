@@ -68,7 +68,8 @@ def check_numbers(expr, what: str, text: str, sympy) -> None:
     >>> check_numbers(sympy.log(x - x), "the function", "log(x - x)", sympy)
     Traceback (most recent call last):
     ...
-    ValueError: expression rejected: the function of 'log(x - x)' is not a finite real function (SymPy reduces it to 'zoo')
+    ValueError: expression rejected: the function of 'log(x - x)' is not a finite real function
+    (SymPy reduces it to 'zoo')
     """
     if expr.has(sympy.I, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         reject(f"{what} of {show(text)} is not a finite real function (SymPy reduces it to {show(str(expr))})")

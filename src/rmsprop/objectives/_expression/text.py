@@ -31,7 +31,8 @@ def check_text(text: str) -> None:
     >>> check_text("x1 + \uff58\u2082")
     Traceback (most recent call last):
     ...
-    ValueError: expression rejected: non-ASCII character '\uff58' (U+FF58) at column 6; write the expression in plain ASCII (e.g. x1, not a full-width or accented letter)
+    ValueError: expression rejected: non-ASCII character '\uff58' (U+FF58) at column 6; write the expression in
+    plain ASCII (e.g. x1, not a full-width or accented letter)
     """
     if len(text) > limits.MAX_LENGTH:
         reject(f"the expression is {len(text)} characters long; at most {limits.MAX_LENGTH} are allowed")
