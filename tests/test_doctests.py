@@ -28,6 +28,10 @@ NOT_IMPORTED = {"rmsprop.__main__"}
 #: The optional dependencies: a module that needs one that is not installed is skipped.
 OPTIONAL = {"dash", "numba", "distributed", "dask", "pyarrow", "playwright", "torch", "jax", "optax", "keras"}
 
+#: Packages that are an extra of their own: every module in them needs its dependency, even where it imports it
+#: lazily (the playground's examples start a Dash app).
+EXTRAS = {"rmsprop.playground": "dash"}
+
 
 def _module_names() -> list[str]:
     names = {rmsprop.__name__}
@@ -42,6 +46,9 @@ def _module_names() -> list[str]:
 
 def _import(name: str):
     """The module, or a skip when an optional dependency of it is missing."""
+    for package, dependency in EXTRAS.items():
+        if (name == package or name.startswith(package + ".")) and not _installed(dependency):
+            pytest.skip(f"{name} needs {dependency}, which is not installed")
     try:
         return importlib.import_module(name)
     except ImportError as error:
@@ -51,11 +58,18 @@ def _import(name: str):
         raise
 
 
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # ValueError: a module blocked with sys.modules[name] = None
+        return False
+
+
 def _missing_dependency(test: doctest.DocTest) -> str | None:
     """The optional dependency that the docstring's examples import and that is not installed, if any."""
     for example in test.examples:
         for imported in re.findall(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", example.source, re.MULTILINE):
-            if imported in OPTIONAL and importlib.util.find_spec(imported) is None:
+            if imported in OPTIONAL and not _installed(imported):
                 return imported
     return None
 
