@@ -19,9 +19,43 @@ __all__ = ["target_path", "atomic_path", "write_atomically", "remove_leftovers"]
 
 
 def target_path(path: Any, suffixes: Sequence[str], what: str) -> Path:
-    """``path`` as a Path that a file of one of ``suffixes`` can be written to, or a one-line error.
+    """Return ``path`` as a Path that a file of one of ``suffixes`` can be written to, or a one-line error.
 
     Checked before any work starts, so that a bad path never costs a run.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write; ``~`` is expanded.
+    suffixes : sequence of str
+        The suffixes allowed, lower case with the dot (``(".png", ".svg")``); the
+        path's suffix is compared in lower case.
+    what : str
+        What the path is, for the messages (``"save"``, ``"checkpoint"``).
+
+    Returns
+    -------
+    pathlib.Path
+        The path, ``~`` expanded.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a str or os.PathLike.
+    ValueError
+        If ``path`` is a directory, its suffix is not one of ``suffixes``, or its folder
+        does not exist, is not a folder or is not writable.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     target_path(f"{folder}/figure.PNG", (".png", ".svg"), "save").name
+    'figure.PNG'
+    >>> target_path("figure.jpg", (".png", ".svg"), "save")
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot tell the format of 'figure.jpg' ('.jpg'); use one of .png, .svg
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"{what} must be a path (str or os.PathLike); got {type(path).__name__}")
@@ -48,6 +82,36 @@ def atomic_path(target: Path) -> Iterator[Path]:
     The temporary keeps ``target``'s suffix (writers such as Pillow and ffmpeg choose the
     format by the name) and is created with the permissions the umask gives, not
     ``mkstemp``'s 0600. It is removed when anything fails.
+
+    Parameters
+    ----------
+    target : pathlib.Path
+        The file to write (see :func:`target_path`).
+
+    Yields
+    ------
+    pathlib.Path
+        The temporary path, ``.<stem>-<8 hex digits>.tmp<suffix>`` beside ``target``,
+        an empty file that the block writes.
+
+    Raises
+    ------
+    ValueError
+        If the temporary cannot be created or renamed (one line naming ``target``).
+        An error raised inside the block goes on unchanged, ``target`` untouched.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     target = Path(folder, "notes.txt")
+    ...     with atomic_path(target) as temporary:
+    ...         _ = temporary.write_text("written whole")
+    ...         print(temporary.suffix, target.exists())
+    ...     print(target.read_text(), temporary.exists())
+    .txt False
+    written whole False
     """
     try:
         for _ in range(100):
@@ -78,6 +142,29 @@ def remove_leftovers(target: str | os.PathLike) -> list[Path]:
     :func:`atomic_path` removes its temporary on any error, but not when the process is
     killed (SIGKILL, power loss). Only for files with one writer at a time, such as a
     run's checkpoint: another process writing ``target`` right now would lose its temporary.
+
+    Parameters
+    ----------
+    target : str or os.PathLike
+        The file whose leftovers to remove (``.<stem>-<8 hex digits>.tmp<suffix>``
+        beside it); ``target`` itself is left alone.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files removed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = Path(folder, "run.npz").write_text("the checkpoint")
+    ...     _ = Path(folder, ".run-0123abcd.tmp.npz").write_text("half a checkpoint")
+    ...     print([path.name for path in remove_leftovers(Path(folder, "run.npz"))])
+    ...     print(sorted(path.name for path in Path(folder).iterdir()))
+    ['.run-0123abcd.tmp.npz']
+    ['run.npz']
     """
     target = Path(target)
     pattern = re.compile(rf"\.{re.escape(target.stem)}-[0-9a-f]{{8}}\.tmp{re.escape(target.suffix)}")
@@ -91,7 +178,37 @@ def remove_leftovers(target: str | os.PathLike) -> list[Path]:
 
 
 def write_atomically(target: str | os.PathLike, write: Callable[[IO[bytes]], None]) -> Path:
-    """Call ``write(stream)`` on a temporary file beside ``target``, fsync it, then rename it to ``target``."""
+    """Call ``write(stream)`` on a temporary file beside ``target``, fsync it, then rename it to ``target``.
+
+    Parameters
+    ----------
+    target : str or os.PathLike
+        The file to write, in an existing folder.
+    write : callable
+        ``write(stream)`` writes the file's bytes to ``stream``, a binary file open for
+        writing.
+
+    Returns
+    -------
+    pathlib.Path
+        ``target``.
+
+    Raises
+    ------
+    ValueError
+        If the file cannot be written (a full disk, no permission): one line naming
+        ``target``, which keeps its previous content. An error raised by ``write`` goes
+        on unchanged, ``target`` untouched.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_atomically(Path(folder, "data.bin"), lambda stream: stream.write(b"all or nothing"))
+    ...     print(path.name, path.read_bytes())
+    data.bin b'all or nothing'
+    """
     target = Path(target)
     with atomic_path(target) as temporary:
         try:

@@ -22,11 +22,37 @@ __all__ = ["GradientTransformation", "ChainState", "apply_updates", "chain"]
 
 
 class GradientTransformation(NamedTuple):
-    """``init``, ``update`` and the ``settings`` they were built with (for legends and saving).
+    """An optimizer: ``init``, ``update`` and the ``settings`` they were built with (for legends and saving).
 
-    ``update_in_place(grads, state, params) -> state``, where given, is ``update``
-    followed by ``params += updates`` with the state's arrays overwritten: the same
-    numbers without the temporaries (:class:`rmsprop.RMSprop` uses it).
+    Parameters
+    ----------
+    init : callable
+        ``init(params) -> state``: the optimizer's state for a parameter tree.
+    update : callable
+        ``update(grads, state, params=None) -> (updates, state)``: the updates to add
+        to the parameters (:func:`apply_updates`) and the next state.
+    settings : mapping, optional
+        The settings the optimizer was built with, ``{"name": ..., <its arguments>}``;
+        default ``{}``.
+    update_in_place : callable or None, optional
+        ``update_in_place(grads, state, params) -> state``, where given, is ``update``
+        followed by ``params += updates`` with the state's arrays overwritten: the same
+        numbers without the temporaries (:class:`rmsprop.RMSprop` uses it). Default
+        ``None``.
+
+    Examples
+    --------
+    A transformation that halves the gradients and keeps no state:
+
+    >>> import numpy as np
+    >>> halve = GradientTransformation(init=lambda params: (),
+    ...                                update=lambda grads, state, params=None: (grads / 2, state),
+    ...                                settings={"name": "halve"})
+    >>> updates, state = halve.update(np.array([1.0, -2.0]), halve.init(np.zeros(2)))
+    >>> updates
+    array([ 0.5, -1. ])
+    >>> halve.settings, halve.update_in_place
+    ({'name': 'halve'}, None)
     """
 
     init: Callable[[Any], Any]
@@ -36,7 +62,36 @@ class GradientTransformation(NamedTuple):
 
 
 def apply_updates(params: Any, updates: Any) -> Any:
-    """Return ``params + updates``, leaf by leaf, keeping each parameter's dtype."""
+    """Return ``params + updates``, leaf by leaf, keeping each parameter's dtype.
+
+    Parameters
+    ----------
+    params : array_like or list or tuple or dict
+        The parameter tree (see :mod:`rmsprop._tree`).
+    updates : array_like or list or tuple or dict
+        A tree of the same structure, each leaf of its parameter's shape: the updates
+        of an optimizer's ``update``.
+
+    Returns
+    -------
+    array_like or list or tuple or dict
+        A new tree of the structure of ``params``; each leaf is a new array of its
+        parameter's dtype (float32 parameters stay float32).
+
+    Raises
+    ------
+    ValueError
+        If the two trees differ in structure, or a leaf of ``updates`` has another
+        shape than its parameter.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> apply_updates(np.array([1.0, 2.0]), np.array([0.5, -0.5]))
+    array([1.5, 1.5])
+    >>> apply_updates({"w": np.ones(2, np.float32)}, {"w": np.array([0.25, 0.5])})
+    {'w': array([1.25, 1.5 ], dtype=float32)}
+    """
     param_leaves, structure = flatten(params)
     update_leaves, update_structure = flatten(updates)
     if structure != update_structure:
@@ -51,7 +106,20 @@ def apply_updates(params: Any, updates: Any) -> Any:
 
 
 class ChainState(NamedTuple):
-    """The states of the transformations of a :func:`chain`, in order."""
+    """The states of the transformations of a :func:`chain`, in order.
+
+    Parameters
+    ----------
+    inner : tuple
+        One state per transformation of the chain, in the chain's order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rmsprop import baselines
+    >>> chain(baselines.sgd(0.1), baselines.sgd(0.2)).init(np.zeros(2))
+    ChainState(inner=(SGDState(count=0), SGDState(count=0)))
+    """
 
     inner: tuple
 
@@ -60,6 +128,38 @@ def chain(*transforms: GradientTransformation) -> GradientTransformation:
     """Apply ``transforms`` one after another: each one's updates are the next one's input.
 
     As Optax's ``chain``: ``update`` passes ``params`` to every link.
+
+    Parameters
+    ----------
+    *transforms : GradientTransformation
+        One or more transformations, applied in this order.
+
+    Returns
+    -------
+    GradientTransformation
+        Its state is a :class:`ChainState` of the links' states; its ``settings`` are
+        the links' settings merged in order (a later link's value wins); it has no
+        ``update_in_place``.
+
+    Raises
+    ------
+    TypeError
+        If no transformation is given, or one is not a :class:`GradientTransformation`.
+
+    Examples
+    --------
+    Halve the gradients, then take a plain gradient step with rate 0.1:
+
+    >>> import numpy as np
+    >>> from rmsprop import baselines
+    >>> halve = GradientTransformation(lambda params: (), lambda grads, state, params=None: (grads / 2, state),
+    ...                                {"halved": True})
+    >>> opt = chain(halve, baselines.sgd(0.1))
+    >>> updates, state = opt.update(np.array([1.0, -2.0]), opt.init(np.zeros(2)))
+    >>> updates
+    array([-0.05,  0.1 ])
+    >>> opt.settings
+    {'halved': True, 'name': 'sgd', 'learning_rate': 0.1}
     """
     if not transforms or not all(isinstance(t, GradientTransformation) for t in transforms):
         raise TypeError("chain() needs one or more GradientTransformation objects")

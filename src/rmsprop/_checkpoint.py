@@ -77,6 +77,35 @@ class Progress(NamedTuple):
 
     ``x``, ``f`` and ``g`` are the last rows of the trajectory; ``state`` is the
     optimizer's state that takes the next step from ``x``.
+
+    Parameters
+    ----------
+    nit : int
+        The iterations done.
+    nfev, njev : int
+        The evaluations of f and of the gradient so far.
+    state : object
+        The optimizer's state (a NamedTuple of numbers and arrays, as its ``init`` makes).
+    path_x : list of numpy.ndarray
+        The iterates ``x_0 .. x_nit``, each of shape ``(d,)``.
+    path_fun : list of float
+        ``f`` at each iterate.
+    path_jac : list of numpy.ndarray
+        The gradient at each iterate.
+    path_grad_norm : list of float
+        The norm of the gradient at each iterate (the one ``gtol`` is compared with).
+
+    Examples
+    --------
+    The loop before its first step, from ``(-4, 3)`` on the seed objective:
+
+    >>> import numpy as np
+    >>> from rmsprop import baselines, objectives
+    >>> x0 = np.array([-4.0, 3.0])
+    >>> f, g = objectives.get("seed").value_and_grad(x0)
+    >>> Progress(0, 1, 1, baselines.sgd(0.1).init(x0), [x0], [float(f)], [g], [float(np.abs(g).max())])
+    Progress(nit=0, nfev=1, njev=1, state=SGDState(count=0), path_x=[array([-4.,  3.])], path_fun=[143.0],
+             path_jac=[array([-40.,  42.])], path_grad_norm=[42.0])
     """
 
     nit: int
@@ -90,10 +119,44 @@ class Progress(NamedTuple):
 
 
 def describe_run(fun: Any, x0: np.ndarray, settings: Any, gtol: float, norm: Any, finite_differences: bool) -> dict:
-    """What identifies a run, as plain JSON data: the objective, the optimizer's settings, gtol and the norm.
+    """Describe what identifies a run, as plain JSON data: the objective, the optimizer's settings, gtol and the norm.
 
     A catalogue or typed objective is known by its name and formula; any other callable
     by its module and qualified name.
+
+    Parameters
+    ----------
+    fun : callable
+        The objective (an :class:`~rmsprop.objectives.Objective` or any callable).
+    x0 : numpy.ndarray
+        The start, as the loop holds it (its size and dtype are recorded).
+    settings : mapping
+        The optimizer's ``settings``.
+    gtol : float
+        The stopping tolerance.
+    norm : object
+        The order of the gradient's norm (``np.linalg.norm``'s ``ord``).
+    finite_differences : bool
+        Whether the gradient is estimated by finite differences (no ``jac`` given).
+
+    Returns
+    -------
+    dict
+        ``{"objective": {"name", "formula", "dim", "dtype", "gradient"}, "optimizer":
+        settings, "gtol": ..., "norm": ...}``, every value strict JSON (a non-finite
+        number as ``"inf"``, ``"-inf"`` or ``"nan"``; a schedule as its fields).
+
+    Examples
+    --------
+    >>> import math
+    >>> import numpy as np
+    >>> from rmsprop import baselines, objectives
+    >>> run = describe_run(objectives.get("seed"), np.array([-4.0, 3.0]), baselines.adam(0.1).settings,
+    ...                    gtol=1e-5, norm=math.inf, finite_differences=False)
+    >>> run["objective"]
+    {'name': 'seed', 'formula': '5*x1**2 + 7*x2**2', 'dim': 2, 'dtype': 'float64', 'gradient': 'given'}
+    >>> run["optimizer"], run["gtol"], run["norm"]
+    ({'name': 'adam', 'learning_rate': 0.1, 'b1': 0.9, 'b2': 0.999, 'eps': 1e-08}, 1e-05, 'inf')
     """
     name = getattr(fun, "name", None)
     if not isinstance(name, str):
@@ -114,10 +177,41 @@ def describe_run(fun: Any, x0: np.ndarray, settings: Any, gtol: float, norm: Any
 
 
 def checkpoint_target(path: Any) -> Path:
-    """``path`` checked for writing a checkpoint (an ``.npz`` file in an existing folder), or a one-line error.
+    """Check ``path`` for writing a checkpoint (an ``.npz`` file in an existing folder), or a one-line error.
 
     The temporaries that an earlier run of this checkpoint left when it was killed
     mid-write are removed here (a checkpoint has one writer at a time).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The checkpoint file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path, ``~`` expanded.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a str or os.PathLike.
+    ValueError
+        If ``path`` does not end in ``.npz``, is a directory, or its folder does not
+        exist or is not writable.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = Path(folder, ".run-0123abcd.tmp.npz").write_bytes(b"killed mid-write")
+    ...     print(checkpoint_target(Path(folder, "run.npz")).name, list(Path(folder).iterdir()))
+    run.npz []
+    >>> checkpoint_target("run.txt")
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot tell the format of 'run.txt' ('.txt'); use one of .npz
     """
     target = target_path(path, (".npz",), "checkpoint")
     remove_leftovers(target)
@@ -129,6 +223,41 @@ def save(path: Path, run: dict, progress: Progress) -> None:
 
     A non-finite iterate is never saved, so a diverging run cannot replace its last good
     checkpoint. Failures are one-line ``ValueError`` naming the file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The checkpoint file (see :func:`checkpoint_target`).
+    run : dict
+        :func:`describe_run` of the run.
+    progress : Progress
+        The loop's state at the end of iteration ``progress.nit``.
+
+    Raises
+    ------
+    ValueError
+        If the last iterate, its value or its gradient is not finite (nothing is
+        written), or the file cannot be written.
+    TypeError
+        If a leaf of the optimizer's state is not a number or a NumPy array of a
+        fixed-size dtype (it could only be pickled).
+
+    Examples
+    --------
+    >>> import math, tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> from rmsprop import baselines, objectives
+    >>> seed, x0, opt = objectives.get("seed"), np.array([-4.0, 3.0]), baselines.adam(0.1)
+    >>> run = describe_run(seed, x0, opt.settings, 1e-5, math.inf, False)
+    >>> f, g = seed.value_and_grad(x0)
+    >>> progress = Progress(0, 1, 1, opt.init(x0), [x0], [float(f)], [g], [42.0])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save(Path(folder, "run.npz"), run, progress)
+    ...     with np.load(Path(folder, "run.npz")) as archive:
+    ...         print(sorted(archive.files), archive["path_fun"])
+    ['fun', 'jac', 'meta', 'path_fun', 'path_grad_norm', 'path_jac', 'path_x', 'state_0', 'state_1', 'state_2',
+     'x'] [143.]
     """
     x, f, g = progress.path_x[-1], progress.path_fun[-1], progress.path_jac[-1]
     if not (math.isfinite(f) and np.all(np.isfinite(x)) and np.all(np.isfinite(g))):
@@ -168,11 +297,67 @@ def save(path: Path, run: dict, progress: Progress) -> None:
 
 
 def load(path: Any, run: dict, template: Any, x0: np.ndarray, maxiter: int) -> Progress:
-    """The :class:`Progress` saved in ``path``, checked against the run that resumes it.
+    """Read the :class:`Progress` saved in ``path``, checked against the run that resumes it.
 
-    ``run`` is :func:`describe_run` of that run, ``template`` its ``optimizer.init(x0)``.
     Anything wrong -- a missing, truncated, damaged or foreign file, another format
     version, another run -- is a one-line ``ValueError`` naming the file and the fault.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The checkpoint file.
+    run : dict
+        :func:`describe_run` of the run that resumes.
+    template : object
+        That run's ``optimizer.init(x0)``: the structure, types, shapes and dtypes the
+        saved state must have.
+    x0 : numpy.ndarray
+        That run's start: the saved trajectory must start there, bit for bit.
+    maxiter : int
+        That run's ``maxiter`` (the total): a checkpoint beyond it is refused.
+
+    Returns
+    -------
+    Progress
+        The saved loop, its state rebuilt with the template's types (a Python ``int``
+        stays an ``int``), bit-identical to the one saved.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a str or os.PathLike.
+    ValueError
+        If the file is missing, not a checkpoint, damaged, of another format version,
+        saved for another run (objective, optimizer settings, gtol, norm, start), or
+        beyond ``maxiter``.
+
+    Examples
+    --------
+    Save the loop after one step of Adam, then resume it, and a run with another
+    learning rate that may not:
+
+    >>> import math, tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> from rmsprop import apply_updates, baselines, objectives
+    >>> seed, x0, opt = objectives.get("seed"), np.array([-4.0, 3.0]), baselines.adam(0.1)
+    >>> run = describe_run(seed, x0, opt.settings, 1e-5, math.inf, False)
+    >>> f0, g0 = seed.value_and_grad(x0)
+    >>> updates, state = opt.update(g0, opt.init(x0))
+    >>> x1 = apply_updates(x0, updates)
+    >>> f1, g1 = seed.value_and_grad(x1)
+    >>> progress = Progress(1, 2, 2, state, [x0, x1], [float(f0), float(f1)], [g0, g1], [42.0, float(abs(g1).max())])
+    >>> other = describe_run(seed, x0, baselines.adam(0.2).settings, 1e-5, math.inf, False)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save(Path(folder, "run.npz"), run, progress)
+    ...     resumed = load(Path(folder, "run.npz"), run, opt.init(x0), x0, maxiter=100)
+    ...     try:
+    ...         load(Path(folder, "run.npz"), other, opt.init(x0), x0, maxiter=100)
+    ...     except ValueError as error:
+    ...         print(str(error).split(": ", 1)[1])
+    it was saved for optimizer learning_rate 0.1; this run has 0.2
+    >>> resumed.nit, resumed.path_x[-1], resumed.state.count
+    (1, array([-3.9,  2.9]), 1)
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"resume must be a path (str or os.PathLike); got {type(path).__name__}")

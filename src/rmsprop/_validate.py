@@ -17,7 +17,33 @@ __all__ = [
 
 
 def vector_norm_order(norm: Any) -> Any:
-    """``norm`` if it is the order of a vector norm (``np.linalg.norm``'s ``ord``), or a clear error."""
+    """Check that ``norm`` is the order of a vector norm (``np.linalg.norm``'s ``ord``).
+
+    Parameters
+    ----------
+    norm : object
+        The order to check, e.g. ``numpy.inf``, ``2`` or ``1``.
+
+    Returns
+    -------
+    object
+        ``norm`` itself.
+
+    Raises
+    ------
+    ValueError
+        If ``np.linalg.norm`` refuses ``norm`` as the order of a vector norm.
+
+    Examples
+    --------
+    >>> import math
+    >>> vector_norm_order(math.inf)
+    inf
+    >>> vector_norm_order("two")
+    Traceback (most recent call last):
+    ...
+    ValueError: norm must be the order of a vector norm (np.linalg.norm's ord), e.g. inf or 2; got 'two'
+    """
     import numpy as np
 
     try:
@@ -29,7 +55,36 @@ def vector_norm_order(norm: Any) -> Any:
 
 
 def real_number(name: str, value: Any) -> float:
-    """``value`` as a finite Python float, or a clear error."""
+    """Return ``value`` as a finite Python float, or a clear error.
+
+    Parameters
+    ----------
+    name : str
+        The name of the setting, for the message.
+    value : object
+        The value to check: a real number (``bool`` is refused).
+
+    Returns
+    -------
+    float
+        ``float(value)``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number (a string, ``None``, a bool, a complex number).
+    ValueError
+        If ``value`` is ``inf`` or ``nan``.
+
+    Examples
+    --------
+    >>> real_number("learning_rate", 1)
+    1.0
+    >>> real_number("learning_rate", "0.1")
+    Traceback (most recent call last):
+    ...
+    TypeError: learning_rate must be a real number; got '0.1' of type str
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}")
     number = float(value)
@@ -47,7 +102,50 @@ def in_range(
     low_open: bool = False,
     high_open: bool = True,
 ) -> float:
-    """``value`` as a float inside the interval from ``low`` to ``high``."""
+    """Return ``value`` as a float inside the interval from ``low`` to ``high``.
+
+    Parameters
+    ----------
+    name : str
+        The name of the setting, for the message.
+    value : object
+        The value to check: a finite real number.
+    low : float
+        The lower end of the interval.
+    high : float, optional
+        The upper end of the interval; default ``inf``.
+    low_open : bool, optional
+        Whether ``low`` itself is refused; default False (``[low, ...``).
+    high_open : bool, optional
+        Whether ``high`` itself is refused; default True (``..., high)``). An infinite
+        ``high`` is always open.
+
+    Returns
+    -------
+    float
+        ``float(value)``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number (see :func:`real_number`).
+    ValueError
+        If ``value`` is not finite or lies outside the interval; the message shows the
+        interval allowed.
+
+    Examples
+    --------
+    >>> in_range("decay", 0.9, 0.0, 1.0)
+    0.9
+    >>> in_range("decay", 1.0, 0.0, 1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid decay: 1.0; allowed: [0, 1)
+    >>> in_range("eps", 0.0, 0.0, low_open=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid eps: 0.0; allowed: (0, inf)
+    """
     number = real_number(name, value)
     too_low = number <= low if low_open else number < low
     too_high = number >= high if high_open else number > high
@@ -60,21 +158,99 @@ def in_range(
 
 
 def flag(name: str, value: Any) -> bool:
-    """``value`` as a bool; strings and numbers other than bools are refused."""
+    """Return ``value`` as a bool; strings and numbers other than bools are refused.
+
+    Parameters
+    ----------
+    name : str
+        The name of the setting, for the message.
+    value : object
+        The value to check: ``True`` or ``False``.
+
+    Returns
+    -------
+    bool
+        ``value``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a bool (``1``, ``"yes"``, ``None``, ...).
+
+    Examples
+    --------
+    >>> flag("centered", True)
+    True
+    >>> flag("centered", 1)
+    Traceback (most recent call last):
+    ...
+    TypeError: centered must be True or False; got 1
+    """
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return bool(value)
     raise TypeError(f"{name} must be True or False; got {value!r}")
 
 
 def positive_or_none(name: str, value: Any) -> float | None:
-    """``None`` (off) or a float > 0."""
+    """Return ``None`` (off) or ``value`` as a float > 0.
+
+    Parameters
+    ----------
+    name : str
+        The name of the setting, for the message.
+    value : float or None
+        ``None`` to switch the setting off, or a finite number > 0.
+
+    Returns
+    -------
+    float or None
+        ``None``, or ``float(value)``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is neither ``None`` nor a real number.
+    ValueError
+        If ``value`` is not finite or not > 0.
+
+    Examples
+    --------
+    >>> positive_or_none("clip_norm", None) is None
+    True
+    >>> positive_or_none("clip_norm", 2)
+    2.0
+    """
     if value is None:
         return None
     return in_range(name, value, 0.0, low_open=True)
 
 
 def check_option_names(given: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
-    """Refuse keyword options that ``where`` does not know."""
+    """Refuse keyword options that ``where`` does not know.
+
+    Parameters
+    ----------
+    given : dict
+        The keyword options given, name -> value.
+    allowed : tuple of str
+        The names ``where`` accepts.
+    where : str
+        What was called, for the message, e.g. ``"get('adam')"``.
+
+    Raises
+    ------
+    TypeError
+        If a name in ``given`` is not in ``allowed``; the message names the first unknown
+        one (in sorted order) and lists those allowed.
+
+    Examples
+    --------
+    >>> check_option_names({"decay": 0.9}, ("learning_rate", "decay"), "rmsprop()")
+    >>> check_option_names({"lr": 0.1}, ("learning_rate", "decay"), "rmsprop()")
+    Traceback (most recent call last):
+    ...
+    TypeError: rmsprop() got unknown option 'lr'; allowed: decay, learning_rate
+    """
     unknown = sorted(set(given) - set(allowed))
     if unknown:
         raise TypeError(

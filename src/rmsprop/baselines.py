@@ -84,27 +84,87 @@ __all__ = [
 
 
 class SGDState(NamedTuple):
-    """count: steps taken so far (the next step uses ``learning_rate(count)``)."""
+    """The state of :func:`sgd`.
+
+    Parameters
+    ----------
+    count : int
+        Steps taken so far (the next step uses ``learning_rate(count)``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = sgd(0.1)
+    >>> opt.update(np.array([1.0]), opt.init(np.zeros(1)))[1]
+    SGDState(count=1)
+    """
 
     count: int
 
 
 class MomentumState(NamedTuple):
-    """count: steps taken so far; momentum: the buffer ``b`` (params' structure)."""
+    """The state of :func:`momentum` and :func:`nesterov`.
+
+    Parameters
+    ----------
+    count : int
+        Steps taken so far.
+    momentum : array_like or list or tuple or dict
+        The buffer ``b``, a tree of the parameters' structure.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = momentum(0.1, momentum=0.9)
+    >>> opt.update(np.array([1.0, -2.0]), opt.init(np.zeros(2)))[1]
+    MomentumState(count=1, momentum=array([ 1., -2.]))
+    """
 
     count: int
     momentum: Any
 
 
 class AdagradState(NamedTuple):
-    """count: steps taken so far; sum_of_squares: ``s``, the running sum of ``g^2``."""
+    """The state of :func:`adagrad`.
+
+    Parameters
+    ----------
+    count : int
+        Steps taken so far.
+    sum_of_squares : array_like or list or tuple or dict
+        ``s``, the running sum of ``g^2``, a tree of the parameters' structure.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = adagrad(0.1)
+    >>> opt.update(np.array([1.0, -2.0]), opt.init(np.zeros(2)))[1]
+    AdagradState(count=1, sum_of_squares=array([1., 4.]))
+    """
 
     count: int
     sum_of_squares: Any
 
 
 class AdadeltaState(NamedTuple):
-    """count: steps taken so far; the decaying averages ``E[g^2]`` and ``E[dx^2]``."""
+    """The state of :func:`adadelta`.
+
+    Parameters
+    ----------
+    count : int
+        Steps taken so far.
+    mean_square_grad : array_like or list or tuple or dict
+        The decaying average ``E[g^2]``, a tree of the parameters' structure.
+    mean_square_delta : array_like or list or tuple or dict
+        The decaying average ``E[dx^2]``, likewise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = adadelta(rho=0.9)
+    >>> opt.update(np.array([1.0, -2.0]), opt.init(np.zeros(2)))[1].mean_square_grad
+    array([0.1, 0.4])
+    """
 
     count: int
     mean_square_grad: Any
@@ -112,7 +172,24 @@ class AdadeltaState(NamedTuple):
 
 
 class AdamState(NamedTuple):
-    """count: steps taken so far (``t``); mu: ``m``, the first moment; nu: ``v``, the second."""
+    """The state of :func:`adam`.
+
+    Parameters
+    ----------
+    count : int
+        Steps taken so far (``t``).
+    mu : array_like or list or tuple or dict
+        ``m``, the first moment, a tree of the parameters' structure.
+    nu : array_like or list or tuple or dict
+        ``v``, the second moment, likewise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = adam(0.1)
+    >>> opt.update(np.array([1.0, -2.0]), opt.init(np.zeros(2)))[1]
+    AdamState(count=1, mu=array([ 0.1, -0.2]), nu=array([0.001, 0.004]))
+    """
 
     count: int
     mu: Any
@@ -126,10 +203,35 @@ Rule = Callable[..., tuple]
 def sgd(learning_rate: _schedules.LearningRate) -> GradientTransformation:
     """Plain (stochastic) gradient descent: ``x <- x - lr g``.
 
-    Robbins & Monro (1951). ``learning_rate`` is a rate ``>= 0`` or a schedule
-    ``t -> rate``. The state holds only the step count, so without ``params``
+    Robbins & Monro (1951). The state holds only the step count, so without ``params``
     ``update`` cannot check the gradients' shapes against the parameters (and
     returns updates in the gradients' dtype); with ``params`` it does both.
+
+    Parameters
+    ----------
+    learning_rate : float or callable
+        A rate ``>= 0``, or a schedule ``t -> rate`` (:mod:`rmsprop.schedules`).
+
+    Returns
+    -------
+    GradientTransformation
+        ``init(params) -> SGDState``, ``update(grads, state, params=None) -> (updates,
+        state)``, and ``settings = {"name": "sgd", "learning_rate": ...}``.
+
+    Raises
+    ------
+    TypeError
+        If a setting is not a real number (or, for the rate, callable).
+    ValueError
+        If a setting is outside its range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = sgd(0.1)
+    >>> updates, state = opt.update(np.array([1.0, -2.0]), opt.init(np.zeros(2)))
+    >>> updates, state
+    (array([-0.1,  0.2]), SGDState(count=1))
     """
 
     def rule(lr, t, g):
@@ -145,7 +247,39 @@ def momentum(learning_rate: _schedules.LearningRate, momentum: float = 0.9) -> G
     ``dampening=0``: the learning rate multiplies the buffer, so a schedule rescales
     the whole step at once. (TensorFlow's ``MomentumOptimizer`` and Optax's ``sgd``
     keep ``lr g`` in the buffer; the two agree while the rate is constant.)
-    ``momentum`` is ``mu``, in ``[0, 1)``; with 0 this is :func:`sgd`.
+
+    Parameters
+    ----------
+    learning_rate : float or callable
+        A rate ``>= 0``, or a schedule ``t -> rate`` (:mod:`rmsprop.schedules`).
+    momentum : float, optional
+        ``mu``, in ``[0, 1)``; default 0.9. With 0 this is :func:`sgd`.
+
+    Returns
+    -------
+    GradientTransformation
+        ``init(params) -> MomentumState``, ``update(grads, state, params=None) -> (updates,
+        state)``, and ``settings = {"name": "momentum", "learning_rate": ...,
+        "momentum": ...}``.
+
+    Raises
+    ------
+    TypeError
+        If a setting is not a real number (or, for the rate, callable).
+    ValueError
+        If a setting is outside its range.
+
+    Examples
+    --------
+    Two steps with the same gradient: the second moves ``1 + mu`` times as far.
+
+    >>> import numpy as np
+    >>> opt = momentum(0.1, momentum=0.9)
+    >>> state = opt.init(np.zeros(2))
+    >>> first, state = opt.update(np.array([1.0, -2.0]), state)
+    >>> second, state = opt.update(np.array([1.0, -2.0]), state)
+    >>> first, second
+    (array([-0.1,  0.2]), array([-0.19,  0.38]))
     """
     mu = in_range("momentum", momentum, 0.0, 1.0)
 
@@ -163,7 +297,38 @@ def nesterov(learning_rate: _schedules.LearningRate, momentum: float = 0.9) -> G
     (2013), in the form of PyTorch's ``torch.optim.SGD(momentum=mu, nesterov=True)``
     (dampening 0): the gradient is taken at the current iterate, which plays the
     part of Sutskever's look-ahead point ``x + mu v`` (the change of variables of
-    Bengio, Boulanger-Lewandowski & Pascanu 2013). ``momentum`` is ``mu``, in ``[0, 1)``.
+    Bengio, Boulanger-Lewandowski & Pascanu 2013).
+
+    Parameters
+    ----------
+    learning_rate : float or callable
+        A rate ``>= 0``, or a schedule ``t -> rate`` (:mod:`rmsprop.schedules`).
+    momentum : float, optional
+        ``mu``, in ``[0, 1)``; default 0.9.
+
+    Returns
+    -------
+    GradientTransformation
+        ``init(params) -> MomentumState``, ``update(grads, state, params=None) -> (updates,
+        state)``, and ``settings = {"name": "nesterov", "learning_rate": ...,
+        "momentum": ...}``.
+
+    Raises
+    ------
+    TypeError
+        If a setting is not a real number (or, for the rate, callable).
+    ValueError
+        If a setting is outside its range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = nesterov(0.1, momentum=0.9)
+    >>> state = opt.init(np.zeros(2))
+    >>> first, state = opt.update(np.array([1.0, -2.0]), state)
+    >>> second, state = opt.update(np.array([1.0, -2.0]), state)
+    >>> first, second
+    (array([-0.19,  0.38]), array([-0.271,  0.542]))
     """
     mu = in_range("momentum", momentum, 0.0, 1.0)
 
@@ -179,13 +344,50 @@ def adagrad(
     eps: float = 1e-10,
     initial_accumulator_value: float = 0.0,
 ) -> GradientTransformation:
-    """Adagrad: ``s <- s + g^2;  x <- x - lr g / (sqrt(s) + eps)``, ``s`` starting at
-    ``initial_accumulator_value``.
+    """Adagrad: ``s <- s + g^2;  x <- x - lr g / (sqrt(s) + eps)``.
 
-    Duchi, Hazan & Singer (2011), the diagonal version, with PyTorch's
+    ``s`` starts at ``initial_accumulator_value``. Duchi, Hazan & Singer (2011), the diagonal version, with PyTorch's
     ``torch.optim.Adagrad`` defaults and placement of ``eps`` (outside the root).
     Warning: Keras and Optax put ``eps`` inside the root (``sqrt(s + eps)``) and start
-    ``s`` at 0.1. ``eps`` must be ``> 0`` (``>= 0`` when ``initial_accumulator_value > 0``).
+    ``s`` at 0.1.
+
+    Parameters
+    ----------
+    learning_rate : float or callable
+        A rate ``>= 0``, or a schedule ``t -> rate`` (:mod:`rmsprop.schedules`).
+    eps : float, optional
+        Added to ``sqrt(s)``; default 1e-10. It must be ``> 0`` (``>= 0`` when
+        ``initial_accumulator_value > 0``).
+    initial_accumulator_value : float, optional
+        The start of ``s``, ``>= 0``; default 0.
+
+    Returns
+    -------
+    GradientTransformation
+        ``init(params) -> AdagradState``, ``update(grads, state, params=None) -> (updates,
+        state)``, and ``settings = {"name": "adagrad", "learning_rate": ..., "eps":
+        ..., "initial_accumulator_value": ...}``.
+
+    Raises
+    ------
+    TypeError
+        If a setting is not a real number (or, for the rate, callable); from ``init``,
+        if the parameters are complex.
+    ValueError
+        If a setting is outside its range.
+
+    Examples
+    --------
+    The first step is ``lr`` in every coordinate (``g / sqrt(g^2)``), the second
+    ``lr / sqrt(2)``:
+
+    >>> import numpy as np
+    >>> opt = adagrad(0.1)
+    >>> state = opt.init(np.zeros(2))
+    >>> first, state = opt.update(np.array([1.0, -2.0]), state)
+    >>> second, state = opt.update(np.array([1.0, -2.0]), state)
+    >>> first, second
+    (array([-0.1,  0.1]), array([-0.07071068,  0.07071068]))
     """
     initial = in_range("initial_accumulator_value", initial_accumulator_value, 0.0)
     eps = in_range("eps", eps, 0.0, low_open=initial == 0.0)
@@ -213,7 +415,43 @@ def adadelta(
     Zeiler has no learning rate (``lr = 1``, the default here, as in PyTorch's
     ``torch.optim.Adadelta``, whose defaults ``rho = 0.9`` and ``eps = 1e-6`` these are;
     the paper's experiments use ``rho = 0.95``). Keras's default rate is 0.001.
-    ``rho`` is in ``[0, 1)``; ``eps > 0`` (with 0 the first step would be 0/0).
+
+    Parameters
+    ----------
+    learning_rate : float or callable, optional
+        A rate ``>= 0``, or a schedule ``t -> rate`` (:mod:`rmsprop.schedules`);
+        default 1.
+    rho : float, optional
+        The decay of both averages, in ``[0, 1)``; default 0.9.
+    eps : float, optional
+        ``> 0`` (with 0 the first step would be 0/0); default 1e-6.
+
+    Returns
+    -------
+    GradientTransformation
+        ``init(params) -> AdadeltaState``, ``update(grads, state, params=None) -> (updates,
+        state)``, and ``settings = {"name": "adadelta", "learning_rate": ..., "rho":
+        ..., "eps": ...}``.
+
+    Raises
+    ------
+    TypeError
+        If a setting is not a real number (or, for the rate, callable); from ``init``,
+        if the parameters are complex.
+    ValueError
+        If a setting is outside its range.
+
+    Examples
+    --------
+    The first step is about ``sqrt(eps / (1 - rho))`` in every coordinate:
+
+    >>> import numpy as np
+    >>> opt = adadelta()
+    >>> updates, state = opt.update(np.array([1.0, -2.0]), opt.init(np.zeros(2)))
+    >>> updates
+    array([-0.00316226,  0.00316227])
+    >>> state.mean_square_grad
+    array([0.1, 0.4])
     """
     rho = in_range("rho", rho, 0.0, 1.0)
     eps = in_range("eps", eps, 0.0, low_open=True)
@@ -244,8 +482,46 @@ def adam(
 
     The defaults are the paper's (and PyTorch's and Optax's). Warning: Keras's
     ``epsilon`` is the paper's "epsilon hat" of Section 2, added to ``sqrt(v)`` before
-    the bias correction, so it acts ``sqrt(1 - b2^t)`` times larger. ``b1`` and ``b2``
-    are in ``[0, 1)``; ``eps > 0``.
+    the bias correction, so it acts ``sqrt(1 - b2^t)`` times larger.
+
+    Parameters
+    ----------
+    learning_rate : float or callable, optional
+        A rate ``>= 0``, or a schedule ``t -> rate`` (:mod:`rmsprop.schedules`);
+        default 0.001.
+    b1 : float, optional
+        The decay of ``m``, in ``[0, 1)``; default 0.9.
+    b2 : float, optional
+        The decay of ``v``, in ``[0, 1)``; default 0.999.
+    eps : float, optional
+        Added to ``sqrt(v_hat)``, ``> 0``; default 1e-8.
+
+    Returns
+    -------
+    GradientTransformation
+        ``init(params) -> AdamState``, ``update(grads, state, params=None) -> (updates,
+        state)``, and ``settings = {"name": "adam", "learning_rate": ..., "b1": ...,
+        "b2": ..., "eps": ...}``.
+
+    Raises
+    ------
+    TypeError
+        If a setting is not a real number (or, for the rate, callable); from ``init``,
+        if the parameters are complex.
+    ValueError
+        If a setting is outside its range.
+
+    Examples
+    --------
+    With the bias correction, the first steps are ``lr`` in every coordinate:
+
+    >>> import numpy as np
+    >>> opt = adam(0.1)
+    >>> state = opt.init(np.zeros(2))
+    >>> first, state = opt.update(np.array([1.0, -2.0]), state)
+    >>> second, state = opt.update(np.array([1.0, -2.0]), state)
+    >>> first, second
+    (array([-0.1,  0.1]), array([-0.1,  0.1]))
     """
     b1 = in_range("b1", b1, 0.0, 1.0)
     b2 = in_range("b2", b2, 0.0, 1.0)
@@ -344,17 +620,58 @@ OPTIMIZERS = MappingProxyType({"rmsprop": rmsprop, **BASELINES})
 
 
 def names() -> tuple[str, ...]:
-    """The names :func:`get` knows: ``"rmsprop"``, then the baselines."""
+    """Return the names :func:`get` knows: ``"rmsprop"``, then the baselines.
+
+    Returns
+    -------
+    tuple of str
+        The keys of :data:`OPTIMIZERS`, in order.
+
+    Examples
+    --------
+    >>> names()
+    ('rmsprop', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', 'adam')
+    """
     return tuple(OPTIMIZERS)
 
 
 def get(name: str, **settings: Any) -> GradientTransformation:
-    """The optimizer ``name`` (one of :func:`names`) built with ``settings``.
+    """Build the optimizer ``name`` (one of :func:`names`) with ``settings``.
 
     ``get(**opt.settings)`` rebuilds ``opt`` from its recorded settings.
 
+    Parameters
+    ----------
+    name : str
+        One of :func:`names`.
+    **settings
+        The keyword arguments of that optimizer's constructor (``learning_rate``,
+        ``decay``, ``b1``, ...); those without a default are required.
+
+    Returns
+    -------
+    GradientTransformation
+        ``OPTIMIZERS[name](**settings)``.
+
+    Raises
+    ------
+    TypeError
+        If ``name`` is not a str, a setting is unknown to that optimizer, or a required
+        one (such as ``sgd``'s ``learning_rate``) is missing.
+    ValueError
+        If ``name`` is not one of :func:`names`, or a setting is out of range.
+
+    Examples
+    --------
     >>> get("adam", learning_rate=0.1).settings["name"]
     'adam'
+    >>> opt = momentum(0.1)
+    >>> get(**opt.settings).settings
+    {'name': 'momentum', 'learning_rate': 0.1, 'momentum': 0.9}
+    >>> get("adam", lr=0.1)
+    Traceback (most recent call last):
+    ...
+    TypeError: get('adam') got unknown option 'lr'; allowed: b1, b2, eps, learning_rate
     """
     if not isinstance(name, str):
         raise TypeError(f"optimizer name must be a str; got {type(name).__name__}")

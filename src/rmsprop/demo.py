@@ -29,14 +29,48 @@ FIGURE_NAMES = ("surface_and_contour.png", "path_on_contour.png")
 
 
 def run_seed() -> Any:
-    """The seed's run as an ``OptimizeResult`` (``gtol=0``: all 50 iterations)."""
+    """Run the seed's experiment: :data:`SEED_SETTINGS` on the seed objective, all 50 iterations.
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        The result of :func:`rmsprop.minimize` with ``gtol=0`` (so every iteration
+        runs), trajectory included.
+
+    Examples
+    --------
+    >>> result = run_seed()
+    >>> result.nit, float(result.fun)
+    (50, 0.05362944016394148)
+    >>> [float(v) for v in result.x]
+    [-0.10352260359924752, 0.0025296212056016548]
+    """
     settings = dict(SEED_SETTINGS)
     x0 = settings.pop("x0")
     return minimize(objectives.get("seed"), x0, gtol=0.0, **settings)
 
 
 def seed_lines(result: Any) -> list[str]:
-    """The three lines the seed prints, from a result of :func:`run_seed`."""
+    """Return the three lines the seed prints, from a result of :func:`run_seed`.
+
+    Parameters
+    ----------
+    result : scipy.optimize.OptimizeResult
+        A result of :func:`run_seed` (any result of a 2-D run: ``x`` and ``fun``).
+
+    Returns
+    -------
+    list of str
+        The values of x1, x2 and y, each as ``repr`` of the float (every digit).
+
+    Examples
+    --------
+    >>> for line in seed_lines(run_seed()):
+    ...     print(line)
+    The optimal value of x1 is: -0.10352260359924752
+    The optimal value of x2 is: 0.0025296212056016548
+    The optimal value of y is: 0.05362944016394148
+    """
     x1, x2 = (float(v) for v in result.x)
     return [
         f"The optimal value of x1 is: {x1!r}",
@@ -50,6 +84,37 @@ def save_seed_figures(result: Any, out_dir: str | os.PathLike) -> list[Path]:
 
     Each file is written to a temporary name and renamed into place, so a
     failure never leaves a half-written figure behind.
+
+    Parameters
+    ----------
+    result : scipy.optimize.OptimizeResult
+        A result of :func:`run_seed` (its ``path_x`` and ``nit`` are drawn).
+    out_dir : str or os.PathLike
+        The folder to write to; created, with its parents, if missing.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``out_dir / "surface_and_contour.png"`` (the 3-D surface beside the contour
+        plot) and ``out_dir / "path_on_contour.png"`` (the iterates on the contour
+        plot): :data:`FIGURE_NAMES`.
+
+    Raises
+    ------
+    OSError
+        If ``out_dir`` cannot be created (a file of that name is in the way, no
+        permission).
+    ValueError
+        If a figure cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = save_seed_figures(run_seed(), Path(folder, "figures"))
+    ...     print([path.name for path in written], [path.read_bytes()[:4] for path in written])
+    ['surface_and_contour.png', 'path_on_contour.png'] [b'\x89PNG', b'\x89PNG']
     """
     from matplotlib.figure import Figure
 

@@ -40,7 +40,28 @@ def _count(name: str, value: object, minimum: int) -> int:
 
 @dataclass(frozen=True)
 class constant:
-    """``lr(t) = value``."""
+    """A constant rate: ``lr(t) = value``.
+
+    Parameters
+    ----------
+    value : float
+        The rate, ``>= 0``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number.
+    ValueError
+        If ``value`` is negative or not finite.
+
+    Examples
+    --------
+    >>> lr = constant(0.1)
+    >>> lr, lr(0), lr(1000)
+    (constant(value=0.1), 0.1, 0.1)
+    >>> lr == constant(0.1)
+    True
+    """
 
     value: float
 
@@ -53,13 +74,41 @@ class constant:
 
 @dataclass(frozen=True)
 class exponential_decay:
-    """``lr(t) = init_value * decay_rate ** (t / decay_steps)``.
+    """Exponential decay: ``lr(t) = init_value * decay_rate ** (t / decay_steps)``.
 
     With ``staircase=True`` the exponent is ``floor(t / decay_steps)``. This is the
     formula of Keras's ``ExponentialDecay`` and Optax's ``exponential_decay`` (without
     its transition-begin and end-value extras), evaluated in float64; both libraries
     evaluate it in float32 (Optax even with float64 enabled), so their rates differ
     from these in the 8th digit.
+
+    Parameters
+    ----------
+    init_value : float
+        The rate at ``t = 0``, ``>= 0``.
+    decay_rate : float
+        The factor per ``decay_steps`` steps, ``> 0`` (above 1 the rate grows; where
+        it overflows it is ``inf``, which :func:`evaluate` refuses).
+    decay_steps : int
+        The steps over which the rate is multiplied by ``decay_rate``, ``>= 1``.
+    staircase : bool, optional
+        Whether the rate drops in steps, every ``decay_steps``; default False.
+
+    Raises
+    ------
+    TypeError
+        If a rate is not a real number or ``staircase`` not a bool.
+    ValueError
+        If a value is outside its range.
+
+    Examples
+    --------
+    >>> lr = exponential_decay(0.1, decay_rate=0.5, decay_steps=10)
+    >>> [lr(t) for t in (0, 5, 10, 20)]
+    [0.1, 0.07071067811865477, 0.05, 0.025]
+    >>> stairs = exponential_decay(0.1, decay_rate=0.5, decay_steps=10, staircase=True)
+    >>> [stairs(t) for t in (0, 5, 10, 20)]
+    [0.1, 0.1, 0.05, 0.025]
     """
 
     init_value: float
@@ -80,7 +129,30 @@ class exponential_decay:
 
 @dataclass(frozen=True)
 class step_decay:
-    """``lr(t) = init_value * gamma ** floor(t / step_size)`` (PyTorch's ``StepLR``)."""
+    """Step decay: ``lr(t) = init_value * gamma ** floor(t / step_size)`` (PyTorch's ``StepLR``).
+
+    Parameters
+    ----------
+    init_value : float
+        The rate at ``t = 0``, ``>= 0``.
+    step_size : int
+        The steps between two drops, ``>= 1``.
+    gamma : float, optional
+        The factor of each drop, ``>= 0``; default 0.1.
+
+    Raises
+    ------
+    TypeError
+        If a rate is not a real number.
+    ValueError
+        If a value is outside its range.
+
+    Examples
+    --------
+    >>> lr = step_decay(1.0, step_size=10, gamma=0.5)
+    >>> [lr(t) for t in (0, 9, 10, 25)]
+    [1.0, 1.0, 0.5, 0.25]
+    """
 
     init_value: float
     step_size: int
@@ -101,6 +173,28 @@ class cosine_decay:
 
     ``lr(t) = init_value * ((1 - alpha) * 0.5 * (1 + cos(pi * min(t, T) / T)) + alpha)``
     with ``T = decay_steps``: from ``init_value`` down to ``alpha * init_value``, then flat.
+
+    Parameters
+    ----------
+    init_value : float
+        The rate at ``t = 0``, ``>= 0``.
+    decay_steps : int
+        ``T``, the steps of the descent, ``>= 1``.
+    alpha : float, optional
+        The final rate as a fraction of ``init_value``, in ``[0, 1]``; default 0.
+
+    Raises
+    ------
+    TypeError
+        If a rate is not a real number.
+    ValueError
+        If a value is outside its range.
+
+    Examples
+    --------
+    >>> lr = cosine_decay(0.1, decay_steps=100, alpha=0.1)
+    >>> [round(lr(t), 6) for t in (0, 50, 100, 200)]
+    [0.1, 0.055, 0.01, 0.01]
     """
 
     init_value: float
@@ -124,7 +218,34 @@ class linear_warmup:
 
     For ``t < warmup_steps``: ``lr(t) = init_value + (peak - init_value) * t / warmup_steps``
     with ``peak = then(0)``; afterwards ``lr(t) = then(t - warmup_steps)``.
-    ``then`` is a schedule or a constant rate.
+
+    Parameters
+    ----------
+    then : float or callable
+        The schedule after the warm-up, or a constant rate (made :class:`constant`).
+    warmup_steps : int
+        The steps of the warm-up, ``>= 1``.
+    init_value : float, optional
+        The rate at ``t = 0``, ``>= 0``; default 0.
+
+    Raises
+    ------
+    TypeError
+        If ``then`` is neither callable nor a real number, or ``init_value`` not a
+        real number.
+    ValueError
+        If a value is outside its range.
+
+    Examples
+    --------
+    >>> lr = linear_warmup(0.1, warmup_steps=10)
+    >>> [lr(t) for t in (0, 5, 10, 20)]
+    [0.0, 0.05, 0.1, 0.1]
+    >>> lr
+    linear_warmup(then=constant(value=0.1), warmup_steps=10, init_value=0.0)
+    >>> into_cosine = linear_warmup(cosine_decay(0.1, decay_steps=100), warmup_steps=10)
+    >>> [round(into_cosine(t), 6) for t in (0, 5, 10, 60, 110)]
+    [0.0, 0.05, 0.1, 0.05, 0.0]
     """
 
     then: LearningRate
@@ -152,14 +273,80 @@ def _power(base: float, exponent: float) -> float:
 
 
 def as_schedule(learning_rate: LearningRate, name: str = "learning_rate") -> Schedule:
-    """A callable schedule from a number (made :class:`constant`) or a callable (kept)."""
+    """Return a callable schedule from a number (made :class:`constant`) or a callable (kept).
+
+    Parameters
+    ----------
+    learning_rate : float or callable
+        A rate ``>= 0``, or a schedule ``t -> rate`` (returned as it is).
+    name : str, optional
+        The name of the argument, for the messages; default ``"learning_rate"``.
+
+    Returns
+    -------
+    callable
+        ``schedule(t) -> rate``.
+
+    Raises
+    ------
+    TypeError
+        If ``learning_rate`` is neither callable nor a real number.
+    ValueError
+        If the number is negative or not finite.
+
+    Examples
+    --------
+    >>> as_schedule(0.1)
+    constant(value=0.1)
+    >>> decay = step_decay(0.1, step_size=10)
+    >>> as_schedule(decay) is decay
+    True
+    >>> as_schedule("0.1")
+    Traceback (most recent call last):
+    ...
+    TypeError: learning_rate must be a real number; got '0.1' of type str
+    """
     if callable(learning_rate):
         return learning_rate
     return constant(real_number(name, learning_rate))
 
 
 def evaluate(schedule: Schedule, t: int) -> float:
-    """``schedule(t)`` as a finite, non-negative Python float, or a clear error."""
+    """Return ``schedule(t)`` as a finite, non-negative Python float, or a clear error.
+
+    Parameters
+    ----------
+    schedule : callable
+        ``schedule(t) -> rate``.
+    t : int
+        The step count.
+
+    Returns
+    -------
+    float
+        The rate: a real number, or a 0-d array of one (a NumPy scalar, a library's
+        tensor), as a Python float.
+
+    Raises
+    ------
+    TypeError
+        If the schedule gives something other than a real number (a string, a bool,
+        an array of several values).
+    ValueError
+        If the rate is negative or not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> evaluate(constant(0.1), 3)
+    0.1
+    >>> evaluate(lambda t: np.float32(0.5), 0)
+    0.5
+    >>> evaluate(lambda t: 0.1 - 0.01 * t, 20)
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid learning rate from the schedule at step 20: -0.1; allowed: [0, inf)
+    """
     value = schedule(t)
     name = f"learning rate from the schedule at step {t}"
     if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):

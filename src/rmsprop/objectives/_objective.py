@@ -35,7 +35,12 @@ def _read_only(array: np.ndarray) -> np.ndarray:
 class Objective:
     """A differentiable test function f: R^dim -> R together with its known minima.
 
-    Attributes
+    The constructor's arguments are the record's attributes, checked and stored as
+    described; ``minima`` and ``start`` are stored as read-only float64 copies. Fetch a
+    catalogue objective with :func:`rmsprop.objectives.get`, or build one from a formula
+    with :func:`rmsprop.objectives.from_expression`.
+
+    Parameters
     ----------
     name : str
         Catalogue name, e.g. ``"rosenbrock"``.
@@ -46,21 +51,47 @@ class Objective:
         ``(dim, ...)``; returns shape ``(dim, ...)``.
     dim : int
         Number of coordinates n.
-    minima : numpy.ndarray
+    minima : array_like, shape (k, dim)
         The known global minimisers x* as the rows of a read-only float64
-        array of shape ``(k, dim)``; shape ``(0, dim)`` when f has no minimum.
+        array of shape ``(k, dim)``; shape ``(0, dim)`` when f has no minimum
+        (an empty sequence is reshaped so).
     min_value : float
         The infimum f* = inf_x f(x); ``-inf`` when f is unbounded below, ``nan``
         when it is not known (a typed formula).
     domain : tuple of (float, float)
         One ``(lo, hi)`` window per coordinate: a plotting window that
         contains the minima and the start.
-    start : numpy.ndarray
+    start : array_like, shape (dim,)
         Suggested starting point x0, read-only float64 of shape ``(dim,)``.
     formula : str
         The function written out in plain text, e.g. ``"5*x1**2 + 7*x2**2"``.
     reference : str
         Where the function and its minima are published.
+
+    Raises
+    ------
+    ValueError
+        If ``dim`` is not a positive int, ``minima`` is not ``(k, dim)``, ``start`` not
+        ``(dim,)``, or ``domain`` not ``dim`` pairs ``(lo, hi)`` with ``lo < hi``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> seed = Objective(name="seed", f=lambda x: 5 * x[0] ** 2 + 7 * x[1] ** 2,
+    ...                  grad=lambda x: np.stack([10 * x[0], 14 * x[1]]), dim=2, minima=[[0, 0]],
+    ...                  min_value=0, domain=[(-5, 5), (-5, 5)], start=[-4, 3],
+    ...                  formula="5*x1**2 + 7*x2**2", reference="the seed document")
+    >>> seed
+    Objective(name='seed', dim=2, formula='5*x1**2 + 7*x2**2')
+    >>> float(seed([-4, 3])), seed.grad(seed.start), seed.minima.flags.writeable
+    (143.0, array([-40.,  42.]), False)
+
+    ``f`` and ``grad`` broadcast over a grid of points, the coordinates first:
+
+    >>> X, Y = np.meshgrid([0.0, 1.0], [0.0, 2.0])
+    >>> seed(np.stack([X, Y]))
+    array([[ 0.,  5.],
+           [28., 33.]])
     """
 
     name: str
@@ -101,7 +132,26 @@ class Objective:
         return self.f(self._points(x))
 
     def value_and_grad(self, x) -> tuple[np.ndarray, np.ndarray]:
-        """Return ``(f(x), grad f(x))`` for ``x`` converted to a float64 array."""
+        """Return ``(f(x), grad f(x))`` for ``x`` converted to a float64 array.
+
+        Parameters
+        ----------
+        x : array_like, shape (dim, ...)
+            One point, or points with the coordinates on the leading axis; real numbers
+            only.
+
+        Returns
+        -------
+        value : numpy.ndarray or numpy.float64
+            ``f(x)``, shape ``(...)``.
+        gradient : numpy.ndarray
+            ``grad f(x)``, shape ``(dim, ...)``.
+
+        Raises
+        ------
+        TypeError
+            If ``x`` does not hold real numbers (a complex part is not dropped).
+        """
         x = self._points(x)
         return self.f(x), self.grad(x)
 
@@ -117,8 +167,26 @@ class Objective:
         return array.astype(float, copy=False)
 
     def nearest_minimum_distance(self, x) -> float:
-        """Euclidean distance min_j ||x - x*_j|| from a point ``x`` of shape ``(dim,)``
-        to the nearest known minimiser; ``inf`` when there is none."""
+        """Return the Euclidean distance to the nearest known minimiser; ``inf`` when there is none.
+
+        That is min_j ||x - x*_j|| for a point ``x`` of shape ``(dim,)``.
+
+        Parameters
+        ----------
+        x : array_like, shape (dim,)
+            One point.
+
+        Returns
+        -------
+        float
+            The distance to the nearest row of ``minima``, or ``inf`` when ``minima`` is
+            empty.
+
+        Raises
+        ------
+        ValueError
+            If ``x`` is not of shape ``(dim,)``.
+        """
         x = np.asarray(x, float)
         if x.shape != (self.dim,):
             raise ValueError(

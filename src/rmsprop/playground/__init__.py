@@ -15,7 +15,23 @@ from ._server import serve
 
 
 def create_app():
-    """The playground's :class:`dash.Dash` app (its Flask server is ``app.server``)."""
+    """Make the playground's :class:`dash.Dash` app (its Flask server is ``app.server``).
+
+    Returns
+    -------
+    dash.Dash
+        The app, warmed up (see :func:`._app.warm_up`). Needs Dash: an ImportError
+        without it.
+
+    Examples
+    --------
+    >>> from dash import Dash
+    >>> app = create_app()
+    >>> isinstance(app, Dash), app.title
+    (True, 'RMSprop playground')
+    >>> app.server.test_client().get("/").status_code
+    200
+    """
     from ._app import create_app as create
 
     return create()

@@ -59,7 +59,52 @@ def _number_text(value: float) -> str:
 
 def view_from_controls(objective, formula, x1, x2, lr, decay, eps, iterations, flavor, flags, momentum, sqrt,
                        baselines) -> View:
-    """The checked :class:`View` the controls describe (:class:`ViewError` names the bad control)."""
+    """Return the checked :class:`View` the controls describe (:class:`ViewError` names the bad control).
+
+    Parameters
+    ----------
+    objective : str
+        The dropdown's value: a catalogue name, or :data:`FORMULA` for the typed one.
+    formula : str
+        The formula field.
+    x1, x2 : str
+        The start's fields.
+    lr : float
+        The learning-rate slider: ``log10`` of the rate.
+    decay : float
+        The decay slider.
+    eps : float
+        The eps slider: ``log10`` of eps.
+    iterations : int
+        The iterations field.
+    flavor : str
+        The flavor dropdown.
+    flags : list of str
+        The checked flags: ``"centered"``, ``"nesterov"``.
+    momentum : float
+        The momentum slider.
+    sqrt : str
+        ``"in"`` (``sqrt(e + eps)``) or ``"out"`` (``sqrt(e) + eps``).
+    baselines : list of str
+        The checked baselines.
+
+    Returns
+    -------
+    View
+        The view, checked.
+
+    Raises
+    ------
+    ViewError
+        If a control is bad (see :func:`._state.from_controls`).
+
+    Examples
+    --------
+    >>> from rmsprop.playground import _state
+    >>> controls = controls_from_view(_state.View(objective="booth", learning_rate=0.01))
+    >>> view_from_controls(*controls) == _state.View(objective="booth", learning_rate=0.01)
+    True
+    """
     flags = flags or []
     return _state.from_controls(
         objective_text=formula if objective == FORMULA else objective, x1=x1, x2=x2,
@@ -70,7 +115,31 @@ def view_from_controls(objective, formula, x1, x2, lr, decay, eps, iterations, f
 
 
 def controls_from_view(view: View, formula_text: str | None = None) -> list:
-    """The control values that show ``view`` (in the order of :data:`CONTROLS`)."""
+    """Return the control values that show ``view`` (in the order of :data:`CONTROLS`).
+
+    Parameters
+    ----------
+    view : View
+        The view.
+    formula_text : str, optional
+        What the formula field keeps when the view is a catalogue function.
+
+    Returns
+    -------
+    list
+        One value per control: the dropdown's entry (:data:`FORMULA` for a formula),
+        the formula, the start as text, the sliders (rates as ``log10``), the
+        iterations, the flavor, the flags, the momentum, ``"in"``/``"out"`` and the
+        baselines.
+
+    Examples
+    --------
+    >>> from rmsprop.playground import _state
+    >>> controls_from_view(_state.DEFAULT)
+    ['seed', '', '-4', '3', -1.0, 0.9, -8.0, 50, 'rmsprop', [], 0.0, 'in', []]
+    >>> controls_from_view(_state.View(objective="x**2 + y**2", centered=True))[:2]
+    ['__formula__', 'x**2 + y**2']
+    """
     is_catalogue = view.objective in OBJECTIVES
     return [
         view.objective if is_catalogue else FORMULA,
@@ -111,6 +180,24 @@ def _labelled(text, control, value_id=None, help_text=None):
 
 
 def layout(defaults: View = _state.DEFAULT) -> html.Div:
+    """Build the page: the controls on the left, the figures, the player and the table on the right.
+
+    Parameters
+    ----------
+    defaults : View, optional
+        The view the controls show before the URL is read; default the seed's experiment.
+
+    Returns
+    -------
+    dash.html.Div
+        The page, with the URL, the stores and the animation's ticker first.
+
+    Examples
+    --------
+    >>> page = layout()
+    >>> [child.id for child in page.children[:4]]
+    ['url', 'click-point', 'paths', 'ticker']
+    """
     values = dict(zip((id_ for id_, _ in CONTROLS), controls_from_view(defaults)))
     controls = html.Div([
         html.H1("RMSprop playground"),
@@ -192,7 +279,49 @@ def _paths_data(picture) -> dict:
 
 
 def sync(search, *values):
-    """URL <-> controls (see the module docstring). Returns the controls, the search, the labels, the URL note."""
+    """Tie the URL and the controls together (see the module docstring); Dash calls it with its callback context.
+
+    Parameters
+    ----------
+    search : str
+        The URL's query.
+    *values
+        The controls' values (in the order of :data:`CONTROLS`), then the last click on
+        the contour (``{"point": [x1, x2], "width": ...}`` or ``None``).
+
+    Returns
+    -------
+    tuple
+        The controls' new values (``no_update`` where they stay), the URL's new query
+        (or ``no_update``), the four slider labels, and the note on the URL's bad values.
+
+    Examples
+    --------
+    Outside the browser, Dash's callback context is set as Dash's own testing guide does:
+
+    >>> from contextvars import copy_context
+    >>> from dash._callback_context import context_value
+    >>> from dash._utils import AttributeDict
+    >>> from rmsprop.playground import _state
+    >>> def triggered(prop_id, search, controls, click=None):
+    ...     context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": None}]))
+    ...     return sync(search, *controls, click)
+
+    The page loads: the URL sets the controls.
+
+    >>> out = copy_context().run(triggered, "url.search", "?f=himmelblau&n=80", controls_from_view(_state.DEFAULT))
+    >>> shown = dict(zip([id_ for id_, _ in CONTROLS], out))
+    >>> shown["objective"], shown["iterations"], out[-1]
+    ('himmelblau', 80, '')
+
+    A click on the contour: the start moves there (to a thousandth of the window) and
+    the URL follows.
+
+    >>> out = copy_context().run(triggered, "click-point.data", "", controls_from_view(_state.DEFAULT),
+    ...                          {"point": [1.23456789, -0.98765], "width": 10.0})
+    >>> out[2:4], out[len(CONTROLS)]
+    (('1.23', '-0.99'), '?f=seed&x0=1.23,-0.99&lr=0.1&decay=0.9&eps=1e-08&n=50&flavor=rmsprop')
+    """
     *controls, click = values
     trigger = ctx.triggered_id if ctx else None
     keep = [no_update] * len(CONTROLS)
@@ -221,7 +350,32 @@ def sync(search, *values):
 
 
 def draw(*values):
-    """Controls -> figures, table, animation data; or the message and the last good figures."""
+    """Turn the controls into the figures, the table and the animation's data; or the message and the last good figures.
+
+    Parameters
+    ----------
+    *values
+        The controls' values, in the order of :data:`CONTROLS`.
+
+    Returns
+    -------
+    tuple
+        The contour, loss and steps figures, the table, the paths for the animation,
+        the frame slider's maximum and value (the longest run's iterations), and the
+        message (``""``); on a bad control, ``no_update`` for all but the message.
+
+    Examples
+    --------
+    >>> from rmsprop.playground import _state
+    >>> out = draw(*controls_from_view(_state.View(baselines=("adam",))))
+    >>> len(out[4]["paths"]), out[5], out[6], out[7]
+    (2, 50, 50, '')
+    >>> bad = controls_from_view(_state.View(objective="x**2 + y**2"))
+    >>> bad[1] = "sin("
+    >>> out = draw(*bad)
+    >>> all(value is no_update for value in out[:-1]), out[-1].startswith("expression rejected:")
+    (True, True)
+    """
     try:
         view = view_from_controls(*values)
         picture = compute(view)
@@ -233,7 +387,27 @@ def draw(*values):
 
 
 def rule_options(flavor):
-    """Disable what flavor ``flavor`` cannot set: options of the own rule, or those its constructor lacks."""
+    """Disable what flavor ``flavor`` cannot set: options of the own rule, or those its constructor lacks.
+
+    Parameters
+    ----------
+    flavor : str
+        The flavor chosen (one of :data:`FLAVORS`).
+
+    Returns
+    -------
+    tuple
+        The flags' options (``centered``, ``nesterov``), whether the momentum slider is
+        disabled, and the eps placement's options, each option with its ``disabled``.
+
+    Examples
+    --------
+    >>> flags, momentum_off, sqrt = rule_options("rmsprop")
+    >>> [flag["disabled"] for flag in flags], momentum_off, [option["disabled"] for option in sqrt]
+    ([False, False], False, [False, False])
+    >>> [option["disabled"] for option in rule_options("torch")[2]]   # a library's flavor places eps its own way
+    [True, True]
+    """
     from .. import compat
 
     def off(setting):
@@ -252,6 +426,13 @@ def warm_up() -> None:
     :func:`rmsprop.plot.contour_levels`) raised ``AttributeError: rcParams`` under
     concurrent first requests. Drawing the default view and one typed formula here,
     before the server answers, imports matplotlib, SymPy and Numba's kernels once.
+
+    Examples
+    --------
+    >>> import sys
+    >>> warm_up()
+    >>> "matplotlib.ticker" in sys.modules, "sympy" in sys.modules
+    (True, True)
     """
     from ._state import _built
 
@@ -260,7 +441,24 @@ def warm_up() -> None:
 
 
 def create_app() -> Dash:
-    """The playground as a :class:`dash.Dash` app (its Flask server is ``app.server``), warmed up."""
+    """Make the playground as a :class:`dash.Dash` app (its Flask server is ``app.server``), warmed up.
+
+    Returns
+    -------
+    dash.Dash
+        The app: its layout, the three server callbacks (:func:`sync`, :func:`draw`,
+        :func:`rule_options`) and the browser-side ones of ``assets/playground.js``,
+        every asset served from this machine.
+
+    Examples
+    --------
+    >>> app = create_app()
+    >>> app.title, app.config.serve_locally
+    ('RMSprop playground', True)
+    >>> page = app.server.test_client().get("/")
+    >>> page.status_code, b"RMSprop playground" in page.data
+    (200, True)
+    """
     warm_up()
     app = Dash(__name__, assets_folder=str(ASSETS), title="RMSprop playground", update_title=None,
                serve_locally=True, compress=False)

@@ -36,7 +36,37 @@ STATUS_TEXT = {
 
 @dataclasses.dataclass(frozen=True)
 class Run:
-    """One optimizer's run: its path ``x`` (shape ``(nit + 1, 2)``, finite) and what the table shows."""
+    """One optimizer's run: its path ``x`` (shape ``(nit + 1, 2)``, finite) and what the table shows.
+
+    Parameters
+    ----------
+    name : str
+        ``"RMSprop"`` or the baseline's name.
+    label : str
+        Its settings (:func:`rmsprop.plot.settings_label`).
+    x : numpy.ndarray, shape (n, 2)
+        The path up to its last finite point (the start at least).
+    fun : numpy.ndarray, shape (n,)
+        f along it.
+    status : int
+        The result's status: 0 converged, 1 ran every iteration, 3 diverged, 99 over the
+        time budget.
+    nit : int
+        The iterations run.
+    distance : float
+        From the end to the nearest known minimum; NaN when none is known.
+    steps : numpy.ndarray or None
+        The effective per-coordinate step, shape ``(nit, 2)``, for RMSprop's run only.
+
+    Examples
+    --------
+    >>> from rmsprop.playground._compute import compute
+    >>> from rmsprop.playground._state import View
+    >>> picture = compute(View(baselines=("adam",)))
+    >>> run = picture.runs[0]
+    >>> run.name, run.label, run.nit, run.status_text, run.x.shape, run.steps.shape
+    ('RMSprop', 'rmsprop lr=0.1 decay=0.9', 50, 'ran every iteration', (51, 2), (50, 2))
+    """
 
     name: str
     label: str
@@ -49,12 +79,49 @@ class Run:
 
     @property
     def status_text(self) -> str:
+        """The status in words, for the table (:data:`STATUS_TEXT`, or the number)."""
         return STATUS_TEXT.get(self.status, str(self.status))
 
 
 @dataclasses.dataclass(frozen=True)
 class Picture:
-    """The contour grid (``level`` is the index-valued position between contour levels) and the runs."""
+    """The contour grid (``level`` is the index-valued position between contour levels) and the runs.
+
+    Parameters
+    ----------
+    view : View
+        The view drawn.
+    title : str
+        The objective's name, and its formula where that differs.
+    window : tuple of (float, float)
+        ``((x1_lo, x1_hi), (x2_lo, x2_hi))``.
+    xs, ys : numpy.ndarray
+        The grid's coordinates, :data:`RESOLUTION` each.
+    level : numpy.ndarray
+        f on the grid mapped onto ``0 .. len(levels) - 1`` (piecewise linear between the
+        levels; NaN where f is not finite), so that evenly spaced contours of it are
+        the levels of f.
+    levels : numpy.ndarray
+        The contour levels of f (:func:`rmsprop.plot.contour_levels`).
+    scale : str
+        ``"log"`` or ``"linear"``.
+    minima : numpy.ndarray, shape (k, 2)
+        The known minima.
+    min_value : float
+        f*, or NaN or ``-inf``.
+    runs : tuple of Run
+        RMSprop's run, then the baselines'.
+
+    Examples
+    --------
+    >>> from rmsprop.playground._compute import compute
+    >>> from rmsprop.playground._state import View
+    >>> picture = compute(View(baselines=("adam",)))
+    >>> picture.title, picture.window, picture.scale, picture.level.shape
+    ('seed: 5*x1**2 + 7*x2**2', ((-5.0, 5.0), (-5.0, 5.0)), 'linear', (100, 100))
+    >>> [run.name for run in picture.runs]
+    ['RMSprop', 'adam']
+    """
 
     view: View
     title: str
@@ -70,7 +137,26 @@ class Picture:
 
 
 def window(objective, start) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The objective's domain, grown to hold the start with a 5 % margin."""
+    """Return the objective's domain, grown to hold the start with a 5 % margin.
+
+    Parameters
+    ----------
+    objective : Objective
+        A 2-D objective.
+    start : sequence of float
+        The start ``(x1, x2)``.
+
+    Returns
+    -------
+    tuple of (float, float)
+        ``((x1_lo, x1_hi), (x2_lo, x2_hi))``.
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> window(objectives.get("seed"), (-4.0, 3.0)), window(objectives.get("seed"), (8.0, 3.0))
+    (((-5.0, 5.0), (-5.0, 5.0)), ((-5.0, 8.65), (-5.0, 5.0)))
+    """
     bounds = []
     for (lo, hi), s in zip(objective.domain, start):
         margin = 0.05 * (max(hi, s) - min(lo, s))
@@ -79,7 +165,36 @@ def window(objective, start) -> tuple[tuple[float, float], tuple[float, float]]:
 
 
 def grid(objective, bounds, resolution: int = RESOLUTION):
-    """``xs, ys`` and f on their grid (NaN where f is not finite), as :mod:`rmsprop.plot` draws contours."""
+    """Sample f on a grid, as :mod:`rmsprop.plot` draws contours.
+
+    Parameters
+    ----------
+    objective : Objective
+        A 2-D objective.
+    bounds : tuple of (float, float)
+        The window.
+    resolution : int, optional
+        Points per side; default :data:`RESOLUTION`.
+
+    Returns
+    -------
+    xs, ys : numpy.ndarray
+        The grid's coordinates along x1 and x2.
+    Z : numpy.ndarray
+        f on the grid, shape ``(len(ys), len(xs))``, NaN where it is not finite.
+
+    Raises
+    ------
+    ViewError
+        If f has no finite value in the window.
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> xs, ys, Z = grid(objectives.get("seed"), ((-1, 1), (-1, 1)), resolution=3)
+    >>> xs, Z[0]
+    (array([-1.,  0.,  1.]), array([12.,  7., 12.]))
+    """
     try:
         X, Y, Z = contour_grid(objective, bounds, resolution)
     except ValueError:  # no finite value
@@ -117,7 +232,35 @@ def _run(objective, view: View, name: str, optimizer, deadline: float, with_step
 
 
 def compute(view: View) -> Picture:
-    """Everything the page draws for ``view`` (a checked view: see :func:`._state.check`)."""
+    """Compute everything the page draws for ``view`` (a checked view: see :func:`._state.check`).
+
+    Parameters
+    ----------
+    view : View
+        A checked view.
+
+    Returns
+    -------
+    Picture
+        The grid, the levels and the runs (RMSprop's, then each baseline's, with the
+        view's learning rate), within :data:`MAX_SECONDS` of running.
+
+    Raises
+    ------
+    ViewError
+        If the objective cannot be built or has no finite value in the window, or an
+        optimizer refuses the view's settings.
+
+    Examples
+    --------
+    >>> from rmsprop.playground._compute import compute
+    >>> from rmsprop.playground._state import View
+    >>> picture = compute(View(baselines=("adam",)))
+    >>> [(run.name, run.nit, round(run.distance, 4)) for run in picture.runs]
+    [('RMSprop', 50, 0.1036), ('adam', 50, 0.2853)]
+    >>> [float(v) for v in picture.runs[0].x[-1]]   # the seed's experiment, bit for bit
+    [-0.10352260359924752, 0.0025296212056016548]
+    """
     objective = objective_of(view)
     bounds = window(objective, view.start)
     xs, ys, Z = grid(objective, bounds)

@@ -35,7 +35,31 @@ def _short(value: float) -> str:
 
 
 def contour_figure(picture: Picture) -> dict:
-    """The contour plot with every run's path (see the module docstring)."""
+    """Draw the contour plot with every run's path (see the module docstring).
+
+    Parameters
+    ----------
+    picture : Picture
+        What :func:`._compute.compute` made.
+
+    Returns
+    -------
+    dict
+        A Plotly figure: ``data`` (the contour, the minima, a path and a head per run,
+        the start) and ``layout``.
+
+    Examples
+    --------
+    >>> from rmsprop.playground._compute import compute
+    >>> from rmsprop.playground._state import View
+    >>> picture = compute(View(baselines=("adam",)))
+    >>> figure = contour_figure(picture)
+    >>> [(trace["type"], trace.get("name", "")) for trace in figure["data"]]
+    [('contour', 'f'), ('scatter', 'minimum'), ('scatter', 'rmsprop lr=0.1 decay=0.9'), ('scatter', ''),
+     ('scatter', 'adam lr=0.1 b1=0.9 b2=0.999'), ('scatter', ''), ('scatter', 'start')]
+    >>> figure["data"][2]["meta"], figure["data"][2]["x"][0], figure["layout"]["title"]["text"]
+    ({'path': 0}, -4.0, 'seed: 5*x1**2 + 7*x2**2')
+    """
     count = len(picture.levels)
     ticks = sorted(set(np.linspace(0, count - 1, min(count, 6)).round().astype(int).tolist()))
     data = [{
@@ -84,6 +108,25 @@ def loss_figure(picture: Picture) -> dict:
 
     On the log scale the y-range ends a decade above the largest starting value, so that a
     diverging run does not squash the others into a line.
+
+    Parameters
+    ----------
+    picture : Picture
+        What :func:`._compute.compute` made.
+
+    Returns
+    -------
+    dict
+        A Plotly figure, one line per run.
+
+    Examples
+    --------
+    >>> from rmsprop.playground._compute import compute
+    >>> from rmsprop.playground._state import View
+    >>> picture = compute(View(baselines=("adam",)))
+    >>> figure = loss_figure(picture)
+    >>> figure["layout"]["title"]["text"], figure["layout"]["yaxis"]["type"], [line["name"] for line in figure["data"]]
+    ('loss: f - f*', 'log', ['RMSprop', 'adam'])
     """
     gap = math.isfinite(picture.min_value)
     curves = [run.fun - picture.min_value if gap else run.fun for run in picture.runs]
@@ -103,7 +146,27 @@ def loss_figure(picture: Picture) -> dict:
 
 
 def steps_figure(picture: Picture) -> dict:
-    """RMSprop's effective step in each coordinate against the iteration, log scale."""
+    """Draw RMSprop's effective step in each coordinate against the iteration, log scale.
+
+    Parameters
+    ----------
+    picture : Picture
+        What :func:`._compute.compute` made.
+
+    Returns
+    -------
+    dict
+        A Plotly figure, one line per coordinate (none when RMSprop ran no iteration).
+
+    Examples
+    --------
+    >>> from rmsprop.playground._compute import compute
+    >>> from rmsprop.playground._state import View
+    >>> picture = compute(View(baselines=("adam",)))
+    >>> figure = steps_figure(picture)
+    >>> [line["name"] for line in figure["data"]], figure["layout"]["yaxis"]["type"]
+    (['x1', 'x2'], 'log')
+    """
     run = picture.runs[0]
     data = []
     if run.steps is not None:
@@ -122,7 +185,27 @@ TABLE_COLUMNS = ("optimizer", "x1", "x2", "f(x)", "iterations", "status", "to ne
 
 
 def table_rows(picture: Picture) -> list[tuple[str, ...]]:
-    """One row per run: its settings, where it ended (full precision), and how."""
+    """Write the result table: one row per run, its settings, where it ended (full precision), and how.
+
+    Parameters
+    ----------
+    picture : Picture
+        What :func:`._compute.compute` made.
+
+    Returns
+    -------
+    list of tuple of str
+        One row per run, in the order of :data:`TABLE_COLUMNS`.
+
+    Examples
+    --------
+    >>> from rmsprop.playground._compute import compute
+    >>> from rmsprop.playground._state import View
+    >>> picture = compute(View(baselines=("adam",)))
+    >>> table_rows(picture)[0]
+    ('rmsprop lr=0.1 decay=0.9', '-0.10352260359924752', '0.0025296212056016548', '0.05362944016394148', '50',
+     'ran every iteration', '0.1036')
+    """
     rows = []
     for run in picture.runs:
         x1, x2 = run.x[-1]

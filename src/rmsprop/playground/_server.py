@@ -23,6 +23,32 @@ def make_server(host: str = "127.0.0.1", port: int = 8050):
 
     The socket is bound here, so that a bad host or a port in use raises OSError
     (Werkzeug would print its own message and exit).
+
+    Parameters
+    ----------
+    host : str, optional
+        The address to listen on; default ``"127.0.0.1"`` (this machine only).
+    port : int, optional
+        The port; 0 for any free one. Default 8050.
+
+    Returns
+    -------
+    werkzeug.serving.BaseWSGIServer
+        The server, threaded, serving :func:`create_app`'s Flask app once its
+        ``serve_forever`` is called; ``server.port`` is the port bound. The caller
+        closes it (``server.server_close()``).
+
+    Raises
+    ------
+    OSError
+        If the host is unknown or the port is taken.
+
+    Examples
+    --------
+    >>> server = make_server(port=0)
+    >>> type(server).__name__, server.host, server.port > 0
+    ('ThreadedWSGIServer', '127.0.0.1', True)
+    >>> server.server_close()
     """
     from werkzeug.serving import make_server as werkzeug_server
 
@@ -39,7 +65,38 @@ def make_server(host: str = "127.0.0.1", port: int = 8050):
 
 
 def serve(host: str = "127.0.0.1", port: int = 8050, *, announce: Callable[[str], None] = print) -> None:
-    """Serve the playground on ``host:port`` until Ctrl-C (SIGINT) or SIGTERM, then close the socket."""
+    """Serve the playground on ``host:port`` until Ctrl-C (SIGINT) or SIGTERM, then close the socket.
+
+    Must run in the main thread (it installs a SIGTERM handler, and puts the previous
+    one back at the end).
+
+    Parameters
+    ----------
+    host : str, optional
+        The address to listen on; default ``"127.0.0.1"``.
+    port : int, optional
+        The port; 0 for any free one. Default 8050.
+    announce : callable, optional
+        ``announce(line)`` is told the page's address once the socket is bound, and
+        ``"Stopped."`` at the end; default :func:`print`.
+
+    Raises
+    ------
+    OSError
+        If the host is unknown or the port is taken.
+
+    Examples
+    --------
+    Here ``announce`` presses Ctrl-C as soon as the server is up:
+
+    >>> def announce(line):
+    ...     print(line)
+    ...     if line.startswith("RMSprop playground on"):
+    ...         raise KeyboardInterrupt
+    >>> serve(port=0, announce=announce)
+    RMSprop playground on http://127.0.0.1:.../ (Ctrl-C to stop)
+    Stopped.
+    """
     server = make_server(host, port)
     shown = f"[{host}]" if ":" in host else host
     previous = signal.signal(signal.SIGTERM, _stop)

@@ -44,12 +44,71 @@ OBJECTIVES = tuple(name for name in objectives.names() if objectives.get(name).d
 
 
 class ViewError(ValueError):
-    """A control or URL value that cannot be shown; its message is one line for the page."""
+    """A control or URL value that cannot be shown; its message is one line for the page.
+
+    A :class:`ValueError`.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, naming the control.
+
+    Examples
+    --------
+    >>> check(View(nesterov=True))
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._state.ViewError: nesterov needs momentum > 0
+    >>> issubclass(ViewError, ValueError)
+    True
+    """
 
 
 @dataclasses.dataclass(frozen=True)
 class View:
-    """Everything one picture of the playground depends on. The defaults are the seed's experiment."""
+    """Everything one picture of the playground depends on. The defaults are the seed's experiment.
+
+    A frozen dataclass; :func:`from_controls` and :func:`from_query` make checked ones.
+
+    Parameters
+    ----------
+    objective : str, optional
+        A catalogue name of two variables, or a formula in ``x, y`` or ``x1, x2``;
+        default ``"seed"``.
+    start : tuple of float, optional
+        The start ``(x1, x2)``; default ``(-4.0, 3.0)``.
+    learning_rate : float, optional
+        Default 0.1.
+    decay : float, optional
+        Default 0.9.
+    eps : float, optional
+        Default 1e-8.
+    iterations : int, optional
+        The iterations of every run; default 50.
+    flavor : str, optional
+        ``"rmsprop"`` (this package's rule, every option) or a name of
+        :data:`rmsprop.compat.FLAVORS`; default ``"rmsprop"``.
+    centered : bool, optional
+        Default False.
+    momentum : float, optional
+        Default 0.
+    nesterov : bool, optional
+        Default False.
+    eps_in_sqrt : bool, optional
+        ``sqrt(e + eps)`` when True (default), ``sqrt(e) + eps`` otherwise.
+    baselines : tuple of str, optional
+        Baselines drawn beside RMSprop, with the same learning rate (:data:`BASELINES`);
+        default none.
+
+    Examples
+    --------
+    >>> View()
+    View(objective='seed', start=(-4.0, 3.0), learning_rate=0.1, decay=0.9, eps=1e-08, iterations=50,
+         flavor='rmsprop', centered=False, momentum=0.0, nesterov=False, eps_in_sqrt=True, baselines=())
+    >>> View(objective="booth", momentum=0.5).settings()
+    {'learning_rate': 0.1, 'decay': 0.9, 'eps': 1e-08, 'centered': False, 'momentum': 0.5, 'nesterov': False,
+     'eps_in_sqrt': True}
+    """
 
     objective: str = "seed"
     start: tuple[float, float] = (-4.0, 3.0)
@@ -65,10 +124,16 @@ class View:
     baselines: tuple[str, ...] = ()
 
     def settings(self) -> dict:
-        """The optimizer's settings, named as in :func:`rmsprop.rmsprop`: the ones this view sets.
+        """Return the optimizer's settings, named as in :func:`rmsprop.rmsprop`: the ones this view sets.
 
         For a library flavor, the options left at their off value are not passed, so
         the flavor keeps its own defaults for them.
+
+        Returns
+        -------
+        dict
+            ``learning_rate``, ``decay``, ``eps``, then the options: all of them for the
+            own rule, those not off for a flavor.
         """
         settings = {"learning_rate": self.learning_rate, "decay": self.decay, "eps": self.eps}
         if self.flavor == OWN_RULE:
@@ -82,7 +147,19 @@ class View:
         return settings
 
     def optimizer(self):
-        """The :class:`~rmsprop.GradientTransformation` this view runs, or :class:`ViewError`."""
+        """Build the :class:`~rmsprop.GradientTransformation` this view runs, or raise :class:`ViewError`.
+
+        Returns
+        -------
+        GradientTransformation
+            :func:`rmsprop.rmsprop`, or :func:`rmsprop.compat.configure` of the flavor,
+            with :meth:`settings`.
+
+        Raises
+        ------
+        ViewError
+            If the rule or flavor refuses the settings (the message is theirs).
+        """
         from .. import rmsprop
 
         try:
@@ -169,7 +246,7 @@ def _objective_text(text) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _built(text: str):
-    """``(objective, None)`` or ``(None, message)``; cached, failures too (a formula costs up to 0.5 s)."""
+    """``(objective, None)`` or ``(None, message)``; cached, failures too (building a formula is the costly part)."""
     try:
         if text in OBJECTIVES:
             return objectives.get(text), None
@@ -185,12 +262,62 @@ def _built(text: str):
 
 
 def suggested_start(name: str) -> tuple[float, float]:
-    """The catalogue's suggested start for objective ``name`` (the seed's is (-4, 3))."""
+    """Return the catalogue's suggested start for objective ``name`` (the seed's is (-4, 3)).
+
+    Parameters
+    ----------
+    name : str
+        A catalogue name.
+
+    Returns
+    -------
+    tuple of float
+        ``objectives.get(name).start`` as Python floats.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not in the catalogue.
+
+    Examples
+    --------
+    >>> suggested_start("seed"), suggested_start("rosenbrock")
+    ((-4.0, 3.0), (-1.2, 1.0))
+    """
     return tuple(float(v) for v in objectives.get(name).start)
 
 
 def objective(view: View):
-    """The :class:`~rmsprop.objectives.Objective` of a view, or :class:`ViewError`."""
+    """Return the :class:`~rmsprop.objectives.Objective` of a view, or raise :class:`ViewError`.
+
+    Built once per text (a cache of 256, failures included).
+
+    Parameters
+    ----------
+    view : View
+        The view.
+
+    Returns
+    -------
+    Objective
+        The catalogue objective or the typed formula, of two variables.
+
+    Raises
+    ------
+    ViewError
+        If the text is a catalogue name of another dimension, a formula that is
+        rejected, or a formula not of two variables.
+
+    Examples
+    --------
+    >>> objective(View(objective="x**2 + 3*y**2"))
+    Objective(name='x**2 + 3*y**2', dim=2, formula='x**2 + 3*y**2')
+    >>> objective(View(objective="x**2 + z"))
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._state.ViewError: the playground draws functions of two variables (x, y or x1, x2);
+    this formula has 3
+    """
     built, message = _built(view.objective)
     if built is None:
         raise ViewError(message)
@@ -203,7 +330,55 @@ def objective(view: View):
 
 def from_controls(*, objective_text, x1, x2, learning_rate, decay, eps, iterations, flavor,
                   centered, momentum, nesterov, eps_in_sqrt, baselines_) -> View:
-    """A checked :class:`View` from the page's controls; :class:`ViewError` names the first bad one."""
+    """Make a checked :class:`View` from the page's controls; :class:`ViewError` names the first bad one.
+
+    Parameters
+    ----------
+    objective_text : str
+        The function: a catalogue name or a formula (white space runs collapsed).
+    x1, x2 : str or float
+        The start, as typed.
+    learning_rate : str or float
+        In :data:`LR_RANGE`.
+    decay : str or float
+        In ``[0, 1)``.
+    eps : str or float
+        In :data:`EPS_RANGE`.
+    iterations : str or float
+        A whole number from 1 to :data:`MAX_ITERATIONS`.
+    flavor : str
+        One of :data:`FLAVORS`.
+    centered, nesterov, eps_in_sqrt : bool or str
+        Flags (``True``/``False``, or ``"1"``/``"0"``, ``"on"``/``"off"``, ...).
+    momentum : str or float
+        In ``[0, 1)``.
+    baselines_ : list of str or str
+        Names of :data:`BASELINES`, or one comma-separated string.
+
+    Returns
+    -------
+    View
+        The view, checked by :func:`check`.
+
+    Raises
+    ------
+    ViewError
+        If a value is empty, not a number, out of range or unknown, or the view does
+        not pass :func:`check`.
+
+    Examples
+    --------
+    >>> controls = dict(objective_text="booth", x1="1", x2="2", learning_rate=0.05, decay=0.9, eps=1e-8,
+    ...                 iterations=30, flavor="rmsprop", centered=False, momentum=0.0, nesterov=False,
+    ...                 eps_in_sqrt=True, baselines_=["adam"])
+    >>> view = from_controls(**controls)
+    >>> view.objective, view.start, view.iterations, view.baselines
+    ('booth', (1.0, 2.0), 30, ('adam',))
+    >>> from_controls(**{**controls, "x1": "one"})
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._state.ViewError: start x1 must be a number; got 'one'
+    """
     if flavor not in FLAVORS:
         raise ViewError(f"unknown flavor {_short(flavor)}; choose one of: {', '.join(FLAVORS)}")
     view = View(
@@ -225,7 +400,33 @@ def from_controls(*, objective_text, x1, x2, learning_rate, decay, eps, iteratio
 
 
 def check(view: View) -> View:
-    """``view`` if its objective builds and its optimizer accepts its settings; else :class:`ViewError`."""
+    """Return ``view`` if its objective builds and its optimizer accepts its settings; else raise :class:`ViewError`.
+
+    Parameters
+    ----------
+    view : View
+        The view.
+
+    Returns
+    -------
+    View
+        ``view`` itself.
+
+    Raises
+    ------
+    ViewError
+        If the objective cannot be built (see :func:`objective`), ``nesterov`` is on
+        without momentum, or the optimizer refuses the settings.
+
+    Examples
+    --------
+    >>> check(View(objective="rosenbrock", learning_rate=0.01)).objective
+    'rosenbrock'
+    >>> check(View(learning_rate=-1.0))
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._state.ViewError: ...
+    """
     objective(view)
     if view.nesterov and view.momentum == 0:
         raise ViewError("nesterov needs momentum > 0")
@@ -237,7 +438,26 @@ _KEYS = ("f", "x0", "lr", "decay", "eps", "n", "flavor", "centered", "momentum",
 
 
 def to_query(view: View) -> str:
-    """The URL query (with its ``?``) that reads back as ``view``: the main settings always, the options when set."""
+    """Write the URL query (with its ``?``) that reads back as ``view``: the main settings always, the options when set.
+
+    Parameters
+    ----------
+    view : View
+        The view.
+
+    Returns
+    -------
+    str
+        The query; numbers as ``repr``, so that they read back exactly.
+
+    Examples
+    --------
+    >>> query = to_query(View(objective="booth", momentum=0.5, baselines=("adam",)))
+    >>> query
+    '?f=booth&x0=-4.0,3.0&lr=0.1&decay=0.9&eps=1e-08&n=50&flavor=rmsprop&momentum=0.5&vs=adam'
+    >>> from_query(query) == (View(objective="booth", momentum=0.5, baselines=("adam",)), [])
+    True
+    """
     query = {"f": view.objective, "x0": f"{view.start[0]!r},{view.start[1]!r}", "lr": repr(view.learning_rate),
              "decay": repr(view.decay), "eps": repr(view.eps), "n": str(view.iterations), "flavor": view.flavor}
     if view.centered:
@@ -254,9 +474,34 @@ def to_query(view: View) -> str:
 
 
 def from_query(search: str | None) -> tuple[View, list[str]]:
-    """The view a URL query describes, and a message for each value that was bad (it keeps its default).
+    """Read the view a URL query describes, and a message for each value that was bad (it keeps its default).
 
-    Unknown keys are reported; repeated keys take their last value.
+    Unknown keys are reported; repeated keys take their last value. Without ``x0``, a
+    catalogue function starts at its suggested start. A view that fails :func:`check`
+    as a whole is brought back to the closest valid one (the objective, then the
+    rule's settings, reset to the defaults).
+
+    Parameters
+    ----------
+    search : str or None
+        The query, with or without its ``?``; ``None`` or ``""`` for the defaults.
+
+    Returns
+    -------
+    view : View
+        A checked view.
+    problems : list of str
+        One message per bad or unknown value, in the order of the keys.
+
+    Examples
+    --------
+    >>> view, problems = from_query("?f=booth&lr=0.02&n=80&vs=sgd,adam&bogus=1")
+    >>> view.objective, view.start, view.learning_rate, view.iterations, view.baselines
+    ('booth', (-8.0, 8.0), 0.02, 80, ('sgd', 'adam'))
+    >>> problems
+    ["unknown URL key 'bogus' ignored"]
+    >>> from_query("?lr=abc&n=0")[1]
+    ["URL lr: learning rate must be a number; got 'abc'", 'URL n: iterations must be in [1, 2000]; got 0']
     """
     problems: list[str] = []
     raw = {key: values[-1] for key, values in parse_qs((search or "").lstrip("?"), keep_blank_values=True).items()}

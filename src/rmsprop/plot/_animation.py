@@ -51,6 +51,73 @@ def animate(objective: Any, runs: Any, path: Any, *, fps: float = 20, max_frames
     on stderr while the frames are drawn. The file is written to a temporary name
     and renamed into place, so a failure leaves no partial file. The still parts of
     the figure are drawn once and the growing parts over them, frame by frame.
+
+    Parameters
+    ----------
+    objective : Objective or str
+        A 2-D objective, or its catalogue name.
+    runs : result or list of results or dict
+        One result of :func:`rmsprop.minimize`, a list of them or a dict label -> result
+        (see :func:`as_runs`).
+    path : str or os.PathLike
+        The file to write: ``.gif`` or ``.mp4`` (:data:`ANIMATION_SUFFIXES`).
+    fps : float, optional
+        Frames per second, in (0, 1000]; default 20.
+    max_frames : int, optional
+        The most frames, ``>= 1``; default 120.
+    with_surface : bool, optional
+        Whether to add the 3-D surface on the left; default False.
+    with_loss : bool, optional
+        Whether to add the loss curves on the right; default False.
+    progress : bool, optional
+        Whether to show a progress bar on stderr; default True.
+    labels : sequence of str, optional
+        One legend label per run; default their settings (:func:`settings_label`).
+    colors : sequence of color, optional
+        One colour per run; default the axes' colour cycle.
+    resolution : int, optional
+        The contour grid's points per side, 2 to 4000; default 160.
+    window : sequence of two (lo, hi) pairs, optional
+        The window drawn; default the objective's domain grown to hold the paths.
+    levels : int or sequence of float, optional
+        A count (default 20) or the levels themselves (see :func:`contour_levels`).
+    scale : {"auto", "log", "linear"}, optional
+        How the levels are spaced; default ``"auto"``.
+    cmap : str or matplotlib.colors.Colormap, optional
+        The colour map; default ``"viridis"``.
+    dpi : float, optional
+        The resolution of the frames; default 80.
+    figsize : tuple of float, optional
+        The size of a frame in inches; default 5.6 per panel (plus 0.6) by 5.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    TypeError
+        If ``objective``, ``runs`` or ``path`` is of the wrong type.
+    ValueError
+        If the suffix is not ``.gif`` or ``.mp4`` (or ``.mp4`` without ``ffmpeg``), the
+        folder cannot be written, the objective is not 2-D, a run does not match it,
+        an option is out of range (a frame over :data:`MAX_PIXELS` pixels too), or the
+        writer fails.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from PIL import Image
+    >>> import rmsprop
+    >>> from rmsprop import objectives
+    >>> result = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=50)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = animate("seed", result, f"{folder}/seed.gif", max_frames=3, resolution=20, dpi=30,
+    ...                       progress=False)
+    ...     with Image.open(written) as image:
+    ...         print(written.name, image.n_frames, image.size)
+    seed.gif 3 (186, 150)
     """
     objective = as_objective(objective, "animate")
     target = target_path(path, ANIMATION_SUFFIXES, "path")

@@ -19,6 +19,50 @@ __all__ = ["contour", "draw_contour", "draw_gradient_field", "draw_minima"]
 
 
 def draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap, colorbar):
+    """Draw the contours of a 2-D objective on ``ax`` over ``window``, with their colour bar.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A 2-D Axes.
+    objective : Objective
+        A 2-D objective.
+    window : tuple of (float, float)
+        ``((x1_lo, x1_hi), (x2_lo, x2_hi))``; the Axes' limits are set to it.
+    resolution : int
+        The grid's points per side.
+    levels : int or sequence of float or None
+        See :func:`contour_levels`.
+    scale : {"auto", "log", "linear"}
+        See :func:`contour_levels`.
+    filled : bool
+        Whether to fill between the levels (under thin lines).
+    cmap : str or matplotlib.colors.Colormap or None
+        The colour map; ``None`` for :data:`DEFAULT_CMAP`.
+    colorbar : bool
+        Whether to add a colour bar.
+
+    Returns
+    -------
+    matplotlib.contour.QuadContourSet
+        The line contours; their ``rmsprop_scale`` says which levels were drawn
+        (``"log"``, ``"linear"`` or ``"given"``).
+
+    Raises
+    ------
+    ValueError
+        If f has no finite value in the window, or ``levels``/``scale`` are refused.
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> from rmsprop.plot._figure import new_figure
+    >>> ax = new_figure((3.0, 3.0), None).add_subplot()
+    >>> rosenbrock = objectives.get("rosenbrock")
+    >>> lines = draw_contour(ax, rosenbrock, rosenbrock.domain, 30, None, "auto", True, None, False)
+    >>> lines.rmsprop_scale, ax.get_xlim() == rosenbrock.domain[0]
+    ('log', True)
+    """
     from matplotlib.colors import BoundaryNorm
 
     X, Y, Z = contour_grid(objective, window, resolution)
@@ -51,6 +95,34 @@ def draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap,
 
 
 def draw_minima(ax, objective, window):
+    """Mark the objective's known minima inside ``window`` with gold stars.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A 2-D Axes.
+    objective : Objective
+        A 2-D objective.
+    window : tuple of (float, float)
+        ``((x1_lo, x1_hi), (x2_lo, x2_hi))``: minima outside it are not drawn.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D or None
+        The stars (``gid="minimum"``, label ``"minimum"``), or ``None`` when no known
+        minimum lies in the window.
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> from rmsprop.plot._figure import new_figure
+    >>> ax = new_figure((3.0, 3.0), None).add_subplot()
+    >>> stars = draw_minima(ax, objectives.get("himmelblau"), ((0, 5), (-5, 5)))
+    >>> stars.get_gid(), len(stars.get_xdata())
+    ('minimum', 2)
+    >>> draw_minima(ax, objectives.get("seed"), ((1, 2), (1, 2))) is None
+    True
+    """
     minima = np.asarray(objective.minima, dtype=float)
     if len(minima):
         (x_lo, x_hi), (y_lo, y_hi) = window
@@ -66,6 +138,35 @@ def draw_minima(ax, objective, window):
 
 
 def draw_gradient_field(ax, objective, window, count=21):
+    """Draw arrows of ``-grad f``, all of one length, on a ``count`` x ``count`` grid over ``window``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A 2-D Axes.
+    objective : Objective
+        A 2-D objective.
+    window : tuple of (float, float)
+        ``((x1_lo, x1_hi), (x2_lo, x2_hi))``.
+    count : int, optional
+        Arrows per side; default 21.
+
+    Returns
+    -------
+    matplotlib.quiver.Quiver
+        The arrows (``gid="gradient field"``); none where the gradient is 0 or not finite.
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> from rmsprop.plot._figure import new_figure
+    >>> ax = new_figure((3.0, 3.0), None).add_subplot()
+    >>> arrows = draw_gradient_field(ax, objectives.get("seed"), ((-1, 1), (-1, 1)), count=5)
+    >>> arrows.get_gid(), arrows.N
+    ('gradient field', 25)
+    >>> round(float(arrows.U[0]), 6), round(float(arrows.V[0]), 6)   # at (-1, -1): -grad f = (10, 14), normalised
+    (0.581238, 0.813733)
+    """
     (x_lo, x_hi), (y_lo, y_hi) = window
     X, Y = np.meshgrid(np.linspace(x_lo, x_hi, count), np.linspace(y_lo, y_hi, count))
     with np.errstate(all="ignore"):
@@ -91,7 +192,69 @@ def contour(objective: Any, *, resolution: int = 200, window: Any = None, levels
     (see :func:`contour_levels`; ``scale="log"``/``"linear"`` forces one); colours
     are spread evenly over the levels either way. Gold stars mark the known minima.
     The line contours carry ``rmsprop_scale`` (``"log"``, ``"linear"``, ``"given"``).
-    Returns the Figure.
+
+    Parameters
+    ----------
+    objective : Objective or str
+        A 2-D objective, or its catalogue name.
+    resolution : int, optional
+        The grid's points per side, 2 to 4000; default 200.
+    window : sequence of two (lo, hi) pairs, optional
+        The window drawn; default the objective's domain.
+    levels : int or sequence of float, optional
+        A count (default 20) or the levels themselves.
+    scale : {"auto", "log", "linear"}, optional
+        How the levels are spaced; default ``"auto"``.
+    filled : bool, optional
+        Whether to fill between the levels; default True.
+    cmap : str or matplotlib.colors.Colormap, optional
+        The colour map; default ``"viridis"``.
+    colorbar : bool, optional
+        Whether to add a colour bar; default True.
+    minima : bool, optional
+        Whether to mark the known minima (and add their legend); default True.
+    title : str, optional
+        The title; default the objective's name and formula.
+    figsize : tuple of float, optional
+        The size of a new figure, in inches; default (6.4, 5.2).
+    dpi : float, optional
+        The resolution of a new figure and of the file.
+    ax : matplotlib.axes.Axes, optional
+        A 2-D Axes to draw on instead of a new figure.
+    save : str or os.PathLike, optional
+        A ``.png``, ``.svg`` or ``.pdf`` file to write, atomically.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (the root figure of ``ax`` when given).
+
+    Raises
+    ------
+    TypeError
+        If ``objective`` or ``ax`` is of the wrong type.
+    ValueError
+        If the objective is not 2-D or has no finite value in the window, or an
+        option is out of range (``resolution``, ``levels``, ``scale``, ``window``,
+        ``dpi``, ``save``'s suffix or folder, a PNG's size).
+
+    Examples
+    --------
+    >>> figure = contour("rosenbrock", resolution=40, figsize=(4, 3))
+    >>> ax = figure.axes[0]
+    >>> ax.get_title(), [line.get_gid() for line in ax.get_lines()]
+    ('rosenbrock', ['minimum'])
+    >>> [getattr(lines, "rmsprop_scale", None) for lines in ax.collections]
+    [None, 'log']
+
+    Saved as a file (here in a temporary folder):
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = contour("seed", resolution=20, figsize=(2, 2), dpi=50, save=Path(folder, "seed.png"))
+    ...     print(Path(folder, "seed.png").read_bytes()[1:4])
+    b'PNG'
     """
     objective = as_objective(objective, "contour")
     resolution = check_resolution(resolution)

@@ -40,7 +40,21 @@ MAX_PIXELS = 2**27
 
 
 def load_matplotlib():
-    """Import matplotlib; choose Agg when no backend was chosen and there is no display."""
+    """Import matplotlib; choose Agg when no backend was chosen and there is no display.
+
+    "No display" is Linux without ``DISPLAY`` or ``WAYLAND_DISPLAY``; a backend chosen
+    before (``matplotlib.use``, ``MPLBACKEND``, a matplotlibrc) is kept.
+
+    Returns
+    -------
+    module
+        The ``matplotlib`` module.
+
+    Examples
+    --------
+    >>> load_matplotlib().__name__
+    'matplotlib'
+    """
     import matplotlib
 
     headless = sys.platform.startswith("linux") and not (
@@ -54,6 +68,26 @@ def load_matplotlib():
 
 
 def new_figure(figsize: tuple[float, float], dpi: float | None) -> Figure:
+    """Make a new figure with an Agg canvas, not managed by pyplot, with the constrained layout.
+
+    Parameters
+    ----------
+    figsize : tuple of float
+        ``(width, height)`` in inches.
+    dpi : float or None
+        Dots per inch; ``None`` for 100.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        An empty figure: it never opens a window nor joins pyplot's list of figures.
+
+    Examples
+    --------
+    >>> figure = new_figure((3.0, 2.0), None)
+    >>> figure, type(figure.canvas).__name__, figure.get_layout_engine().__class__.__name__
+    (<Figure size 300x200 with 0 Axes>, 'FigureCanvasAgg', 'ConstrainedLayoutEngine')
+    """
     load_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -64,6 +98,25 @@ def new_figure(figsize: tuple[float, float], dpi: float | None) -> Figure:
 
 
 def root_figure(ax: Axes) -> Figure:
+    """Return the figure that holds ``ax``: the outermost one when ``ax`` is in a subfigure.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        An Axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Its root figure (``ax.get_figure(root=True)``, also before matplotlib 3.10).
+
+    Examples
+    --------
+    >>> figure = new_figure((4.0, 2.0), None)
+    >>> ax = figure.subfigures(1, 2)[0].add_subplot()
+    >>> root_figure(ax) is figure, ax.figure is figure
+    (True, False)
+    """
     try:
         return ax.get_figure(root=True)
     except TypeError:  # matplotlib < 3.10
@@ -85,7 +138,30 @@ def _check_ax(ax: Any, three_d: bool = False) -> None:
 
 
 def check_pixels(size: Any, dpi: Any) -> None:
-    """Refuse a raster image of ``size`` inches at ``dpi`` with more than :data:`MAX_PIXELS` pixels."""
+    """Refuse a raster image of ``size`` inches at ``dpi`` with more than :data:`MAX_PIXELS` pixels.
+
+    Parameters
+    ----------
+    size : tuple of float
+        ``(width, height)`` in inches; a size that is not two numbers is left for
+        matplotlib to refuse.
+    dpi : float
+        Dots per inch.
+
+    Raises
+    ------
+    ValueError
+        If ``width * dpi * height * dpi`` exceeds :data:`MAX_PIXELS`.
+
+    Examples
+    --------
+    >>> check_pixels((6.4, 4.8), 100)
+    >>> check_pixels((100, 100), 300)
+    Traceback (most recent call last):
+    ...
+    ValueError: a raster image of 30000 x 30000 pixels is too large; at most 134217728 pixels are allowed
+    (lower dpi or figsize, or save as .svg or .pdf)
+    """
     try:
         width, height = (float(v) * float(dpi) for v in size)
     except (TypeError, ValueError):
@@ -106,12 +182,86 @@ def _save(figure: Figure, target: Path | None, dpi: float | None) -> None:
 
 
 def finish_figure(figure: Figure, target: Path | None, dpi: float | None) -> Figure:
+    """Write the figure to ``target`` (atomically, in the format of its suffix), if given; return it.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        The finished figure.
+    target : pathlib.Path or None
+        The file to write (see :func:`begin_figure`), or ``None`` to write nothing.
+    dpi : float or None
+        The resolution of the file; ``None`` for the figure's own.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``figure``.
+
+    Raises
+    ------
+    ValueError
+        If a PNG would have more than :data:`MAX_PIXELS` pixels, or the file cannot be
+        written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> figure = new_figure((2.0, 1.0), None)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = finish_figure(figure, Path(folder, "empty.svg"), None)
+    ...     print(Path(folder, "empty.svg").read_text()[:5])
+    <?xml
+    """
     _save(figure, target, dpi)
     return figure
 
 
 def begin_figure(ax: Any, save: Any, figsize, dpi, three_d: bool = False):
-    """Check ``save`` and ``ax`` (before any drawing); return ``(figure, ax or None, target)``."""
+    """Check ``save``, ``dpi`` and ``ax`` (before any drawing); return the figure to draw on.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes or None
+        The Axes to draw on, or ``None`` for a new figure.
+    save : str or os.PathLike or None
+        The file to write at the end, or ``None``.
+    figsize : tuple of float
+        The size of a new figure, in inches.
+    dpi : float or None
+        The resolution of a new figure and of the file; ``None`` for 100 and the
+        figure's own.
+    three_d : bool, optional
+        Whether ``ax`` must be a 3-D Axes (else it must be a 2-D one); default False.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+        A new figure (:func:`new_figure`), or the root figure of ``ax``.
+    ax : matplotlib.axes.Axes or None
+        ``ax`` as given.
+    target : pathlib.Path or None
+        ``save`` checked (see :func:`rmsprop._atomic.target_path`).
+
+    Raises
+    ------
+    TypeError
+        If ``ax`` is not a matplotlib Axes, or ``save`` not a path.
+    ValueError
+        If ``ax`` has the wrong projection, ``save``'s suffix is not one of
+        :data:`FIGURE_SUFFIXES` or its folder cannot be written, ``dpi`` is not a
+        positive number, or a new PNG would exceed :data:`MAX_PIXELS`.
+
+    Examples
+    --------
+    >>> begin_figure(None, None, (3.0, 2.0), None)
+    (<Figure size 300x200 with 0 Axes>, None, None)
+    >>> begin_figure(None, "figure.jpg", (3.0, 2.0), None)
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot tell the format of 'figure.jpg' ('.jpg'); use one of .png, .svg, .pdf
+    """
     target = None if save is None else target_path(save, tuple(FIGURE_SUFFIXES), "save")
     check_dpi(dpi)
     if ax is None and target is not None and FIGURE_SUFFIXES[target.suffix.lower()] == "png":
@@ -124,5 +274,26 @@ def begin_figure(ax: Any, save: Any, figsize, dpi, three_d: bool = False):
 
 
 def check_dpi(dpi: Any) -> None:
+    """Refuse a ``dpi`` that is neither ``None`` nor a positive number.
+
+    Parameters
+    ----------
+    dpi : float or None
+        Dots per inch, or ``None`` for the default.
+
+    Raises
+    ------
+    ValueError
+        If ``dpi`` is a bool, not a real number, or not > 0.
+
+    Examples
+    --------
+    >>> check_dpi(None), check_dpi(72)
+    (None, None)
+    >>> check_dpi(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: dpi must be a positive number; got 0
+    """
     if dpi is not None and (isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not dpi > 0):
         raise ValueError(f"dpi must be a positive number; got {dpi!r}")

@@ -24,8 +24,45 @@ MAX_LEVELS = 1000
 
 
 def plot_window(objective: Objective, runs: Sequence[Run] = (), window: Any = None) -> tuple[tuple[float, float], ...]:
-    """The plotting window: ``window`` as given, or the objective's domain grown to hold the
-    paths (with a 5 % margin), but never beyond three times the domain's width."""
+    """Return the plotting window: ``window`` as given, or the objective's domain grown to hold the paths.
+
+    The domain grows to hold the paths with a 5 % margin, but never beyond three times
+    the domain's width.
+
+    Parameters
+    ----------
+    objective : Objective
+        A 2-D objective.
+    runs : sequence of Run, optional
+        The runs to hold (their finite iterates); default none.
+    window : sequence of two (lo, hi) pairs, optional
+        The window to use as it is, checked.
+
+    Returns
+    -------
+    tuple of (float, float)
+        ``((x1_lo, x1_hi), (x2_lo, x2_hi))``.
+
+    Raises
+    ------
+    ValueError
+        If ``window`` is not two pairs of finite numbers with ``lo < hi``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rmsprop import objectives
+    >>> from rmsprop.plot._runs import Run
+    >>> seed = objectives.get("seed")
+    >>> plot_window(seed), plot_window(seed, window=[(-1, 1), (0, 2)])
+    (((-5.0, 5.0), (-5.0, 5.0)), ((-1.0, 1.0), (0.0, 2.0)))
+
+    A path that leaves the domain widens the window, at most by the domain's width:
+
+    >>> run = Run("far", np.array([[0.0, 0.0], [6.0, 0.0], [30.0, 0.0]]), np.zeros(3), None)
+    >>> plot_window(seed, [run])
+    ((-5.0, 15.0), (-5.0, 5.0))
+    """
     if window is not None:
         try:
             bounds = tuple((float(lo), float(hi)) for lo, hi in window)
@@ -51,14 +88,71 @@ def plot_window(objective: Objective, runs: Sequence[Run] = (), window: Any = No
 
 
 def check_resolution(resolution: Any) -> int:
+    """Return ``resolution``, the grid's points per side, as an int in [2, 4000], or an error.
+
+    Parameters
+    ----------
+    resolution : int
+        The points per side.
+
+    Returns
+    -------
+    int
+        ``int(resolution)``.
+
+    Raises
+    ------
+    ValueError
+        If it is not an integer (a bool is not one) or lies outside [2, 4000].
+
+    Examples
+    --------
+    >>> check_resolution(200)
+    200
+    >>> check_resolution(1)
+    Traceback (most recent call last):
+    ...
+    ValueError: resolution must be an integer in [2, 4000]; got 1
+    """
     if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral) or not 2 <= resolution <= 4000:
         raise ValueError(f"resolution must be an integer in [2, 4000]; got {resolution!r}")
     return int(resolution)
 
 
 def contour_grid(objective: Objective, window, resolution: int):
-    """``X, Y, Z``: f sampled on ``resolution`` x ``resolution`` points spanning ``window`` (NaN where
-    f is not finite); a ValueError when no value in the window is finite."""
+    """Sample f on ``resolution`` x ``resolution`` points spanning ``window``.
+
+    Parameters
+    ----------
+    objective : Objective
+        A 2-D objective.
+    window : sequence of two (lo, hi) pairs
+        ``((x1_lo, x1_hi), (x2_lo, x2_hi))``, both ends included.
+    resolution : int
+        The points per side.
+
+    Returns
+    -------
+    X, Y : numpy.ndarray
+        The grid, ``np.meshgrid`` of the two ``linspace``; shape ``(resolution,
+        resolution)``.
+    Z : numpy.ndarray
+        f on the grid, NaN where it is not finite (no floating-point warnings).
+
+    Raises
+    ------
+    ValueError
+        If no value in the window is finite.
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> X, Y, Z = contour_grid(objectives.get("seed"), ((-1, 1), (-1, 1)), 3)
+    >>> Z
+    array([[12.,  7., 12.],
+           [ 5.,  0.,  5.],
+           [12.,  7., 12.]])
+    """
     (x_lo, x_hi), (y_lo, y_hi) = window
     X, Y = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
     with np.errstate(all="ignore"):
@@ -79,6 +173,54 @@ def contour_levels(Z: Any, min_value: float = -math.inf, levels: Any = None, sca
     Goldstein-Price), and evenly spaced otherwise (the seed's quadratic). ``lo`` is the
     0.5 % quantile of the positive ``Z - f_ref``. ``levels`` is a count (default 20) or
     the levels themselves (returned sorted, with the scale ``"given"``).
+
+    Parameters
+    ----------
+    Z : array_like
+        The values on the grid (NaN where not finite).
+    min_value : float, optional
+        f*, the objective's infimum; default ``-inf`` (unknown or unbounded).
+    levels : int or sequence of float, optional
+        A count from 2 to :data:`MAX_LEVELS` (default 20), or 1 to :data:`MAX_LEVELS`
+        finite levels.
+    scale : {"auto", "log", "linear"}, optional
+        ``"auto"`` (default) chooses as above; ``"log"`` or ``"linear"`` forces one (a
+        log scale needs two positive gaps, or the levels are linear).
+
+    Returns
+    -------
+    levels : numpy.ndarray
+        The levels, increasing. Linear levels are matplotlib's ``MaxNLocator`` ticks
+        over the values' range, so their count is about, not exactly, ``levels``.
+    scale : str
+        ``"log"``, ``"linear"`` or ``"given"``.
+
+    Raises
+    ------
+    ValueError
+        If ``Z`` has no finite value, ``scale`` is unknown, or ``levels`` is neither a
+        count in range nor a sequence of finite numbers of allowed length.
+
+    Examples
+    --------
+    The seed's quadratic gets evenly spaced levels:
+
+    >>> from rmsprop import objectives
+    >>> seed = objectives.get("seed")
+    >>> _, _, Z = contour_grid(seed, seed.domain, 50)
+    >>> levels, scale = contour_levels(Z, seed.min_value, levels=5)
+    >>> levels, scale
+    (array([  0.,  50., 100., 150., 200., 250., 300.]), 'linear')
+
+    Rosenbrock's values span many decades, so its levels are log-spaced:
+
+    >>> rosenbrock = objectives.get("rosenbrock")
+    >>> _, _, Z = contour_grid(rosenbrock, rosenbrock.domain, 50)
+    >>> levels, scale = contour_levels(Z, rosenbrock.min_value, levels=5)
+    >>> scale, [float(f"{level:.3g}") for level in levels]
+    ('log', [0.282, 2.74, 26.6, 258.0, 2510.0])
+    >>> contour_levels(Z, levels=[3, 1, 2])
+    (array([1., 2., 3.]), 'given')
     """
     Z = np.asarray(Z, dtype=float)
     finite = Z[np.isfinite(Z)]

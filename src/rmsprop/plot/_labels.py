@@ -23,11 +23,55 @@ _EPS_KEYS = ("eps", "epsilon", "delta")
 
 
 def format_number(value: float, digits: int = 4) -> str:
+    """Write a number short: ``digits`` significant digits, an exponent without its ``+`` and zeros.
+
+    Parameters
+    ----------
+    value : float
+        The number.
+    digits : int, optional
+        Significant digits (the ``g`` format's precision); default 4.
+
+    Returns
+    -------
+    str
+        ``f"{value:.{digits}g}"`` with ``e-05`` written ``e-5`` and ``e+07`` ``e7``.
+
+    Examples
+    --------
+    >>> format_number(1e-5), format_number(0.123456789), format_number(12345678.0)
+    ('1e-5', '0.1235', '1.235e7')
+    """
     text = f"{float(value):.{digits}g}"
     return re.sub(r"e([+-])0*(\d)", lambda m: "e" + ("-" if m.group(1) == "-" else "") + m.group(2), text)
 
 
 def format_value(value: Any) -> str:
+    """Write a setting's value for a legend: numbers short, schedules by their fields, functions by name.
+
+    Parameters
+    ----------
+    value : object
+        A setting's value: a bool, a number, a dataclass (a schedule), a callable, or
+        anything else.
+
+    Returns
+    -------
+    str
+        Bools as ``True``/``False``; integers in full; other numbers by
+        :func:`format_number`; a dataclass as ``Name(field, ...)`` with its fields that
+        are not ``None`` or ``False``; a callable by its ``__name__``; anything else as
+        ``str``, cut to 24 characters.
+
+    Examples
+    --------
+    >>> import math
+    >>> from rmsprop import schedules
+    >>> format_value(True), format_value(3), format_value(1e-08), format_value(math.sqrt)
+    ('True', '3', '1e-8', 'sqrt')
+    >>> format_value(schedules.exponential_decay(0.1, 0.5, 10))
+    'exponential_decay(0.1, 0.5, 10)'
+    """
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     if isinstance(value, numbers.Integral):
@@ -75,17 +119,40 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def settings_label(settings: Mapping[str, Any]) -> str:
-    """A short legend text for an optimizer's ``settings`` (``result.settings``).
+    """Write a short legend text for an optimizer's ``settings`` (``result.settings``).
 
     The name, then the learning rate as ``lr=`` and the decay of the average of
     squares under its own name, then every other setting that differs from the
-    constructor's default (flags that are on appear by name)::
+    constructor's default (flags that are on appear by name). Adam's ``b1`` and ``b2``
+    are always shown, and a momentum that is not 0. For optimizers this package does
+    not know, settings that are ``None``, ``False`` or 0 and the epsilon are left out.
 
-        >>> settings_label({"name": "rmsprop", "learning_rate": 0.1, "decay": 0.9, "eps": 1e-8})
-        'rmsprop lr=0.1 decay=0.9'
+    Parameters
+    ----------
+    settings : mapping
+        ``{"name": ..., <setting>: <value>, ...}``, e.g. ``result.settings`` or
+        ``optimizer.settings``; without ``"name"`` the label starts ``optimizer``.
 
-    For optimizers this package does not know, settings that are ``None``, ``False``
-    or 0 and the epsilon are left out.
+    Returns
+    -------
+    str
+        The label.
+
+    Raises
+    ------
+    TypeError
+        If ``settings`` is not a mapping.
+
+    Examples
+    --------
+    >>> settings_label({"name": "rmsprop", "learning_rate": 0.1, "decay": 0.9, "eps": 1e-8})
+    'rmsprop lr=0.1 decay=0.9'
+    >>> settings_label({"name": "rmsprop", "learning_rate": 0.1, "decay": 0.9, "centered": True, "momentum": 0.5})
+    'rmsprop lr=0.1 decay=0.9 centered momentum=0.5'
+    >>> settings_label({"name": "adam", "learning_rate": 0.01, "b1": 0.9, "b2": 0.999, "eps": 1e-8})
+    'adam lr=0.01 b1=0.9 b2=0.999'
+    >>> settings_label({"name": "mine", "lr": 0.1, "eps": 1e-3, "warm": False, "steps": 3})
+    'mine lr=0.1 steps=3'
     """
     if not isinstance(settings, Mapping):
         raise TypeError(f"settings must be a mapping (result.settings); got {type(settings).__name__}")
@@ -113,5 +180,25 @@ def settings_label(settings: Mapping[str, Any]) -> str:
 
 
 def objective_title(objective: Objective, limit: int = 40) -> str:
+    """Write a figure's title for an objective: its name and formula, or its name alone when the formula is long.
+
+    Parameters
+    ----------
+    objective : Objective
+        The objective.
+    limit : int, optional
+        The longest formula shown; default 40 characters.
+
+    Returns
+    -------
+    str
+        ``"<name>: f = <formula>"``, or ``"<name>"``.
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> objective_title(objectives.get("seed")), objective_title(objectives.get("goldstein_price"))
+    ('seed: f = 5*x1**2 + 7*x2**2', 'goldstein_price')
+    """
     formula = objective.formula
     return f"{objective.name}: f = {formula}" if len(formula) <= limit else objective.name

@@ -24,12 +24,72 @@ def panel(objective: Any, runs: Any, *, labels: Any = None, with_surface: bool =
           colors: Any = None, resolution: int = 160, window: Any = None, levels: Any = None, scale: str = "auto",
           cmap: Any = None, title: str | None = None, figsize=None, dpi: float | None = None,
           save: Any = None) -> Figure:
-    """One figure with the surface (unless ``with_surface=False``), the paths on the
-    contours, the loss and the step sizes of ``runs`` on a 2-D objective.
+    """Draw the surface, the paths on the contours, the loss and the step sizes of ``runs`` in one figure.
 
-    With the surface: a 2 x 2 grid (surface, paths / loss, step sizes); without: the
+    The objective is 2-D; the surface is left out with ``with_surface=False``. With
+    the surface: a 2 x 2 grid (surface, paths / loss, step sizes); without: the
     paths on the left, the loss above the step sizes on the right. The axes are
-    ``fig.axes`` in that order (colour bars after them). Returns the Figure.
+    ``fig.axes`` in that order (colour bars after them).
+
+    Parameters
+    ----------
+    objective : Objective or str
+        A 2-D objective, or its catalogue name.
+    runs : result or list of results or dict
+        One result of :func:`rmsprop.minimize`, a list of them or a dict label -> result
+        (see :func:`as_runs`).
+        Each needs ``path_jac`` (for the step sizes).
+    labels : sequence of str, optional
+        One legend label per run; default their settings (:func:`settings_label`).
+    colors : sequence of color, optional
+        One colour per run; default the axes' colour cycle.
+    with_surface : bool, optional
+        Whether to draw the 3-D surface; default True.
+    gradient_field : bool, optional
+        Whether to draw arrows of ``-grad f`` over the contours; default False.
+    resolution : int, optional
+        The grid's points per side, 2 to 4000; default 160.
+    window : sequence of two (lo, hi) pairs, optional
+        The window drawn; default the objective's domain grown to hold the paths (at
+        most three times its width).
+    levels : int or sequence of float, optional
+        A count (default 20) or the levels themselves (see :func:`contour_levels`).
+    scale : {"auto", "log", "linear"}, optional
+        How the levels are spaced; default ``"auto"``.
+    cmap : str or matplotlib.colors.Colormap, optional
+        The colour map; default ``"viridis"``.
+    title : str, optional
+        The figure's title; default the objective's name and formula.
+    figsize : tuple of float, optional
+        The size in inches; default (13, 10) with the surface, (13, 6) without.
+    dpi : float, optional
+        The resolution of the figure and of the file.
+    save : str or os.PathLike, optional
+        A ``.png``, ``.svg`` or ``.pdf`` file to write, atomically.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Raises
+    ------
+    TypeError
+        If ``objective`` or ``runs`` is of the wrong type.
+    ValueError
+        If the objective is not 2-D, there is no run or a run does not match it or
+        has no ``path_jac``, or an option is out of range.
+
+    Examples
+    --------
+    >>> import rmsprop
+    >>> from rmsprop import objectives
+    >>> result = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=50)
+    >>> figure = panel("seed", result, resolution=20, figsize=(6, 5))
+    >>> [ax.get_title() for ax in figure.axes[:4]]
+    ['Surface', 'rmsprop on seed: 50 iterations', 'Gap to the minimum, f - f*', 'Effective step size per coordinate']
+    >>> figure.get_suptitle()
+    'seed: f = 5*x1**2 + 7*x2**2'
     """
     objective = as_objective(objective, "panel")
     resolution = check_resolution(resolution)

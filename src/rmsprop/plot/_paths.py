@@ -31,6 +31,38 @@ def _draw_runs_2d(ax, runs: Sequence[Run], colors):
 
 
 def legend_2d(ax, runs: Sequence[Run], colors, objective, location="best"):
+    """Add the legend of runs over contours: one entry per run, then ``start``, ``end`` and ``minimum``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The Axes of the paths.
+    runs : sequence of Run
+        The runs drawn.
+    colors : sequence of color
+        Their colours.
+    objective : Objective
+        The objective (``minimum`` is listed when it has known minima).
+    location : str, optional
+        matplotlib's ``loc``; default ``"best"``.
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+        The legend.
+
+    Examples
+    --------
+    >>> import rmsprop
+    >>> from rmsprop import objectives
+    >>> result = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=50)
+    >>> from rmsprop.plot._figure import new_figure
+    >>> from rmsprop.plot._runs import as_runs
+    >>> ax = new_figure((3.0, 3.0), None).add_subplot()
+    >>> legend = legend_2d(ax, as_runs(result, labels="lr 0.1"), ["C0"], objectives.get("seed"))
+    >>> [text.get_text() for text in legend.get_texts()]
+    ['lr 0.1', 'start', 'end', 'minimum']
+    """
     from matplotlib.lines import Line2D
 
     handles = [
@@ -59,7 +91,80 @@ def paths(objective: Any, runs: Any, *, labels: Any = None, gradient_field: bool
     or by ``labels``. ``gradient_field=True`` adds arrows of ``-grad f`` normalised to
     one length. The window is the objective's domain grown to hold the paths (at
     most three times its width), or ``window``. Other options as :func:`contour`.
-    Returns the Figure.
+
+    Parameters
+    ----------
+    objective : Objective or str
+        A 2-D objective, or its catalogue name.
+    runs : result or list of results or dict
+        One result of :func:`rmsprop.minimize`, a list of them or a dict label -> result
+        (see :func:`as_runs`).
+    labels : sequence of str, optional
+        One legend label per run; default their settings (:func:`settings_label`).
+    colors : sequence of color, optional
+        One colour per run; default the axes' colour cycle.
+    gradient_field : bool, optional
+        Whether to draw arrows of ``-grad f``; default False.
+    resolution : int, optional
+        The grid's points per side, 2 to 4000; default 200.
+    window : sequence of two (lo, hi) pairs, optional
+        The window drawn; default the objective's domain grown to hold the paths (at
+        most three times its width).
+    levels : int or sequence of float, optional
+        A count (default 20) or the levels themselves (see :func:`contour_levels`).
+    scale : {"auto", "log", "linear"}, optional
+        How the levels are spaced; default ``"auto"``.
+    filled : bool, optional
+        Whether to fill between the levels; default True.
+    cmap : str or matplotlib.colors.Colormap, optional
+        The colour map of the contours; default ``"viridis"``.
+    colorbar : bool, optional
+        Whether to add a colour bar; default True.
+    legend : bool, optional
+        Whether to add the legend; default True.
+    title : str, optional
+        The title; default ``"<optimizer> on <objective>: <n> iterations"`` for one run,
+        ``"<k> runs on <objective>"`` for several.
+    figsize : tuple of float, optional
+        The size of a new figure, in inches; default (7.0, 5.6).
+    dpi : float, optional
+        The resolution of a new figure and of the file.
+    ax : matplotlib.axes.Axes, optional
+        A 2-D Axes to draw on instead of a new figure.
+    save : str or os.PathLike, optional
+        A ``.png``, ``.svg`` or ``.pdf`` file to write, atomically.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (the root figure of ``ax`` when given).
+
+    Raises
+    ------
+    TypeError
+        If ``objective``, ``runs``, ``colors`` or ``ax`` is of the wrong type.
+    ValueError
+        If the objective is not 2-D, there is no run or a run does not match it, or an
+        option is out of range (as for :func:`contour`).
+
+    Examples
+    --------
+    >>> import rmsprop
+    >>> from rmsprop import objectives
+    >>> result = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=50)
+    >>> ax = paths("seed", result, resolution=40, figsize=(4, 3)).axes[0]
+    >>> ax.get_title(), [text.get_text() for text in ax.get_legend().get_texts()]
+    ('rmsprop on seed: 50 iterations', ['rmsprop lr=0.1 decay=0.9', 'start', 'end', 'minimum'])
+    >>> start = [line for line in ax.get_lines() if line.get_gid().startswith("start:")][0]
+    >>> start.get_xydata().tolist()
+    [[-4.0, 3.0]]
+
+    Several runs, named by a dict, over the gradient field:
+
+    >>> slow = rmsprop.minimize(objectives.get("seed"), [4.0, 4.0], learning_rate=0.01, maxiter=50)
+    >>> ax = paths("seed", {"lr 0.1": result, "lr 0.01": slow}, gradient_field=True, resolution=40).axes[0]
+    >>> ax.get_title(), [text.get_text() for text in ax.get_legend().get_texts()][:2]
+    ('2 runs on seed', ['lr 0.1', 'lr 0.01'])
     """
     objective = as_objective(objective, "paths")
     resolution = check_resolution(resolution)
@@ -76,6 +181,56 @@ def paths(objective: Any, runs: Any, *, labels: Any = None, gradient_field: bool
 
 def paths_on(ax, objective, items, colors, gradient_field, resolution, window, levels, scale, filled, cmap,
              colorbar, legend):
+    """Draw runs over the contours on ``ax``: contours, gradient field, minima, paths, legend and title.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A 2-D Axes.
+    objective : Objective
+        A 2-D objective.
+    items : list of Run
+        The runs (see :func:`as_runs`).
+    colors : sequence of color
+        One colour per run.
+    gradient_field : bool
+        Whether to draw arrows of ``-grad f``.
+    resolution : int
+        The grid's points per side.
+    window : sequence of two (lo, hi) pairs or None
+        The window, or ``None`` for the domain grown to hold the paths.
+    levels : int or sequence of float or None
+        See :func:`contour_levels`.
+    scale : {"auto", "log", "linear"}
+        See :func:`contour_levels`.
+    filled : bool
+        Whether to fill between the levels.
+    cmap : str or matplotlib.colors.Colormap or None
+        The colour map.
+    colorbar : bool
+        Whether to add a colour bar.
+    legend : bool
+        Whether to add the legend.
+
+    Returns
+    -------
+    tuple of (float, float)
+        The window drawn.
+
+    Examples
+    --------
+    >>> import rmsprop
+    >>> from rmsprop import objectives
+    >>> result = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=50)
+    >>> from rmsprop.plot._figure import new_figure
+    >>> from rmsprop.plot._runs import as_runs
+    >>> ax = new_figure((3.0, 3.0), None).add_subplot()
+    >>> paths_on(ax, objectives.get("seed"), as_runs(result, labels="lr 0.1"), ["C0"], False, 30, None, None,
+    ...          "auto", True, None, False, True)
+    ((-5.0, 5.0), (-5.0, 5.0))
+    >>> [line.get_gid() for line in ax.get_lines()]
+    ['minimum', 'path:lr 0.1', 'start:lr 0.1', 'end:lr 0.1']
+    """
     window = plot_window(objective, items, window)
     draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap, colorbar)
     if gradient_field:

@@ -21,6 +21,39 @@ __all__ = ["Run", "as_objective", "as_runs", "result_field"]
 
 
 def as_objective(objective: Any, what: str, two_d: bool = True) -> Objective:
+    """Return the objective a figure is given: an :class:`~rmsprop.objectives.Objective`, or its catalogue name.
+
+    Parameters
+    ----------
+    objective : Objective or str
+        The objective, or a name of :func:`rmsprop.objectives.names`.
+    what : str
+        The figure, for the message (``"contour"``, ``"paths"``, ...).
+    two_d : bool, optional
+        Whether the figure needs a 2-D objective; default True.
+
+    Returns
+    -------
+    Objective
+        The objective.
+
+    Raises
+    ------
+    TypeError
+        If ``objective`` is neither an Objective nor a str.
+    ValueError
+        If the name is unknown, or the figure needs 2-D and the objective is not.
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> as_objective("seed", "contour")
+    Objective(name='seed', dim=2, formula='5*x1**2 + 7*x2**2')
+    >>> as_objective(objectives.get("rosenbrock", dim=3), "contour")
+    Traceback (most recent call last):
+    ...
+    ValueError: contour needs a 2-D objective; 'rosenbrock' has dim 3
+    """
     from .. import objectives
 
     if isinstance(objective, str):
@@ -35,6 +68,28 @@ def as_objective(objective: Any, what: str, two_d: bool = True) -> Objective:
 
 
 class Run(NamedTuple):
+    """One run as a figure draws it: its legend label, its iterates and their values.
+
+    Parameters
+    ----------
+    label : str
+        The run's name in legends.
+    x : numpy.ndarray, shape (n, d)
+        The iterates, the start first (``path_x``).
+    f : numpy.ndarray, shape (n,)
+        f at each iterate (``path_fun``).
+    result : object
+        The result (or, for a row of a batch, a dict of its ``path_x`` and
+        ``path_fun``) the run was read from.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> run = Run("three steps", np.zeros((4, 2)), np.ones(4), None)
+    >>> run.label, run.nit
+    ('three steps', 3)
+    """
+
     label: str
     x: np.ndarray  # (n, d)
     f: np.ndarray  # (n,)
@@ -42,6 +97,7 @@ class Run(NamedTuple):
 
     @property
     def nit(self) -> int:
+        """The iterations of the run: one less than its iterates."""
         return len(self.x) - 1
 
 
@@ -52,11 +108,79 @@ def _is_result(value: Any) -> bool:
 
 
 def result_field(result: Any, name: str) -> Any:
+    """Return a field of a result: ``result[name]`` for a mapping, else ``result.name``.
+
+    Parameters
+    ----------
+    result : mapping or object
+        A result of :func:`rmsprop.minimize` (an ``OptimizeResult``, which is both) or
+        a plain dict or object with the same fields.
+    name : str
+        The field, e.g. ``"path_x"``.
+
+    Returns
+    -------
+    object
+        The field's value.
+
+    Raises
+    ------
+    KeyError, AttributeError
+        If the result has no such field.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> result_field({"nit": 3}, "nit"), result_field(SimpleNamespace(nit=4), "nit")
+    (3, 4)
+    """
     return result[name] if isinstance(result, Mapping) else getattr(result, name)
 
 
 def as_runs(runs: Any, labels: Any = None, dim: int | None = None, objective_name: str = "") -> list[Run]:
-    """Normalise ``runs`` (a result, a list of results, a dict label -> result) and label them."""
+    """Normalise ``runs`` (a result, a list of results, a dict label -> result) and label them.
+
+    A result of :func:`rmsprop.minimize_many` with ``trajectories=True`` is one run per
+    row, labelled ``"run [i]"`` (or ``"<label> [i]"``). Runs without a label are named
+    by their settings (:func:`settings_label`); labels that would repeat get the
+    start, ``" from (x1, x2)"``, and then ``" #2"``, ``" #3"``, ...
+
+    Parameters
+    ----------
+    runs : result or list of results or dict
+        One result, a list (or tuple) of them, or a dict label -> result; a result is
+        anything with ``path_x`` and ``path_fun`` (a mapping or an object).
+    labels : str or sequence of str, optional
+        One label per entry of ``runs``, replacing theirs.
+    dim : int, optional
+        The objective's dimension, which every run must have.
+    objective_name : str, optional
+        The objective's name, for the message.
+
+    Returns
+    -------
+    list of Run
+        One per run, with distinct labels.
+
+    Raises
+    ------
+    TypeError
+        If ``runs`` (or one of its entries) is not a result.
+    ValueError
+        If there is no run, ``labels`` does not match the runs in number, or a run's
+        arrays do not have the shapes of a trajectory (or of ``dim`` coordinates).
+
+    Examples
+    --------
+    >>> import rmsprop
+    >>> from rmsprop import objectives
+    >>> result = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=50)
+    >>> again = rmsprop.minimize(objectives.get("seed"), [1.0, 1.0], learning_rate=0.1, maxiter=10)
+    >>> [(run.label, run.nit) for run in as_runs({"from (-4, 3)": result, "from (1, 1)": again})]
+    [('from (-4, 3)', 50), ('from (1, 1)', 10)]
+    >>> [run.label for run in as_runs([again, again])]
+    ['rmsprop lr=0.1 decay=0.9 from (1, 1)', 'rmsprop lr=0.1 decay=0.9 from (1, 1) #2']
+    """
     if _is_result(runs):
         items = [(None, runs)]
     elif isinstance(runs, Mapping):

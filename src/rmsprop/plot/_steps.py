@@ -29,6 +29,39 @@ def effective_steps(result: Any) -> np.ndarray:
     ``lr / sqrt(e_{t+1} + eps)``: the per-coordinate learning rate RMSprop adapts,
     up to the rounding of ``x_{t+1} - x_t``. For plain gradient descent it is the
     learning rate itself.
+
+    Parameters
+    ----------
+    result : OptimizeResult or mapping
+        A run with ``path_x`` and ``path_jac``, shape ``(nit + 1, dim)`` each (a result
+        of :func:`rmsprop.minimize`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``steps``, shape ``(nit, dim)``.
+
+    Raises
+    ------
+    ValueError
+        If ``path_x`` is not ``(nit + 1, dim)``, the run has no ``path_jac`` (a row of
+        :func:`rmsprop.minimize_many`), or ``path_jac`` has another shape.
+
+    Examples
+    --------
+    The first step of RMSprop from ``(-4, 3)`` on the seed is ``lr / sqrt(e_1 + eps)``
+    with ``e_1 = (1 - decay) g^2``:
+
+    >>> import rmsprop
+    >>> from rmsprop import objectives
+    >>> result = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=50)
+    >>> import numpy as np
+    >>> steps = effective_steps(result)
+    >>> steps.shape
+    (50, 2)
+    >>> g = result.path_jac[0]
+    >>> np.allclose(steps[0], 0.1 / np.sqrt(0.1 * g**2 + 1e-8))
+    True
     """
     x = np.asarray(result_field(result, "path_x"), dtype=float)
     if x.ndim != 2 or len(x) == 0:
@@ -47,6 +80,34 @@ def effective_steps(result: Any) -> np.ndarray:
 
 
 def draw_steps(ax, runs: Sequence[Run], colors):
+    """Draw the effective per-coordinate steps of ``runs`` on ``ax``, log y-axis (see :func:`step_sizes`).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A 2-D Axes.
+    runs : sequence of Run
+        The runs; each needs ``path_jac``.
+    colors : sequence of color
+        One colour per run.
+
+    Raises
+    ------
+    ValueError
+        If a run has no ``path_jac`` (see :func:`effective_steps`).
+
+    Examples
+    --------
+    >>> import rmsprop
+    >>> from rmsprop import objectives
+    >>> result = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=50)
+    >>> from rmsprop.plot._figure import new_figure
+    >>> from rmsprop.plot._runs import as_runs
+    >>> ax = new_figure((3.0, 3.0), None).add_subplot()
+    >>> draw_steps(ax, as_runs(result), ["C0"])
+    >>> ax.get_yscale(), [line.get_linestyle() for line in ax.get_lines()]
+    ('log', ['-', '--'])
+    """
     total = sum(run.x.shape[1] for run in runs)
     for run, color in zip(runs, colors):
         steps = effective_steps(run.result)
@@ -76,7 +137,50 @@ def step_sizes(runs: Any, *, labels: Any = None, colors: Any = None, title: str 
     ``|x_{t+1,i} - x_{t,i}| / |g_{t,i}|`` (:func:`effective_steps`; NaN, so not
     drawn, where ``g_{t,i} = 0``): for plain RMSprop, ``lr / sqrt(e + eps)``, the
     quantity RMSprop adapts. One line per coordinate (line styles ``x1`` solid,
-    ``x2`` dashed, ...) and per run (colours as :func:`paths`). Returns the Figure.
+    ``x2`` dashed, ...) and per run (colours as :func:`paths`); the legend names them
+    when there are at most 12 lines.
+
+    Parameters
+    ----------
+    runs : result or list of results or dict
+        One result of :func:`rmsprop.minimize`, a list of them or a dict label -> result
+        (see :func:`as_runs`).
+        Each needs ``path_jac``.
+    labels : sequence of str, optional
+        One legend label per run; default their settings (:func:`settings_label`).
+    colors : sequence of color, optional
+        One colour per run; default the axes' colour cycle.
+    title : str, optional
+        The title; default ``"Effective step size per coordinate"``.
+    figsize : tuple of float, optional
+        The size of a new figure, in inches; default (6.4, 4.4).
+    dpi : float, optional
+        The resolution of a new figure and of the file.
+    ax : matplotlib.axes.Axes, optional
+        A 2-D Axes to draw on instead of a new figure.
+    save : str or os.PathLike, optional
+        A ``.png``, ``.svg`` or ``.pdf`` file to write, atomically.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (the root figure of ``ax`` when given).
+
+    Raises
+    ------
+    TypeError
+        If ``runs`` or ``ax`` is of the wrong type.
+    ValueError
+        If there is no run, a run has no ``path_jac``, or ``dpi`` or ``save`` is refused.
+
+    Examples
+    --------
+    >>> import rmsprop
+    >>> from rmsprop import objectives
+    >>> result = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=50)
+    >>> ax = step_sizes(result, figsize=(4, 3)).axes[0]
+    >>> ax.get_yscale(), [line.get_label() for line in ax.get_lines()]
+    ('log', ['x1', 'x2'])
     """
     items = as_runs(runs, labels)
     figure, ax, target = begin_figure(ax, save, figsize, dpi)

@@ -34,6 +34,33 @@ Z_FIELD, Z_MINIMA, Z_PATH, Z_ENDS = 2, 3, 4, 5
 
 
 def run_colors(count: int, colors: Any = None) -> list[Any]:
+    """Return one colour per run: ``colors``, or the axes' colour cycle, repeated as needed.
+
+    Parameters
+    ----------
+    count : int
+        The number of runs.
+    colors : sequence of color, optional
+        matplotlib colours to use, in order; default the colours of
+        ``rcParams["axes.prop_cycle"]``.
+
+    Returns
+    -------
+    list
+        ``count`` colours, cycling through those given.
+
+    Raises
+    ------
+    TypeError
+        If ``colors`` is a string, not a sequence, or empty.
+
+    Examples
+    --------
+    >>> run_colors(3, ["red", "blue"])
+    ['red', 'blue', 'red']
+    >>> len(run_colors(12))
+    12
+    """
     if colors is None:
         mpl = load_matplotlib()
         colors = mpl.rcParams["axes.prop_cycle"].by_key().get("color") or ["C0"]
@@ -43,5 +70,21 @@ def run_colors(count: int, colors: Any = None) -> list[Any]:
 
 
 def path_markevery(count: int) -> int:
-    """Markers on a path of ``count`` points: every point up to 150, about 100 of them beyond."""
+    """Return the marker spacing on a path of ``count`` points: every point up to 150, about 100 of them beyond.
+
+    Parameters
+    ----------
+    count : int
+        The points of the path.
+
+    Returns
+    -------
+    int
+        matplotlib's ``markevery``: a marker every that many points.
+
+    Examples
+    --------
+    >>> path_markevery(50), path_markevery(1000), path_markevery(1001)
+    (1, 10, 10)
+    """
     return 1 if count <= 150 else max(1, count // 100)

@@ -73,9 +73,9 @@ def sweep_heatmap(table: Any, *, x: str = "learning_rate", y: str = "decay", val
                   aggregate: Any = "median", log_x: bool = True, log_color: bool | None = None, cmap: Any = None,
                   title: str | None = None, figsize=None, dpi: float | None = None, ax: Any = None,
                   save: Any = None) -> Figure:
-    """A heatmap of a sweep (:func:`rmsprop.sweep.sweep`): ``aggregate`` of ``value`` over the starts,
-    per ``x`` (columns) and ``y`` (rows) setting.
+    """Draw a heatmap of a sweep: ``aggregate`` of ``value`` over the starts, per ``x`` and ``y`` setting.
 
+    A sweep of :func:`rmsprop.sweep.sweep`; ``x`` along the columns, ``y`` along the rows.
     ``table`` is the :class:`rmsprop.sweep.SweepTable`; the cells are ``table.summary(by=(x, y),
     value=value, aggregate=aggregate)``. ``value``: ``"fun"``, the final loss; ``"distance"``; any
     numeric column; ``"nit"`` counts the iterations to tol: a run that did not reach tol counts as
@@ -88,7 +88,71 @@ def sweep_heatmap(table: Any, *, x: str = "learning_rate", y: str = "decay", val
     lowest value; the marker has ``gid="best"``, its settings in ``rmsprop_best`` and in the legend).
     When another setting of the sweep takes several values (``eps``, ``flavor``, ...), each of its
     values (each combination of them) gets its own panel, all on one colour scale; ``ax`` then cannot be
-    given. Returns the Figure.
+    given.
+
+    Parameters
+    ----------
+    table : SweepTable
+        The result of :func:`rmsprop.sweep.sweep`.
+    x : str, optional
+        The setting along the columns; default ``"learning_rate"``.
+    y : str, optional
+        The setting along the rows; default ``"decay"``.
+    value : str, optional
+        The column aggregated: ``"fun"`` (default), ``"nit"``, ``"distance"`` or any
+        numeric column.
+    aggregate : str or callable, optional
+        A name of :data:`rmsprop.sweep.AGGREGATES` or a function ``array -> float``;
+        default ``"median"``.
+    log_x : bool, optional
+        Whether the x axis may be logarithmic (when its values are positive numbers);
+        default True.
+    log_color : bool or None, optional
+        Whether the colour scale is logarithmic; default ``None``: chosen as above.
+    cmap : str or matplotlib.colors.Colormap, optional
+        The colour map; default ``"viridis"``.
+    title : str, optional
+        The title; default ``"<aggregate> <value> over <N> starts"``.
+    figsize : tuple of float, optional
+        The size of a new figure, in inches; default (7, 5.4) for one panel.
+    dpi : float, optional
+        The resolution of a new figure and of the file.
+    ax : matplotlib.axes.Axes, optional
+        A 2-D Axes to draw on (one panel only).
+    save : str or os.PathLike, optional
+        A ``.png``, ``.svg`` or ``.pdf`` file to write, atomically.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (the root figure of ``ax`` when given).
+
+    Raises
+    ------
+    TypeError
+        If ``table`` is not a sweep's table.
+    ValueError
+        If ``x`` or ``y`` is not a setting of the sweep, they are the same, ``value`` is
+        not a column, the table is empty, ``ax`` is given for several panels, or
+        ``aggregate``, ``dpi`` or ``save`` is refused.
+
+    Examples
+    --------
+    >>> from rmsprop.sweep import sweep
+    >>> table = sweep("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1, 1.0], "decay": [0.5, 0.9]},
+    ...               starts=4, maxiter=50)
+    >>> ax = sweep_heatmap(table, figsize=(4, 3)).axes[0]
+    >>> ax.get_title(), ax.get_xscale()
+    ('median final f over 4 starts', 'log')
+    >>> [line.rmsprop_best for line in ax.get_lines() if line.get_gid() == "best"]
+    [{'learning_rate': 0.1, 'decay': 0.5, 'fun': 0.030177901825105692}]
+
+    A setting with several values besides ``x`` and ``y`` gets one panel per value:
+
+    >>> table = sweep("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": 0.9, "eps": [1e-8, 1e-3]},
+    ...               starts=2, maxiter=20)
+    >>> [ax.get_title() for ax in sweep_heatmap(table, figsize=(6, 3)).axes[:2]]
+    ['eps=1e-8', 'eps=0.001']
     """
     from matplotlib.patches import Patch, Rectangle
 

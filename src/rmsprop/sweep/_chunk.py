@@ -30,6 +30,32 @@ class ChunkTask:
     rows, ``(n, d)`` float64; ``learning_rate``, ``decay``, ``eps`` one float64 per row,
     or ``None`` where the grid does not set them (the flavor's default then);
     ``options`` the group's other settings.
+
+    Parameters
+    ----------
+    objective : Source or Objective
+        The objective, or how to build it again (see :class:`~._source.Source`).
+    flavor : str
+        :data:`RULE` (this package's rule) or a name of :data:`rmsprop.compat.FLAVORS`.
+    options : tuple of (str, object)
+        The group's other settings, sorted by name.
+    x0 : numpy.ndarray, shape (n, d)
+        The starts of the chunk's rows, float64.
+    learning_rate, decay, eps : numpy.ndarray or None
+        One float64 per row, or ``None`` where the grid does not set it.
+    maxiter : int
+        The iterations at most per run.
+    gtol : float
+        The stopping tolerance.
+
+    Examples
+    --------
+    >>> from rmsprop.sweep._plan import make_plan
+    >>> plan = make_plan("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]},
+    ...                  starts=3, maxiter=20, gtol=1e-5, seed=0, chunk_size=5)
+    >>> task = plan.task(plan.chunks[1], portable=True)
+    >>> task.objective, task.x0.shape, task.learning_rate, task.eps
+    (Source(kind='formula', text='5*x1**2 + 7*x2**2', dim=2), (5, 2), array([0.01, 0.1 , 0.1 , 0.1 , 0.1 ]), None)
     """
 
     objective: Any
@@ -54,6 +80,27 @@ def run_chunk(task: ChunkTask) -> dict:
     Row ``i`` is ``rmsprop.minimize`` from ``task.x0[i]`` with row ``i``'s settings; the rule
     runs as one :func:`rmsprop.minimize_many` batch, a library flavor one ``minimize`` per row.
     Pure: the same task gives the same arrays wherever it runs.
+
+    Parameters
+    ----------
+    task : ChunkTask
+        The chunk.
+
+    Returns
+    -------
+    dict
+        ``x``, ``fun``, ``nit``, ``status`` (one row per run) and ``engine``, the engine
+        that ran them (``"numba"`` or ``"numpy"`` for the rule, ``"minimize"`` for a
+        flavor).
+
+    Examples
+    --------
+    >>> from rmsprop.sweep._plan import make_plan
+    >>> plan = make_plan("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]},
+    ...                  starts=3, maxiter=20, gtol=1e-5, seed=0, chunk_size=5)
+    >>> rows = run_chunk(plan.task(plan.chunks[0], portable=True))
+    >>> rows["x"].shape, rows["nit"], rows["engine"]
+    ((5, 2), array([20, 20, 20, 20, 20]), 'numpy')
     """
     objective = objective_of(task.objective)
     options = dict(task.options)

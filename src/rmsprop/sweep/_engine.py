@@ -11,14 +11,56 @@ __all__ = ["compiled_name", "compiled_engine", "check_rule_settings", "physical_
 
 
 def compiled_name(objective: Objective) -> str | None:
-    """The catalogue name ``minimize_many`` knows this objective by (its own formula and gradient), or ``None``."""
+    """Return the catalogue name ``minimize_many`` knows this objective by (its own formula and gradient), or ``None``.
+
+    Parameters
+    ----------
+    objective : Objective
+        The sweep's objective.
+
+    Returns
+    -------
+    str or None
+        The name, for a catalogue objective; ``None`` for any other (a typed formula, a
+        custom objective).
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> compiled_name(objectives.get("seed")), compiled_name(objectives.from_expression("5*x1**2 + 7*x2**2"))
+    ('seed', None)
+    """
     from .._batch_problem import compiled_name as name_of
 
     return name_of(objective)
 
 
 def compiled_engine(objective: Objective, flavor: str, options: dict) -> bool:
-    """Whether ``minimize_many`` runs these rows on its compiled (Numba, parallel) engine."""
+    """Tell whether ``minimize_many`` runs these rows on its compiled (Numba, parallel) engine.
+
+    Parameters
+    ----------
+    objective : Objective
+        The sweep's objective.
+    flavor : str
+        The group's flavor (:data:`RULE` for this package's rule).
+    options : dict
+        The group's other options.
+
+    Returns
+    -------
+    bool
+        True for the rule (any arithmetic) on a catalogue objective that the compiled
+        kernels know, when Numba is there (and ``RMSPROP_DISABLE_JIT`` is not ``1``).
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> compiled_engine(objectives.get("seed"), "torch", {})
+    False
+    >>> compiled_engine(objectives.from_expression("x**2 + y**2"), "rmsprop", {})
+    False
+    """
     if flavor != RULE:
         return False
     from .._batch import compiled_objectives_available
@@ -28,14 +70,50 @@ def compiled_engine(objective: Objective, flavor: str, options: dict) -> bool:
 
 
 def check_rule_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs: int) -> None:
-    """Check the rule's per-run settings as ``minimize_many`` will: its TypeError or ValueError, or nothing."""
+    """Check the rule's per-run settings as ``minimize_many`` will: its TypeError or ValueError, or nothing.
+
+    Parameters
+    ----------
+    learning_rate, decay, eps : numpy.ndarray or None
+        One value per run, or ``None`` for the default.
+    options : dict
+        The other options of :func:`rmsprop.rmsprop`.
+    runs : int
+        The number of runs.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As ``minimize_many`` would for these settings.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_rule_settings(np.array([0.01, 0.1]), np.array([0.9, 0.9]), None, {}, 2)
+    >>> check_rule_settings(np.array([-0.1]), None, None, {}, 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: ...
+    """
     from .._batch import check_settings
 
     check_settings(learning_rate, decay, eps, options, runs)
 
 
 def physical_memory() -> int | None:
-    """This machine's memory in bytes, or ``None`` when it cannot be told."""
+    """Return this machine's memory in bytes, or ``None`` when it cannot be told.
+
+    Returns
+    -------
+    int or None
+        The physical memory.
+
+    Examples
+    --------
+    >>> memory = physical_memory()
+    >>> memory is None or memory > 2**20
+    True
+    """
     from .._batch import physical_memory as memory
 
     return memory()

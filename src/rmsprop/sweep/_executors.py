@@ -37,7 +37,37 @@ _INSTALL_DASK = 'running a sweep on a Dask cluster needs dask.distributed: pip i
 
 
 def executor_kind(executor: Any) -> str:
-    """``"local"``, ``"client"`` or ``"address"``, or a one-line TypeError; dask imported only where needed."""
+    """Tell what kind of executor ``executor`` is; dask is imported only where needed.
+
+    Parameters
+    ----------
+    executor : None or distributed.Client or str
+        ``None`` (this machine), a Dask client, or a scheduler address.
+
+    Returns
+    -------
+    str
+        ``"local"``, ``"client"`` or ``"address"``.
+
+    Raises
+    ------
+    TypeError
+        If ``executor`` is none of those (one line).
+    ValueError
+        If the address is blank.
+    ImportError
+        If a client or an address is given and dask.distributed is not installed.
+
+    Examples
+    --------
+    >>> executor_kind(None)
+    'local'
+    >>> executor_kind(4)
+    Traceback (most recent call last):
+    ...
+    TypeError: executor must be None (this machine), a dask.distributed.Client or a scheduler address such as
+    'tcp://host:8786'; got int
+    """
     if executor is None:
         return "local"
     if isinstance(executor, str):
@@ -54,7 +84,24 @@ def executor_kind(executor: Any) -> str:
 
 
 def import_distributed() -> Any:
-    """The module ``distributed``, or an ImportError that says how to install it."""
+    """Import and return the module ``distributed``, or an ImportError that says how to install it.
+
+    Returns
+    -------
+    module
+        ``distributed``.
+
+    Raises
+    ------
+    ImportError
+        If dask.distributed is not installed: ``pip install "rmsprop[cluster]"``.
+
+    Examples
+    --------
+    >>> import distributed
+    >>> import_distributed() is distributed
+    True
+    """
     try:
         import distributed
     except ImportError:
@@ -63,7 +110,19 @@ def import_distributed() -> Any:
 
 
 def cpu_count() -> int:
-    """The cores this process may use."""
+    """Return the cores this process may use.
+
+    Returns
+    -------
+    int
+        ``os.process_cpu_count()`` (Python 3.13), else the size of the process's CPU
+        affinity, else ``os.cpu_count()``; at least 1.
+
+    Examples
+    --------
+    >>> cpu_count() >= 1
+    True
+    """
     if hasattr(os, "process_cpu_count"):  # Python 3.13
         return os.process_cpu_count() or 1
     if hasattr(os, "sched_getaffinity"):
@@ -72,7 +131,32 @@ def cpu_count() -> int:
 
 
 def run_local(plan: Plan, pending: list[Chunk], done: Callable[[Chunk, dict], None]) -> None:
-    """Run the chunks on this machine: compiled ones here (each uses every core), the others in spawned processes."""
+    """Run the chunks on this machine: compiled ones here (each uses every core), the others in spawned processes.
+
+    The others go to a pool of spawned processes only when there are two or more cores
+    for them, their estimated cost reaches :data:`POOL_MIN_SECONDS` and the objective
+    can be pickled; else they too run here, in order.
+
+    Parameters
+    ----------
+    plan : Plan
+        The sweep.
+    pending : list of Chunk
+        The chunks to compute.
+    done : callable
+        ``done(chunk, rows)``, called here for each chunk once, with the dict of
+        :func:`run_chunk`.
+
+    Examples
+    --------
+    >>> from rmsprop.sweep._plan import make_plan
+    >>> plan = make_plan("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]},
+    ...                  starts=3, maxiter=20, gtol=1e-5, seed=0, chunk_size=5)
+    >>> finished = []
+    >>> run_local(plan, plan.chunks, lambda chunk, rows: finished.append((chunk.index, rows["fun"].shape)))
+    >>> finished
+    [(0, (5,)), (1, (5,)), (2, (2,))]
+    """
     here, elsewhere = [], []
     for chunk in pending:
         group = plan.groups[chunk.group]
@@ -122,7 +206,43 @@ def _picklable(plan: Plan) -> bool:
 
 
 def run_dask(client: Any, plan: Plan, pending: list[Chunk], done: Callable[[Chunk, dict], None]) -> None:
-    """One task per chunk on the cluster, gathered as they complete; written here, so each chunk lands once."""
+    """Run one task per chunk on the cluster, gathered as they complete; written here, so each chunk lands once.
+
+    A few chunks more than the cluster has threads are in flight at a time; when the
+    run fails or is interrupted, the chunks still queued or running are cancelled.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The client of the cluster.
+    plan : Plan
+        The sweep.
+    pending : list of Chunk
+        The chunks to compute.
+    done : callable
+        ``done(chunk, rows)``, called here for each chunk once, as they complete.
+
+    Raises
+    ------
+    TypeError
+        If the objective has no :class:`Source` and cannot be pickled to be sent.
+    ImportError
+        If dask.distributed is not installed.
+
+    Examples
+    --------
+    >>> from rmsprop.sweep._plan import make_plan
+    >>> plan = make_plan("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]},
+    ...                  starts=3, maxiter=20, gtol=1e-5, seed=0, chunk_size=5)
+    >>> import distributed
+    >>> cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+    ...                                    dashboard_address=":0")
+    >>> finished = []
+    >>> with cluster, distributed.Client(cluster, set_as_default=False) as client:
+    ...     run_dask(client, plan, plan.chunks, lambda chunk, rows: finished.append(chunk.index))
+    >>> sorted(finished)
+    [0, 1, 2]
+    """
     distributed = import_distributed()
     if plan.source is None:
         try:
@@ -160,7 +280,34 @@ def run_dask(client: Any, plan: Plan, pending: list[Chunk], done: Callable[[Chun
 
 
 def connect(address: str) -> Any:
-    """A client of the scheduler at ``address`` (not the default client), or a one-line ConnectionError."""
+    """Connect a client to the scheduler at ``address`` (not the default client), or raise a one-line ConnectionError.
+
+    Parameters
+    ----------
+    address : str
+        The scheduler's address, e.g. ``"tcp://host:8786"``.
+
+    Returns
+    -------
+    distributed.Client
+        A client that is not made the default one; the caller closes it.
+
+    Raises
+    ------
+    ConnectionError
+        If the scheduler cannot be reached.
+    ImportError
+        If dask.distributed is not installed.
+
+    Examples
+    --------
+    >>> import distributed
+    >>> cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+    ...                                    dashboard_address=":0")
+    >>> with cluster, connect(cluster.scheduler_address) as client:
+    ...     print(executor_kind(client), len(client.nthreads()))
+    client 1
+    """
     distributed = import_distributed()
     try:
         return distributed.Client(address, set_as_default=False)

@@ -40,7 +40,48 @@ _READ_ERRORS = (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, 
 
 
 class ChunkFolder:
-    """A sweep's folder: its spec, its finished chunks, its table."""
+    """A sweep's folder: its spec, its finished chunks, its table.
+
+    Nothing is written until :meth:`open`.
+
+    Parameters
+    ----------
+    out : str or os.PathLike
+        The folder (``~`` expanded); it need not exist yet.
+
+    Raises
+    ------
+    TypeError
+        If ``out`` is not a str or os.PathLike.
+    ValueError
+        If ``out`` exists and is not a folder.
+
+    Examples
+    --------
+    Save one chunk, read it back, and find that the folder refuses another sweep:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from rmsprop.sweep._chunk import run_chunk
+    >>> from rmsprop.sweep._plan import make_plan
+    >>> plan = make_plan("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]},
+    ...                  starts=3, maxiter=20, gtol=1e-5, seed=0, chunk_size=5)
+    >>> chunk = plan.chunks[0]
+    >>> runs = plan.rows(chunk)[0]
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     folder = ChunkFolder(Path(tmp, "out"))
+    ...     folder.open(plan)
+    ...     folder.save(plan, chunk, runs, run_chunk(plan.task(chunk, portable=False)))
+    ...     print(sorted(path.name for path in folder.chunks.iterdir()), folder.load(plan, chunk, runs)["nit"])
+    ...     longer = make_plan("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]},
+    ...                        starts=3, maxiter=30, gtol=1e-5, seed=0, chunk_size=5)
+    ...     try:
+    ...         ChunkFolder(Path(tmp, "out")).open(longer)
+    ...     except ValueError as error:
+    ...         print(str(error).split(" holds ")[1])
+    ['chunk-000000.npz'] [20 20 20 20 20]
+    another sweep (its maxiter differs); give another folder, or remove that one
+    """
 
     def __init__(self, out: Any) -> None:
         if not isinstance(out, (str, os.PathLike)):
@@ -52,7 +93,21 @@ class ChunkFolder:
         self.spec_file = self.path / "sweep.json"
 
     def open(self, plan: Plan) -> None:
-        """Create the folder, or check that it holds this sweep; write ``sweep.json`` (anew where it says ``tol``)."""
+        """Create the folder, or check that it holds this sweep; write ``sweep.json`` (anew where it says ``tol``).
+
+        The temporaries that writers killed mid-write left are removed first.
+
+        Parameters
+        ----------
+        plan : Plan
+            The sweep.
+
+        Raises
+        ------
+        ValueError
+            If the folder cannot be created, its ``sweep.json`` cannot be read or is not
+            a sweep's spec, or it holds another sweep (naming the fields that differ).
+        """
         try:
             self.chunks.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -86,9 +141,39 @@ class ChunkFolder:
         write_atomically(self.spec_file, lambda stream: stream.write(text.encode()))
 
     def chunk_file(self, chunk: Chunk) -> Path:
+        """Return the file of a chunk: ``chunks/chunk-<index, 6 digits>.npz``.
+
+        Parameters
+        ----------
+        chunk : Chunk
+            The chunk.
+
+        Returns
+        -------
+        pathlib.Path
+            The file, whether or not it exists.
+        """
         return self.chunks / f"chunk-{chunk.index:06d}.npz"
 
     def save(self, plan: Plan, chunk: Chunk, runs: np.ndarray, result: dict) -> None:
+        """Write a finished chunk's rows, atomically, with its metadata and the SHA-256 of its arrays.
+
+        Parameters
+        ----------
+        plan : Plan
+            The sweep.
+        chunk : Chunk
+            The chunk.
+        runs : numpy.ndarray
+            The run numbers of its rows (:meth:`Plan.rows`).
+        result : dict
+            Its rows, as :func:`run_chunk` returns them.
+
+        Raises
+        ------
+        ValueError
+            If the file cannot be written.
+        """
         arrays = {"runs": runs, **{name: result[name] for name in ("x", "fun", "nit", "status")}}
         meta = {"format": CHUNK_FORMAT, "version": VERSION, "spec": plan.digest, "chunk": chunk.index,
                 "first_run": int(runs[0]), "runs": int(runs.size), "engine": str(result.get("engine")),
@@ -97,7 +182,24 @@ class ChunkFolder:
         write_atomically(self.chunk_file(chunk), lambda stream: np.savez(stream, allow_pickle=False, **arrays))
 
     def load(self, plan: Plan, chunk: Chunk, runs: np.ndarray) -> dict | None:
-        """The chunk's saved rows when its file reads back whole and belongs to this sweep; else ``None``."""
+        """Return the chunk's saved rows when its file reads back whole and belongs to this sweep; else ``None``.
+
+        Parameters
+        ----------
+        plan : Plan
+            The sweep.
+        chunk : Chunk
+            The chunk.
+        runs : numpy.ndarray
+            The run numbers of its rows (:meth:`Plan.rows`).
+
+        Returns
+        -------
+        dict or None
+            ``runs``, ``x``, ``fun``, ``nit``, ``status``; ``None`` when the file is
+            missing, damaged, of another format or sweep, or its arrays do not match
+            their digest (the chunk is then computed again).
+        """
         path = self.chunk_file(chunk)
         if not path.is_file():
             return None
@@ -122,6 +224,18 @@ class ChunkFolder:
         return arrays
 
     def write_table(self, table: SweepTable) -> None:
+        """Write the table as ``sweep.csv``, and ``sweep.parquet`` where pyarrow can be imported.
+
+        Parameters
+        ----------
+        table : SweepTable
+            The sweep's table.
+
+        Raises
+        ------
+        ValueError
+            If a file cannot be written.
+        """
         table.to_csv(self.path / "sweep.csv")
         if importlib.util.find_spec("pyarrow") is not None:
             table.to_parquet(self.path / "sweep.parquet")

@@ -24,7 +24,41 @@ GRID_KEYS = SETTINGS + ("flavor",) + tuple(OPTION_NAMES)
 
 
 def read_grid(grid: Any) -> tuple[tuple, dict]:
-    """The grid's keys in sweep order and each key's list of values, checked."""
+    """Return the grid's keys in sweep order and each key's list of values, checked.
+
+    The order is ``learning_rate, decay, eps, flavor`` (those present), then the other
+    keys sorted; the first varies slowest over the combinations.
+
+    Parameters
+    ----------
+    grid : mapping
+        Setting -> a value or a 1-D list (tuple, range, array) of values; the keys are
+        those of :data:`GRID_KEYS`.
+
+    Returns
+    -------
+    keys : tuple of str
+        The keys, in sweep order.
+    values : dict
+        Key -> its list of values: floats for ``learning_rate``, ``decay`` and ``eps``;
+        flavor names; numbers, booleans, strings or ``None`` for the other options.
+
+    Raises
+    ------
+    ValueError
+        If ``grid`` is not a mapping, a key is unknown, a list is empty, unordered (a
+        set), multi-dimensional or lists a value twice, or a value is of the wrong kind
+        or not finite.
+
+    Examples
+    --------
+    >>> read_grid({"decay": [0.5, 0.9], "learning_rate": 0.1, "centered": [False, True]})
+    (('learning_rate', 'decay', 'centered'), {'learning_rate': [0.1], 'decay': [0.5, 0.9], 'centered': [False, True]})
+    >>> read_grid({"lr": 0.1})
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown grid key 'lr'; the keys are: ...
+    """
     if not isinstance(grid, Mapping):
         raise ValueError(f"grid must be a dict of setting -> value or list of values; got {type(grid).__name__}")
     for key in grid:
@@ -76,5 +110,27 @@ def _grid_value(key: str, value: Any) -> Any:
 
 
 def unravel(combinations: np.ndarray, shape: tuple) -> tuple:
-    """Each grid key's value index for each combination (nothing for an empty grid: one combination)."""
+    """Return each grid key's value index for each combination (nothing for an empty grid: one combination).
+
+    Parameters
+    ----------
+    combinations : numpy.ndarray
+        Combination numbers, in ``range(prod(shape))``.
+    shape : tuple of int
+        The number of values of each grid key, in sweep order.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        One index array per key (``np.unravel_index``; the first key varies slowest);
+        ``()`` for an empty grid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> unravel(np.arange(4), (2, 2))
+    (array([0, 0, 1, 1]), array([0, 1, 0, 1]))
+    >>> unravel(np.arange(1), ())
+    ()
+    """
     return np.unravel_index(combinations, shape) if shape else ()

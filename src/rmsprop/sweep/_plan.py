@@ -32,7 +32,7 @@ __all__ = ["DEFAULT_CHUNK_SIZE", "DEFAULT_FLAVOR_CHUNK_SIZE", "FORMAT", "VERSION
 
 #: Runs per chunk for this package's rule (``minimize_many`` runs a chunk as one batch).
 DEFAULT_CHUNK_SIZE = 50_000
-#: Runs per chunk for a library flavor (one ``minimize`` per run: about 30 us per iteration).
+#: Runs per chunk for a library flavor (one ``minimize`` per run, far slower per run than a batch).
 DEFAULT_FLAVOR_CHUNK_SIZE = 1_000
 
 #: ``sweep.json``'s ``format``; its ``version`` (and the chunk files').
@@ -41,7 +41,29 @@ VERSION = 1
 
 
 class Group(NamedTuple):
-    """One flavor and one value of each other option: the combinations that can share a batch."""
+    """One flavor and one value of each other option: the combinations that can share a batch.
+
+    Parameters
+    ----------
+    flavor : str
+        :data:`RULE` or a library flavor.
+    options : tuple of (str, object)
+        The values of the other options (not ``learning_rate``, ``decay``, ``eps``),
+        sorted by name.
+    combinations : numpy.ndarray
+        The group's combination numbers, int64, increasing.
+    chunk_size : int
+        The most runs per chunk of this group.
+
+    Examples
+    --------
+    >>> plan = make_plan("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "centered": [False, True]},
+    ...                  starts=3, maxiter=20, gtol=1e-5, seed=0, chunk_size=None)
+    >>> for group in plan.groups:
+    ...     print(group.flavor, group.options, group.combinations, group.chunk_size)
+    rmsprop (('centered', False),) [0 2] 50000
+    rmsprop (('centered', True),) [1 3] 50000
+    """
 
     flavor: str
     options: tuple  # ((name, value), ...), sorted
@@ -50,7 +72,27 @@ class Group(NamedTuple):
 
 
 class Chunk(NamedTuple):
-    """A contiguous range of one group's ``(combination, start)`` pairs; ``index`` names its file."""
+    """A contiguous range of one group's ``(combination, start)`` pairs; ``index`` names its file.
+
+    Parameters
+    ----------
+    index : int
+        The chunk's number in the sweep (its file is ``chunk-<index>.npz``).
+    group : int
+        The index of its :class:`Group` in ``Plan.groups``.
+    first, stop : int
+        Its range of positions in the group's ``(combination, start)`` pairs,
+        combination-major.
+
+    Examples
+    --------
+    >>> from rmsprop.sweep._plan import make_plan
+    >>> plan = make_plan("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]},
+    ...                  starts=3, maxiter=20, gtol=1e-5, seed=0, chunk_size=5)
+    >>> plan.chunks
+    [Chunk(index=0, group=0, first=0, stop=5), Chunk(index=1, group=0, first=5, stop=10),
+     Chunk(index=2, group=0, first=10, stop=12)]
+    """
 
     index: int
     group: int
@@ -60,7 +102,47 @@ class Chunk(NamedTuple):
 
 @dataclass
 class Plan:
-    """A checked sweep: its objective, grid, starts, groups and chunks, its spec and the spec's SHA-256."""
+    """A checked sweep: its objective, grid, starts, groups and chunks, its spec and the spec's SHA-256.
+
+    Made by :func:`make_plan`.
+
+    Parameters
+    ----------
+    objective : Objective
+        The objective.
+    source : Source or None
+        How another process builds it again; ``None`` for a custom objective.
+    keys : tuple of str
+        The grid's keys, in sweep order.
+    values : dict
+        Key -> its list of values.
+    shape : tuple of int
+        The number of values of each key.
+    starts : numpy.ndarray, shape (N, d)
+        The starts, float64.
+    maxiter : int
+        The iterations at most per run.
+    gtol : float
+        The stopping tolerance.
+    groups : list of Group
+        The groups.
+    chunks : list of Chunk
+        The chunks, in order.
+    spec : dict
+        What ``sweep.json`` holds (as it reads back).
+    digest : str
+        :func:`spec_digest` of ``spec``.
+
+    Examples
+    --------
+    >>> from rmsprop.sweep._plan import make_plan
+    >>> plan = make_plan("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]},
+    ...                  starts=3, maxiter=20, gtol=1e-5, seed=0, chunk_size=5)
+    >>> plan.total, plan.keys, plan.shape, plan.starts.shape, len(plan.chunks)
+    (12, ('learning_rate', 'decay'), (2, 2), (3, 2), 3)
+    >>> plan.spec["grid"], plan.spec["chunk_size"]
+    ({'learning_rate': [0.01, 0.1], 'decay': [0.5, 0.9]}, {'rule': 5, 'flavor': 5})
+    """
 
     objective: Objective
     source: Source | None  # None: a custom objective, sent as itself
@@ -82,10 +164,23 @@ class Plan:
 
     @property
     def total(self) -> int:
+        """The runs of the sweep: the combinations times the starts."""
         return int(math.prod(self.shape)) * self.starts.shape[0]
 
     def rows(self, chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(runs, combinations, starts)`` of the chunk's rows."""
+        """Return ``(runs, combinations, starts)`` of the chunk's rows.
+
+        Parameters
+        ----------
+        chunk : Chunk
+            A chunk of this plan.
+
+        Returns
+        -------
+        runs, combinations, starts : numpy.ndarray
+            For each row, its run number (``combination * N + start``), its combination
+            and its start's index, int64.
+        """
         group = self.groups[chunk.group]
         position = np.arange(chunk.first, chunk.stop, dtype=np.int64)
         count = self.starts.shape[0]
@@ -94,6 +189,21 @@ class Plan:
         return combinations * count + start, combinations, start
 
     def task(self, chunk: Chunk, portable: bool) -> ChunkTask:
+        """Return what computing the chunk needs.
+
+        Parameters
+        ----------
+        chunk : Chunk
+            A chunk of this plan.
+        portable : bool
+            Whether the task goes to another process: the objective is then its
+            :class:`Source` (when it has one) rather than itself.
+
+        Returns
+        -------
+        ChunkTask
+            The task for :func:`run_chunk`.
+        """
         group = self.groups[chunk.group]
         _, combinations, start = self.rows(chunk)
         index = unravel(combinations, self.shape)
@@ -108,7 +218,18 @@ class Plan:
                          maxiter=self.maxiter, gtol=self.gtol, **per_run)
 
     def cost(self, chunk: Chunk) -> float:
-        """A rough guess of the chunk's seconds (for deciding whether a process pool pays)."""
+        """Return a rough guess of the chunk's seconds (for deciding whether a process pool pays).
+
+        Parameters
+        ----------
+        chunk : Chunk
+            A chunk of this plan.
+
+        Returns
+        -------
+        float
+            The guess, from the runs, ``maxiter`` and the dimension.
+        """
         runs = chunk.stop - chunk.first
         if self.groups[chunk.group].flavor != RULE:
             return runs * self.maxiter * 3e-5
@@ -116,7 +237,52 @@ class Plan:
 
 
 def make_plan(objective: Any, grid: Any, starts: Any, maxiter: Any, gtol: Any, seed: Any, chunk_size: Any) -> Plan:
-    """Check every input (one-line errors, before any work) and cut the runs into chunks."""
+    """Check every input (one-line errors, before any work) and cut the runs into chunks.
+
+    Parameters
+    ----------
+    objective : Objective or str
+        As :func:`sweep`'s.
+    grid : mapping
+        As :func:`sweep`'s (see :func:`~._grid.read_grid`).
+    starts : int or array_like, shape (N, d)
+        A number of starts to draw in the objective's domain, or the starts.
+    maxiter : int
+        The iterations at most per run, ``>= 0``.
+    gtol : float
+        The stopping tolerance, ``>= 0``.
+    seed : int
+        The seed of ``np.random.default_rng`` that draws the starts, ``>= 0``.
+    chunk_size : int or None
+        The most runs per chunk, or ``None`` for :data:`DEFAULT_CHUNK_SIZE` (the rule)
+        and :data:`DEFAULT_FLAVOR_CHUNK_SIZE` (a flavor).
+
+    Returns
+    -------
+    Plan
+        The checked sweep.
+
+    Raises
+    ------
+    TypeError
+        If ``objective`` is neither an Objective nor a str.
+    ValueError
+        If anything else is wrong (one line): a setting out of range, an unknown
+        objective or grid key, starts of the wrong shape or not finite, a grid that
+        the rule or a flavor refuses, or a table that would not fit in memory.
+
+    Examples
+    --------
+    >>> from rmsprop.sweep._plan import make_plan
+    >>> plan = make_plan("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]},
+    ...                  starts=3, maxiter=20, gtol=1e-5, seed=0, chunk_size=5)
+    >>> plan.total, [chunk.stop - chunk.first for chunk in plan.chunks]
+    (12, [5, 5, 2])
+    >>> make_plan("seed", {"learning_rate": [0.1, -1.0]}, 3, 20, 1e-5, 0, None)
+    Traceback (most recent call last):
+    ...
+    ValueError: grid: ...
+    """
     if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
         raise ValueError(f"maxiter must be an integer >= 0; got {maxiter!r}")
     maxiter = int(maxiter)
@@ -168,12 +334,48 @@ def make_plan(objective: Any, grid: Any, starts: Any, maxiter: Any, gtol: Any, s
 
 
 def spec_digest(spec: dict) -> str:
-    """The SHA-256 of a spec (its JSON, keys sorted): what each chunk file names its sweep by."""
+    """Return the SHA-256 of a spec (its JSON, keys sorted): what each chunk file names its sweep by.
+
+    Parameters
+    ----------
+    spec : dict
+        A sweep's spec.
+
+    Returns
+    -------
+    str
+        The digest, 64 hex digits; the same for equal specs, whatever their key order.
+
+    Examples
+    --------
+    >>> spec_digest({"a": 1, "b": 2}) == spec_digest({"b": 2, "a": 1})
+    True
+    >>> spec_digest({"a": 1})
+    'f9d86028c6e0d64e225186f96acb69338b2c59764df79162107f5c4bb34d1310'
+    """
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 
 
 def renamed(spec: dict, old: str, new: str) -> dict:
-    """``spec`` with its key ``old`` called ``new``, in the same place."""
+    """Return ``spec`` with its key ``old`` called ``new``, in the same place.
+
+    Parameters
+    ----------
+    spec : dict
+        A sweep's spec.
+    old, new : str
+        The key's old and new names.
+
+    Returns
+    -------
+    dict
+        A new dict, its keys in the same order.
+
+    Examples
+    --------
+    >>> renamed({"maxiter": 10, "tol": 1e-5, "seed": 0}, "tol", "gtol")
+    {'maxiter': 10, 'gtol': 1e-05, 'seed': 0}
+    """
     return {(new if key == old else key): value for key, value in spec.items()}
 
 

@@ -15,6 +15,38 @@ def parse_range(text: str) -> list[float]:
     ``"1e-3:1:25:log"``: 25 log-spaced values from 1e-3 to 1 (both ends exact);
     ``"0:1:11"`` or ``"0:1:11:lin"``: 11 evenly spaced values; ``"0.5,0.9,0.99"``: those
     values; ``"0.1"``: one value. Anything else is a one-line ValueError.
+
+    Parameters
+    ----------
+    text : str
+        ``START:STOP:COUNT[:log|lin]``, a comma-separated list, or one number; white
+        space around the parts is ignored.
+
+    Returns
+    -------
+    list of float
+        The values, in order.
+
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a str.
+    ValueError
+        If ``text`` is empty or not of the grammar, a number is not finite, the count is
+        not a whole number >= 1 (or 1 for two different ends), or a log range does not
+        have START and STOP > 0.
+
+    Examples
+    --------
+    >>> parse_range("1e-3:1:4:log")
+    [0.001, 0.01, 0.1, 1.0]
+    >>> parse_range("0:1:5"), parse_range("0.5, 0.9, 0.99"), parse_range("0.1")
+    ([0.0, 0.25, 0.5, 0.75, 1.0], [0.5, 0.9, 0.99], [0.1])
+    >>> parse_range("0:1")
+    Traceback (most recent call last):
+    ...
+    ValueError: bad range '0:1': write START:STOP:COUNT[:log|lin] (e.g. 1e-3:1:25:log), a list (0.5,0.9,0.99)
+    or one number
     """
     if not isinstance(text, str):
         raise TypeError(f"a range must be a str such as '1e-3:1:25:log'; got {type(text).__name__}")

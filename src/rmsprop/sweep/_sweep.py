@@ -36,42 +36,48 @@ def sweep(
 
     Parameters
     ----------
-    objective:
+    objective : Objective or str
         An :class:`~rmsprop.objectives.Objective`, a catalogue name (``"rosenbrock"``; with an
         array of starts of another width, that many coordinates), or a formula
         (:func:`rmsprop.objectives.from_expression`).
-    grid:
+    grid : mapping
         Setting -> a value or a list of values. Keys: ``learning_rate``, ``decay``, ``eps``,
         ``flavor`` (``"rmsprop"``, this package's rule, by default, or a name of
         :data:`rmsprop.compat.FLAVORS`) and the other options of :func:`rmsprop.rmsprop`
         (``centered``, ``momentum``, ...). Every combination (the Cartesian product in the
         order ``learning_rate, decay, eps, flavor``, then the other keys sorted; the first
         varies slowest) runs from every start. A setting left out takes the flavor's default.
-    starts:
+    starts : int or array_like, shape (N, dim), optional
         A number ``N`` of starts, drawn uniformly in ``objective.domain`` by
-        ``np.random.default_rng(seed)``, or an array ``(N, dim)`` of starts.
-    maxiter, gtol:
-        As ``maxiter`` and ``gtol`` of :func:`rmsprop.minimize`: a run stops when the largest
+        ``np.random.default_rng(seed)``, or an array ``(N, dim)`` of starts; default 100.
+    maxiter : int, optional
+        As ``maxiter`` of :func:`rmsprop.minimize`: the iterations at most per run; default 1000.
+    gtol : float, optional
+        As ``gtol`` of :func:`rmsprop.minimize`: a run stops when the largest
         |gradient component| is at most ``gtol`` (default ``1e-5``; ``0`` runs all ``maxiter``).
-    executor:
+    seed : int, optional
+        The seed of the generator that draws the starts, ``>= 0``; default 0.
+    executor : None or distributed.Client or str, optional
         ``None`` (this machine, all its cores), a ``dask.distributed.Client``, or a scheduler
         address ``"tcp://host:port"`` (a client is opened and closed here).
-    out:
+    out : str or os.PathLike, optional
         A folder to save the sweep in as it goes (see :mod:`rmsprop.sweep`); a sweep started
         again with the same folder and spec computes only the chunks not saved yet.
-    chunk_size:
+    chunk_size : int, optional
         Runs per chunk (default :data:`DEFAULT_CHUNK_SIZE` for the rule,
         :data:`DEFAULT_FLAVOR_CHUNK_SIZE` for a library flavor). Part of the spec.
-    progress:
+    progress : callable, optional
         ``progress(done_runs, total_runs)``: called once before any work (with the runs
         loaded from ``out``) and after each chunk computed.
-    tol:
+    tol : float, optional
         Deprecated (a DeprecationWarning): the old name of ``gtol``, which it stands for. Give
         one of them, not both.
 
     Returns
     -------
     SweepTable
+        One row per run, run ``combination * N + start`` at index ``run`` (see
+        :class:`SweepTable`); written to ``out`` too when given.
 
     Raises
     ------
@@ -80,6 +86,35 @@ def sweep(
         and ``tol`` given (TypeError).
     ImportError
         A cluster executor without dask.distributed installed.
+    ConnectionError
+        A scheduler address that cannot be reached.
+
+    Examples
+    --------
+    Every combination of two learning rates and two decays, from three starts each:
+
+    >>> table = sweep("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]}, starts=3,
+    ...               maxiter=20)
+    >>> len(table), table.names, table["combination"].tolist()
+    (12, ('learning_rate', 'decay'), [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3])
+    >>> table.best()["learning_rate"], table.best()["decay"]
+    (0.1, 0.9)
+
+    Saved as it goes in ``out``; started again, it loads what was saved and computes
+    nothing (``progress`` is told every run is done before any work):
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     first = sweep("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1]}, starts=3, maxiter=20,
+    ...                   out=Path(folder, "out"), chunk_size=2)
+    ...     calls = []
+    ...     again = sweep("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1]}, starts=3, maxiter=20,
+    ...                   out=Path(folder, "out"), chunk_size=2, progress=lambda done, total: calls.append(done))
+    ...     print(len(list(Path(folder, "out", "chunks").iterdir())), Path(folder, "out", "sweep.csv").is_file(), calls)
+    3 True [6]
+    >>> bool((first["fun"] == again["fun"]).all())
+    True
     """
     if tol is not None:
         if gtol is not None:

@@ -38,6 +38,41 @@ class SweepTable:
     ``x0_1..x0_d``, ``x_1..x_d``, ``fun``, ``nit``, ``status``, ``distance`` (to the
     nearest known minimum; nan when none is known). ``spec`` is the sweep's spec (the
     content of ``sweep.json``) or ``None``. The arrays are read-only.
+
+    ``table[name]`` is a column, ``name in table`` tells whether there is one, and
+    ``len(table)`` is the number of runs.
+
+    Parameters
+    ----------
+    columns : mapping
+        Column name -> its values, 1-D, all of one length (copied, made read-only).
+    names : sequence of str, optional
+        The columns that are grid keys (``table.names``); default none.
+    spec : dict, optional
+        The sweep's spec.
+
+    Raises
+    ------
+    ValueError
+        If a column is not 1-D, the columns differ in length, or a name is not a column.
+
+    Examples
+    --------
+    >>> from rmsprop.sweep import sweep
+    >>> table = sweep("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]},
+    ...               starts=3, maxiter=20)
+    >>> table
+    SweepTable(12 runs, 4 combinations of learning_rate, decay; columns run, combination, learning_rate, decay,
+               start, x0_1, x0_2, x_1, x_2, fun, nit, status, distance)
+    >>> len(table), table.names, table["learning_rate"][:4], table.spec["maxiter"]
+    (12, ('learning_rate', 'decay'), array([0.01, 0.01, 0.01, 0.01]), 20)
+
+    A table of one's own:
+
+    >>> small = SweepTable({"run": [0, 1], "combination": [0, 1], "learning_rate": [0.1, 0.2], "start": [0, 0],
+    ...                     "fun": [1.0, 0.5]}, names=["learning_rate"])
+    >>> small.best()
+    {'learning_rate': 0.2, 'combination': 1, 'fun': 0.5}
     """
 
     def __init__(self, columns: Mapping[str, Any], names: Sequence[str] = (), *, spec: dict | None = None) -> None:
@@ -65,7 +100,7 @@ class SweepTable:
 
     @property
     def columns(self) -> dict[str, np.ndarray]:
-        """Column name -> 1-D NumPy array (read-only), in the table's order."""
+        """Column name -> 1-D NumPy array (read-only), in the table's order (a new dict each time)."""
         return dict(self._columns)
 
     def __getitem__(self, name: str) -> np.ndarray:
@@ -96,6 +131,35 @@ class SweepTable:
         """Write the table as CSV: a header, then one line per run; floats as ``repr`` (they read back exactly).
 
         Booleans are ``True``/``False``, ``None`` an empty field. Written atomically.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            A ``.csv`` file in an existing folder.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+
+        Raises
+        ------
+        TypeError
+            If ``path`` is not a str or os.PathLike.
+        ValueError
+            If ``path`` does not end in ``.csv`` or cannot be written.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> table = SweepTable({"run": [0, 1], "combination": [0, 1], "learning_rate": [0.1, 0.2],
+        ...                     "start": [0, 0], "fun": [1 / 3, 0.5]}, names=["learning_rate"])
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     print(table.to_csv(Path(folder, "sweep.csv")).read_text(), end="")
+        run,combination,learning_rate,start,fun
+        0,0,0.1,0,0.3333333333333333
+        1,1,0.2,0,0.5
         """
         target = target_path(path, (".csv",), "the CSV file")
         texts = [_csv_texts(array) for array in self._columns.values()]
@@ -112,7 +176,40 @@ class SweepTable:
 
     @classmethod
     def from_csv(cls, path: Any) -> "SweepTable":
-        """Read a table written by :meth:`to_csv` (grid columns typed back: numbers, booleans, None, strings)."""
+        """Read a table written by :meth:`to_csv` (grid columns typed back: numbers, booleans, None, strings).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The CSV file.
+
+        Returns
+        -------
+        SweepTable
+            The table, its grid keys (the columns between ``combination`` and
+            ``start``) as ``names``, without a spec.
+
+        Raises
+        ------
+        TypeError
+            If ``path`` is not a str or os.PathLike.
+        ValueError
+            If the file is not a sweep's table (its header does not start
+            ``run,combination`` or has no ``start``).
+        OSError
+            If the file cannot be read.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> table = SweepTable({"run": [0, 1], "combination": [0, 1], "centered": [False, True],
+        ...                     "start": [0, 0], "fun": [1 / 3, 0.5]}, names=["centered"])
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     back = SweepTable.from_csv(table.to_csv(Path(folder, "sweep.csv")))
+        >>> back.names, back["centered"], back["fun"][0] == 1 / 3
+        (('centered',), array([False,  True]), np.True_)
+        """
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(f"path must be a str or os.PathLike; got {type(path).__name__}")
         with open(path, newline="", encoding="utf-8") as stream:
@@ -135,7 +232,26 @@ class SweepTable:
         return cls(columns, names)
 
     def to_parquet(self, path: Any) -> Path:
-        """Write the table as Parquet (needs pyarrow; a ValueError without it). Written atomically."""
+        """Write the table as Parquet (needs pyarrow; a ValueError without it). Written atomically.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            A ``.parquet`` file in an existing folder.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+
+        Raises
+        ------
+        ValueError
+            If pyarrow cannot be imported, or ``path`` does not end in ``.parquet`` or
+            cannot be written.
+        TypeError
+            If ``path`` is not a str or os.PathLike.
+        """
         if importlib.util.find_spec("pyarrow") is None:
             raise ValueError("writing Parquet needs pyarrow (pip install pyarrow); to_csv needs nothing more")
         import pyarrow
@@ -156,8 +272,37 @@ class SweepTable:
         Returns a dict: each ``by`` name -> its sorted unique values; ``value`` (e.g. ``"fun"``) and
         ``"values"`` -> the same array of shape ``(len(unique_1), ..., len(unique_k))`` (nan
         where no run has that combination); ``"count"`` -> the runs in each cell. Grid keys not
-        in ``by`` are pooled. ``aggregate``: a name of :data:`AGGREGATES` or a callable
-        ``array -> float``.
+        in ``by`` are pooled.
+
+        Parameters
+        ----------
+        by : str or sequence of str, optional
+            The columns to group by; default ``("learning_rate", "decay")``.
+        value : str, optional
+            The numeric column to aggregate; default ``"fun"``.
+        aggregate : str or callable, optional
+            A name of :data:`AGGREGATES` or a callable ``array -> float``; default
+            ``"median"``.
+
+        Returns
+        -------
+        dict
+            As above.
+
+        Raises
+        ------
+        ValueError
+            If ``by`` is empty, names a missing column or one twice, ``value`` is not a
+            numeric column, or ``aggregate`` is unknown.
+
+        Examples
+        --------
+        >>> from rmsprop.sweep import sweep
+        >>> table = sweep("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]},
+        ...               starts=3, maxiter=20)
+        >>> summary = table.summary(by="learning_rate", aggregate="min")
+        >>> summary["learning_rate"], summary["fun"].round(4), summary["count"]
+        (array([0.01, 0.1 ]), array([34.6039,  0.5488]), array([6, 6]))
         """
         by = (by,) if isinstance(by, str) else tuple(by)
         if not by:
@@ -178,9 +323,36 @@ class SweepTable:
         return result
 
     def best(self, value: str = "fun", aggregate: Any = "median") -> dict:
-        """The combination with the lowest ``aggregate`` of ``value`` over its runs (the first of equals).
+        """Return the combination with the lowest ``aggregate`` of ``value`` over its runs (the first of equals).
 
-        Returns a dict: its grid settings, ``"combination"`` (its index) and ``value`` -> the aggregate.
+        Parameters
+        ----------
+        value : str, optional
+            The numeric column to aggregate; default ``"fun"``.
+        aggregate : str or callable, optional
+            A name of :data:`AGGREGATES` or a callable ``array -> float``; default
+            ``"median"``.
+
+        Returns
+        -------
+        dict
+            Its grid settings, ``"combination"`` (its index) and ``value`` -> the
+            aggregate.
+
+        Raises
+        ------
+        ValueError
+            If the table is empty, ``value`` is not a numeric column, ``aggregate`` is
+            unknown, or no combination's aggregate is a number.
+
+        Examples
+        --------
+        >>> from rmsprop.sweep import sweep
+        >>> table = sweep("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "decay": [0.5, 0.9]},
+        ...               starts=3, maxiter=20)
+        >>> best = table.best()
+        >>> best["learning_rate"], best["decay"], best["combination"], round(best["fun"], 6)
+        (0.1, 0.9, 3, 22.802362)
         """
         reduce = _aggregate(aggregate)
         values = self._numbers(value)
@@ -265,7 +437,26 @@ def _parse_value(text: str) -> Any:
 
 
 def value_array(values: list) -> np.ndarray:
-    """A grid key's values as one array: bool, int64, float64, str, or object (mixed, or with None)."""
+    """Return a grid key's values as one array: bool, int64, float64, str, or object (mixed, or with None).
+
+    Parameters
+    ----------
+    values : list
+        The values, all of one kind or mixed.
+
+    Returns
+    -------
+    numpy.ndarray
+        1-D: bool for booleans, int64 for integers, float64 for numbers, str for
+        strings, object otherwise.
+
+    Examples
+    --------
+    >>> value_array([True, False]), value_array([1, 2]), value_array([1, 2.5])
+    (array([ True, False]), array([1, 2]), array([1. , 2.5]))
+    >>> value_array(["torch", "keras"]), value_array([None, 0.5])
+    (array(['torch', 'keras'], dtype='<U5'), array([None, 0.5], dtype=object))
+    """
     if all(isinstance(v, bool) for v in values):
         return np.array(values, dtype=bool)
     if all(isinstance(v, int) and not isinstance(v, bool) for v in values):

@@ -76,9 +76,9 @@ double range ends, with NumPy's usual ``inf``/``nan`` results and no warnings.
 
 Growth guard: the work of differentiating is estimated before it is done
 (:func:`.gradient.chain_rule_work`, about linear in the size of the formula times the
-number of coordinates) and an expression over ``MAX_WORK`` units (about half a
-second) is rejected.  With the caps above no accepted expression takes more
-than about 0.3 s on this project's (busy, two-core) machines.
+number of coordinates) and an expression over ``MAX_WORK`` units is rejected, so
+that, with the caps above, the time any accepted expression takes to differentiate
+and compile is bounded.
 
 The variables carry no SymPy assumptions (in particular they are not declared
 real), so SymPy makes only identity-preserving simplifications such as
@@ -100,8 +100,8 @@ program (:func:`.gradient.chain_rule`): each local partial derivative is ``sympy
 of a shallow expression (sums term by term and products by the product rule,
 see ``gradient._partial``).  ``sympy.diff`` of the whole nested expression gives the
 same derivative, but its cost is unpredictable -- the fuzzer found
-40-deep nestings of functions on which it ran for minutes and took 12 GB --
-while the program form costs about linear time and names every
+40-deep nestings of functions on which its time and memory grew out of all
+proportion -- while the program form costs about linear time and names every
 subexpression once in the generated code.  It also keeps the typed structure:
 ``0.26*(x1**2 + x2**2)`` is computed as written, not distributed.
 

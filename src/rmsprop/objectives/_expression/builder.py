@@ -24,6 +24,49 @@ class Builder:
     intermediate symbol ``_t1, _t2, ...`` whose definition goes to
     ``assignments`` (in evaluation order), so that every SymPy expression stays
     shallow; see :func:`.gradient.chain_rule` for why.
+
+    Every method that finds something outside the grammar raises the one-line
+    ``ValueError`` of :func:`.messages.reject`.
+
+    Parameters
+    ----------
+    text : str
+        The formula as typed (for the positions in messages).
+    source : str
+        The text the parser saw (``text`` without leading whitespace; see
+        :func:`.text.parse`).
+    shift : int
+        The number of characters dropped from the front of ``text``.
+    sympy : module
+        The ``sympy`` module (imported by the caller, lazily).
+
+    Attributes
+    ----------
+    dim : int
+        The highest coordinate used so far.
+    style : str or None
+        ``"indexed"`` (``x1, x2, ...``) or ``"xyz"`` once a variable was read.
+    symbols : dict of int to sympy.Symbol
+        The coordinates used, by index (1-based).
+    assignments : list of (sympy.Symbol, sympy.Expr)
+        The intermediates, in evaluation order.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from rmsprop.objectives._expression.text import parse
+    >>> text = "2 * sin(x1 + x2)"
+    >>> builder = Builder(text, *parse(text)[1:], sympy)
+    >>> builder.build(parse(text)[0])
+    2*sin(_t1)
+    >>> builder.assignments, builder.dim, builder.style
+    ([(_t1, x1 + x2)], 2, 'indexed')
+
+    Constants are folded in Python arithmetic before SymPy sees them:
+
+    >>> text = "2**0.5 * x"
+    >>> Builder(text, text, 0, sympy).build(parse(text)[0])
+    1.4142135623731*x
     """
 
     def __init__(self, text: str, source: str, shift: int, sympy) -> None:
@@ -41,27 +84,89 @@ class Builder:
     # -- positions and messages --------------------------------------------------------
 
     def index(self, lineno: int, col_offset: int) -> int:
-        """Index in the user's text of a parser position (ASCII: bytes are characters)."""
+        """Index in the user's text of a parser position (ASCII: bytes are characters).
+
+        Parameters
+        ----------
+        lineno : int
+            The parser's line (1-based).
+        col_offset : int
+            The parser's column (0-based).
+
+        Returns
+        -------
+        int
+            The position in ``text`` (0-based), counting the characters dropped from its
+            front.
+        """
         lines = self.source.split("\n")
         return self.shift + sum(len(line) + 1 for line in lines[: lineno - 1]) + col_offset
 
     def where(self, node) -> str:
+        """Say where ``node`` is in the user's text, for a message.
+
+        Parameters
+        ----------
+        node : ast.AST
+            The syntax-tree node.
+
+        Returns
+        -------
+        str
+            ``"at column c"`` (or ``"at line l, column c"``), or ``"in the expression"``
+            for a node without a position.
+        """
         lineno = getattr(node, "lineno", None)
         if lineno is None:
             return "in the expression"
         return location(self.text, self.index(lineno, node.col_offset))
 
     def segment(self, node) -> str:
+        """The source text of ``node``.
+
+        Parameters
+        ----------
+        node : ast.AST
+            The syntax-tree node.
+
+        Returns
+        -------
+        str
+            Its text in ``source``, or its node type's name where the parser kept none.
+        """
         piece = ast.get_source_segment(self.source, node)
         return piece if piece is not None else type(node).__name__
 
     def piece(self, node) -> str:
+        """The text of ``node``, quoted, and where it is: ``'x1/0' at column 1``.
+
+        Parameters
+        ----------
+        node : ast.AST
+            The syntax-tree node.
+
+        Returns
+        -------
+        str
+            :func:`.messages.show` of :meth:`segment`, then :meth:`where`.
+        """
         return f"{show(self.segment(node))} {self.where(node)}"
 
     # -- conversions -------------------------------------------------------------------
 
     def sym(self, value):
-        """A value as a SymPy object (numbers from their exact Python value)."""
+        """A value as a SymPy object (numbers from their exact Python value).
+
+        Parameters
+        ----------
+        value : int or float or sympy.Expr
+            A folded constant or a SymPy expression.
+
+        Returns
+        -------
+        sympy.Expr
+            ``Integer(value)``, ``Float(value)``, or ``value`` itself.
+        """
         if isinstance(value, int):
             return self.sp.Integer(value)
         if isinstance(value, float):
@@ -69,7 +174,19 @@ class Builder:
         return value
 
     def atom(self, value):
-        """``value`` as a SymPy atom: itself if it is a number or symbol, else a new intermediate symbol."""
+        """``value`` as a SymPy atom: itself if it is a number or symbol, else a new intermediate symbol.
+
+        Parameters
+        ----------
+        value : int or float or sympy.Expr
+            A folded constant or a SymPy expression.
+
+        Returns
+        -------
+        sympy.Expr
+            The number or symbol, or ``_t<k>``, whose definition is appended to
+            ``assignments``.
+        """
         value = self.sym(value)
         if value.is_Atom:
             return value
@@ -78,7 +195,25 @@ class Builder:
         return intermediate
 
     def normal(self, value, node):
-        """A folded constant as a finite real ``int`` (<= 2**53) or ``float``."""
+        """A folded constant as a finite real ``int`` (<= 2**53) or ``float``.
+
+        Parameters
+        ----------
+        value : int or float or complex
+            The result of folding constants.
+        node : ast.AST
+            Where it was computed, for the message.
+
+        Returns
+        -------
+        int or float
+            ``value``, an integer above 2**53 as a float.
+
+        Raises
+        ------
+        ValueError
+            If ``value`` is complex, or does not fit a finite double.
+        """
         if isinstance(value, complex):
             reject(f"{self.piece(node)} is not a real number")
         if isinstance(value, int):
@@ -93,7 +228,21 @@ class Builder:
         return value
 
     def check_shallow(self, result, node):
-        """Reject a SymPy result (an Add, Mul, Pow or function call) that SymPy made non-real or infinite at this node."""
+        """Reject a SymPy result (an Add, Mul, Pow or function call) that SymPy made non-real or infinite at this node.
+
+        Parameters
+        ----------
+        result : sympy.Expr
+            What SymPy made of the node.
+        node : ast.AST
+            The node, for the message.
+
+        Raises
+        ------
+        ValueError
+            If ``result`` or its arguments (two levels) hold ``I``, ``zoo``,
+            ``nan`` or an infinity.
+        """
         parts = [result, *result.args]
         for arg in result.args:
             parts.extend(arg.args)
@@ -103,6 +252,24 @@ class Builder:
     # -- the walk ----------------------------------------------------------------------
 
     def build(self, node):
+        """Build the value of ``node`` and everything under it.
+
+        Parameters
+        ----------
+        node : ast.AST
+            A node of the checked tree.
+
+        Returns
+        -------
+        int or float or sympy.Expr
+            A folded constant while no variable is involved, else a shallow SymPy
+            expression.
+
+        Raises
+        ------
+        ValueError
+            If the node (or one below it) is outside the grammar.
+        """
         if isinstance(node, ast.Constant):
             return self.number(node)
         if isinstance(node, ast.Name):
@@ -116,6 +283,18 @@ class Builder:
         self.not_allowed(node)
 
     def not_allowed(self, node):
+        """Reject ``node``, naming its kind of syntax: an attribute, a comparison, a lambda, ...
+
+        Parameters
+        ----------
+        node : ast.AST
+            The node outside the grammar.
+
+        Raises
+        ------
+        ValueError
+            Always.
+        """
         if isinstance(node, ast.Attribute):
             # point at ".attr", as in "attribute access '.real' at column 3"
             lines = self.source.split("\n")
@@ -134,6 +313,24 @@ class Builder:
         reject(f"{kind} {self.piece(node)} is not allowed ({ALLOWED})")
 
     def number(self, node):
+        """A literal as a folded constant.
+
+        Parameters
+        ----------
+        node : ast.Constant
+            The literal.
+
+        Returns
+        -------
+        int or float
+            Its value (see :meth:`normal`).
+
+        Raises
+        ------
+        ValueError
+            If it is not an ``int`` or ``float`` literal (a bool, string, bytes, complex
+            number, ``None``, ``...``), or larger than ``MAX_LITERAL`` in absolute value.
+        """
         value = node.value
         if isinstance(value, bool) or value is None or value is Ellipsis:
             reject(f"{self.piece(node)} is not a number ({ALLOWED})")
@@ -151,6 +348,25 @@ class Builder:
         return self.normal(value, node)
 
     def name(self, node):
+        """A name: a constant (``pi``, ``e``) or a variable.
+
+        Parameters
+        ----------
+        node : ast.Name
+            The name.
+
+        Returns
+        -------
+        float or sympy.Symbol
+            The constant's value, or the variable's symbol.
+
+        Raises
+        ------
+        ValueError
+            If it names a function without calling it, an unknown name, ``x0``, a
+            variable with a leading zero or beyond ``x<MAX_DIM>``, or mixes the two
+            naming styles.
+        """
         ident = node.id
         if ident in CONSTANTS:
             return CONSTANTS[ident]
@@ -171,6 +387,27 @@ class Builder:
         reject(f"{self.piece(node)} is not a known name{hint} ({ALLOWED})")
 
     def variable(self, node, style: str, index: int):
+        """The symbol of coordinate ``index``, recording the naming style and the dimension.
+
+        Parameters
+        ----------
+        node : ast.Name
+            The variable, for the message.
+        style : str
+            ``"indexed"`` (``x1, x2, ...``) or ``"xyz"``.
+        index : int
+            The coordinate (1-based).
+
+        Returns
+        -------
+        sympy.Symbol
+            See :meth:`symbol`.
+
+        Raises
+        ------
+        ValueError
+            If ``style`` is not the style of the variables read before.
+        """
         if self.style is None:
             self.style, self.style_example = style, node.id
         elif self.style != style:
@@ -182,12 +419,41 @@ class Builder:
         return self.symbol(index)
 
     def symbol(self, index: int):
+        """The symbol of coordinate ``index`` (made on first use): ``x<index>``, or ``x``, ``y``, ``z``.
+
+        Parameters
+        ----------
+        index : int
+            The coordinate (1-based).
+
+        Returns
+        -------
+        sympy.Symbol
+            The same symbol on every call for one index.
+        """
         if index not in self.symbols:
             name = f"x{index}" if self.style == "indexed" else "xyz"[index - 1]
             self.symbols[index] = self.sp.Symbol(name)
         return self.symbols[index]
 
     def unary(self, node):
+        """A unary ``-`` or ``+``.
+
+        Parameters
+        ----------
+        node : ast.UnaryOp
+            The operation.
+
+        Returns
+        -------
+        int or float or sympy.Expr
+            The operand's value, negated for ``-``.
+
+        Raises
+        ------
+        ValueError
+            If the operator is ``not`` or ``~``.
+        """
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
             reject(f"operator {OPERATOR_TEXT[type(node.op)]!r} in {self.piece(node)} is not allowed ({ALLOWED})")
         value = self.build(node.operand)
@@ -196,6 +462,24 @@ class Builder:
         return -value
 
     def binary(self, node):
+        """A binary operation; a left-associative chain of ``+ -`` or ``* /`` as one SymPy ``Add`` or ``Mul``.
+
+        Parameters
+        ----------
+        node : ast.BinOp
+            The operation (the last link of its chain).
+
+        Returns
+        -------
+        int or float or sympy.Expr
+            The folded constant, or the sum or product of the chain's terms.
+
+        Raises
+        ------
+        ValueError
+            If the operator is not ``+ - * / **``, a constant is divided by zero, or
+            SymPy makes the result non-real or infinite.
+        """
         op = type(node.op)
         if op not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow):
             text = OPERATOR_TEXT.get(op, op.__name__)
@@ -230,7 +514,25 @@ class Builder:
         return result
 
     def fold(self, node, left, right):
-        """``left op right`` for two constants, in Python arithmetic."""
+        """``left op right`` for two constants, in Python arithmetic.
+
+        Parameters
+        ----------
+        node : ast.BinOp
+            The operation (``+ - * /``).
+        left, right : int or float
+            The two constants.
+
+        Returns
+        -------
+        int or float
+            The result (see :meth:`normal`).
+
+        Raises
+        ------
+        ValueError
+            If it divides by zero or overflows a double.
+        """
         op = type(node.op)
         try:
             if op is ast.Add:
@@ -253,12 +555,42 @@ class Builder:
         A sum inside a product becomes an intermediate: SymPy would distribute
         2*(x1 + 1) into 2*x1 + 2 (not what was typed, nor how it rounds), and
         nested products of sums (Horner forms) would make deep local expressions.
+
+        Parameters
+        ----------
+        value : int or float or sympy.Expr
+            The operand.
+        group : str
+            The chain's kind, ``"additive"`` or ``"multiplicative"``.
+
+        Returns
+        -------
+        sympy.Expr
+            The operand, or an intermediate for a sum inside a product.
         """
         value = self.sym(value)
         return self.atom(value) if group == "multiplicative" and value.is_Add else value
 
     def term(self, node, right):
-        """The SymPy term that ``op right`` contributes to its chain."""
+        """The SymPy term that ``op right`` contributes to its chain.
+
+        Parameters
+        ----------
+        node : ast.BinOp
+            The link whose operator applies.
+        right : int or float or sympy.Expr
+            Its right operand.
+
+        Returns
+        -------
+        sympy.Expr
+            ``right``, ``-right``, the factor ``right`` or ``right**-1``.
+
+        Raises
+        ------
+        ValueError
+            If it divides by a constant zero.
+        """
         op = type(node.op)
         if op is ast.Add:
             return self.sym(right)
@@ -273,6 +605,24 @@ class Builder:
         return self.sp.Pow(self.atom(right), -1)
 
     def power(self, node):
+        """A power ``base ** exponent``: folded for two constants, else a SymPy ``Pow`` of two atoms.
+
+        Parameters
+        ----------
+        node : ast.BinOp
+            The power.
+
+        Returns
+        -------
+        int or float or sympy.Expr
+            The folded constant or the ``Pow``.
+
+        Raises
+        ------
+        ValueError
+            If a constant exponent exceeds ``MAX_EXPONENT`` in absolute value, a constant
+            power overflows or divides by zero, or SymPy makes it non-real or infinite.
+        """
         base = self.build(node.left)
         exponent = self.build(node.right)
         if _is_constant(exponent) and abs(exponent) > limits.MAX_EXPONENT:
@@ -301,6 +651,26 @@ class Builder:
         return result
 
     def call(self, node):
+        """A call of a function of the whitelist: folded on constants (``math``), else the SymPy function.
+
+        Parameters
+        ----------
+        node : ast.Call
+            The call.
+
+        Returns
+        -------
+        int or float or sympy.Expr
+            The folded constant, or the function of its arguments (made atoms);
+            ``log2`` and ``log10`` as ``log`` times a constant, ``abs`` as ``RealAbs``.
+
+        Raises
+        ------
+        ValueError
+            If the function is not in the whitelist, takes keyword or starred
+            arguments or the wrong number of them, or, on constants, fails (outside its
+            domain, overflowing, dividing by zero).
+        """
         func = node.func
         if not isinstance(func, ast.Name):
             self.build(func)  # rejects attributes, subscripts, ... with their own message

@@ -6,13 +6,35 @@ from . import limits
 
 
 def chain_rule_work(assignments, expr, symbols) -> int:
-    """An estimate of the work of :func:`chain_rule` and of printing its result.
+    """Estimate the work of :func:`chain_rule` and of printing its result.
 
     The steps of :func:`_partial` for every local expression and symbol in it
     (a product of m factors costs m per factor that holds the symbol), ten per
     chain-rule term (one per coordinate that a symbol depends on) and twenty
-    per coordinate.  Measured on this project's machines (two busy cores),
-    10,000 units take about 0.3 s.
+    per coordinate.  The units are comparable steps of that work, about linear in
+    its time; ``limits.MAX_WORK`` caps them.
+
+    Parameters
+    ----------
+    assignments : list of (sympy.Symbol, sympy.Expr)
+        The program's intermediates ``(_t<k>, local expression)``, in evaluation
+        order (``Builder.assignments``).
+    expr : sympy.Expr
+        The program's result, in the coordinates and intermediates.
+    symbols : list of sympy.Symbol
+        The coordinates, in order.
+
+    Returns
+    -------
+    int
+        The estimate; the count stops soon after it passes ``limits.MAX_WORK``.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> x1, x2, t1 = sympy.symbols("x1 x2 _t1")
+    >>> chain_rule_work([(t1, x1 + x2)], 2 * sympy.sin(t1), [x1, x2])
+    91
     """
     depends: dict = {symbol: {index} for index, symbol in enumerate(symbols)}
     total = 20 * len(symbols)
@@ -76,13 +98,44 @@ def chain_rule(assignments, expr, symbols, sympy):
     expression gives the same derivative, but its cost is unpredictable: SymPy
     re-examines (assumptions, expansion, rewriting) the full subexpression under
     every level, and the fuzzer found 40-deep nestings of ``tan(acosh(...))``
-    that took minutes and 12 GB.  Here every step sees a shallow expression,
-    the work is about linear in the size of the formula, and the generated
-    code names every intermediate once instead of repeating subexpressions.
+    on which its time and memory grew out of all proportion.  Here every step sees
+    a shallow expression, the work is about linear in the size of the formula, and
+    the generated code names every intermediate once instead of repeating
+    subexpressions.
 
-    Returns the derivative assignments ``(_d<t>_<j>, expression)`` (after the
-    function's own assignments, in evaluation order) and the gradient, one
-    expression per coordinate.
+    Parameters
+    ----------
+    assignments : list of (sympy.Symbol, sympy.Expr)
+        The program's intermediates ``(_t<k>, local expression)``, in evaluation
+        order (``Builder.assignments``).
+    expr : sympy.Expr
+        The program's result, in the coordinates and intermediates.
+    symbols : list of sympy.Symbol
+        The coordinates, in order.
+    sympy : module
+        The ``sympy`` module (imported by the caller, lazily).
+
+    Returns
+    -------
+    derivatives : list of (sympy.Symbol, sympy.Expr)
+        The derivative assignments ``(_d<t>_<j>, expression)``: ``d _t<k> / d x_j``
+        where it is not an atom, to be evaluated after the function's own
+        assignments, in order.
+    gradient : list of sympy.Expr
+        One expression per coordinate, in the coordinates, intermediates and
+        derivative symbols (``0`` where f does not depend on it).
+
+    Examples
+    --------
+    ``f = 2 sin(x1 * x2)`` as the program ``_t1 = x1*x2; f = 2*sin(_t1)``:
+
+    >>> import sympy
+    >>> x1, x2, t1 = sympy.symbols("x1 x2 _t1")
+    >>> derivatives, gradient = chain_rule([(t1, x1 * x2)], 2 * sympy.sin(t1), [x1, x2], sympy)
+    >>> derivatives, gradient
+    ([], [2*x2*cos(_t1), 2*x1*cos(_t1)])
+    >>> chain_rule([(t1, x1 * x2)], 2 * sympy.sin(t1), [x1, x2, sympy.Symbol("x3")], sympy)[1][2]
+    0
     """
     zero, one = sympy.Integer(0), sympy.Integer(1)
     derivative_of: dict = {symbol: {index: one} for index, symbol in enumerate(symbols)}

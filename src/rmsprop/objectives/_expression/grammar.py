@@ -43,7 +43,25 @@ XYZ = {"x": 1, "y": 2, "z": 3}
 
 
 def indexed(ident: str) -> str | None:
-    """The digits of a name ``x<digits>`` (ASCII, checked up front), else None."""
+    """Return the digits of a name ``x<digits>`` (ASCII, checked up front), else None.
+
+    Parameters
+    ----------
+    ident : str
+        A name from the formula.
+
+    Returns
+    -------
+    str or None
+        The digits after the ``x`` (``"12"`` for ``x12``; leading zeros kept, so that
+        the caller can refuse them), or None when ``ident`` is not ``x`` followed by
+        digits.
+
+    Examples
+    --------
+    >>> indexed("x12"), indexed("x07"), indexed("x"), indexed("y2")
+    ('12', '07', None, None)
+    """
     return ident[1:] if len(ident) > 1 and ident[0] == "x" and ident[1:].isdigit() else None
 
 

@@ -10,6 +10,6 @@ MAX_NODES = 400
 MAX_EXPONENT = 100
 MAX_LITERAL = 1e100
 MAX_DIM = 100
-MAX_WORK = 15_000  # about 0.5 s, see gradient.chain_rule_work
+MAX_WORK = 15_000  # units of gradient.chain_rule_work
 
 EXACT_INT = 2**53  # larger integers become floats

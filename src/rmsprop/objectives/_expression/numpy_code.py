@@ -40,7 +40,37 @@ def _printer():
 
 
 def check_numbers(expr, what: str, text: str, sympy) -> None:
-    """Reject non-real or infinite parts, unevaluated derivatives and numbers that do not fit a double."""
+    """Reject non-real or infinite parts, unevaluated derivatives and numbers that do not fit a double.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        A piece of the program that will reach the generated code.
+    what : str
+        Whose piece it is, for the message: ``"the function"`` or ``"the gradient"``.
+    text : str
+        The formula as typed, for the message.
+    sympy : module
+        The ``sympy`` module.
+
+    Raises
+    ------
+    ValueError
+        ``expression rejected: ...`` if ``expr`` holds ``I``, ``zoo``, ``nan`` or
+        ``oo``, an unevaluated ``Derivative`` or ``Subs``, or a number that is not a
+        finite double.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> x = sympy.Symbol("x")
+    >>> check_numbers(5 * x**2, "the function", "5*x**2", sympy)
+    >>> check_numbers(sympy.log(x - x), "the function", "log(x - x)", sympy)
+    Traceback (most recent call last):
+    ...
+    ValueError: expression rejected: the function of 'log(x - x)' is not a finite real function
+    (SymPy reduces it to 'zoo')
+    """
     if expr.has(sympy.I, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         reject(f"{what} of {show(text)} is not a finite real function (SymPy reduces it to {show(str(expr))})")
     if expr.has(sympy.Derivative, sympy.Subs):
@@ -79,7 +109,35 @@ def _prune(assignments, outputs) -> list:
 
 
 def lambdify_program(symbols, outputs, assignments, sympy):
-    """``lambdify`` of the program: the assignments as lambdify's ``cse`` statements, then the outputs."""
+    """Compile the program with ``lambdify``: the assignments as lambdify's ``cse`` statements, then the outputs.
+
+    Parameters
+    ----------
+    symbols : list of sympy.Symbol
+        The coordinates: the compiled function's arguments, in order.
+    outputs : list of sympy.Expr
+        What it returns, in order (``[expr]`` for f, the gradient's components).
+    assignments : list of (sympy.Symbol, sympy.Expr)
+        The intermediates, in evaluation order; only those the outputs need are
+        written.
+    sympy : module
+        The ``sympy`` module.
+
+    Returns
+    -------
+    callable
+        ``compiled(*coordinates) -> list``, one value per output, written by
+        ``sympy.lambdify`` with a printer that keeps every digit of every float.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import sympy
+    >>> x1, x2, t1 = sympy.symbols("x1 x2 _t1")
+    >>> compiled = lambdify_program([x1, x2], [2 * sympy.sin(t1)], [(t1, x1 + x2)], sympy)
+    >>> compiled(np.array([0.5]), np.array([1.0]))
+    [array([1.99498997])]
+    """
     statements = _prune(assignments, outputs)
     return sympy.lambdify(
         symbols,
@@ -92,7 +150,34 @@ def lambdify_program(symbols, outputs, assignments, sympy):
 
 
 def evaluator(compiled, name: str, dim: int):
-    """``f(x)`` on the Objective convention, from the compiled f."""
+    """Wrap the compiled f as ``f(x)`` on the Objective convention.
+
+    Parameters
+    ----------
+    compiled : callable
+        :func:`lambdify_program` of ``[expr]``.
+    name : str
+        The objective's name, for the messages.
+    dim : int
+        The number of coordinates.
+
+    Returns
+    -------
+    callable
+        ``f(x)`` for ``x`` of shape ``(dim, ...)``, returning shape ``(...)`` in ``x``'s
+        floating dtype (a 0-d result as a NumPy scalar), with no floating-point
+        warnings; a ValueError when ``x`` does not have ``dim`` coordinates on its
+        leading axis.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import sympy
+    >>> x1, x2 = sympy.symbols("x1 x2")
+    >>> f = evaluator(lambdify_program([x1, x2], [5 * x1**2 + 7 * x2**2], [], sympy), "seed", 2)
+    >>> float(f([-4.0, 3.0])), f(np.zeros((2, 3, 4), np.float32)).shape
+    (143.0, (3, 4))
+    """
 
     def f(x):
         x = coordinates(x, name, dim)
@@ -107,7 +192,32 @@ def evaluator(compiled, name: str, dim: int):
 
 
 def gradient_evaluator(compiled, name: str, dim: int):
-    """``grad(x)`` on the Objective convention, from the compiled list of components."""
+    """Wrap the compiled gradient as ``grad(x)`` on the Objective convention.
+
+    Parameters
+    ----------
+    compiled : callable
+        :func:`lambdify_program` of the gradient's components.
+    name : str
+        The objective's name, for the messages.
+    dim : int
+        The number of coordinates.
+
+    Returns
+    -------
+    callable
+        ``grad(x)`` for ``x`` of shape ``(dim, ...)``, returning shape ``(dim, ...)`` in
+        ``x``'s floating dtype (constant components broadcast), with no floating-point
+        warnings.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> x1, x2 = sympy.symbols("x1 x2")
+    >>> grad = gradient_evaluator(lambdify_program([x1, x2], [10 * x1, sympy.Integer(7)], [], sympy), "tilted", 2)
+    >>> grad([-4.0, 3.0])
+    array([-40.,   7.])
+    """
 
     def grad(x):
         x = coordinates(x, name, dim)

@@ -48,11 +48,7 @@ def _start(start, domain, dim: int) -> np.ndarray:
 
 
 def from_expression(text: str, *, domain=None, start=None, name: str | None = None) -> Objective:
-    """An :class:`Objective` from a formula typed as text, with a symbolic gradient.
-
-    >>> obj = from_expression("(1 - x)**2 + 100*(y - x**2)**2")   # doctest: +SKIP
-    >>> obj.dim, obj(obj.start), obj.grad([1.0, 1.0])             # doctest: +SKIP
-    (2, 1.0, array([0., 0.]))
+    """Build an :class:`Objective` from a formula typed as text, with a symbolic gradient.
 
     Parameters
     ----------
@@ -91,6 +87,32 @@ def from_expression(text: str, *, domain=None, start=None, name: str | None = No
         If the text is rejected (one line starting ``expression rejected:``
         that names the offending piece and says what is allowed), or if
         ``domain`` or ``start`` is malformed.
+
+    Examples
+    --------
+    Rosenbrock's function in ``x`` and ``y``; the start is the middle of the default
+    domain, and the gradient vanishes at the minimum ``(1, 1)``:
+
+    >>> obj = from_expression("(1 - x)**2 + 100*(y - x**2)**2")
+    >>> obj.dim, obj.start, float(obj(obj.start))
+    (2, array([0., 0.]), 1.0)
+    >>> obj.grad([1.0, 1.0]) == 0
+    array([ True,  True])
+    >>> obj.grad([0.0, 1.0])
+    array([ -2., 200.])
+
+    A domain, a start and a name of one's own:
+
+    >>> tilted = from_expression("x1**2 + 3*x2", domain=(-2, 2), start=[1, 1], name="tilted")
+    >>> tilted, tilted.domain
+    (Objective(name='tilted', dim=2, formula='x1**2 + 3*x2'), ((-2.0, 2.0), (-2.0, 2.0)))
+
+    The text is read, never run:
+
+    >>> from_expression("__import__('os').getcwd()")
+    Traceback (most recent call last):
+    ...
+    ValueError: expression rejected: attribute access '.getcwd' at column 17 is not allowed (allowed: ...)
     """
     if not isinstance(text, str):
         raise TypeError(f"expression must be a str; got {type(text).__name__}")

@@ -7,14 +7,32 @@ import functools
 
 @functools.cache
 def real_functions():
-    """``abs`` and its derivative ``sign`` for real arguments, as SymPy functions (created lazily).
+    """Return ``abs`` and its derivative ``sign`` for real arguments, as SymPy functions (created lazily).
 
     SymPy's ``Abs(u)`` differentiates through ``re(u)`` and ``im(u)`` (and a
     slow rewrite) whenever it cannot prove u real -- e.g. ``abs(acosh(x1))`` --
-    which costs seconds on nested expressions and leaves ``im`` terms in the
+    which is slow on nested expressions and leaves ``im`` terms in the
     gradient.  Everything here is real arithmetic (NumPy gives ``nan`` outside
     a function's real domain), so ``d|u|/dx = sign(u) du/dx``, with sign(0) = 0:
     a subgradient, as in the catalogue's ``ackley``.
+
+    Returns
+    -------
+    RealAbs, RealSign : type
+        Two subclasses of ``sympy.Function`` of one argument: ``RealAbs(u)``, whose
+        derivative is ``RealSign(u)``, and ``RealSign(u)``, whose derivative is 0.
+        On a number they evaluate (``abs``, ``sympy.sign``). The same two classes on
+        every call.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> RealAbs, RealSign = real_functions()
+    >>> x = sympy.Symbol("x")
+    >>> RealAbs(sympy.sin(x)).diff(x)
+    cos(x)*RealSign(sin(x))
+    >>> RealAbs(sympy.Integer(-3)), RealSign(sympy.Integer(-3)), RealSign(sympy.Integer(0))
+    (3, -1, 0)
     """
     import sympy
 

@@ -11,7 +11,29 @@ from .messages import EXAMPLE, location, reject, show
 
 
 def check_text(text: str) -> None:
-    """The checks on the raw text, before the parser sees it."""
+    """Check the raw text, before the parser sees it.
+
+    Parameters
+    ----------
+    text : str
+        The formula as typed (line breaks already made ``\\n``).
+
+    Raises
+    ------
+    ValueError
+        ``expression rejected: ...`` if the text is longer than ``MAX_LENGTH``, holds a
+        non-ASCII or control character (tab, newline and carriage return are allowed),
+        is blank, or nests brackets deeper than ``MAX_DEPTH``.
+
+    Examples
+    --------
+    >>> check_text("(1 - x)**2 + 100*(y - x**2)**2")
+    >>> check_text("x1 + \uff58\u2082")
+    Traceback (most recent call last):
+    ...
+    ValueError: expression rejected: non-ASCII character '\uff58' (U+FF58) at column 6; write the expression in
+    plain ASCII (e.g. x1, not a full-width or accented letter)
+    """
     if len(text) > limits.MAX_LENGTH:
         reject(f"the expression is {len(text)} characters long; at most {limits.MAX_LENGTH} are allowed")
     for index, char in enumerate(text):
@@ -38,8 +60,36 @@ def check_text(text: str) -> None:
 def parse(text: str) -> tuple[ast.expr, str, int]:
     """Parse ``text`` (checked) into its expression node.
 
-    Returns the node, the text the parser saw (``text`` without leading
-    whitespace) and the number of characters dropped from its front.
+    Parameters
+    ----------
+    text : str
+        The formula, checked by :func:`check_text`.
+
+    Returns
+    -------
+    body : ast.expr
+        The expression node (``ast.parse(..., mode="eval").body``).
+    source : str
+        The text the parser saw: ``text`` without leading whitespace.
+    shift : int
+        The number of characters dropped from the front of ``text``.
+
+    Raises
+    ------
+    ValueError
+        ``expression rejected: ...`` on a syntax error (naming the line and column in
+        ``text`` and the text near it), or when the parser fails otherwise.
+
+    Examples
+    --------
+    >>> import ast
+    >>> body, source, shift = parse("  x1 + 2")
+    >>> type(body).__name__, source, shift
+    ('BinOp', 'x1 + 2', 2)
+    >>> parse("x1 +")
+    Traceback (most recent call last):
+    ...
+    ValueError: expression rejected: invalid syntax at column 5 near 'x1 +' (write a formula such as 5*x1**2 + 7*x2**2)
     """
     source = text.lstrip()
     shift = len(text) - len(source)
@@ -67,7 +117,32 @@ def parse(text: str) -> tuple[ast.expr, str, int]:
 
 
 def check_size(body: ast.expr, locate) -> None:
-    """Cap the node count and the nesting depth, without recursion."""
+    """Cap the node count and the nesting depth, without recursion.
+
+    A left-associative chain of one precedence level (``a + b - c + ...``,
+    ``a * b / c * ...``) counts as one level however long it is.
+
+    Parameters
+    ----------
+    body : ast.expr
+        The expression node from :func:`parse`.
+    locate : callable
+        ``locate(node) -> str``, where a node is, for the message (``Builder.where``).
+
+    Raises
+    ------
+    ValueError
+        ``expression rejected: ...`` if the tree has more than ``MAX_NODES`` nodes or
+        nests deeper than ``MAX_DEPTH`` levels.
+
+    Examples
+    --------
+    >>> check_size(parse(" + ".join(["x1"] * 200))[0], lambda node: "")
+    >>> check_size(parse(" + ".join(["x1"] * 401))[0], lambda node: "")
+    Traceback (most recent call last):
+    ...
+    ValueError: expression rejected: the expression has more than 400 parts; simplify it
+    """
     count = 0
     stack = [(body, 1)]
     while stack:
