@@ -78,6 +78,9 @@ CHECKED_MODULES = {
     # the rest
     "rmsprop.schedules",
     "rmsprop.baselines",
+    "rmsprop.baselines._rules",
+    "rmsprop.baselines._states",
+    "rmsprop.baselines._elementwise",
     "rmsprop._base",
     "rmsprop._tree",
     "rmsprop._validate",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import numbers
+
+import numpy as np
 from typing import Any
 
 __all__ = [
@@ -44,7 +46,6 @@ def vector_norm_order(norm: Any) -> Any:
     ...
     ValueError: norm must be the order of a vector norm (np.linalg.norm's ord), e.g. inf or 2; got 'two'
     """
-    import numpy as np
 
     try:
         np.linalg.norm(np.ones(2), ord=norm)
@@ -165,7 +166,7 @@ def flag(name: str, value: Any) -> bool:
     name : str
         The name of the setting, for the message.
     value : object
-        The value to check: ``True`` or ``False``.
+        The value to check: ``True`` or ``False`` (Python's or NumPy's).
 
     Returns
     -------
@@ -179,14 +180,14 @@ def flag(name: str, value: Any) -> bool:
 
     Examples
     --------
-    >>> flag("centered", True)
-    True
+    >>> flag("centered", True), flag("centered", np.True_)
+    (True, True)
     >>> flag("centered", 1)
     Traceback (most recent call last):
     ...
     TypeError: centered must be True or False; got 1
     """
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, (bool, np.bool_)):
         return bool(value)
     raise TypeError(f"{name} must be True or False; got {value!r}")
 

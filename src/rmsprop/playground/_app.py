@@ -434,10 +434,10 @@ def warm_up() -> None:
     >>> "matplotlib.ticker" in sys.modules, "sympy" in sys.modules
     (True, True)
     """
-    from ._state import _built
+    from ._state import build_objective
 
     compute(_state.DEFAULT)
-    _built("x**2 + y**2")
+    build_objective("x**2 + y**2")
 
 
 def create_app() -> Dash:

@@ -245,8 +245,28 @@ def _objective_text(text) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _built(text: str):
-    """``(objective, None)`` or ``(None, message)``; cached, failures too (building a formula is the costly part)."""
+def build_objective(text: str):
+    """Build the playground's objective from the function box: a catalogue name or a formula in two variables.
+
+    Cached, failures too: building a formula is the costly part of a request.
+
+    Parameters
+    ----------
+    text : str
+        A catalogue name of a 2-D objective, or a formula (see :func:`rmsprop.objectives.from_expression`).
+
+    Returns
+    -------
+    tuple
+        ``(objective, None)``, or ``(None, message)`` with a one-line reason.
+
+    Examples
+    --------
+    >>> build_objective("seed")[0].name
+    'seed'
+    >>> build_objective("x1 + x2 + x3")[1]
+    'the playground draws functions of two variables (x, y or x1, x2); this formula has 3'
+    """
     try:
         if text in OBJECTIVES:
             return objectives.get(text), None
@@ -318,7 +338,7 @@ def objective(view: View):
     rmsprop.playground._state.ViewError: the playground draws functions of two variables (x, y or x1, x2);
     this formula has 3
     """
-    built, message = _built(view.objective)
+    built, message = build_objective(view.objective)
     if built is None:
         raise ViewError(message)
     return built
