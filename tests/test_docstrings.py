@@ -67,6 +67,8 @@ CHECKED_MODULES = {
     "rmsprop.objectives._coordinates",
     "rmsprop.objectives._expression",
     "rmsprop.objectives._expression.builder",
+    "rmsprop.objectives._expression.positions",
+    "rmsprop.objectives._expression.operations",
     "rmsprop.objectives._expression.gradient",
     "rmsprop.objectives._expression.grammar",
     "rmsprop.objectives._expression.limits",
