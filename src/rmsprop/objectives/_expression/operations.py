@@ -12,12 +12,37 @@ from .real_abs import real_functions
 
 
 def is_constant(value) -> bool:
-    """Whether ``value`` is a Python number (a folded constant), not a SymPy expression."""
+    """Tell whether ``value`` is a Python number (a folded constant), not a SymPy expression.
+
+    Parameters
+    ----------
+    value : object
+        A value of the walk.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_constant(2.5), is_constant("x")
+    (True, False)
+    """
     return isinstance(value, (int, float))
 
 
 class Operations:
-    """The operator nodes of the walk (a part of :class:`Builder`)."""
+    """The operator nodes of the walk (a part of :class:`~rmsprop.objectives._expression.builder.Builder`).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from rmsprop.objectives._expression.builder import Builder
+    >>> from rmsprop.objectives._expression.text import parse
+    >>> text = "2**3 * x"
+    >>> Builder(text, text, 0, sympy).build(parse(text)[0])
+    8*x
+    """
 
     def unary(self, node):
         """A unary ``-`` or ``+``.

@@ -8,7 +8,18 @@ from .messages import location, show
 
 
 class Positions:
-    """The text of a formula and where each node of its tree stands in it (a part of :class:`Builder`)."""
+    """The text of a formula and where each node of its tree stands in it (a part of the walk's ``Builder``).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from rmsprop.objectives._expression.builder import Builder
+    >>> from rmsprop.objectives._expression.text import parse
+    >>> text = "x + sin(y)"
+    >>> builder = Builder(text, text, 0, sympy)
+    >>> builder.segment(parse(text)[0].right)
+    'sin(y)'
+    """
 
     text: str
     source: str
