@@ -29,7 +29,7 @@ import numpy as np
 from .._status import RUNNING, Status, Stop
 from ..rule.step import SPEC
 from .numpy_semantics import JIT, like, numpy_sum
-from .objectives import objective2, rosenbrock, rosenbrock_grad
+from .objectives import OBJECTIVES_SOURCE_HASH, objective2, rosenbrock, rosenbrock_grad
 from .rule import RULE_SOURCE_HASH, bias_correction, clip, clip_factor, with_step
 
 __all__ = ["BLOCK", "RATES", "PER_RUN", "SHARED", "runner", "scalars_at"]
@@ -100,7 +100,7 @@ def _compile(factory, spec, parallel=True):
 
 
 def _make_block_2d(spec):
-    rule_version = RULE_SOURCE_HASH
+    rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
     names = dict(zip(SPEC, spec))
     clip_value, clip_norm, global_clip_norm = names["clip_value"], names["clip_norm"], names["global_clip_norm"]
     debias = names["debias"] >= 0
@@ -108,7 +108,7 @@ def _make_block_2d(spec):
     def block_2d(code, lo, hi, x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial,
                  maxiter, trajectories, nit, status, kind, path_x, path_f):
         """Runs ``lo:hi`` of a 2-D objective; the iterations are the outer loop, the runs the inner one."""
-        spec, rule_version  # noqa: B018 - closure constants: the disk cache's key follows the spec and the rule
+        spec, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
         n = hi - lo
         gtol, clip_limit, global_limit = limits[0], limits[1], limits[2]
         x1, x2, g1, g2 = np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype)
@@ -184,7 +184,7 @@ def _make_block_2d(spec):
 
 
 def _make_block_nd(spec):
-    rule_version = RULE_SOURCE_HASH
+    rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
     names = dict(zip(SPEC, spec))
     clip_value, clip_norm, global_clip_norm = names["clip_value"], names["clip_norm"], names["global_clip_norm"]
     debias = names["debias"] >= 0
@@ -192,7 +192,7 @@ def _make_block_nd(spec):
     def block_nd(code, lo, hi, x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial,
                  maxiter, trajectories, nit, status, kind, path_x, path_f):
         """Runs ``lo:hi`` of Rosenbrock in ``d != 2`` dimensions (``code`` unused), one run at a time."""
-        spec, rule_version  # noqa: B018 - closure constants: the disk cache's key follows the spec and the rule
+        spec, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
         d = x.shape[1]
         e = np.full((hi - lo, d), initial)
         m = np.zeros((hi - lo, d), x.dtype)
@@ -273,14 +273,14 @@ def _make_block_nd(spec):
 
 
 def _make_run(spec):
-    rule_version = RULE_SOURCE_HASH
+    rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
     block_2d = _compile(_make_block_2d, spec, parallel=False)
     block_nd = _compile(_make_block_nd, spec, parallel=False)
 
     def run(code, x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial, maxiter,
             trajectories, nit, status, kind, path_x, path_f):
         """Run every row of ``x`` to its end, in place, blocks of :data:`BLOCK` runs in parallel."""
-        spec, rule_version  # noqa: B018 - closure constants: the disk cache's key follows the spec and the rule
+        spec, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
         n_runs, d = x.shape
         for block in numba.prange((n_runs + BLOCK - 1) // BLOCK):
             lo = block * BLOCK
