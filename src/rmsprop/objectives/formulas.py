@@ -125,7 +125,7 @@ def himmelblau_grad(x1, x2):
     return four * x1 * a + two * b, two * a + four * x2 * b
 
 
-def _goldstein_p(x1, x2):
+def goldstein_p(x1, x2):
     """p = 19 - 14x + 3x^2 - 14y + 6xy + 3y^2, left to right."""
     return (
         weak(19.0, x1) - weak(14.0, x1) * x1 + weak(3.0, x1) * power(x1, 2.0) - weak(14.0, x1) * x2
@@ -133,7 +133,7 @@ def _goldstein_p(x1, x2):
     )
 
 
-def _goldstein_q(x1, x2):
+def goldstein_q(x1, x2):
     """q = 18 - 32x + 12x^2 + 48y - 36xy + 27y^2, left to right."""
     return (
         weak(18.0, x1) - weak(32.0, x1) * x1 + weak(12.0, x1) * power(x1, 2.0) + weak(48.0, x1) * x2
@@ -150,8 +150,8 @@ def goldstein_price(x1, x2):
     Mathematics of Computation 25(115), 569-574.  See also [VLSE].
     """
     one = weak(1.0, x1)
-    left = one + power(x1 + x2 + one, 2.0) * _goldstein_p(x1, x2)
-    right = weak(30.0, x1) + power(weak(2.0, x1) * x1 - weak(3.0, x1) * x2, 2.0) * _goldstein_q(x1, x2)
+    left = one + power(x1 + x2 + one, 2.0) * goldstein_p(x1, x2)
+    right = weak(30.0, x1) + power(weak(2.0, x1) * x1 - weak(3.0, x1) * x2, 2.0) * goldstein_q(x1, x2)
     return left * right
 
 
@@ -162,9 +162,9 @@ def goldstein_price_grad(x1, x2):
     dL/dx = dL/dy = 2 s p + s^2 (6x + 6y - 14),
     dR/dx = 4 t q + t^2 (24x - 36y - 32),  dR/dy = -6 t q + t^2 (54y - 36x + 48)."""
     s = x1 + x2 + weak(1.0, x1)
-    p = _goldstein_p(x1, x2)
+    p = goldstein_p(x1, x2)
     t = weak(2.0, x1) * x1 - weak(3.0, x1) * x2
-    q = _goldstein_q(x1, x2)
+    q = goldstein_q(x1, x2)
     left = weak(1.0, x1) + power(s, 2.0) * p
     right = weak(30.0, x1) + power(t, 2.0) * q
     dleft = weak(2.0, x1) * s * p + power(s, 2.0) * (weak(6.0, x1) * x1 + weak(6.0, x1) * x2 - weak(14.0, x1))
