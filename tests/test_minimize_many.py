@@ -1,5 +1,6 @@
 """minimize_many: every row is the single run of minimize, bit for bit, on both engines."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -105,6 +106,16 @@ def test_catalogue_objectives(engine, name, dim):
         assert_rows_are_close(result, singles, rtol=1e-15, exact_steps=True)
     else:
         assert_rows_are_single_runs(result, singles, trajectories=True)
+
+
+def test_only_the_catalogues_own_formulas_run_compiled(engine):
+    beale = objectives.get("beale")
+    borrowed_name = dataclasses.replace(beale, f=lambda x: beale.f(x))  # the name, not the formula
+    other_gradient = dataclasses.replace(beale, grad=objectives.get("booth").grad)
+    x0s = starts(3)
+    assert rmsprop.minimize_many(beale, x0s, maxiter=3).engine == engine
+    for objective in (borrowed_name, other_gradient):
+        assert rmsprop.minimize_many(objective, x0s, maxiter=3).engine == "numpy"
 
 
 @pytest.mark.parametrize("name", ["seed", "rosenbrock", "beale", "ackley"])

@@ -12,7 +12,8 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from .objectives import Objective, _catalogue
+from .objectives import Objective
+from .objectives._catalogue import FORMULAS
 
 __all__ = ["Problem", "problem_of", "compiled_name", "finite_rows", "converged", "NORM_RECHECK"]
 
@@ -116,11 +117,10 @@ def _central_differences(values: Callable[[np.ndarray], np.ndarray], x: np.ndarr
 
 def compiled_name(objective: Objective) -> str | None:
     """The catalogue name when ``objective`` is the catalogue's formula and gradient, unchanged."""
-    formula = getattr(_catalogue, f"_{objective.name}", None)
-    gradient = getattr(_catalogue, f"_{objective.name}_grad", None)
-    if formula is None or getattr(objective.f, "__wrapped__", None) is not formula:
+    functions = FORMULAS.get(objective.name)
+    if functions is None or getattr(objective.f, "__wrapped__", None) is not functions.f:
         return None
-    if getattr(objective.grad, "__wrapped__", None) is not gradient:
+    if getattr(objective.grad, "__wrapped__", None) is not functions.grad:
         return None
     return objective.name
 

@@ -3,7 +3,7 @@
 * :mod:`.rule`: the compiled primitives under :func:`rmsprop.rule.step.step`;
 * :mod:`.numpy_semantics`: NumPy's scalar arithmetic (weak scalars, the C ``pow``, pairwise sums);
 * :mod:`.array_kernel`: the fused kernel of one step over arrays (``update``, ``RMSprop.step``);
-* :mod:`.objectives`: the catalogue's objectives, compiled;
+* :mod:`.objectives`: the catalogue's formulas (:mod:`rmsprop.objectives.formulas`), compiled from their own code;
 * :mod:`.batch`: whole runs of ``minimize_many``, one per row, parallel over the cores.
 
 Nothing here is imported by ``import rmsprop``: the engines import these modules at their

@@ -30,7 +30,7 @@ import numpy as np
 from .._status import RUNNING, Status, Stop
 from ..rule.step import SPEC
 from .numpy_semantics import JIT, like, numpy_sum
-from .objectives import objective2, rosenbrock, rosenbrock_grad
+from .objectives import OBJECTIVES_SOURCE_HASH, objective2, rosenbrock, rosenbrock_grad
 from .rule import RULE_SOURCE_HASH, bias_correction, clip, clip_factor, with_step
 
 __all__ = ["BLOCK", "RATES", "PER_RUN", "SHARED", "runner", "scalars_at"]
@@ -99,7 +99,7 @@ def _compile(factory, spec):
 
 
 def _make_block_2d(spec):
-    rule_version = RULE_SOURCE_HASH
+    rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
     names = dict(zip(SPEC, spec))
     clip_value, clip_norm, global_clip_norm = names["clip_value"], names["clip_norm"], names["global_clip_norm"]
     debias = names["debias"] >= 0
@@ -108,7 +108,7 @@ def _make_block_2d(spec):
                  maxiter, trajectories, nit, status, kind, path_x, path_f):
         """Runs ``start:stop`` of a 2-D objective, :data:`BLOCK` at a time; in a block the iterations are the
         outer loop, the runs the inner one."""
-        spec, rule_version  # noqa: B018 - closure constants: the disk cache's key follows the spec and the rule
+        spec, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
         for lo in range(start, stop, BLOCK):
             hi = min(lo + BLOCK, stop)
             n = hi - lo
@@ -186,7 +186,7 @@ def _make_block_2d(spec):
 
 
 def _make_block_nd(spec):
-    rule_version = RULE_SOURCE_HASH
+    rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
     names = dict(zip(SPEC, spec))
     clip_value, clip_norm, global_clip_norm = names["clip_value"], names["clip_norm"], names["global_clip_norm"]
     debias = names["debias"] >= 0
@@ -194,7 +194,7 @@ def _make_block_nd(spec):
     def block_nd(code, start, stop, x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial,
                  maxiter, trajectories, nit, status, kind, path_x, path_f):
         """Runs ``start:stop`` of Rosenbrock in ``d != 2`` dimensions (``code`` unused), one run at a time."""
-        spec, rule_version  # noqa: B018 - closure constants: the disk cache's key follows the spec and the rule
+        spec, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
         for lo in range(start, stop, BLOCK):
             hi = min(lo + BLOCK, stop)
             d = x.shape[1]

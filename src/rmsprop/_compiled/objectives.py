@@ -1,187 +1,82 @@
-"""The catalogue's objectives, compiled, operation for operation as :mod:`rmsprop.objectives._catalogue`.
+"""The catalogue's objectives, compiled: the functions of :mod:`rmsprop.objectives.formulas` themselves.
 
-The compiled batch engine (:mod:`rmsprop._compiled.batch`) evaluates these. Each formula
-performs NumPy's operations on one run's coordinates in the single run's order and
-precision (see :mod:`rmsprop._compiled.numpy_semantics`): ``f`` takes float64
-coordinates (``Objective.__call__`` converts), the gradient takes and returns the data's
-dtype. Rastrigin and Ackley are not here: NumPy's SIMD ``exp``, ``sin`` and ``cos`` are
-not the C library's, so their batches run on the NumPy engine.
+Each formula is written once, in plain Python over IEEE ``+ - * /`` and the primitives of
+:mod:`rmsprop.objectives.primitives`. Numba compiles a copy of each formula's function
+whose global names are looked up in :data:`namespace`, where the primitives are compiled
+ones (as :mod:`rmsprop._compiled.rule` does for the rule), and inlines it where it is called:
+
+* ``weak(value, of)``: :func:`~rmsprop._compiled.numpy_semantics.like`, the Python float
+  rounded to ``of``'s type (NumPy 2's weak scalars);
+* ``power(v, exponent)``: :func:`~rmsprop._compiled.numpy_semantics.scalar_pow`, the C
+  library's ``pow``, as NumPy's scalar ``v ** exponent`` calls it.
+
+So the compiled batch engine (:mod:`rmsprop._compiled.batch`) performs NumPy's operations
+on one run's coordinates in the single run's order and precision (see
+:mod:`rmsprop._compiled.numpy_semantics`): ``f`` takes float64 coordinates
+(``Objective.__call__`` converts), the gradient takes and returns the data's dtype. What is
+written here is only how a run hands its coordinates to the formulas, as the NumPy
+functions of :mod:`rmsprop.objectives._catalogue` do: :func:`objective2` for the 2-D runs,
+:func:`rosenbrock` and :func:`rosenbrock_grad` for a chain in any dimension.
+
+:data:`OBJECTIVES_SOURCE_HASH` changes whenever a source file of the compiled objectives
+changes: the compiled batch runs keep it among their closure's constants, so that Numba's
+disk cache, which does not follow calls into other files, never serves a run compiled
+from older formulas.
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+import types as pytypes
+
 import numba
 import numpy as np
 
+from ..objectives import formulas, primitives
+from . import numpy_semantics
 from .numpy_semantics import JIT, like, numpy_sum, scalar_pow
+from .rule import compiled_copy
 
-__all__ = ["OBJECTIVES", "objective2", "rosenbrock", "rosenbrock_grad"]
+__all__ = ["OBJECTIVES", "OBJECTIVES_SOURCE_HASH", "namespace", "objective2", "rosenbrock", "rosenbrock_grad"]
 
-#: The catalogue objectives compiled here; a run passes the index of its objective.
+#: The catalogue objectives compiled here, in catalogue order; a run passes the index of its objective.
+#: Rastrigin and Ackley are not among them (:data:`rmsprop.objectives.formulas.NUMPY_ONLY`): NumPy's
+#: SIMD ``exp``, ``sin`` and ``cos`` are not the C library's, so their batches run on the NumPy engine.
 OBJECTIVES = ("seed", "rosenbrock", "beale", "booth", "himmelblau", "goldstein_price", "matyas",
               "three_hump_camel", "saddle", "ill_conditioned", "rotated")
 (SEED, ROSENBROCK, BEALE, BOOTH, HIMMELBLAU, GOLDSTEIN_PRICE, MATYAS, THREE_HUMP_CAMEL, SADDLE, ILL_CONDITIONED,
  ROTATED) = range(len(OBJECTIVES))
+if set(OBJECTIVES) != set(formulas.PAIRS) | set(formulas.CHAINS):
+    raise ImportError("rmsprop._compiled.objectives.OBJECTIVES must list the formulas' PAIRS and CHAINS")
 
-# --------------------------------------------------------------------------------------
-# The catalogue's formulas, operation for operation (see rmsprop.objectives._catalogue).
-# f takes float64 coordinates; the gradient takes and returns the data's dtype.
-# --------------------------------------------------------------------------------------
-
-
-@numba.njit(**JIT)
-def _seed(x1, x2):
-    return 5.0 * (x1 * x1) + 7.0 * (x2 * x2)
-
-
-@numba.njit(**JIT)
-def _seed_grad(x1, x2):
-    return like(10.0, x1) * x1, like(14.0, x1) * x2
+#: The formulas' names, compiled: the primitives and a compiled copy of every function of the formulas
+#: (those of :data:`~rmsprop.objectives.formulas.NUMPY_ONLY` aside).
+namespace: dict = {**vars(formulas), "weak": like, "power": scalar_pow}
+_NUMPY_ONLY = {function for functions in formulas.NUMPY_ONLY.values() for function in functions}
+for _name, _value in vars(formulas).items():
+    if isinstance(_value, pytypes.FunctionType) and _value.__module__ == formulas.__name__ \
+            and _value not in _NUMPY_ONLY:
+        namespace[_name] = compiled_copy(_value, namespace)
 
 
-@numba.njit(**JIT)
-def _rosenbrock2(x1, x2):
-    """2-D Rosenbrock: ``np.sum`` of the one term (``0.0 + term``); squares of arrays are ``v * v``."""
-    valley = x2 - x1 * x1
-    rest = 1.0 - x1
-    return 0.0 + (100.0 * (valley * valley) + rest * rest)
+def _compiled(name: str) -> tuple:
+    """The compiled copies of ``name``'s two functions: formula and gradient, or term and its gradient."""
+    table = formulas.PAIRS if name in formulas.PAIRS else formulas.CHAINS
+    return tuple(namespace[function.__name__] for function in table[name])
 
 
-@numba.njit(**JIT)
-def _rosenbrock2_grad(x1, x2):
-    valley = x2 - x1 * x1
-    zero = like(0.0, x1)
-    return (zero + ((like(-400.0, x1) * x1) * valley - like(2.0, x1) * (like(1.0, x1) - x1)),
-            zero + like(200.0, x1) * valley)
-
-
-@numba.njit(**JIT)
-def _beale(x1, x2):
-    return (scalar_pow((1.5 - x1) + x1 * x2, 2.0) + scalar_pow((2.25 - x1) + x1 * scalar_pow(x2, 2.0), 2.0)) + scalar_pow(
-        (2.625 - x1) + x1 * scalar_pow(x2, 3.0), 2.0)
-
-
-@numba.njit(**JIT)
-def _beale_grad(x1, x2):
-    y2 = scalar_pow(x2, 2.0)
-    y3 = scalar_pow(x2, 3.0)
-    t1 = (like(1.5, x1) - x1) + x1 * x2
-    t2 = (like(2.25, x1) - x1) + x1 * y2
-    t3 = (like(2.625, x1) - x1) + x1 * y3
-    two, one = like(2.0, x1), like(1.0, x1)
-    return (((two * t1) * (x2 - one) + (two * t2) * (y2 - one)) + (two * t3) * (y3 - one),
-            ((two * t1) * x1 + ((like(4.0, x1) * t2) * x1) * x2) + ((like(6.0, x1) * t3) * x1) * y2)
-
-
-@numba.njit(**JIT)
-def _booth(x1, x2):
-    return scalar_pow((x1 + 2.0 * x2) - 7.0, 2.0) + scalar_pow((2.0 * x1 + x2) - 5.0, 2.0)
-
-
-@numba.njit(**JIT)
-def _booth_grad(x1, x2):
-    a = (x1 + like(2.0, x1) * x2) - like(7.0, x1)
-    b = (like(2.0, x1) * x1 + x2) - like(5.0, x1)
-    return like(2.0, x1) * a + like(4.0, x1) * b, like(4.0, x1) * a + like(2.0, x1) * b
-
-
-@numba.njit(**JIT)
-def _himmelblau(x1, x2):
-    return scalar_pow((scalar_pow(x1, 2.0) + x2) - 11.0, 2.0) + scalar_pow((x1 + scalar_pow(x2, 2.0)) - 7.0, 2.0)
-
-
-@numba.njit(**JIT)
-def _himmelblau_grad(x1, x2):
-    a = (scalar_pow(x1, 2.0) + x2) - like(11.0, x1)
-    b = (x1 + scalar_pow(x2, 2.0)) - like(7.0, x1)
-    return (like(4.0, x1) * x1) * a + like(2.0, x1) * b, like(2.0, x1) * a + (like(4.0, x1) * x2) * b
-
-
-@numba.njit(**JIT)
-def _goldstein_p(x1, x2):
-    """``19 - 14x + 3x^2 - 14y + 6xy + 3y^2``, left to right."""
-    return (((((like(19.0, x1) - like(14.0, x1) * x1) + like(3.0, x1) * scalar_pow(x1, 2.0)) - like(14.0, x1) * x2)
-             + (like(6.0, x1) * x1) * x2) + like(3.0, x1) * scalar_pow(x2, 2.0))
-
-
-@numba.njit(**JIT)
-def _goldstein_q(x1, x2):
-    """``18 - 32x + 12x^2 + 48y - 36xy + 27y^2``, left to right."""
-    return (((((like(18.0, x1) - like(32.0, x1) * x1) + like(12.0, x1) * scalar_pow(x1, 2.0)) + like(48.0, x1) * x2)
-             - (like(36.0, x1) * x1) * x2) + like(27.0, x1) * scalar_pow(x2, 2.0))
-
-
-@numba.njit(**JIT)
-def _goldstein_price(x1, x2):
-    left = 1.0 + scalar_pow((x1 + x2) + 1.0, 2.0) * _goldstein_p(x1, x2)
-    right = 30.0 + scalar_pow(2.0 * x1 - 3.0 * x2, 2.0) * _goldstein_q(x1, x2)
-    return left * right
-
-
-@numba.njit(**JIT)
-def _goldstein_price_grad(x1, x2):
-    s = (x1 + x2) + like(1.0, x1)
-    p = _goldstein_p(x1, x2)
-    t = like(2.0, x1) * x1 - like(3.0, x1) * x2
-    q = _goldstein_q(x1, x2)
-    left = like(1.0, x1) + scalar_pow(s, 2.0) * p
-    right = like(30.0, x1) + scalar_pow(t, 2.0) * q
-    dleft = (like(2.0, x1) * s) * p + scalar_pow(s, 2.0) * ((like(6.0, x1) * x1 + like(6.0, x1) * x2) - like(14.0, x1))
-    dright_dx = (like(4.0, x1) * t) * q + scalar_pow(t, 2.0) * ((like(24.0, x1) * x1 - like(36.0, x1) * x2) - like(32.0, x1))
-    dright_dy = (like(-6.0, x1) * t) * q + scalar_pow(t, 2.0) * ((like(54.0, x1) * x2 - like(36.0, x1) * x1) + like(48.0, x1))
-    return dleft * right + left * dright_dx, dleft * right + left * dright_dy
-
-
-@numba.njit(**JIT)
-def _matyas(x1, x2):
-    return 0.26 * (scalar_pow(x1, 2.0) + scalar_pow(x2, 2.0)) - (0.48 * x1) * x2
-
-
-@numba.njit(**JIT)
-def _matyas_grad(x1, x2):
-    return like(0.52, x1) * x1 - like(0.48, x1) * x2, like(0.52, x1) * x2 - like(0.48, x1) * x1
-
-
-@numba.njit(**JIT)
-def _three_hump_camel(x1, x2):
-    return (((2.0 * scalar_pow(x1, 2.0) - 1.05 * scalar_pow(x1, 4.0)) + scalar_pow(x1, 6.0) / 6.0) + x1 * x2) + scalar_pow(x2, 2.0)
-
-
-@numba.njit(**JIT)
-def _three_hump_camel_grad(x1, x2):
-    return ((like(4.0, x1) * x1 - like(4.2, x1) * scalar_pow(x1, 3.0)) + scalar_pow(x1, 5.0)) + x2, x1 + like(2.0, x1) * x2
-
-
-@numba.njit(**JIT)
-def _saddle(x1, x2):
-    return scalar_pow(x1, 2.0) - scalar_pow(x2, 2.0)
-
-
-@numba.njit(**JIT)
-def _saddle_grad(x1, x2):
-    return like(2.0, x1) * x1, like(-2.0, x1) * x2
-
-
-@numba.njit(**JIT)
-def _ill_conditioned(x1, x2):
-    return 0.1 * scalar_pow(x1, 2.0) + 2.0 * scalar_pow(x2, 2.0)
-
-
-@numba.njit(**JIT)
-def _ill_conditioned_grad(x1, x2):
-    return like(0.2, x1) * x1, like(4.0, x1) * x2
-
-
-@numba.njit(**JIT)
-def _rotated(x1, x2):
-    return 0.1 * scalar_pow(x1 + x2, 2.0) + 2.0 * scalar_pow(x1 - x2, 2.0)
-
-
-@numba.njit(**JIT)
-def _rotated_grad(x1, x2):
-    plus = x1 + x2
-    minus = x1 - x2
-    return like(0.2, x1) * plus + like(4.0, x1) * minus, like(0.2, x1) * plus - like(4.0, x1) * minus
+seed, seed_grad = _compiled("seed")
+beale, beale_grad = _compiled("beale")
+booth, booth_grad = _compiled("booth")
+himmelblau, himmelblau_grad = _compiled("himmelblau")
+goldstein_price, goldstein_price_grad = _compiled("goldstein_price")
+matyas, matyas_grad = _compiled("matyas")
+three_hump_camel, three_hump_camel_grad = _compiled("three_hump_camel")
+saddle, saddle_grad = _compiled("saddle")
+ill_conditioned, ill_conditioned_grad = _compiled("ill_conditioned")
+rotated, rotated_grad = _compiled("rotated")
+rosenbrock_term, rosenbrock_term_grad = _compiled("rosenbrock")
 
 
 @numba.njit(inline="always", **JIT)
@@ -190,50 +85,57 @@ def objective2(code, x1, x2):
     (as ``Objective.__call__`` does), the gradient in the coordinates' dtype."""
     y1, y2 = np.float64(x1), np.float64(x2)
     if code == SEED:
-        f, g = _seed(y1, y2), _seed_grad(x1, x2)
-    elif code == ROSENBROCK:
-        f, g = _rosenbrock2(y1, y2), _rosenbrock2_grad(x1, x2)
+        f, g = seed(y1, y2), seed_grad(x1, x2)
+    elif code == ROSENBROCK:  # the chain of one term: np.sum's 0.0 + term; np.zeros_like, then += each part
+        f = 0.0 + rosenbrock_term(y1, y2)
+        d1, d2 = rosenbrock_term_grad(x1, x2)
+        g = like(0.0, x1) + d1, like(0.0, x1) + d2
     elif code == BEALE:
-        f, g = _beale(y1, y2), _beale_grad(x1, x2)
+        f, g = beale(y1, y2), beale_grad(x1, x2)
     elif code == BOOTH:
-        f, g = _booth(y1, y2), _booth_grad(x1, x2)
+        f, g = booth(y1, y2), booth_grad(x1, x2)
     elif code == HIMMELBLAU:
-        f, g = _himmelblau(y1, y2), _himmelblau_grad(x1, x2)
+        f, g = himmelblau(y1, y2), himmelblau_grad(x1, x2)
     elif code == GOLDSTEIN_PRICE:
-        f, g = _goldstein_price(y1, y2), _goldstein_price_grad(x1, x2)
+        f, g = goldstein_price(y1, y2), goldstein_price_grad(x1, x2)
     elif code == MATYAS:
-        f, g = _matyas(y1, y2), _matyas_grad(x1, x2)
+        f, g = matyas(y1, y2), matyas_grad(x1, x2)
     elif code == THREE_HUMP_CAMEL:
-        f, g = _three_hump_camel(y1, y2), _three_hump_camel_grad(x1, x2)
+        f, g = three_hump_camel(y1, y2), three_hump_camel_grad(x1, x2)
     elif code == SADDLE:
-        f, g = _saddle(y1, y2), _saddle_grad(x1, x2)
+        f, g = saddle(y1, y2), saddle_grad(x1, x2)
     elif code == ILL_CONDITIONED:
-        f, g = _ill_conditioned(y1, y2), _ill_conditioned_grad(x1, x2)
+        f, g = ill_conditioned(y1, y2), ill_conditioned_grad(x1, x2)
     else:
-        f, g = _rotated(y1, y2), _rotated_grad(x1, x2)
+        f, g = rotated(y1, y2), rotated_grad(x1, x2)
     return f, g[0], g[1]
 
 
-@numba.njit(**JIT)
+@numba.njit(inline="always", **JIT)
 def rosenbrock(x, work):
-    """``np.sum(100 (tail - head**2)**2 + (1 - head)**2)`` in float64 for ``x`` (1-D, any length)."""
+    """``np.sum`` of Rosenbrock's terms in float64 for ``x`` (1-D, any length): pairwise, as NumPy sums."""
     n = x.size - 1
     for i in range(n):
-        head = np.float64(x[i])
-        valley = np.float64(x[i + 1]) - head * head
-        rest = 1.0 - head
-        work[i] = 100.0 * (valley * valley) + rest * rest
+        work[i] = rosenbrock_term(np.float64(x[i]), np.float64(x[i + 1]))
     return numpy_sum(work, n)
 
 
-@numba.njit(**JIT)
+@numba.njit(inline="always", **JIT)
 def rosenbrock_grad(x, g):
-    """Rosenbrock's gradient into ``g``: zeros, then ``g[:-1] += ...``, then ``g[1:] += ...``."""
+    """Rosenbrock's gradient into ``g``: zeros, then ``g[:-1] +=`` each term's first part, ``g[1:] +=`` its second."""
     for i in range(x.size):
         g[i] = like(0.0, x[0])
     for i in range(x.size - 1):
-        valley = x[i + 1] - x[i] * x[i]
-        g[i] = g[i] + ((like(-400.0, x[i]) * x[i]) * valley - like(2.0, x[i]) * (like(1.0, x[i]) - x[i]))
+        g[i] = g[i] + rosenbrock_term_grad(x[i], x[i + 1])[0]
     for i in range(x.size - 1):
-        valley = x[i + 1] - x[i] * x[i]
-        g[i + 1] = g[i + 1] + like(200.0, x[i]) * valley
+        g[i + 1] = g[i + 1] + rosenbrock_term_grad(x[i], x[i + 1])[1]
+
+
+def _source_hash() -> str:
+    sources = [inspect.getsource(module) for module in (primitives, formulas, numpy_semantics)]
+    sources.append(inspect.getsource(inspect.getmodule(_source_hash)))
+    return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:16]
+
+
+#: Changes with any source of the compiled objectives (see the module's docstring).
+OBJECTIVES_SOURCE_HASH = _source_hash()

@@ -26,7 +26,8 @@ ill_conditioned   0.1 x1^2 + 2 x2^2                                            f
 rotated           0.1 (x1 + x2)^2 + 2 (x1 - x2)^2                              f(0, 0) = 0
 ================  ===========================================================  =====================
 
-Formulas, gradients and sources are in :mod:`rmsprop.objectives._catalogue`.
+Formulas, gradients and sources are in :mod:`rmsprop.objectives.formulas`, written once for
+NumPy and compiled code over the operations of :mod:`rmsprop.objectives.primitives`.
 """
 
 from ._catalogue import get, names

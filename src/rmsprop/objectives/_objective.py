@@ -13,7 +13,7 @@ and broadcast over the trailing axes; ``f`` returns shape ``(...)`` and
 ``(n,)``; a grid of points is ``np.stack([X, Y])`` for a meshgrid ``X, Y``.
 
 The test functions themselves, with their sources, are in
-:mod:`rmsprop.objectives._catalogue`.
+:mod:`rmsprop.objectives.formulas`; :mod:`rmsprop.objectives._catalogue` registers them.
 """
 
 from __future__ import annotations
