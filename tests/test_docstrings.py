@@ -105,6 +105,13 @@ CHECKED_MODULES = {
     "rmsprop._atomic",
     "rmsprop._checkpoint",
     "rmsprop.demo",
+    # the rule and the package
+    "rmsprop",
+    "rmsprop.rule",
+    "rmsprop.rule.settings",
+    "rmsprop.rule.step",
+    "rmsprop.rule.arithmetic",
+    "rmsprop.rule.primitives",
     # the playground (needs Dash)
     "rmsprop.playground",
     "rmsprop.playground._app",
