@@ -112,6 +112,11 @@ CHECKED_MODULES = {
     "rmsprop.rule.step",
     "rmsprop.rule.arithmetic",
     "rmsprop.rule.primitives",
+    "rmsprop._rmsprop",
+    "rmsprop._fused",
+    "rmsprop._clip",
+    "rmsprop._fma",
+    "rmsprop._status",
     # the playground (needs Dash)
     "rmsprop.playground",
     "rmsprop.playground._app",
