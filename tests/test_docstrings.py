@@ -117,6 +117,9 @@ CHECKED_MODULES = {
     "rmsprop._clip",
     "rmsprop._fma",
     "rmsprop._status",
+    "rmsprop._minimize",
+    "rmsprop._stateful",
+    "rmsprop._batch",
     # the playground (needs Dash)
     "rmsprop.playground",
     "rmsprop.playground._app",
