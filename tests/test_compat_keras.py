@@ -357,7 +357,7 @@ def use_torch_sqrt_and_sum(monkeypatch):
     """
     proxy = _NumPyWithTorchSqrtAndSum()
     monkeypatch.setattr(arithmetic, "sqrt", proxy.sqrt)
-    monkeypatch.setattr(sys.modules[compat._keras_clip.__module__], "np", proxy)
+    monkeypatch.setattr(sys.modules[compat.keras_clip.__module__], "np", proxy)
 
 
 @pytest.fixture

@@ -120,6 +120,7 @@ CHECKED_MODULES = {
     "rmsprop._minimize",
     "rmsprop._stateful",
     "rmsprop._batch",
+    "rmsprop._library_extras",
     # the playground (needs Dash)
     "rmsprop.playground",
     "rmsprop.playground._app",

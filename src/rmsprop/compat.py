@@ -12,7 +12,7 @@ learning rate meets momentum, the form of weight decay, centering, clipping);
 They are built from the one rule in :func:`rmsprop.rmsprop` plus, where a
 library does something the rule does not, a small transformation beside it
 (Keras's clipping formulas and parameter EMA, PyTorch's treatment of complex
-numbers as pairs of reals). Learning rates may be numbers or schedules
+numbers as pairs of reals; :mod:`rmsprop._library_extras`). Learning rates may be numbers or schedules
 (callables of the step count, see :mod:`rmsprop.schedules`): PyTorch's and
 Keras's schedulers, Optax's schedules and ``jax.example_libraries``' step-size
 functions are all of that kind.
@@ -24,13 +24,13 @@ a fused multiply-add in a library's compiled kernel) the docs in
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from ._base import GradientTransformation, chain
+from ._library_extras import complex_as_real_pairs, keras_clip, with_parameter_ema
 from ._rmsprop import rmsprop
-from ._tree import as_leaves, flatten, unflatten
 from ._validate import flag, in_range, positive_or_none
 
 __all__ = [
@@ -77,7 +77,7 @@ def torch(
                      centered=centered, maximize=maximize)
     inner = rmsprop(lr, decay=alpha, eps=eps, eps_in_sqrt=False, centered=centered, momentum=momentum,
                     weight_decay=weight_decay, maximize=maximize, arithmetic="torch")
-    return _named(_complex_as_real_pairs(inner), "torch", arguments)
+    return _named(complex_as_real_pairs(inner), "torch", arguments)
 
 
 def keras(
@@ -126,7 +126,7 @@ def keras(
         learning_rate = float(as_floatx(in_range("learning_rate", learning_rate, 0.0)))
     weight_decay = 0.0 if weight_decay is None else in_range("weight_decay", weight_decay, 0.0)
     links = []
-    clip = _keras_clip(positive_or_none("clipnorm", clipnorm), positive_or_none("clipvalue", clipvalue),
+    clip = keras_clip(positive_or_none("clipnorm", clipnorm), positive_or_none("clipvalue", clipvalue),
                        positive_or_none("global_clipnorm", global_clipnorm), as_floatx)
     if clip is not None:
         links.append(clip)
@@ -137,7 +137,7 @@ def keras(
     transform = links[0] if len(links) == 1 else chain(*links)
     if use_ema:
         ema_momentum = in_range("ema_momentum", ema_momentum, 0.0, 1.0, high_open=False)
-        transform = _with_parameter_ema(transform, float(as_floatx(ema_momentum)))
+        transform = with_parameter_ema(transform, float(as_floatx(ema_momentum)))
     return _named(transform, "keras", arguments)
 
 
@@ -347,111 +347,4 @@ def seed_comparison(learning_rate: float = 0.1, steps: int = 50) -> dict[str, tu
             x = x + updates
         results[name] = (float(x[0]), float(x[1]), float(seed_objective(x)))
     return results
-
-
-# ----------------------------------------------------------------------------------------------
-# What a library does around the rule
-# ----------------------------------------------------------------------------------------------
-
-
-class _EmaState(NamedTuple):
-    inner: Any
-    ema: Any
-    count: int
-
-
-def _with_parameter_ema(inner: GradientTransformation, ema_momentum: float) -> GradientTransformation:
-    """Keep Keras's moving average of the parameters beside ``inner`` (it does not change the updates).
-
-    After each step: ``ema = mu * ema + (1 - mu) * x_new`` with ``mu = 0`` on the first step
-    (Keras's ``_update_model_variables_moving_average``).
-    """
-
-    def init(params: Any) -> _EmaState:
-        leaves, structure = as_leaves(params, "params")
-        return _EmaState(inner.init(params), unflatten(structure, [np.array(p, copy=True) for p in leaves]), 0)
-
-    def update(grads: Any, state: _EmaState, params: Any = None) -> tuple[Any, _EmaState]:
-        if params is None:
-            raise ValueError("use_ema needs the parameters: call update(grads, state, params)")
-        updates, inner_state = inner.update(grads, state.inner, params)
-        mu = ema_momentum if state.count > 0 else 0.0
-        x_leaves, structure = flatten(params)
-        new_ema = [
-            mu * a + (1.0 - mu) * (np.asarray(x) + u)
-            for a, x, u in zip(flatten(state.ema)[0], x_leaves, flatten(updates)[0])
-        ]
-        return updates, _EmaState(inner_state, unflatten(structure, new_ema), state.count + 1)
-
-    return GradientTransformation(init, update, dict(inner.settings))
-
-
-def _keras_clip(clipnorm: float | None, clipvalue: float | None, global_clipnorm: float | None, as_floatx: type):
-    """Keras's gradient clipping (``BaseOptimizer._clip_gradients``), exactly its formulas and dtypes.
-
-    The constants become ``floatx`` tensors; Keras's ``maximum``/``minimum`` of a float64 tensor
-    and a Python number compute in float32 (its ``result_type`` maps 64-bit types to 32-bit).
-    """
-    if clipnorm is None and clipvalue is None and global_clipnorm is None:
-        return None
-    f32 = np.float32
-
-    def clip(leaves: list[np.ndarray]) -> list[np.ndarray]:
-        if clipnorm is not None:
-            out = []
-            for g in leaves:
-                total = np.sum(g * g)
-                norm = np.sqrt(total) if total > 0 else total
-                limit = np.maximum(f32(norm), f32(clipnorm)).astype(g.dtype)
-                out.append((g * as_floatx(clipnorm).astype(g.dtype)) / limit)
-            return out
-        if global_clipnorm is not None:
-            norm = np.sqrt(np.sum(np.stack([np.sum(g * g) for g in leaves])))
-            with np.errstate(divide="ignore"):
-                scale = f32(global_clipnorm) * np.minimum(f32(1.0 / norm), f32(1.0 / global_clipnorm))
-            return [g * scale.astype(g.dtype) for g in leaves]
-        bound = as_floatx(clipvalue)
-        return [np.clip(g, -bound.astype(g.dtype), bound.astype(g.dtype)) for g in leaves]
-
-    def update(grads: Any, state: tuple, params: Any = None) -> tuple[Any, tuple]:
-        leaves, structure = as_leaves(grads, "grads")
-        return unflatten(structure, clip(leaves)), state
-
-    settings = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
-    return GradientTransformation(lambda params: (), update, settings)
-
-
-def _complex_as_real_pairs(inner: GradientTransformation) -> GradientTransformation:
-    """Run ``inner`` on complex arrays viewed as real ``(..., 2)`` arrays (``torch.view_as_real``)."""
-
-    def as_real(tree: Any) -> Any:
-        if tree is None:
-            return None
-        leaves, structure = flatten(tree)
-        return unflatten(structure, [_real_view(leaf) for leaf in leaves])
-
-    def init(params: Any) -> Any:
-        return inner.init(as_real(params))
-
-    def update(grads: Any, state: Any, params: Any = None) -> tuple[Any, Any]:
-        g_leaves, structure = flatten(grads)
-        updates, state = inner.update(as_real(grads), state, as_real(params))
-        u_leaves = flatten(updates)[0]
-        back = [
-            _complex_view(u) if np.iscomplexobj(g) else u for g, u in zip(g_leaves, u_leaves)
-        ]
-        return unflatten(structure, back), state
-
-    return GradientTransformation(init, update, dict(inner.settings))
-
-
-def _real_view(array: Any) -> Any:
-    array = np.asarray(array)
-    if not np.iscomplexobj(array):
-        return array
-    return np.stack([array.real, array.imag], axis=-1)
-
-
-def _complex_view(array: np.ndarray) -> np.ndarray:
-    return array[..., 0] + 1j * array[..., 1]
 
