@@ -120,7 +120,9 @@ CHECKED_MODULES = {
     "rmsprop._minimize",
     "rmsprop._stateful",
     "rmsprop._batch",
-    "rmsprop._library_extras",
+    "rmsprop.compat._extras",
+    "rmsprop.compat",
+    "rmsprop.compat._flavors",
     # the playground (needs Dash)
     "rmsprop.playground",
     "rmsprop.playground._app",

@@ -1,25 +1,9 @@
-"""Every RMSprop in use, with each library's own argument names and defaults.
+"""The flavors of :mod:`rmsprop.compat`: one constructor per library, with its argument names and defaults.
 
-"RMSprop" means different things in different libraries (pytorch/pytorch#23796
-and #32545, google-deepmind/optax#49 and #532, tensorflow/tensorflow#58412).
-Each constructor here takes one library's arguments and returns a
-:class:`~rmsprop.GradientTransformation` that steps as that library does.
-:data:`FLAVOR_FACTS` tabulates how they differ (eps inside or outside the root,
-where the accumulator starts, default decay, eps and learning rate, where the
-learning rate meets momentum, the form of weight decay, centering, clipping);
-``docs/flavors.md`` renders it and reports how closely each is matched.
-
-They are built from the one rule in :func:`rmsprop.rmsprop` plus, where a
-library does something the rule does not, a small transformation beside it
-(Keras's clipping formulas and parameter EMA, PyTorch's treatment of complex
-numbers as pairs of reals; :mod:`rmsprop._library_extras`). Learning rates may be numbers or schedules
-(callables of the step count, see :mod:`rmsprop.schedules`): PyTorch's and
-Keras's schedulers, Optax's schedules and ``jax.example_libraries``' step-size
-functions are all of that kind.
-
-Where rounding differs from a library (the order of a few multiplications, or
-a fused multiply-add in a library's compiled kernel) the docs in
-``docs/flavors.md`` say so and the tests measure by how much.
+Each takes one library's arguments and returns the rule of :func:`rmsprop.rmsprop` set up as
+that library steps (and, where the library does something the rule does not, a
+transformation of :mod:`rmsprop.compat._extras` beside it), named after the flavor: its
+``settings`` are ``{"name": <flavor>, <its arguments>}``.
 """
 
 from __future__ import annotations
@@ -28,26 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from ._base import GradientTransformation, chain
-from ._library_extras import complex_as_real_pairs, keras_clip, with_parameter_ema
-from ._rmsprop import rmsprop
-from ._validate import flag, in_range, positive_or_none
+from .._base import GradientTransformation, chain
+from .._rmsprop import rmsprop
+from .._validate import flag, in_range, positive_or_none
+from ._extras import complex_as_real_pairs, keras_clip, with_parameter_ema
 
-__all__ = [
-    "torch",
-    "keras",
-    "optax",
-    "tf1",
-    "jax_example",
-    "lasagne",
-    "caffe",
-    "graves",
-    "seed",
-    "FLAVORS",
-    "FLAVOR_FACTS",
-    "configure",
-    "seed_comparison",
-]
+__all__ = ["torch", "keras", "optax", "tf1", "jax_example", "lasagne", "caffe", "graves", "seed"]
 
 
 def _named(transform: GradientTransformation, flavor: str, arguments: dict[str, Any]) -> GradientTransformation:
@@ -72,6 +42,30 @@ def torch(
     (or ``x = x - lr * g / d`` without momentum). Complex parameters are treated as
     pairs of real numbers, as ``torch.view_as_real`` does. Source:
     ``torch/optim/rmsprop.py`` (PyTorch 2.x, ``_single_tensor_rmsprop``).
+
+    Parameters
+    ----------
+    lr : float or callable, optional
+        The learning rate or a schedule (default 0.01).
+    alpha, eps, weight_decay, momentum : float, optional
+        The decay of ``e`` (0.99), ``eps`` (1e-8), the coupled weight decay and the momentum (0).
+    centered, maximize : bool, optional
+        Divide by ``sqrt(e - m^2)``; ascend (default False).
+
+    Returns
+    -------
+    GradientTransformation
+        Its ``settings`` are ``{"name": "torch", <these arguments>}``.
+
+    Examples
+    --------
+    With ``e`` from 0 and ``alpha = 0.99``, the first step is ``lr / sqrt(1 - alpha)`` per coordinate:
+
+    >>> import numpy as np
+    >>> opt, x = torch(lr=0.1), np.array([-4.0, 3.0])
+    >>> updates, state = opt.update(np.array([10.0, 14.0]) * x, opt.init(x), x)
+    >>> (x + updates).tolist()
+    [-3.0000000025, 2.0000000023809528]
     """
     arguments = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
                      centered=centered, maximize=maximize)
@@ -110,6 +104,41 @@ def keras(
     its ``maximum``/``minimum`` in the clipping run in float32 either way. Sources:
     ``keras/src/optimizers/rmsprop.py``, ``base_optimizer.py`` and
     ``keras/src/backend/torch/optimizers/torch_rmsprop.py``, ``torch_optimizer.py``.
+
+    Parameters
+    ----------
+    learning_rate : float or callable, optional
+        The learning rate or a schedule (default 0.001).
+    rho, momentum, epsilon : float, optional
+        The decay of ``e`` (0.9), the momentum (0) and ``epsilon`` (1e-7).
+    centered : bool, optional
+        Divide by ``sqrt(e + epsilon - m^2)`` (default False).
+    weight_decay, clipnorm, clipvalue, global_clipnorm : float or None, optional
+        The decoupled weight decay and the clipping limits (default none; at most one limit).
+    use_ema, ema_momentum : bool, float, optional
+        Keep the moving average of the parameters (default False), with this momentum (0.99).
+    floatx : {"float32", "float64"}, optional
+        Keras's floatx, in which it rounds the numbers it is given (default "float32").
+
+    Returns
+    -------
+    GradientTransformation
+        Its ``settings`` are ``{"name": "keras", <these arguments>}``.
+
+    Raises
+    ------
+    ValueError
+        If more than one clipping limit is given, ``floatx`` is unknown, or a value is out of range.
+
+    Examples
+    --------
+    The seed's first step, with Keras's float32 rate and its ``epsilon``:
+
+    >>> import numpy as np
+    >>> opt, x = keras(learning_rate=0.1), np.array([-4.0, 3.0])
+    >>> updates, state = opt.update(np.array([10.0, 14.0]) * x, opt.init(x), x)
+    >>> (x + updates).tolist()
+    [-3.683772229369822, 2.6837722293606348]
     """
     arguments = dict(learning_rate=learning_rate, rho=rho, momentum=momentum, epsilon=epsilon, centered=centered,
                      weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
@@ -160,6 +189,39 @@ def optax(
     ``u = -lr * g / sqrt(v + eps)`` (or ``/ (sqrt(v) + eps)``);
     momentum: ``b = u + momentum * b``, step ``b`` (Nesterov: ``u + momentum * b``).
     Source: ``optax/_src/alias.py`` and ``transform.py`` (Optax 0.2).
+
+    Parameters
+    ----------
+    learning_rate : float or callable
+        The learning rate or a schedule (no default, as in Optax).
+    decay, eps, initial_scale : float, optional
+        The decay of ``e`` (0.9), ``eps`` (1e-8) and the start of ``e`` (0).
+    eps_in_sqrt, centered : bool, optional
+        ``eps`` inside the root (default True); divide by the standard deviation (False).
+    momentum : float or None, optional
+        The momentum of ``trace`` (default none).
+    nesterov, bias_correction : bool, optional
+        Nesterov's momentum; unbias the averages (default False).
+
+    Returns
+    -------
+    GradientTransformation
+        Its ``settings`` are ``{"name": "optax", <these arguments>}``.
+
+    Raises
+    ------
+    ValueError
+        If ``nesterov`` is given without a momentum, or a value is out of range.
+
+    Examples
+    --------
+    With its defaults it is the seed's rule:
+
+    >>> import numpy as np
+    >>> opt, x = optax(0.1), np.array([-4.0, 3.0])
+    >>> updates, state = opt.update(np.array([10.0, 14.0]) * x, opt.init(x), x)
+    >>> (x + updates).tolist()
+    [-3.6837722339930443, 2.6837722339921255]
     """
     arguments = dict(learning_rate=learning_rate, decay=decay, eps=eps, initial_scale=initial_scale,
                      eps_in_sqrt=eps_in_sqrt, centered=centered, momentum=momentum, nesterov=nesterov,
@@ -187,6 +249,30 @@ def tf1(
     ``mom = momentum * mom + lr * g / sqrt(v + epsilon)``; ``x = x - mom``.
     Source: ``tensorflow/python/training/rmsprop.py`` and the ``ApplyRMSProp`` /
     ``ApplyCenteredRMSProp`` kernels (``training_ops.cc``).
+
+    Parameters
+    ----------
+    learning_rate : float or callable
+        The learning rate or a schedule (no default, as in TF1).
+    decay, momentum, epsilon : float, optional
+        The decay of ``ms`` (0.9), the momentum (0) and ``epsilon`` (1e-10).
+    centered : bool, optional
+        Divide by ``sqrt(ms - mg^2 + epsilon)`` (default False).
+
+    Returns
+    -------
+    GradientTransformation
+        Its ``settings`` are ``{"name": "tf1", <these arguments>}``.
+
+    Examples
+    --------
+    The accumulator starts at 1, so the first step is shorter than the seed's:
+
+    >>> import numpy as np
+    >>> opt, x = tf1(0.1), np.array([-4.0, 3.0])
+    >>> updates, state = opt.update(np.array([10.0, 14.0]) * x, opt.init(x), x)
+    >>> (x + updates).tolist(), state.nu
+    ([-3.6846578899605387, 2.684575863658556], array([160.9, 177.3]))
     """
     arguments = dict(learning_rate=learning_rate, decay=decay, momentum=momentum, epsilon=epsilon, centered=centered)
     transform = rmsprop(learning_rate, decay=decay, eps=epsilon, initial_scale=1.0, centered=centered,
@@ -201,6 +287,28 @@ def jax_example(step_size: Any, gamma: float = 0.9, eps: float = 1e-8, momentum:
     ``x = x - step_size(i) * g / sqrt(avg + eps)``, or with momentum
     ``mom = momentum * mom + step_size(i) * g / sqrt(avg + eps)``; ``x = x - mom``.
     Source: ``jax/example_libraries/optimizers.py``.
+
+    Parameters
+    ----------
+    step_size : float or callable
+        The step size, or a function of the step count ``i``.
+    gamma, eps : float, optional
+        The decay of ``avg`` (0.9) and ``eps`` (1e-8).
+    momentum : float or None, optional
+        ``rmsprop_momentum``'s momentum (default none: ``rmsprop``).
+
+    Returns
+    -------
+    GradientTransformation
+        Its ``settings`` are ``{"name": "jax_example", <these arguments>}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt, x = jax_example(lambda i: 0.1 / (i + 1)), np.array([-4.0, 3.0])
+    >>> updates, state = opt.update(np.array([10.0, 14.0]) * x, opt.init(x), x)
+    >>> (x + updates).tolist()
+    [-3.6837722339930443, 2.6837722339921255]
     """
     arguments = dict(step_size=step_size, gamma=gamma, eps=eps, momentum=momentum)
     momentum = 0.0 if momentum is None else momentum
@@ -212,6 +320,26 @@ def lasagne(learning_rate: Any = 1.0, rho: float = 0.9, epsilon: float = 1e-6) -
     """``lasagne.updates.rmsprop``: ``a = rho * a + (1 - rho) * g^2``; ``x = x - lr * g / sqrt(a + epsilon)``.
 
     Source: ``lasagne/updates.py`` (Lasagne 0.2).
+
+    Parameters
+    ----------
+    learning_rate : float or callable, optional
+        The learning rate or a schedule (default 1.0).
+    rho, epsilon : float, optional
+        The decay of ``a`` (0.9) and ``epsilon`` (1e-6).
+
+    Returns
+    -------
+    GradientTransformation
+        Its ``settings`` are ``{"name": "lasagne", <these arguments>}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt, x = lasagne(0.1), np.array([-4.0, 3.0])
+    >>> updates, state = opt.update(np.array([10.0, 14.0]) * x, opt.init(x), x)
+    >>> (x + updates).tolist()
+    [-3.6837722349713737, 2.6837722348794992]
     """
     arguments = dict(learning_rate=learning_rate, rho=rho, epsilon=epsilon)
     return _named(rmsprop(learning_rate, decay=rho, eps=epsilon), "lasagne", arguments)
@@ -223,6 +351,26 @@ def caffe(base_lr: Any, rms_decay: float = 0.99, delta: float = 1e-8, weight_dec
     Per step: ``g = g + weight_decay * x`` (``SGDSolver::Regularize``);
     ``h = (1 - rms_decay) * g^2 + rms_decay * h``; ``x = x - lr * g / (sqrt(h) + delta)``.
     Source: ``src/caffe/solvers/rmsprop_solver.cpp`` (BVLC Caffe 1.0).
+
+    Parameters
+    ----------
+    base_lr : float or callable
+        The learning rate or a schedule (no default, as in Caffe).
+    rms_decay, delta, weight_decay : float, optional
+        The decay of ``h`` (0.99), ``delta`` (1e-8) and the L2 weight decay (0).
+
+    Returns
+    -------
+    GradientTransformation
+        Its ``settings`` are ``{"name": "caffe", <these arguments>}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt, x = caffe(0.1, weight_decay=0.5), np.array([-4.0, 3.0])
+    >>> updates, state = opt.update(np.array([10.0, 14.0]) * x, opt.init(x), x)
+    >>> (x + updates).tolist()
+    [-3.0000000023809528, 2.000000002298851]
     """
     arguments = dict(base_lr=base_lr, rms_decay=rms_decay, delta=delta, weight_decay=weight_decay)
     transform = rmsprop(base_lr, decay=rms_decay, eps=delta, eps_in_sqrt=False, weight_decay=weight_decay)
@@ -235,6 +383,26 @@ def graves(learning_rate: Any = 1e-4, decay: float = 0.95, momentum: float = 0.9
     ``n = decay * n + (1 - decay) * g^2``; ``m = decay * m + (1 - decay) * g``;
     ``D = momentum * D - lr * g / sqrt(n - m^2 + eps)``; ``w = w + D``, with the paper's
     constants ``decay = 0.95``, ``momentum = 0.9``, ``lr = 1e-4``, ``eps = 1e-4``.
+
+    Parameters
+    ----------
+    learning_rate : float or callable, optional
+        The learning rate or a schedule (default 1e-4).
+    decay, momentum, eps : float, optional
+        The decay of ``n`` and ``m`` (0.95), the momentum (0.9) and ``eps`` (1e-4).
+
+    Returns
+    -------
+    GradientTransformation
+        Its ``settings`` are ``{"name": "graves", <these arguments>}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt, x = graves(), np.array([-4.0, 3.0])
+    >>> updates, state = opt.update(np.array([10.0, 14.0]) * x, opt.init(x), x)
+    >>> (x + updates).tolist()
+    [-3.9995411688341216, 2.999541168806057]
     """
     arguments = dict(learning_rate=learning_rate, decay=decay, momentum=momentum, eps=eps)
     transform = rmsprop(learning_rate, decay=decay, eps=eps, centered=True, momentum=momentum,
@@ -243,108 +411,27 @@ def graves(learning_rate: Any = 1e-4, decay: float = 0.95, momentum: float = 0.9
 
 
 def seed(learning_rate: Any = 0.1, gamma: float = 0.9, epsilon: float = 1e-8) -> GradientTransformation:
-    """The seed document's rule, with its names: ``e = gamma * e + (1 - gamma) * g^2``; ``x -= lr * g / sqrt(e + epsilon)``."""
+    """The seed document's rule, with its names: ``e = gamma * e + (1 - gamma) * g^2``; ``x -= lr * g / sqrt(e + epsilon)``.
+
+    Parameters
+    ----------
+    learning_rate : float or callable, optional
+        The learning rate or a schedule (default 0.1).
+    gamma, epsilon : float, optional
+        The decay of ``e`` (0.9) and ``epsilon`` (1e-8).
+
+    Returns
+    -------
+    GradientTransformation
+        Its ``settings`` are ``{"name": "seed", <these arguments>}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt, x = seed(), np.array([-4.0, 3.0])
+    >>> updates, state = opt.update(np.array([10.0, 14.0]) * x, opt.init(x), x)
+    >>> (x + updates).tolist(), opt.settings
+    ([-3.6837722339930443, 2.6837722339921255], {'name': 'seed', 'learning_rate': 0.1, 'gamma': 0.9, 'epsilon': 1e-08})
+    """
     arguments = dict(learning_rate=learning_rate, gamma=gamma, epsilon=epsilon)
     return _named(rmsprop(learning_rate, decay=gamma, eps=epsilon), "seed", arguments)
-
-
-#: Every flavor by name, for the command line and loops over flavors.
-FLAVORS = {
-    "seed": seed,
-    "torch": torch,
-    "keras": keras,
-    "optax": optax,
-    "tf1": tf1,
-    "jax_example": jax_example,
-    "lasagne": lasagne,
-    "caffe": caffe,
-    "graves": graves,
-}
-
-
-#: The library argument names that stand for each setting of :func:`rmsprop.rmsprop`.
-SETTING_ALIASES = {
-    "learning_rate": ("lr", "learning_rate", "step_size", "base_lr"),
-    "decay": ("alpha", "rho", "decay", "gamma", "rms_decay"),
-    "eps": ("eps", "epsilon", "delta"),
-    "clip_value": ("clip_value", "clipvalue"),
-    "clip_norm": ("clip_norm", "clipnorm"),
-    "global_clip_norm": ("global_clip_norm", "global_clipnorm"),
-}
-
-
-def accepts(flavor: str, setting: str) -> bool:
-    """Whether flavor ``flavor`` has an argument for ``setting`` (a name of :func:`rmsprop.rmsprop`)."""
-    return _argument(flavor, setting) is not None
-
-
-def _argument(flavor: str, setting: str) -> str | None:
-    import inspect
-
-    accepted = inspect.signature(FLAVORS[flavor]).parameters
-    return next((name for name in SETTING_ALIASES.get(setting, (setting,)) if name in accepted), None)
-
-
-def configure(flavor: str, **settings: Any) -> GradientTransformation:
-    """Flavor ``flavor`` built from settings named as in :func:`rmsprop.rmsprop`.
-
-    ``configure("torch", learning_rate=0.01, decay=0.99)`` is ``torch(lr=0.01, alpha=0.99)``:
-    each setting goes to the flavor's own argument for it (:data:`SETTING_ALIASES`).
-    Raises ValueError for an unknown flavor or a setting the flavor has no argument for.
-    """
-    if flavor not in FLAVORS:
-        raise ValueError(f"unknown flavor {flavor!r}; choose one of: {', '.join(FLAVORS)}")
-    arguments = {}
-    for setting, value in settings.items():
-        target = _argument(flavor, setting)
-        if target is None:
-            import inspect
-
-            raise ValueError(f"flavor {flavor} has no setting for {setting}; its arguments: "
-                             f"{', '.join(inspect.signature(FLAVORS[flavor]).parameters)}")
-        arguments[target] = value
-    import inspect
-
-    for name, parameter in inspect.signature(FLAVORS[flavor]).parameters.items():
-        if parameter.default is inspect.Parameter.empty and name not in arguments:
-            setting = next((s for s, aliases in SETTING_ALIASES.items() if name in aliases), name)
-            option = "--lr" if setting == "learning_rate" else "--" + setting.replace("_", "-")
-            raise ValueError(f"flavor {flavor} needs {setting} (its library's {name} has no default); "
-                             f"give {setting}=... ({option} on the command line)")
-    return FLAVORS[flavor](**arguments)
-
-
-#: How the flavors differ, one row per flavor (rendered by ``rmsprop flavors`` and docs/flavors.md).
-FLAVOR_FACTS = {
-    # flavor: (library, eps, e starts, decay, eps value, default lr, lr vs momentum, weight decay, centered, clipping)
-    "seed": ("RMSprop from scratch", "in sqrt", 0.0, 0.9, 1e-8, 0.1, "-", "-", "-", "-"),
-    "torch": ("torch.optim.RMSprop", "outside", 0.0, 0.99, 1e-8, 0.01, "outside", "coupled", "yes", "-"),
-    "keras": ("keras.optimizers.RMSprop", "in sqrt", 0.0, 0.9, 1e-7, 0.001, "inside", "decoupled", "yes", "first"),
-    "optax": ("optax.rmsprop", "in sqrt*", "0*", 0.9, 1e-8, None, "inside", "-", "yes", "chain"),
-    "tf1": ("tf.compat.v1 RMSProp", "in sqrt", 1.0, 0.9, 1e-10, None, "inside", "-", "yes", "-"),
-    "jax_example": ("jax.example_libraries", "in sqrt", 0.0, 0.9, 1e-8, None, "inside", "-", "-", "-"),
-    "lasagne": ("lasagne.updates", "in sqrt", 0.0, 0.9, 1e-6, 1.0, "-", "-", "-", "-"),
-    "caffe": ("Caffe RMSPropSolver", "outside", 0.0, 0.99, 1e-8, None, "-", "coupled", "-", "-"),
-    "graves": ("Graves 2013", "in sqrt", 0.0, 0.95, 1e-4, 1e-4, "inside", "-", "always", "-"),
-}
-FLAVOR_COLUMNS = ("flavor", "library", "eps", "e0", "decay", "eps value", "lr", "lr/momentum",
-                  "weight decay", "centered", "clipping")
-
-
-def seed_comparison(learning_rate: float = 0.1, steps: int = 50) -> dict[str, tuple[float, float, float]]:
-    """The seed's problem under every flavor: ``steps`` steps from (-4, 3), the same learning rate,
-    each flavor's own other defaults; returns ``{flavor: (x1, x2, f)}``."""
-    from . import objectives
-
-    seed_objective = objectives.get("seed")
-    results = {}
-    for name, factory in FLAVORS.items():
-        optimizer = factory(learning_rate)
-        x = np.array([-4.0, 3.0])
-        state = optimizer.init(x)
-        for _ in range(steps):
-            updates, state = optimizer.update(seed_objective.grad(x), state, x)
-            x = x + updates
-        results[name] = (float(x[0]), float(x[1]), float(seed_objective(x)))
-    return results
-

@@ -13,8 +13,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._base import GradientTransformation
-from ._tree import as_leaves, flatten, unflatten
+from .._base import GradientTransformation
+from .._tree import as_leaves, flatten, unflatten
 
 __all__ = ["with_parameter_ema", "keras_clip", "complex_as_real_pairs"]
 
