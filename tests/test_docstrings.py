@@ -31,7 +31,9 @@ Three kinds of names are read otherwise:
   for the command line: the first line of its docstring is the command's help, each of its
   options carries its own ``help=`` text (checked instead of ``Parameters``), and its
   sections, ``Examples`` at least, follow a ``\\f`` line, where Click ends the help, so
-  that ``--help`` shows none of them.
+  that ``--help`` shows none of them (put it on the line right after the summary, with a
+  blank line after it: Typer's list of commands shows the first paragraph whole, and
+  its ``--help`` prints the blank lines it finds before the ``\\f``).
 """
 
 from __future__ import annotations
@@ -123,6 +125,18 @@ CHECKED_MODULES = {
     "rmsprop.compat._extras",
     "rmsprop.compat",
     "rmsprop.compat._flavors",
+    # the command line
+    "rmsprop.cli",
+    "rmsprop.cli._animate",
+    "rmsprop.cli._app",
+    "rmsprop.cli._catalogue",
+    "rmsprop.cli._compare",
+    "rmsprop.cli._inputs",
+    "rmsprop.cli._playground",
+    "rmsprop.cli._rule_options",
+    "rmsprop.cli._run",
+    "rmsprop.cli._sweep",
+    "rmsprop.cli._tables",
     # the playground (needs Dash)
     "rmsprop.playground",
     "rmsprop.playground._app",
