@@ -137,6 +137,12 @@ CHECKED_MODULES = {
     "rmsprop.cli._run",
     "rmsprop.cli._sweep",
     "rmsprop.cli._tables",
+    # the compiled engines (need Numba; _compiled.objectives is not among them yet)
+    "rmsprop._compiled",
+    "rmsprop._compiled.array_kernel",
+    "rmsprop._compiled.batch",
+    "rmsprop._compiled.numpy_semantics",
+    "rmsprop._compiled.rule",
     # the playground (needs Dash)
     "rmsprop.playground",
     "rmsprop.playground._app",

@@ -57,7 +57,8 @@ def compare_runs(objective, start, names: list[str], lr: float | None, maxiter: 
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when an optimizer refuses its settings.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when an optimizer
+        refuses its settings.
 
     Examples
     --------
@@ -111,7 +112,8 @@ def optimizer_names(text: str) -> list[str]:
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when ``text`` names none, an unknown optimizer or one twice.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when ``text`` names
+        none, an unknown optimizer or one twice.
 
     Examples
     --------
@@ -155,7 +157,8 @@ def compare(
     Examples
     --------
     >>> from typer.testing import CliRunner
-    >>> arguments = ["compare", "--objective", "seed", "--optimizers", "rmsprop,sgd", "--lr", "0.1", "--maxiter", "50"]
+    >>> arguments = ["compare", "--objective", "seed", "--optimizers", "rmsprop,sgd", "--lr", "0.1",
+    ...              "--maxiter", "50"]
     >>> print(CliRunner().invoke(app, arguments, env={"COLUMNS": "100"}).stdout)
                   seed from (-4, 3), 50 iterations at most
     ┏━━━━━━━━━━━┳━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━┓

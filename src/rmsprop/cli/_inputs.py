@@ -34,7 +34,8 @@ def objective_and_start(text: str, x0: str | None):
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for an unknown name, a formula that does not parse or a start that does not fit.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for an unknown name, a
+        formula that does not parse or a start that does not fit.
 
     Examples
     --------
@@ -98,7 +99,8 @@ def output(path: Path | None, what: str, suffixes: tuple[str, ...]) -> Path | No
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for a suffix not allowed or a place that cannot be written.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for a suffix not
+        allowed or a place that cannot be written.
 
     Examples
     --------
@@ -133,7 +135,8 @@ def check_counts(maxiter: int, gtol: float) -> None:
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when one is out of range.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when one is out of
+        range.
 
     Examples
     --------
@@ -164,7 +167,8 @@ def check_rate(lr: float | None) -> None:
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when it is not a finite number > 0.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when it is not a finite
+        number > 0.
 
     Examples
     --------
@@ -198,7 +202,8 @@ def check_plot(plot: Path | None, objective, what: str = "--plot draws") -> None
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for a figure of an objective that is not 2-D.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for a figure of an
+        objective that is not 2-D.
 
     Examples
     --------
@@ -293,7 +298,8 @@ def save_figure(make, path: Path) -> None:
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when ``make`` raises OSError, ValueError or TypeError.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when ``make`` raises
+        OSError, ValueError or TypeError.
 
     Examples
     --------

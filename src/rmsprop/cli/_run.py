@@ -42,7 +42,8 @@ def configured_flavor(name: str, settings: dict):
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for an unknown flavor or a setting it has no argument for.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for an unknown flavor
+        or a setting it has no argument for.
 
     Examples
     --------
@@ -89,7 +90,8 @@ def run_quietly(objective, start, maxiter: int, gtol: float, label: str, **setti
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when ``minimize`` refuses its arguments.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when ``minimize``
+        refuses its arguments.
 
     Examples
     --------
@@ -123,7 +125,8 @@ def save_trajectory(result, path: Path) -> None:
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when the file cannot be written.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when the file cannot be
+        written.
 
     Examples
     --------
@@ -182,7 +185,9 @@ def checkpointing(checkpoint: Path | None, every: int | None, resume: Path | Non
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for ``--checkpoint-every`` without ``--checkpoint`` or below 1, or a checkpoint that cannot be written.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for
+        ``--checkpoint-every`` without ``--checkpoint`` or below 1, or a checkpoint that cannot be
+        written.
 
     Examples
     --------

@@ -40,7 +40,8 @@ def sweep_values(text: str, option: str, check, meaning: str) -> list[float]:
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for a range that does not parse, a value not allowed or one given twice.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for a range that does
+        not parse, a value not allowed or one given twice.
 
     Examples
     --------
@@ -86,7 +87,8 @@ def sweep_flavors(text: str) -> list[str]:
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for an empty name, an unknown one or one given twice.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for an empty name, an
+        unknown one or one given twice.
 
     Examples
     --------
@@ -123,7 +125,8 @@ def sweep_folder(out: Path) -> Path:
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for a file, a folder under a file, a folder that is not writable, or a folder where the heatmap goes.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for a file, a folder
+        under a file, a folder that is not writable, or a folder where the heatmap goes.
 
     Examples
     --------
@@ -170,7 +173,8 @@ def scheduler_client(address: str):
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when Dask is not installed, the address is not one, or the scheduler cannot be reached.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when Dask is not
+        installed, the address is not one, or the scheduler cannot be reached.
 
     Examples
     --------

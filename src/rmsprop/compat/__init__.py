@@ -138,7 +138,7 @@ def configure(flavor: str, **settings: Any) -> GradientTransformation:
     >>> configure("caffe")
     Traceback (most recent call last):
     ...
-    ValueError: flavor caffe needs learning_rate (its library's base_lr has no default); give learning_rate=... (--lr on the command line)
+    ValueError: flavor caffe needs learning_rate (its library's base_lr has no default); give ...
     """
     if flavor not in FLAVORS:
         raise ValueError(f"unknown flavor {flavor!r}; choose one of: {', '.join(FLAVORS)}")

@@ -431,7 +431,8 @@ def seed(learning_rate: Any = 0.1, gamma: float = 0.9, epsilon: float = 1e-8) ->
     >>> opt, x = seed(), np.array([-4.0, 3.0])
     >>> updates, state = opt.update(np.array([10.0, 14.0]) * x, opt.init(x), x)
     >>> (x + updates).tolist(), opt.settings
-    ([-3.6837722339930443, 2.6837722339921255], {'name': 'seed', 'learning_rate': 0.1, 'gamma': 0.9, 'epsilon': 1e-08})
+    ([-3.6837722339930443, 2.6837722339921255],
+     {'name': 'seed', 'learning_rate': 0.1, 'gamma': 0.9, 'epsilon': 1e-08})
     """
     arguments = dict(learning_rate=learning_rate, gamma=gamma, epsilon=epsilon)
     return _named(rmsprop(learning_rate, decay=gamma, eps=epsilon), "seed", arguments)
