@@ -107,7 +107,7 @@ CHECKED_MODULES = {
     "rmsprop._atomic",
     "rmsprop._checkpoint",
     "rmsprop.demo",
-    # the rule and the package
+    # the package, the rule, minimize and its engines, the flavors
     "rmsprop",
     "rmsprop.rule",
     "rmsprop.rule.settings",
@@ -122,9 +122,9 @@ CHECKED_MODULES = {
     "rmsprop._minimize",
     "rmsprop._stateful",
     "rmsprop._batch",
-    "rmsprop.compat._extras",
     "rmsprop.compat",
     "rmsprop.compat._flavors",
+    "rmsprop.compat._extras",
     # the command line
     "rmsprop.cli",
     "rmsprop.cli._animate",
