@@ -61,6 +61,7 @@ import problems  # noqa: E402
 
 import rmsprop  # noqa: E402
 from rmsprop import compat, schedules  # noqa: E402
+from rmsprop.compat import _extras as compat_extras  # noqa: E402 - the module of Keras's clipping
 from rmsprop.rule import arithmetic  # noqa: E402
 
 f32 = np.float32
@@ -357,7 +358,7 @@ def use_torch_sqrt_and_sum(monkeypatch):
     """
     proxy = _NumPyWithTorchSqrtAndSum()
     monkeypatch.setattr(arithmetic, "sqrt", proxy.sqrt)
-    monkeypatch.setattr(sys.modules[compat._keras_clip.__module__], "np", proxy)
+    monkeypatch.setattr(compat_extras, "np", proxy)
 
 
 @pytest.fixture

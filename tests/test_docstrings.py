@@ -18,12 +18,30 @@ same rules (a property needs only its summary). The check reads the source with 
 and the constructors' signatures with :mod:`inspect`: it checks that the sections are
 there and name the arguments, not what they say. Extend :data:`CHECKED_MODULES` to bring
 more of the package under it.
+
+Three kinds of names are read otherwise:
+
+* a docstring or signature that the module makes at import (a top-level
+  ``name.__doc__ = ...`` or ``name.__signature__ = ...``, as :func:`rmsprop.rmsprop`'s are
+  made from :class:`rmsprop.Settings`' fields) is checked as it is at run time, the one that
+  ``help()`` shows;
+* an enumeration (an :class:`enum.Enum`) is looked up by value, not built: its
+  constructor's arguments need no ``Parameters``;
+* a function that a Typer app registers as a command (in :mod:`rmsprop.cli`) is documented
+  for the command line: the first line of its docstring is the command's help, each of its
+  options carries its own ``help=`` text (checked instead of ``Parameters``), and its
+  sections, ``Examples`` at least, follow a ``\\f`` line, where Click ends the help, so
+  that ``--help`` shows none of them (put it on the line right after the summary, with a
+  blank line after it: Typer's list of commands shows the first paragraph whole, and
+  its ``--help`` prints the blank lines it finds before the ``\\f``).
 """
 
 from __future__ import annotations
 
 import ast
+import enum
 import importlib
+import importlib.util
 import inspect
 import re
 import textwrap
@@ -89,6 +107,42 @@ CHECKED_MODULES = {
     "rmsprop._atomic",
     "rmsprop._checkpoint",
     "rmsprop.demo",
+    # the package, the rule, minimize and its engines, the flavors
+    "rmsprop",
+    "rmsprop.rule",
+    "rmsprop.rule.settings",
+    "rmsprop.rule.step",
+    "rmsprop.rule.arithmetic",
+    "rmsprop.rule.primitives",
+    "rmsprop._rmsprop",
+    "rmsprop._fused",
+    "rmsprop._clip",
+    "rmsprop._fma",
+    "rmsprop._status",
+    "rmsprop._minimize",
+    "rmsprop._stateful",
+    "rmsprop._batch",
+    "rmsprop.compat",
+    "rmsprop.compat._flavors",
+    "rmsprop.compat._extras",
+    # the command line
+    "rmsprop.cli",
+    "rmsprop.cli._animate",
+    "rmsprop.cli._app",
+    "rmsprop.cli._catalogue",
+    "rmsprop.cli._compare",
+    "rmsprop.cli._inputs",
+    "rmsprop.cli._playground",
+    "rmsprop.cli._rule_options",
+    "rmsprop.cli._run",
+    "rmsprop.cli._sweep",
+    "rmsprop.cli._tables",
+    # the compiled engines (need Numba; _compiled.objectives is not among them yet)
+    "rmsprop._compiled",
+    "rmsprop._compiled.array_kernel",
+    "rmsprop._compiled.batch",
+    "rmsprop._compiled.numpy_semantics",
+    "rmsprop._compiled.rule",
     # the playground (needs Dash)
     "rmsprop.playground",
     "rmsprop.playground._app",
@@ -208,6 +262,8 @@ def _check(what: str, docstring: str | None, arguments: list[str], gives: str | 
 
 
 def _constructor_arguments(cls: type) -> list[str]:
+    if issubclass(cls, enum.Enum):  # Status(3) looks a member up; the members are the documentation
+        return []
     try:
         signature = inspect.signature(cls)
     except (TypeError, ValueError):  # a class whose constructor is a builtin's (an exception): nothing of its own
@@ -215,17 +271,56 @@ def _constructor_arguments(cls: type) -> list[str]:
     return [name for name in signature.parameters if name not in ("self", "cls")]
 
 
+def set_at_import(tree: ast.Module, attribute: str) -> set[str]:
+    """The names whose ``attribute`` (``__doc__``, ``__signature__``) the module's top level assigns."""
+    names = set()
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, (ast.AugAssign, ast.AnnAssign)) else []
+        for target in targets:
+            if isinstance(target, ast.Attribute) and target.attr == attribute and isinstance(target.value, ast.Name):
+                names.add(target.value.id)
+    return names
+
+
+def typer_commands(module) -> set[str]:
+    """The names of the module's functions that a Typer app (one of its globals) registers as commands."""
+    try:
+        import typer
+    except ImportError:
+        return set()
+    callbacks = [info.callback for app in vars(module).values() if isinstance(app, typer.Typer)
+                 for info in app.registered_commands]
+    return {name for name, value in vars(module).items() if any(value is callback for callback in callbacks)}
+
+
+def _command_problems(what: str, command, docstring: str | None) -> list[str]:
+    """A Typer command: every option has its help text, and the numpydoc sections are cut from ``--help``."""
+    problems = [f"{what}: the option {name} has no help text"
+                for name, parameter in inspect.signature(command).parameters.items()
+                if not getattr(parameter.default, "help", None)]
+    text = inspect.cleandoc(docstring or "")
+    first = _SECTION.search(text)
+    if first and "\f" not in text[: first.start()]:
+        problems.append(f"{what}: its sections must follow a '\\f' line, or --help shows them")
+    return problems
+
+
 def problems_of(module) -> list[str]:
     """What the module's public functions, classes and methods lack, one line each."""
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    generated_docs, generated_signatures = set_at_import(tree, "__doc__"), set_at_import(tree, "__signature__")
+    commands = typer_commands(module)
     problems = []
     for node in tree.body:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or node.name.startswith("_"):
             continue
         what = f"{module.__name__}.{node.name}"
+        value = getattr(module, node.name)
+        docstring = inspect.getdoc(value) if node.name in generated_docs else ast.get_docstring(node)
         if isinstance(node, ast.ClassDef):
-            arguments = _constructor_arguments(getattr(module, node.name))
-            problems += _check(what, ast.get_docstring(node), arguments, None, example=True)
+            arguments = _constructor_arguments(value)
+            problems += _check(what, docstring, arguments, None, example=True)
             for method in node.body:
                 if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method.name.startswith("_"):
                     continue
@@ -234,8 +329,14 @@ def problems_of(module) -> list[str]:
                 else:
                     problems += _check(f"{what}.{method.name}", ast.get_docstring(method), _arguments(method),
                                        _gives(method), example=False)
+        elif node.name in commands:
+            problems += _check(what, docstring, [], _gives(node), example=True)
+            problems += _command_problems(what, value, docstring)
         else:
-            problems += _check(what, ast.get_docstring(node), _arguments(node), _gives(node), example=True)
+            arguments = _arguments(node)
+            if node.name in generated_signatures:
+                arguments = [name for name in inspect.signature(value).parameters if name not in ("self", "cls")]
+            problems += _check(what, docstring, arguments, _gives(node), example=True)
     return problems
 
 
@@ -290,3 +391,71 @@ def gen():
         "bare: no Examples section"]
     assert _check("documented", ast.get_docstring(documented), _arguments(documented), _gives(documented), True) == []
     assert _check("gen", ast.get_docstring(gen), _arguments(gen), _gives(gen), True) == ["gen: no Yields section"]
+
+
+def test_the_check_reads_generated_docstrings_enums_and_commands(tmp_path):
+    """A docstring and signature made at import are read as they run; an enum needs no Parameters; a Typer
+    command needs a help text per option and its sections after a form feed."""
+    pytest.importorskip("typer")
+    path = tmp_path / "made_at_import.py"
+    path.write_text(textwrap.dedent('''
+        import enum
+        import inspect
+
+        import typer
+
+        app = typer.Typer()
+
+
+        def made(**options):
+            return 1
+
+
+        made.__signature__ = inspect.Signature([inspect.Parameter("rate", inspect.Parameter.KEYWORD_ONLY)])
+        made.__doc__ = """Made at import.
+
+            Parameters
+            ----------
+            rate : float
+                A rate.
+
+            Returns
+            -------
+            int
+
+            Examples
+            --------
+            >>> made()
+            1
+            """
+
+
+        class Colour(enum.IntEnum):
+            """A colour.
+
+            Examples
+            --------
+            >>> Colour(1).name
+            'RED'
+            """
+
+            RED = 1
+
+
+        @app.command()
+        def shout(loud: bool = typer.Option(False, "--loud"), word: str = typer.Option("hi", help="The word.")):
+            """Shout a word.
+
+            Examples
+            --------
+            >>> shout(False, "hi") is None
+            True
+            """
+    '''))
+    spec = importlib.util.spec_from_file_location("made_at_import", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert problems_of(module) == [
+        "made_at_import.shout: the option loud has no help text",
+        "made_at_import.shout: its sections must follow a '\\f' line, or --help shows them",
+    ]

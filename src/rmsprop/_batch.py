@@ -1,8 +1,7 @@
 """``minimize_many``: B independent RMSprop runs at once, each exactly the run ``minimize`` makes.
 
-Row ``i`` of the result is ``rmsprop.minimize(objective, x0s[i], learning_rate=lr[i],
-decay=decay[i], eps=eps[i], maxiter=..., gtol=..., norm=..., **options)``, bit for bit
-where the table below says so. Two engines run the batch:
+Row ``i`` of the result is ``rmsprop.minimize(objective, x0s[i], learning_rate=lr[i], decay=decay[i], eps=eps[i],
+maxiter=..., gtol=..., norm=..., **options)``, bit for bit where the table below says so. Two engines run the batch:
 
 * **numba** -- catalogue objectives with a compiled formula (:data:`rmsprop._compiled.objectives.OBJECTIVES`),
   ``norm=inf`` and jac unset: one compiled run per row, parallel over the cores
@@ -10,9 +9,8 @@ where the table below says so. Two engines run the batch:
 * **numpy** -- everything else: each step is the rule's own step on the ``(n, d)`` arrays of
   the runs still going, with one column of settings per run; runs that stop leave the arrays.
 
-The numba engine is used when Numba can be imported and the environment variable
-``RMSPROP_DISABLE_JIT`` is not ``1`` (read at every call); both engines give the same
-numbers wherever both are bit-exact.
+The numba engine is used when Numba can be imported and the environment variable ``RMSPROP_DISABLE_JIT`` is not
+``1`` (read at every call); both engines give the same numbers wherever both are bit-exact.
 
 Where the rows are bit-exact (``x, fun, jac, nit, status`` equal to ``minimize``'s), on
 this package's test machine (x86-64 with AVX-512, NumPy 2.4, glibc):
@@ -31,23 +29,20 @@ vectorised callables ``fun(X)``            --       exact when ``fun(X)[i]`` and
                                                     the single run's values at ``X[i]``
 =========================================  =======  =============================================
 
-Why the NumPy engine misses some objectives: in the single run the catalogue formulas see
-``x[0]``, a NumPy *scalar*, and ``scalar ** 2`` calls the C library's ``pow``; on a batch
-``x[0]`` is an array, and ``array ** 2`` is ``x * x`` while ``array ** 3`` is NumPy's SIMD
-``pow``. Both differ from the C ``pow`` in the last bit for some inputs (about 1 square in
-1500; a few cubes in 100 where NumPy uses SVML). The numba engine calls the C ``pow``.
-Rastrigin and Ackley apply NumPy's own ``sin``, ``cos`` and ``exp`` to arrays in the single
-run too, so the NumPy engine, which evaluates the batch as ``f(X.T)`` with each run's
-coordinates contiguous (``np.sum(..., axis=0)`` then sums each run pairwise, exactly as on
-one run), is exact for them; the numba engine leaves them to it.
+Why the NumPy engine misses some objectives: in the single run the catalogue formulas see ``x[0]``, a NumPy
+*scalar*, and ``scalar ** 2`` calls the C library's ``pow``; on a batch ``x[0]`` is an array, and ``array ** 2`` is
+``x * x`` while ``array ** 3`` is NumPy's SIMD ``pow``. Both differ from the C ``pow`` in the last bit for some
+inputs (about 1 square in 1500; a few cubes in 100 where NumPy uses SVML). The numba engine calls the C ``pow``.
+Rastrigin and Ackley apply NumPy's own ``sin``, ``cos`` and ``exp`` to arrays in the single run too, so the NumPy
+engine, which evaluates the batch as ``f(X.T)`` with each run's coordinates contiguous (``np.sum(..., axis=0)`` then
+sums each run pairwise, exactly as on one run), is exact for them; the numba engine leaves them to it.
 
-Every option of :func:`rmsprop.rmsprop` and every library arithmetic (``arithmetic="torch"``
-etc., set by :mod:`rmsprop.compat`) is exact on both engines, and learning-rate schedules too
-(shared by all runs): both engines run the one step of :func:`rmsprop.rule.step.make_step`. Stopping with ``norm=inf`` (the default) or
-``-inf`` is exact; other norms are computed for all runs at once and computed again as
-``minimize`` does (``np.linalg.norm`` of the row) for the runs within 0.1 % of ``gtol``.
-Central differences (no jac) are ``minimize``'s, per row. The numba engine also needs
-``norm=inf`` and no ``jac``.
+Every option of :func:`rmsprop.rmsprop` and every library arithmetic (``arithmetic="torch"`` etc., set by
+:mod:`rmsprop.compat`) is exact on both engines, and learning-rate schedules too (shared by all runs): both engines
+run the one step of :func:`rmsprop.rule.step.make_step`. Stopping with ``norm=inf`` (the default) or ``-inf`` is
+exact; other norms are computed for all runs at once and computed again as ``minimize`` does (``np.linalg.norm`` of
+the row) for the runs within 0.1 % of ``gtol``. Central differences (no jac) are ``minimize``'s, per row. The numba
+engine also needs ``norm=inf`` and no ``jac``.
 """
 
 from __future__ import annotations
@@ -102,27 +97,25 @@ def minimize_many(
 
     Parameters
     ----------
-    objective:
+    objective : Objective or callable
         A catalogue :class:`~rmsprop.objectives.Objective` (coordinates on the leading axis;
         the batch is evaluated as ``f(X.T)`` and ``grad(X.T)``), or a vectorised callable
         ``fun(X) -> (B,)`` for ``X`` of shape ``(B, d)``, one run per row.
-    x0s:
+    x0s : array_like
         Starts, shape ``(B, d)``; float32 stays float32, anything else becomes float64.
-    learning_rate, decay, eps:
-        A scalar for all runs or a 1-D array of length ``B``, one value per run; unset,
-        0.01, 0.9 and 1e-8. ``learning_rate`` may also be a schedule ``t -> rate``
-        (:mod:`rmsprop.schedules`), shared by all runs.
-    maxiter, gtol, norm:
+    learning_rate, decay, eps : float or array_like, optional
+        A scalar for all runs or a 1-D array of length ``B``, one value per run; unset, 0.01, 0.9 and 1e-8.
+        ``learning_rate`` may also be a schedule ``t -> rate`` (:mod:`rmsprop.schedules`), shared by all runs.
+    maxiter, gtol, norm : optional
         As in :func:`rmsprop.minimize`: at most ``maxiter`` steps; stop when the norm of
         order ``norm`` (default ``inf``: the largest ``|g_i|``) of the gradient is at most
         ``gtol`` (default ``1e-5``; ``0`` runs all ``maxiter`` steps).
-    trajectories:
+    trajectories : bool, optional
         Also return every iterate: ``path_x`` and ``path_fun``.
-    jac:
-        ``jac(X) -> (B, d)``, ``True`` (``fun`` returns ``(f, G)``), or ``None``: an
-        objective's own gradient, else central differences, per row exactly those of
-        :func:`rmsprop.minimize` (the message says so).
-    **options:
+    jac : callable, bool or None, optional
+        ``jac(X) -> (B, d)``, ``True`` (``fun`` returns ``(f, G)``), or ``None``: an objective's own gradient, else
+        central differences, per row exactly those of :func:`rmsprop.minimize` (the message says so).
+    **options
         The other settings of :func:`rmsprop.rmsprop` (``centered``, ``momentum``,
         ``weight_decay``, ``bias_correction``, ``arithmetic``, ...), shared by all runs;
         checked, with the same messages, as :func:`rmsprop.rmsprop` checks them.
@@ -130,13 +123,25 @@ def minimize_many(
     Returns
     -------
     OptimizeResult
-        Arrays with one entry per run: ``x`` (B, d), ``fun`` (B,) float64, ``jac`` (B, d),
-        ``nit``, ``nfev``, ``njev``, ``status`` (B,) int64 (keys of
-        :data:`rmsprop.STATUS_MESSAGES`; 99 never occurs), ``success`` (B,) bool, and
-        ``message``, an object array (B,) holding each run's ``minimize`` message. ``engine``
-        is ``"numba"`` or ``"numpy"``. With ``trajectories=True`` also ``path_x``
-        (B, maxiter + 1, d) and ``path_fun`` (B, maxiter + 1): row ``i`` holds the
-        ``nit[i] + 1`` iterates of ``minimize``'s ``path_x`` and ``path_fun``, then NaN.
+        Arrays with one entry per run: ``x`` (B, d), ``fun`` (B,) float64, ``jac`` (B, d), ``nit``, ``nfev``,
+        ``njev``, ``status`` (B,) int64 (keys of :data:`rmsprop.STATUS_MESSAGES`; 99 never occurs), ``success`` (B,)
+        bool, and ``message``, an object array (B,) holding each run's ``minimize`` message. ``engine`` is
+        ``"numba"`` or ``"numpy"``. With ``trajectories=True`` also ``path_x`` (B, maxiter + 1, d) and ``path_fun``
+        (B, maxiter + 1): row ``i`` holds the ``nit[i] + 1`` iterates of ``minimize``'s ``path_x`` and ``path_fun``,
+        then NaN.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For starts or settings that are not real, not finite, out of range or of another length than B,
+        an unknown option, or trajectories that cannot fit in memory.
+
+    Examples
+    --------
+    >>> fun, jac = lambda X: 5 * X[:, 0] ** 2 + 7 * X[:, 1] ** 2, lambda X: X * [10.0, 14.0]
+    >>> result = minimize_many(fun, [[-4.0, 3.0]] * 2, learning_rate=[0.1, 0.01], jac=jac, maxiter=50, gtol=0)
+    >>> result.x.tolist(), result.engine
+    ([[-0.10352260359924752, 0.0025296212056016548], [-3.418963877860035, 2.4226495081160118]], 'numpy')
     """
     from scipy.optimize import OptimizeResult
 
@@ -209,7 +214,18 @@ def _starts(x0s: Any) -> np.ndarray:
 
 
 def physical_memory() -> int | None:
-    """This machine's memory in bytes, where the system tells it."""
+    """This machine's memory in bytes, where the system tells it.
+
+    Returns
+    -------
+    int or None
+        ``SC_PHYS_PAGES * SC_PAGE_SIZE``, or ``None`` where ``os.sysconf`` cannot tell.
+
+    Examples
+    --------
+    >>> physical_memory() is None or physical_memory() > 2**20
+    True
+    """
     try:
         return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (AttributeError, ValueError, OSError):  # pragma: no cover - Windows has no sysconf
@@ -283,7 +299,25 @@ def _rule(given: dict, options: dict) -> Settings:
 
 
 def check_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs: int) -> None:
-    """Check the settings of ``runs`` runs as :func:`minimize_many` will: its TypeError or ValueError, or nothing."""
+    """Check the settings of ``runs`` runs as :func:`minimize_many` will: its TypeError or ValueError, or nothing.
+
+    Parameters
+    ----------
+    learning_rate, decay, eps : float, array_like or None
+        As :func:`minimize_many` takes them (``None``: unset).
+    options : dict
+        The other options of :func:`rmsprop.rmsprop`.
+    runs : int
+        The number of runs, B.
+
+    Examples
+    --------
+    >>> check_settings(0.1, [0.5, 0.9], None, {}, 2)
+    >>> check_settings(0.1, [0.5, 0.9, 0.99], None, {}, 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: decay must be a scalar or a 1-D array of length 2 (one value per run); got shape (3,)
+    """
     _settings(learning_rate, decay, eps, options, runs)
 
 
@@ -525,7 +559,23 @@ def _compiled_module() -> Any:
 
 
 def compiled_objectives_available(name: str) -> bool:
-    """Whether ``minimize_many`` can run the catalogue objective ``name`` on its compiled engine here."""
+    """Whether ``minimize_many`` can run the catalogue objective ``name`` on its compiled engine here.
+
+    Parameters
+    ----------
+    name : str
+        A catalogue name.
+
+    Returns
+    -------
+    bool
+        True where Numba can be imported, ``RMSPROP_DISABLE_JIT`` is not ``1`` and ``name`` has a compiled formula.
+
+    Examples
+    --------
+    >>> compiled_objectives_available("rastrigin")  # NumPy's sin and cos: the NumPy engine's
+    False
+    """
     module = _compiled_module()
     return module is not None and name in module.objectives.OBJECTIVES
 

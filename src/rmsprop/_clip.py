@@ -28,6 +28,28 @@ def sum_of_squares(g: np.ndarray, clip_value: float | None = None, scale: float 
     """``sum |h|^2`` in float64 for ``h = clip(g, clip_value) * scale`` (each part only when given).
 
     The sum runs block by block over ``g`` in memory order; each block is summed by NumPy.
+
+    Parameters
+    ----------
+    g : numpy.ndarray
+        A gradient array, real or complex.
+    clip_value : float, optional
+        Clip each component (real and imaginary parts apart) to ``[-clip_value, clip_value]``
+        first; default no clipping.
+    scale : float, optional
+        Multiply by this factor (an earlier clipping's) before squaring; default none.
+
+    Returns
+    -------
+    float
+        The sum of squares, ``||h||^2``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = np.array([3.0, -4.0])
+    >>> sum_of_squares(g), sum_of_squares(g, clip_value=1.0), sum_of_squares(g, scale=0.5)
+    (25.0, 2.0, 6.25)
     """
     flat = np.ravel(g, order="K")
     total = 0.0
@@ -48,6 +70,32 @@ def clip_factors(
 
     ``None`` where that clipping is off. The norms are of the gradients as clipped so far
     (by value, then by each array's norm), in the order of :func:`rmsprop.rmsprop`.
+
+    Parameters
+    ----------
+    leaves : list of numpy.ndarray
+        The gradient arrays.
+    clip_value, clip_norm, global_clip_norm : float or None
+        The limits of :func:`rmsprop.rmsprop`; ``None`` where that clipping is off.
+
+    Returns
+    -------
+    leaf_scales : list of float or None
+        The factor of each array (:func:`rmsprop.rule.step.clip_factor`), or ``None``
+        without ``clip_norm``.
+    global_scale : float or None
+        The factor of all arrays together, or ``None`` without ``global_clip_norm``.
+
+    Examples
+    --------
+    Norms 5 and 12 clipped to 10 each, then to 5 together:
+
+    >>> import numpy as np
+    >>> leaves = [np.array([3.0, -4.0]), np.array([12.0])]
+    >>> clip_factors(leaves, None, 10.0, None)
+    ([1.0, 0.8333333333333334], None)
+    >>> clip_factors(leaves, None, 10.0, 5.0)
+    ([1.0, 0.8333333333333334], 0.4472135954999579)
     """
     leaf_scales = None
     if clip_norm is not None:

@@ -66,6 +66,36 @@ def fma(a, b, c) -> np.ndarray:
 
     The dtype is that of the array arguments; Python numbers take it on, as in
     NumPy's own arithmetic (a Python float times a float32 array is float32).
+
+    Parameters
+    ----------
+    a, b, c : float or numpy.ndarray
+        The factors and the addend; they broadcast together.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``a * b + c`` rounded once, in the arguments' dtype (float64 for Python numbers);
+        a 0-d array for scalars.
+
+    Raises
+    ------
+    TypeError
+        If the arrays' dtype is not float32 or float64.
+
+    Examples
+    --------
+    ``0.1 * 10`` rounds to exactly 1, so two roundings lose what one keeps:
+
+    >>> import numpy as np
+    >>> fma(0.1, 10.0, -1.0), 0.1 * 10.0 - 1.0
+    (array(5.55111512e-17), 0.0)
+    >>> fma(np.float32(0.1), np.float32(10), np.float32(-1))
+    array(1.4901161e-08, dtype=float32)
+    >>> fma(np.arange(3), 2, 1)
+    Traceback (most recent call last):
+    ...
+    TypeError: fma works on float32 and float64 arrays; got int64
     """
     arrays = [v for v in (a, b, c) if isinstance(v, (np.ndarray, np.generic))]
     dtype = np.result_type(*arrays) if arrays else np.dtype(np.float64)

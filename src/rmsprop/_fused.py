@@ -37,7 +37,22 @@ _kernels: Any = None  # rmsprop._compiled.array_kernel, once imported; False whe
 
 
 def jit_enabled() -> bool:
-    """Whether kernels may run: Numba is installed and ``RMSPROP_DISABLE_JIT`` was not ``1`` at the first step."""
+    """Whether kernels may run: Numba is installed and ``RMSPROP_DISABLE_JIT`` was not ``1`` at the first step.
+
+    The first call imports :mod:`rmsprop._compiled.array_kernel` (and so Numba) and keeps
+    the answer for the rest of the process.
+
+    Returns
+    -------
+    bool
+        True where a step may take a kernel.
+
+    Examples
+    --------
+    >>> import numba  # installed, and RMSPROP_DISABLE_JIT is not 1 here
+    >>> jit_enabled()
+    True
+    """
     global _kernels
     if _kernels is None:
         module: Any = False
@@ -76,7 +91,43 @@ def _run(spec, s, g, x, e, m, b, e_out, m_out, b_out, out, order, in_place: bool
 def leaf_update(spec, s, g, x, e, m, b) -> tuple | None:
     """``(u, e, m, b)`` for one array from a kernel; ``None`` when no kernel applies.
 
-    ``spec`` and ``s`` are the step's (:func:`rmsprop.rule.step.make_step`); ``x`` may be ``None``.
+    Parameters
+    ----------
+    spec : tuple of int
+        The step's spec (:meth:`rmsprop.Settings.spec`).
+    s : tuple
+        The step's scalars (:func:`rmsprop.rule.step.scalars`), in the arrays' dtype.
+    g : numpy.ndarray
+        The gradient, in the state's dtype and shape (copied once if in another layout).
+    x : numpy.ndarray or None
+        The parameter, where the step reads it.
+    e : numpy.ndarray
+        The average of squares.
+    m, b : numpy.ndarray or None
+        The average of gradients (centered) and the momentum buffer, where the rule has them.
+
+    Returns
+    -------
+    tuple or None
+        The update ``u`` and the new ``e, m, b`` (new arrays; ``None`` for those the rule
+        has not got), the numbers of :func:`rmsprop.rule.step.make_step`; ``None`` where
+        no kernel applies (see the module's docstring), with nothing computed.
+
+    Examples
+    --------
+    The seed's first step, from ``x = -4`` (``g = -40``), on :data:`MIN_SIZE` elements:
+
+    >>> import numba  # the kernels need it
+    >>> import numpy as np
+    >>> from rmsprop import Settings
+    >>> from rmsprop.rule.step import scalars
+    >>> settings = Settings(learning_rate=0.1)
+    >>> spec, s = settings.spec(np.float64), scalars(settings, 0.1, 1.0, None, None, np.float64)
+    >>> u, e, m, b = leaf_update(spec, s, np.full(MIN_SIZE, -40.0), None, np.zeros(MIN_SIZE), None, None)
+    >>> float(u[0]), float(e[0]), m, b
+    (0.31622776600695585, 159.99999999999997, None, None)
+    >>> leaf_update(spec, s, np.full(4, -40.0), None, np.zeros(4), None, None) is None  # too small
+    True
     """
     if not _takes_kernel(g, e):
         return None
@@ -100,7 +151,41 @@ def leaf_update(spec, s, g, x, e, m, b) -> tuple | None:
 def leaf_update_in_place(spec, s, params, g, x, e, m, b) -> bool:
     """Step ``params`` and the state's ``e, m, b`` in place with a kernel; ``False`` (nothing done) when none applies.
 
-    ``x`` is ``params`` when the rule reads the parameters, else ``None``.
+    Parameters
+    ----------
+    spec : tuple of int
+        The step's spec (:meth:`rmsprop.Settings.spec`).
+    s : tuple
+        The step's scalars (:func:`rmsprop.rule.step.scalars`), in the arrays' dtype.
+    params : numpy.ndarray
+        The parameter, overwritten with ``x + u``.
+    g : numpy.ndarray
+        The gradient, in the state's dtype and shape.
+    x : numpy.ndarray or None
+        ``params`` when the rule reads the parameters, else ``None``.
+    e : numpy.ndarray
+        The average of squares, overwritten with the new one.
+    m, b : numpy.ndarray or None
+        The average of gradients and the momentum buffer, overwritten, where the rule has them.
+
+    Returns
+    -------
+    bool
+        True when a kernel took the step; False, with nothing written, where none applies.
+
+    Examples
+    --------
+    >>> import numba  # the kernels need it
+    >>> import numpy as np
+    >>> from rmsprop import Settings
+    >>> from rmsprop.rule.step import scalars
+    >>> settings = Settings(learning_rate=0.1)
+    >>> spec, s = settings.spec(np.float64), scalars(settings, 0.1, 1.0, None, None, np.float64)
+    >>> x, e = np.full(MIN_SIZE, -4.0), np.zeros(MIN_SIZE)
+    >>> leaf_update_in_place(spec, s, x, np.full(MIN_SIZE, -40.0), None, e, None, None)
+    True
+    >>> float(x[0]), float(e[0])
+    (-3.6837722339930443, 159.99999999999997)
     """
     if params.dtype != e.dtype or not _takes_kernel(g, e):
         return False
@@ -120,6 +205,36 @@ class InPlaceSteps:
     checks and views that do not change are made once, in a :class:`_Plan`, and a step
     only checks that the gradients fit it. Without clipping (which needs the norms
     first) and when every array takes a kernel, a step is one kernel call per array.
+
+    Parameters
+    ----------
+    settings : Settings
+        The rule's settings.
+    numbers : object
+        Gives a step's spec and scalars: ``numbers.get(dtype, x_given, lr, correction,
+        leaf_scale, global_scale) -> (spec, s)``, kept from step to step by
+        :func:`rmsprop.rmsprop`'s ``update_in_place``.
+
+    Examples
+    --------
+    >>> import numba  # the kernels need it
+    >>> import numpy as np
+    >>> from rmsprop import Settings, rmsprop
+    >>> from rmsprop.rule.step import scalars
+    >>> settings = Settings(learning_rate=0.1)
+    >>> class Numbers:
+    ...     def get(self, dtype, x_given, lr, correction, leaf_scale, global_scale):
+    ...         return (settings.spec(dtype, x_given),
+    ...                 scalars(settings, lr, correction, leaf_scale, global_scale, dtype))
+    >>> steps = InPlaceSteps(settings, Numbers())
+    >>> params = [np.full(MIN_SIZE, -4.0)]
+    >>> state = rmsprop(0.1).init(params)
+    >>> steps.step([np.full(MIN_SIZE, -40.0)], state, params, 0.1, 1.0)
+    True
+    >>> float(params[0][0]), float(state.nu[0][0])
+    (-3.6837722339930443, 159.99999999999997)
+    >>> steps.step([np.full(MIN_SIZE, -40.0)], state, params[0], 0.1, 1.0)  # not a list: the general path
+    False
     """
 
     def __init__(self, settings, numbers) -> None:
@@ -129,7 +244,27 @@ class InPlaceSteps:
         self.plan: _Plan | None = None
 
     def step(self, grads, state, params, lr: float, correction: float) -> bool:
-        """One step of every array in place; ``False``, with nothing written, where the plan cannot take it."""
+        """One step of every array in place; ``False``, with nothing written, where the plan cannot take it.
+
+        Parameters
+        ----------
+        grads : list or tuple of numpy.ndarray
+            One gradient per parameter array, each of its parameter's shape, dtype and layout.
+        state : RMSpropState
+            The state whose arrays are overwritten.
+        params : list of numpy.ndarray
+            The parameters, overwritten.
+        lr : float
+            This step's learning rate.
+        correction : float
+            This step's bias correction (1.0 without it).
+
+        Returns
+        -------
+        bool
+            True when every array took its kernel; False where the caller must take the
+            general path (clipping, no Numba, or arrays the kernels cannot take).
+        """
         if not self.usable or type(grads) is not list and type(grads) is not tuple or not jit_enabled():
             return False
         plan = self.plan

@@ -56,37 +56,43 @@ def minimize(
 
     Parameters
     ----------
-    fun:
+    fun : callable
         ``fun(x, *args) -> float``; with ``jac=True`` it returns ``(f, grad)``.
         A catalogue objective (:func:`rmsprop.objectives.get`) brings its own gradient.
-    x0:
+    x0 : array_like
         Start, flattened to 1-D; float32 stays float32, anything else becomes float64.
-    jac:
+    args : tuple, optional
+        Extra arguments of ``fun`` and ``jac`` (one that is not a tuple is made one).
+    jac : callable, bool or None, optional
         ``jac(x, *args) -> grad``, ``True``, or ``None`` for central finite differences
         (the result's message says so).
-    callback:
+    callback : callable, optional
         ``callback(intermediate_result)`` (an ``OptimizeResult`` with ``x``, ``fun``,
         ``nit``) or the legacy ``callback(xk)``, after every step; raising
         ``StopIteration`` ends the run with status 99.
-    learning_rate, decay, eps, **options:
+    learning_rate, decay, eps, **options : optional
         The settings of :func:`rmsprop.rmsprop` (``learning_rate`` may be a schedule);
         unset, they are 0.01 (PyTorch's default rate), 0.9 and 1e-8.
-    maxiter:
+    maxiter : int, optional
         Steps at most (default 1000).
-    gtol:
+    gtol : float, optional
         Stop when the gradient's norm is at most this (default ``1e-5``, as SciPy's
         BFGS; ``tol`` is taken when ``gtol`` is not given; ``0`` runs all ``maxiter``).
-    norm:
+    norm : float, optional
         Order of the gradient norm (``inf``: largest absolute component, as SciPy's BFGS).
-    optimizer:
+    optimizer : GradientTransformation, optional
         Any gradient transformation to use instead of the RMSprop settings.
-    hess, hessp, bounds, constraints:
+    hess, hessp, bounds, constraints : optional
         Accepted for SciPy's calling convention; RMSprop uses none of them.
-    checkpoint:
+    tol : float, optional
+        SciPy's generic tolerance: ``gtol`` when that is not given.
+    checkpoint : str or path-like, optional
         A ``.npz`` file to save the run's whole state to (atomically) every
         ``checkpoint_every`` iterations (default 1000) and at the end; the format is
         described in :mod:`rmsprop._checkpoint`. A non-finite iterate is never saved.
-    resume:
+    checkpoint_every : int, optional
+        Iterations between checkpoints, ``>= 1`` (default 1000); needs ``checkpoint``.
+    resume : str or path-like, optional
         A checkpoint to continue from, instead of starting at ``x0``: the run must be
         the same (objective, ``x0``, dtype, optimizer settings, ``gtol``, ``norm``).
         ``nit`` goes on from the checkpoint's and ``maxiter`` is the total; the result
@@ -104,6 +110,47 @@ def minimize(
         the optimizer's final state; and ``settings``, the optimizer's settings
         (for legends and saving).
         ``status`` is a key of :data:`STATUS_MESSAGES`.
+
+    Raises
+    ------
+    TypeError
+        If ``fun`` or ``callback`` is not callable, ``x0`` or a value of ``fun`` or
+        ``jac`` is not real, ``jac`` is of another kind, or a setting is unknown or of
+        the wrong type.
+    ValueError
+        If ``x0`` is empty or not finite, a setting, ``maxiter``, ``gtol``, ``norm`` or
+        ``checkpoint_every`` is out of range, ``hess``, ``hessp``, ``bounds`` or
+        ``constraints`` is given, both ``optimizer`` and settings are, or ``resume`` is
+        not a checkpoint of this run.
+
+    Examples
+    --------
+    The seed's run, bit for bit: 50 steps from ``(-4, 3)`` on ``5 x1^2 + 7 x2^2``.
+
+    >>> import numpy as np
+    >>> f = lambda x: 5 * x[0] ** 2 + 7 * x[1] ** 2
+    >>> grad = lambda x: np.array([10 * x[0], 14 * x[1]])
+    >>> result = minimize(f, [-4.0, 3.0], jac=grad, learning_rate=0.1, maxiter=50, gtol=0)
+    >>> result.x.tolist(), result.nit, result.status, result.path_x.shape
+    ([-0.10352260359924752, 0.0025296212056016548], 50, <Status.MAXITER: 1>, (51, 2))
+    >>> result.message
+    'Maximum number of iterations has been exceeded.'
+
+    A catalogue objective brings its gradient; with the default ``gtol`` the run stops early:
+
+    >>> from rmsprop import objectives
+    >>> result = minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1)
+    >>> result.nit, result.success
+    (77, True)
+
+    It is a ``method`` for SciPy too:
+
+    >>> import scipy.optimize
+    >>> seed = objectives.get("seed")
+    >>> result = scipy.optimize.minimize(seed, [-4.0, 3.0], jac=seed.grad, method=minimize,
+    ...                                  options=dict(learning_rate=0.1, maxiter=50, gtol=0))
+    >>> result.x.tolist()
+    [-0.10352260359924752, 0.0025296212056016548]
     """
     from scipy.optimize import OptimizeResult
 

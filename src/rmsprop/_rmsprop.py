@@ -29,10 +29,28 @@ __all__ = ["RMSpropState", "rmsprop", "OPTION_NAMES", "resolve_optimizer", "DEFA
 class RMSpropState(NamedTuple):
     """What RMSprop remembers between steps; trees have the parameters' structure.
 
-    count:    steps taken so far (``t``); the next step uses ``learning_rate(count)``.
-    nu:       ``e``, the decaying average of squared gradients (real, like the parameters).
-    mu:       ``m``, the decaying average of gradients (``centered=True`` only, else ``None``).
-    momentum: the momentum buffer ``b`` (``momentum > 0`` only, else ``None``).
+    Parameters
+    ----------
+    count : int
+        Steps taken so far (``t``); the next step uses ``learning_rate(count)``.
+    nu : tree of numpy.ndarray
+        ``e``, the decaying average of squared gradients (real, like the parameters).
+    mu : tree of numpy.ndarray or None
+        ``m``, the decaying average of gradients (``centered=True`` only, else ``None``).
+    momentum : tree of numpy.ndarray or None
+        The momentum buffer ``b`` (``momentum > 0`` only, else ``None``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rmsprop import rmsprop
+    >>> opt = rmsprop(0.1, centered=True)
+    >>> state = opt.init({"w": np.zeros(2)})
+    >>> state
+    RMSpropState(count=0, nu={'w': array([0., 0.])}, mu={'w': array([0., 0.])}, momentum=None)
+    >>> _, state = opt.update({"w": np.array([1.0, -2.0])}, state)
+    >>> state.count, state.nu
+    (1, {'w': array([0.1, 0.4])})
     """
 
     count: int
@@ -54,6 +72,40 @@ def resolve_optimizer(
     ``learning_rate``, ``decay`` and ``eps`` left at ``None`` are unset and take
     :func:`rmsprop`'s defaults (the rate :data:`DEFAULT_LEARNING_RATE`); ``where``
     names the caller in error messages.
+
+    Parameters
+    ----------
+    optimizer : GradientTransformation or None
+        A transformation to use as it is, or ``None`` to build one from the settings.
+    where : str
+        The caller's name (``"minimize"``, ``"RMSprop"``), for the messages.
+    learning_rate, decay, eps : float or None, optional
+        The settings of :func:`rmsprop`; ``None`` (default) leaves each unset.
+    **options
+        The other options of :func:`rmsprop`.
+
+    Returns
+    -------
+    GradientTransformation
+        ``optimizer``, or ``rmsprop(**settings)``.
+
+    Raises
+    ------
+    TypeError
+        If ``optimizer`` is not a :class:`GradientTransformation`, an option is unknown
+        or a value has the wrong type.
+    ValueError
+        If both ``optimizer`` and settings are given, or a setting is out of range.
+
+    Examples
+    --------
+    >>> opt = resolve_optimizer(None, "minimize", learning_rate=0.1)
+    >>> opt.settings["learning_rate"], opt.settings["decay"]
+    (0.1, 0.9)
+    >>> resolve_optimizer(opt, "minimize", decay=0.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: give either optimizer= or RMSprop settings (decay), not both
     """
     given = {"learning_rate": learning_rate, "decay": decay, "eps": eps}
     settings = {name: value for name, value in given.items() if value is not None} | options
@@ -135,7 +187,30 @@ rmsprop.__doc__ = f"""RMSprop as a gradient transformation: ``init(params)``, ``
 
 
 def from_settings(settings: Settings) -> GradientTransformation:
-    """The transformation of :func:`rmsprop` for checked ``settings``."""
+    """The transformation of :func:`rmsprop` for checked ``settings``.
+
+    Parameters
+    ----------
+    settings : Settings
+        The rule's settings, already checked.
+
+    Returns
+    -------
+    GradientTransformation
+        ``init``, ``update`` and ``update_in_place`` of the rule; its ``settings`` are
+        ``{"name": "rmsprop", **settings.as_dict()}``.
+
+    Examples
+    --------
+    ``update_in_place`` gives the numbers of ``update`` followed by ``params + updates``:
+
+    >>> import numpy as np
+    >>> opt = from_settings(Settings(learning_rate=0.1))
+    >>> x = np.array([-4.0, 3.0])
+    >>> state = opt.update_in_place([np.array([10.0, 14.0]) * x], opt.init([x]), [x])
+    >>> x, state.count
+    (array([-3.68377223,  2.68377223]), 1)
+    """
     centered = settings.centered
     has_momentum = settings.momentum > 0.0
     needs_params, uses_params = settings.needs_params, settings.uses_params

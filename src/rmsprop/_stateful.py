@@ -22,16 +22,50 @@ STATE_DICT_FORMAT = 1
 class RMSprop:
     """RMSprop that updates ``params`` in place.
 
+    ``learning_rate`` (default 0.01), ``decay`` (0.9), ``eps`` (1e-8) and every
+    option of :func:`rmsprop.rmsprop` are accepted, or ``optimizer=`` any gradient
+    transformation instead (for example a flavor from :mod:`rmsprop.compat`).
+
+    Parameters
+    ----------
+    params : numpy.ndarray or sequence of numpy.ndarray
+        The parameters, writable floating-point arrays, updated in place at each step.
+    learning_rate, decay, eps : optional
+        The settings of :func:`rmsprop.rmsprop`; unset, its defaults (the rate 0.01).
+    optimizer : GradientTransformation, optional
+        A transformation to use instead of the settings.
+    **options
+        The other options of :func:`rmsprop.rmsprop`.
+
+    Raises
+    ------
+    TypeError
+        If ``params`` is not an array or a list of arrays, a parameter is not a
+        floating-point NumPy array, or a setting is unknown or of the wrong type.
+    ValueError
+        If ``params`` is empty or read-only, a setting is out of range, or both
+        ``optimizer`` and settings are given.
+
+    Examples
+    --------
+    The seed's first step:
+
     >>> import numpy as np, rmsprop
     >>> x = np.array([-4.0, 3.0])
     >>> opt = rmsprop.RMSprop([x], learning_rate=0.1)
     >>> opt.step([np.array([10.0, 14.0]) * x])
     >>> x  # doctest: +ELLIPSIS
     array([-3.68377223,  2.68377223])
+    >>> opt
+    RMSprop(params=[(2,)], step=1)
 
-    ``learning_rate`` (default 0.01), ``decay`` (0.9), ``eps`` (1e-8) and every
-    option of :func:`rmsprop.rmsprop` are accepted, or ``optimizer=`` any gradient
-    transformation instead (for example a flavor from :mod:`rmsprop.compat`).
+    Another optimizer with the same settings continues from its ``state_dict``:
+
+    >>> y = np.array([-4.0, 3.0])
+    >>> other = rmsprop.RMSprop([y], learning_rate=0.1)
+    >>> other.load_state_dict(opt.state_dict())
+    >>> other.state.count, other.state.nu
+    (1, [array([160. , 176.4])])
     """
 
     def __init__(
@@ -49,7 +83,23 @@ class RMSprop:
         self.state = self.optimizer.init(self.params)
 
     def step(self, grads: np.ndarray | Sequence[np.ndarray]) -> None:
-        """One update of every parameter array, in place, from ``grads`` (same order and shapes)."""
+        """One update of every parameter array, in place, from ``grads`` (same order and shapes).
+
+        Nothing changes, neither the state nor any array, when a check fails.
+
+        Parameters
+        ----------
+        grads : numpy.ndarray or sequence of numpy.ndarray
+            One gradient per parameter array, in the same order and shapes.
+
+        Raises
+        ------
+        TypeError
+            If ``grads`` is not an array or a list of arrays, or a gradient is complex
+            for a real parameter.
+        ValueError
+            If the number of gradients or a shape does not match the parameters.
+        """
         if type(grads) is not list:  # a list, the usual case, is used as it is: a call costs at N = 1e3
             grads = _as_list(grads, "step() needs a NumPy array or a list of arrays, one per parameter")
         if len(grads) != len(self.params):
@@ -67,7 +117,13 @@ class RMSprop:
             np.add(p, u, out=p, casting="same_kind")
 
     def state_dict(self) -> dict[str, Any]:
-        """A copy of everything needed to continue: the state's arrays and counters, and the settings."""
+        """A copy of everything needed to continue: the state's arrays and counters, and the settings.
+
+        Returns
+        -------
+        dict
+            ``{"format": 1, "settings": {...}, "state": {field: value}}``, arrays copied.
+        """
         return {
             "format": STATE_DICT_FORMAT,
             "settings": dict(self.optimizer.settings),
@@ -75,7 +131,19 @@ class RMSprop:
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Continue from ``state_dict``; it must come from an optimizer with the same settings and shapes."""
+        """Continue from ``state_dict``; it must come from an optimizer with the same settings and shapes.
+
+        Parameters
+        ----------
+        state_dict : dict
+            What :meth:`state_dict` returned; its arrays are copied.
+
+        Raises
+        ------
+        ValueError
+            If it is not a state dict of this format, its settings differ from this
+            optimizer's, or its state's structure, shapes or dtypes do not match.
+        """
         if not isinstance(state_dict, dict) or state_dict.get("format") != STATE_DICT_FORMAT:
             raise ValueError(f"not an RMSprop state_dict of format {STATE_DICT_FORMAT}")
         _check_settings(state_dict.get("settings", {}), self.optimizer.settings)

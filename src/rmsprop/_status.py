@@ -15,6 +15,10 @@ __all__ = ["Status", "Stop", "STATUS_MESSAGES", "FINITE_DIFFERENCE_NOTE", "RUNNI
 class Status(IntEnum):
     """The status of a finished run; an ``int``, so ``result.status == 0`` keeps working.
 
+    Its members are SciPy's codes: ``SUCCESS`` (0, the gradient norm reached ``gtol``),
+    ``MAXITER`` (1), ``NONFINITE`` (3, a value that is not finite; the last finite iterate
+    is returned) and ``CALLBACK`` (99, the callback raised ``StopIteration``).
+
     Examples
     --------
     >>> Status(3).message
@@ -50,7 +54,16 @@ RUNNING = -1
 
 
 class Stop(IntEnum):
-    """Where a run stopped with :attr:`Status.NONFINITE` (``NONE`` for the other statuses)."""
+    """Where a run stopped with :attr:`Status.NONFINITE` (``NONE`` for the other statuses).
+
+    ``START``: the objective or gradient at ``x0``; ``STEP``: the step from an iterate
+    overflowed; ``EVALUATION``: the objective or gradient at the new iterate.
+
+    Examples
+    --------
+    >>> Stop(2).name, stop_note(Stop(2), 7)
+    ('STEP', ' The step from iteration 7 overflowed.')
+    """
 
     NONE = 0
     START = 1  # the objective or gradient at x0
@@ -60,6 +73,18 @@ class Stop(IntEnum):
 
 def stop_note(where: int, iteration: int) -> str:
     """The sentence that says where a run with status 3 stopped (empty for ``Stop.NONE``).
+
+    Parameters
+    ----------
+    where : int
+        A :class:`Stop`.
+    iteration : int
+        The iteration it names (that of the step, or of the new iterate).
+
+    Returns
+    -------
+    str
+        The sentence, with a leading space, to append to the status's message.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """Every piece of compiled code, in one home: Numba's versions of the rule and the engines built on it.
 
-* :mod:`.rule`: the compiled primitives under :func:`rmsprop.rule.step.step`;
+* :mod:`.rule`: the compiled primitives under :func:`rmsprop.rule.step.make_step`;
 * :mod:`.numpy_semantics`: NumPy's scalar arithmetic (weak scalars, the C ``pow``, pairwise sums);
 * :mod:`.array_kernel`: the fused kernel of one step over arrays (``update``, ``RMSprop.step``);
 * :mod:`.objectives`: the catalogue's formulas (:mod:`rmsprop.objectives.formulas`), compiled from their own code;

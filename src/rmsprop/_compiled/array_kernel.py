@@ -43,6 +43,39 @@ def kernel(spec: tuple[int, ...], in_place: bool, parallel: bool):
     and leaves the output arguments alone: a loop that reads and writes one array
     vectorises, while two arguments that share memory defeat LLVM's overlap check and
     leave the loop scalar.
+
+    Parameters
+    ----------
+    spec : tuple of int
+        The step's spec (:meth:`rmsprop.Settings.spec`).
+    in_place : bool
+        Write the new ``x, e, m, b`` over the old instead of into the outputs.
+    parallel : bool
+        Split the loop over the cores (``numba.prange``).
+
+    Returns
+    -------
+    numba.core.registry.CPUDispatcher
+        The kernel, compiled on its first call (and cached on disk); one per arguments,
+        kept for the process.
+
+    Examples
+    --------
+    The seed's first step from ``x = -4`` on four elements; ``g`` and ``u`` stand in for
+    the arrays this spec does not use:
+
+    >>> import numpy as np
+    >>> from rmsprop import Settings
+    >>> from rmsprop.rule.step import scalars
+    >>> settings = Settings(learning_rate=0.1)
+    >>> spec, s = settings.spec(np.float64), scalars(settings, 0.1, 1.0, None, None, np.float64)
+    >>> step = kernel(spec, False, False)
+    >>> step is kernel(spec, False, False)
+    True
+    >>> g, e, e_out, u = np.full(4, -40.0), np.zeros(4), np.empty(4), np.empty(4)
+    >>> step(g, g, e, g, g, e_out, u, u, u, s)
+    >>> float(u[0]), float(e_out[0])
+    (0.31622776600695585, 159.99999999999997)
     """
     # The loop itself is a constant of the closure too: Numba's disk cache tells kernels apart by their
     # closures, not by the parallel= option, so a flag outside the body would let them share one entry.

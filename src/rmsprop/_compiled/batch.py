@@ -50,7 +50,36 @@ _START, _STEP, _EVALUATION = int(Stop.START), int(Stop.STEP), int(Stop.EVALUATIO
 
 @numba.njit(inline="always")
 def scalars_at(rates, i, per_run, j, shared, correction, leaf, total):
-    """The step's scalars (:data:`rmsprop.rule.step.SCALARS`, in that order) from the tables' rows."""
+    """The step's scalars (:data:`rmsprop.rule.step.SCALARS`, in that order) from the tables' rows.
+
+    Parameters
+    ----------
+    rates : numpy.ndarray
+        The table of :data:`RATES`, one row per step or per run (or one for all).
+    i : int
+        The row of ``rates``.
+    per_run : numpy.ndarray
+        The table of :data:`PER_RUN`, one row per run (or one for all).
+    j : int
+        The row of ``per_run``.
+    shared : numpy.ndarray
+        :data:`SHARED`, the numbers of every run.
+    correction, leaf, total : float
+        This step's bias correction and clipping factors, in the runs' precision.
+
+    Returns
+    -------
+    tuple of float
+        The step's scalars.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rates = np.array([[0.1, -0.1, 0.0, 1.0]])  # lr, neg_lr, lr_weight_decay, keras_decay_factor
+    >>> per_run = np.array([[0.9, 0.1, 1e-8]])  # decay, one_minus_decay, eps
+    >>> scalars_at(rates, 0, per_run, 0, np.zeros(3), 1.0, 1.0, 1.0)
+    (0.1, -0.1, 0.9, 0.1, 1e-08, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0)
+    """
     return (rates[i, 0], rates[i, 1], per_run[j, 0], per_run[j, 1], per_run[j, 2], correction, shared[0], shared[1],
             shared[2], leaf, total, rates[i, 2], rates[i, 3])
 
@@ -88,8 +117,29 @@ def _max_abs(v):
 def runner(spec: tuple[int, ...]):
     """The compiled batch run of ``spec``: ``run(code, x, g, f, rates, per_run, shared, decay64, limits, ...)``.
 
-    See :func:`rmsprop._batch` for the arguments; the spec's options are constants of the
+    See :mod:`rmsprop._batch` (``_run_compiled``) for the arguments; the spec's options are constants of the
     compiled code, and a spec is compiled once, on its first use, and cached on disk.
+
+    Parameters
+    ----------
+    spec : tuple of int
+        The step's spec (:meth:`rmsprop.Settings.spec`).
+
+    Returns
+    -------
+    callable
+        ``run(...)``: runs every row of ``x`` in place, over threads; it compiles the loop
+        it needs (2-D objectives, or Rosenbrock in other dimensions) on its first call.
+
+    Examples
+    --------
+    Nothing compiles until a run:
+
+    >>> import numpy as np
+    >>> from rmsprop import Settings
+    >>> spec = Settings(learning_rate=0.1).spec(np.float64)
+    >>> runner(spec) is runner(spec)
+    True
     """
     return _make_run(spec)
 

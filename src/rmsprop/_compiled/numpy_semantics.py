@@ -26,7 +26,30 @@ JIT = {"cache": True, "error_model": "numpy", "nogil": True}
 
 @intrinsic
 def libm_pow(typingctx, x, y):
-    """``pow(x, y)`` of the C library (``powf`` for float32), as NumPy's scalar ``x ** y`` calls it."""
+    """``pow(x, y)`` of the C library (``powf`` for float32), as NumPy's scalar ``x ** y`` calls it.
+
+    A Numba intrinsic: compiled code calls it as ``libm_pow(x, y)`` with two floats of one type.
+
+    Parameters
+    ----------
+    typingctx : numba.core.typing.Context
+        Numba's typing context (Numba passes it; callers do not).
+    x, y : numba.types.Float
+        The types of the base and the exponent, one float type.
+
+    Returns
+    -------
+    signature : numba.core.typing.templates.Signature or None
+        ``x(x, y)``, or ``None`` (no match) for other types.
+    codegen : callable
+        Emits the call to ``pow``/``powf``.
+
+    Examples
+    --------
+    >>> import numba, numpy as np
+    >>> numba.njit(lambda x, y: libm_pow(x, y))(2.0, 0.5), float(np.float64(2.0) ** 0.5)
+    (1.4142135623730951, 1.4142135623730951)
+    """
     if not (isinstance(x, types.Float) and x == y):
         return None
     signature = x(x, y)
@@ -42,7 +65,36 @@ def libm_pow(typingctx, x, y):
 
 
 def like(value, of):
-    """The Python float ``value`` rounded to the dtype of ``of`` (NumPy 2's weak scalar); compiled only."""
+    """The Python float ``value`` rounded to the dtype of ``of`` (NumPy 2's weak scalar); compiled only.
+
+    Parameters
+    ----------
+    value : float
+        A Python float.
+    of : float
+        A value whose dtype (float32, or float64 otherwise) ``value`` takes.
+
+    Returns
+    -------
+    numpy.float32 or numpy.float64
+        ``value`` rounded.
+
+    Raises
+    ------
+    NotImplementedError
+        When called from Python: compiled code calls its Numba overload.
+
+    Examples
+    --------
+    >>> import numba, numpy as np
+    >>> tenth = numba.njit(lambda of: like(0.1, of))
+    >>> tenth(np.float32(1.0)), tenth(1.0)
+    (0.10000000149011612, 0.1)
+    >>> like(0.1, 1.0)
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: only for compiled code
+    """
     raise NotImplementedError("only for compiled code")
 
 
@@ -55,7 +107,26 @@ def _like_compiled(value, of):
 
 @numba.njit(**JIT)
 def scalar_pow(v, exponent):
-    """NumPy's ``v ** exponent`` for a scalar ``v`` and a Python float ``exponent``."""
+    """NumPy's ``v ** exponent`` for a scalar ``v`` and a Python float ``exponent``.
+
+    Parameters
+    ----------
+    v : float
+        A float32 or float64 scalar.
+    exponent : float
+        A Python float, rounded to ``v``'s dtype first.
+
+    Returns
+    -------
+    float
+        The C library's ``pow`` (``powf`` for float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> scalar_pow(np.float32(3.0), 2.0), scalar_pow(2.0, 0.5)
+    (9.0, 1.4142135623730951)
+    """
     return libm_pow(v, like(exponent, v))
 
 
@@ -123,5 +194,25 @@ def _pairwise(a, n):
 
 @numba.njit(**JIT)
 def numpy_sum(a, n):
-    """``np.sum(a[:n])`` for a float64 array: the reduction's identity plus the pairwise sum."""
+    """``np.sum(a[:n])`` for a float64 array: the reduction's identity plus the pairwise sum.
+
+    Parameters
+    ----------
+    a : numpy.ndarray
+        A 1-D float64 array.
+    n : int
+        The terms summed, ``a[:n]``.
+
+    Returns
+    -------
+    float
+        The sum, bit for bit NumPy's.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.arange(1000.0) / 7
+    >>> numpy_sum(a, 1000), float(np.sum(a))
+    (71357.14285714286, 71357.14285714286)
+    """
     return 0.0 + _pairwise(a, n)

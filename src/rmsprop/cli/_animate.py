@@ -40,7 +40,25 @@ def animate(
     with_surface: bool = typer.Option(False, "--with-surface", help="The 3-D view beside the contour."),
     with_loss: bool = typer.Option(False, "--with-loss", help="The loss curve beside the contour."),
 ) -> None:
-    """Animate the paths growing over the contour, into a GIF or MP4."""
+    """Animate the paths growing over the contour, into a GIF or MP4.
+    \f
+
+    A Typer command: its options are documented by their ``help`` (``rmsprop animate --help``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from PIL import Image
+    >>> from typer.testing import CliRunner
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     arguments = ["animate", "--objective", "seed", "--optimizers", "rmsprop,sgd", "--lr", "0.1",
+    ...                  "--maxiter", "10", "--max-frames", "3", "--out", str(Path(folder) / "race.gif")]
+    ...     result = CliRunner().invoke(app, arguments)
+    ...     with Image.open(Path(folder) / "race.gif") as gif:
+    ...         print(result.stdout.strip().endswith("race.gif"), gif.n_frames)
+    True 3
+    """
     check_counts(maxiter, gtol)
     if not 1 <= fps <= 60:
         fail(f"--fps must be between 1 and 60; got {fps}")

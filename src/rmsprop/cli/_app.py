@@ -16,7 +16,29 @@ app = typer.Typer(
 
 
 def fail(message: str) -> None:
-    """Print ``message`` as one line on stderr and exit with status 2."""
+    """Print ``message`` as one line on stderr and exit with status 2.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what is allowed, printed after ``Error:``.
+
+    Raises
+    ------
+    typer.Exit
+        Always, with ``exit_code`` 2.
+
+    Examples
+    --------
+    >>> import contextlib, sys, typer
+    >>> with contextlib.redirect_stderr(sys.stdout):
+    ...     try:
+    ...         fail("--steps must be between 1 and 100000; got 0")
+    ...     except typer.Exit as stop:
+    ...         print("exit status", stop.exit_code)
+    Error: --steps must be between 1 and 100000; got 0
+    exit status 2
+    """
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(2)
 
@@ -31,6 +53,39 @@ def main(args: list[str] | None = None) -> None:
 
     Click's own usage errors (a bad number, an unknown option) become one line on
     stderr and exit status 2, like every other error here. Always ends in ``SystemExit``.
+
+    Parameters
+    ----------
+    args : list of str, optional
+        The command line after ``rmsprop``; default ``sys.argv[1:]``.
+
+    Raises
+    ------
+    SystemExit
+        Always: status 0 on success (and for plain ``rmsprop``, which prints the help),
+        2 after an error, 130 when aborted.
+
+    Examples
+    --------
+    >>> try:
+    ...     main(["run", "--objective", "seed", "--x0=-4,3", "--lr", "0.1", "--maxiter", "50", "--gtol", "0",
+    ...           "--json"])
+    ... except SystemExit as done:
+    ...     print("exit status", done.code)
+    {"x": [-0.10352260359924752, 0.0025296212056016548], "fun": 0.05362944016394148, "nit": 50,
+     "success": false, "status": 1, "message": "Maximum number of iterations has been exceeded."}
+    exit status 0
+
+    A usage error is one line on stderr:
+
+    >>> import contextlib, sys
+    >>> with contextlib.redirect_stderr(sys.stdout):
+    ...     try:
+    ...         main(["run", "--lr", "fast"])
+    ...     except SystemExit as done:
+    ...         print("exit status", done.code)
+    Error: Invalid value for '--lr': ... (see 'rmsprop run --help')
+    exit status 2
     """
     try:
         from typer._click import exceptions  # Typer 0.2x carries its own copy of Click

@@ -17,7 +17,24 @@ from ._app import app, fail
 def demo(
     out: Path = typer.Option(Path("rmsprop-demo"), "--out", help="Folder for the two PNG figures."),
 ) -> None:
-    """Reproduce the seed: 50 RMSprop steps from (-4, 3) on 5*x1**2 + 7*x2**2, and its figures."""
+    """Reproduce the seed: 50 RMSprop steps from (-4, 3) on 5*x1**2 + 7*x2**2, and its figures.
+    \f
+
+    A Typer command: its options are documented by their ``help`` (``rmsprop demo --help``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from typer.testing import CliRunner
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     result = CliRunner().invoke(app, ["demo", "--out", folder])
+    >>> print(result.stdout)
+    The optimal value of x1 is: -0.10352260359924752
+    The optimal value of x2 is: 0.0025296212056016548
+    The optimal value of y is: 0.05362944016394148
+    Wrote .../surface_and_contour.png
+    Wrote .../path_on_contour.png
+    """
     from ..demo import run_seed, save_seed_figures, seed_lines
 
     if out.exists() and not out.is_dir():
@@ -42,7 +59,20 @@ def flavors(
     lr: float = typer.Option(0.1, "--lr", help="Learning rate given to every flavor."),
     steps: int = typer.Option(50, "--steps", help="Steps on the seed's problem from (-4, 3)."),
 ) -> None:
-    """How the libraries' RMSprops differ, and where each takes the seed's problem."""
+    """How the libraries' RMSprops differ, and where each takes the seed's problem.
+    \f
+
+    A Typer command: its options are documented by their ``help`` (``rmsprop flavors --help``).
+
+    Examples
+    --------
+    >>> from typer.testing import CliRunner
+    >>> result = CliRunner().invoke(app, ["flavors", "--steps", "3"], env={"COLUMNS": "100"})
+    >>> result.exit_code
+    0
+    >>> print(*(line for line in result.stdout.splitlines() if "torch.optim" in line))
+    │ torch       │ torch.optim.RMSprop      │ -1.96272185927 │   1.0689948969 │ 27.2606 │       1.8 │
+    """
     from ..compat import seed_comparison
 
     if not math.isfinite(lr) or lr <= 0:
@@ -55,5 +85,16 @@ def flavors(
 
 @app.command(epilog="Example:  rmsprop functions")
 def functions() -> None:
-    """The catalogue of objectives: formula, dimension, minima and window."""
+    """The catalogue of objectives: formula, dimension, minima and window.
+    \f
+
+    A Typer command without options (``rmsprop functions --help``).
+
+    Examples
+    --------
+    >>> from typer.testing import CliRunner
+    >>> result = CliRunner().invoke(app, ["functions"], env={"COLUMNS": "100"})
+    >>> print(*(line for line in result.stdout.splitlines() if line.startswith("│ seed ")))
+    │ seed             │ 2   │ 5*x1**2 +     │ 0         │ (0, 0)        │ [-5, 5] x    │ (-4, 3)      │
+    """
     tables.print_tables(tables.catalogue())

@@ -30,7 +30,47 @@ ONE_RATE_HELP = "One learning rate for all (default: each its best of 1e-4..1)."
 
 
 def compare_runs(objective, start, names: list[str], lr: float | None, maxiter: int, gtol: float) -> dict:
-    """One run per optimizer: at ``lr``, or at the rate of the grid that ends lowest (a fair comparison)."""
+    """One run per optimizer: at ``lr``, or at the rate of the grid that ends lowest (a fair comparison).
+
+    The grid is :data:`LEARNING_RATE_GRID`; a progress bar shows on stderr for long work.
+
+    Parameters
+    ----------
+    objective : Objective
+        The objective.
+    start : list of float
+        The start.
+    names : list of str
+        Optimizers of :mod:`rmsprop.baselines`.
+    lr : float or None
+        One learning rate for all, or ``None`` for each its best of the grid.
+    maxiter : int
+        Iterations at most, per run.
+    gtol : float
+        Stop a run when the largest ``|gradient component|`` is at most this.
+
+    Returns
+    -------
+    dict
+        ``{name: OptimizeResult}`` of :func:`rmsprop.minimize`, in the order of ``names``.
+
+    Raises
+    ------
+    typer.Exit
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when an optimizer
+        refuses its settings.
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> seed = objectives.get("seed")
+    >>> runs = compare_runs(seed, [-4.0, 3.0], ["rmsprop", "sgd"], 0.1, 50, 1e-5)
+    >>> {name: (result.nit, float(result.fun)) for name, result in runs.items()}
+    {'rmsprop': (50, 0.05362944016394148), 'sgd': (17, 1.859431802629939e-12)}
+    >>> runs = compare_runs(seed, [-4.0, 3.0], ["rmsprop"], None, 50, 1e-5)
+    >>> runs["rmsprop"].settings["learning_rate"], runs["rmsprop"].nit
+    (0.4641588833612779, 22)
+    """
     from .. import baselines
     from .._minimize import minimize
 
@@ -57,7 +97,29 @@ def compare_runs(objective, start, names: list[str], lr: float | None, maxiter: 
 
 
 def optimizer_names(text: str) -> list[str]:
-    """The names of ``--optimizers``, each known and none twice, or a one-line error."""
+    """The names of ``--optimizers``, each known and none twice, or a one-line error.
+
+    Parameters
+    ----------
+    text : str
+        Names separated by commas.
+
+    Returns
+    -------
+    list of str
+        The names, stripped.
+
+    Raises
+    ------
+    typer.Exit
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when ``text`` names
+        none, an unknown optimizer or one twice.
+
+    Examples
+    --------
+    >>> optimizer_names("rmsprop, adam")
+    ['rmsprop', 'adam']
+    """
     from .. import baselines
 
     names = [name.strip() for name in text.split(",") if name.strip()]
@@ -87,7 +149,26 @@ def compare(
     gtol: float = typer.Option(1e-5, "--gtol", help=GTOL_HELP),
     plot: Path = typer.Option(None, "--plot", help="Draw every path on one contour into this PNG/SVG/PDF."),
 ) -> None:
-    """Run RMSprop and the baselines from one start, and compare where they end."""
+    """Run RMSprop and the baselines from one start, and compare where they end.
+    \f
+
+    A Typer command: its options are documented by their ``help`` (``rmsprop compare --help``).
+
+    Examples
+    --------
+    >>> from typer.testing import CliRunner
+    >>> arguments = ["compare", "--objective", "seed", "--optimizers", "rmsprop,sgd", "--lr", "0.1",
+    ...              "--maxiter", "50"]
+    >>> print(CliRunner().invoke(app, arguments, env={"COLUMNS": "100"}).stdout)
+                  seed from (-4, 3), 50 iterations at most
+    ┏━━━━━━━━━━━┳━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━┓
+    ┃ optimizer ┃  lr ┃     final f ┃ iterations ┃ status ┃ to minimum ┃
+    ┡━━━━━━━━━━━╇━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━┩
+    │ rmsprop   │ 0.1 │   0.0536294 │         50 │      1 │      0.104 │
+    │ sgd       │ 0.1 │ 1.85943e-12 │         17 │      0 │   5.15e-07 │
+    └───────────┴─────┴─────────────┴────────────┴────────┴────────────┘
+    <BLANKLINE>
+    """
     check_counts(maxiter, gtol)
     names = optimizer_names(optimizers)
     objective_, start = objective_and_start(objective, x0)

@@ -25,12 +25,41 @@ TYPES = {"number": float, "rate": float, "limit": float, "flag": bool, "choice":
 
 
 def rule_fields() -> list[dataclasses.Field]:
-    """The fields of :class:`Settings` that are flags, in their order."""
+    """The fields of :class:`Settings` that are flags, in their order.
+
+    Returns
+    -------
+    list of dataclasses.Field
+        Every field but those of :data:`NOT_FLAGS`.
+
+    Examples
+    --------
+    >>> [field.name for field in rule_fields()][:4]
+    ['learning_rate', 'decay', 'eps', 'eps_in_sqrt']
+    >>> "arithmetic" in [field.name for field in rule_fields()]
+    False
+    """
     return [field for field in dataclasses.fields(Settings) if field.name not in NOT_FLAGS]
 
 
 def flag_name(name: str) -> str:
-    """The flag of the field ``name`` (its first spelling): ``learning_rate`` -> ``--lr``."""
+    """The flag of the field ``name`` (its first spelling): ``learning_rate`` -> ``--lr``.
+
+    Parameters
+    ----------
+    name : str
+        A field of :class:`Settings`.
+
+    Returns
+    -------
+    str
+        The flag, as the user types it.
+
+    Examples
+    --------
+    >>> flag_name("learning_rate"), flag_name("eps_in_sqrt"), flag_name("weight_decay")
+    ('--lr', '--eps-in-sqrt', '--weight-decay')
+    """
     field = {field.name: field for field in dataclasses.fields(Settings)}[name]
     return _declaration(field).split("/")[0]
 
@@ -45,7 +74,19 @@ def _declaration(field: dataclasses.Field) -> str:
 
 
 def rule_parameters() -> list[inspect.Parameter]:
-    """One keyword parameter per flag, its default a ``typer.Option`` that defaults to ``None``."""
+    """One keyword parameter per flag, its default a ``typer.Option`` that defaults to ``None``.
+
+    Returns
+    -------
+    list of inspect.Parameter
+        Keyword-only, named after the fields, typed by their ``kind`` (:data:`TYPES`).
+
+    Examples
+    --------
+    >>> first = rule_parameters()[0]
+    >>> first.name, first.annotation, first.default.default, first.default.help
+    ('learning_rate', <class 'float'>, None, "Learning rate (default 0.01, or the flavor's).")
+    """
     return [
         inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, annotation=TYPES[field.metadata.get("kind",
                                                                                                              "number")],
@@ -59,6 +100,26 @@ def with_rule_options(after: str) -> Callable:
 
     The command is written ``def command(own..., **rule)``; its ``__signature__``, which Typer reads,
     lists its own parameters with the rule's flags put after ``after``.
+
+    Parameters
+    ----------
+    after : str
+        The command's own parameter that the rule's flags follow.
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the command itself, with its new ``__signature__``.
+
+    Examples
+    --------
+    >>> import inspect
+    >>> @with_rule_options(after="objective")
+    ... def command(objective: str = "seed", maxiter: int = 10, **rule):
+    ...     return given_settings(rule)
+    >>> names = list(inspect.signature(command).parameters)
+    >>> names[:3], names[-1]
+    (['objective', 'learning_rate', 'decay'], 'maxiter')
     """
 
     def decorate(command: Callable) -> Callable:
@@ -72,5 +133,21 @@ def with_rule_options(after: str) -> Callable:
 
 
 def given_settings(rule: dict[str, Any]) -> dict[str, Any]:
-    """The rule's settings the user gave: ``{field name: value}`` without those left ``None``."""
+    """The rule's settings the user gave: ``{field name: value}`` without those left ``None``.
+
+    Parameters
+    ----------
+    rule : dict
+        The rule's flags as the command received them (``None``: not given).
+
+    Returns
+    -------
+    dict
+        The settings given.
+
+    Examples
+    --------
+    >>> given_settings({"learning_rate": 0.1, "momentum": None, "centered": True})
+    {'learning_rate': 0.1, 'centered': True}
+    """
     return {field.name: rule[field.name] for field in rule_fields() if rule.get(field.name) is not None}

@@ -25,7 +25,31 @@ from ._rule_options import flag_name, given_settings, with_rule_options
 
 
 def configured_flavor(name: str, settings: dict):
-    """``rmsprop.compat.<name>`` with the settings given on the command line, in its own argument names."""
+    """``rmsprop.compat.<name>`` with the settings given on the command line, in its own argument names.
+
+    Parameters
+    ----------
+    name : str
+        A flavor of :data:`rmsprop.compat.FLAVORS`.
+    settings : dict
+        The rule's settings given (:func:`~rmsprop.cli._rule_options.given_settings`).
+
+    Returns
+    -------
+    GradientTransformation
+        The flavor (:func:`rmsprop.compat.configure`).
+
+    Raises
+    ------
+    typer.Exit
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for an unknown flavor
+        or a setting it has no argument for.
+
+    Examples
+    --------
+    >>> configured_flavor("torch", {"learning_rate": 0.1, "decay": 0.9}).settings["alpha"]
+    0.9
+    """
     from .. import compat
 
     if name not in compat.FLAVORS:
@@ -40,7 +64,42 @@ def configured_flavor(name: str, settings: dict):
 
 
 def run_quietly(objective, start, maxiter: int, gtol: float, label: str, **settings):
-    """``minimize`` with a progress bar for long runs; its errors as one line."""
+    """``minimize`` with a progress bar for long runs; its errors as one line.
+
+    Parameters
+    ----------
+    objective : Objective
+        The objective.
+    start : list of float
+        The start.
+    maxiter : int
+        Iterations at most.
+    gtol : float
+        The gradient tolerance.
+    label : str
+        The progress bar's label.
+    **settings
+        The other arguments of :func:`rmsprop.minimize` (the rule's settings or
+        ``optimizer``, the checkpoint's).
+
+    Returns
+    -------
+    OptimizeResult
+        The result of :func:`rmsprop.minimize`.
+
+    Raises
+    ------
+    typer.Exit
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when ``minimize``
+        refuses its arguments.
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> result = run_quietly(objectives.get("seed"), [-4.0, 3.0], 50, 0.0, "RMSprop", learning_rate=0.1)
+    >>> result.x.tolist(), result.nit
+    ([-0.10352260359924752, 0.0025296212056016548], 50)
+    """
     from .._minimize import minimize
 
     context, advance = progress(maxiter, label)
@@ -52,7 +111,38 @@ def run_quietly(objective, start, maxiter: int, gtol: float, label: str, **setti
 
 
 def save_trajectory(result, path: Path) -> None:
-    """The iterates as CSV (iteration, x1..xn, f, grad_norm) or JSON (the same columns as lists)."""
+    """The iterates as CSV (iteration, x1..xn, f, grad_norm) or JSON (the same columns as lists).
+
+    The file is written atomically, in full or not at all.
+
+    Parameters
+    ----------
+    result : OptimizeResult
+        A result of :func:`rmsprop.minimize`, with its path.
+    path : pathlib.Path
+        A ``.json`` file, or a CSV file (any other suffix).
+
+    Raises
+    ------
+    typer.Exit
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when the file cannot be
+        written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from rmsprop import minimize, objectives
+    >>> result = minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=2, gtol=0)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save_trajectory(result, Path(folder) / "path.csv")
+    ...     print((Path(folder) / "path.csv").read_text())
+    iteration,x1,x2,f,grad_norm
+    0,-4.0,3.0,143.0,42.0
+    1,-3.6837722339930443,2.6837722339921255,118.26932318732011,37.572811275889755
+    2,-3.463507405138464,2.466820778398629,102.5758509964194,34.63507405138464
+    <BLANKLINE>
+    """
     import json
 
     from .._atomic import write_atomically
@@ -76,6 +166,39 @@ def checkpointing(checkpoint: Path | None, every: int | None, resume: Path | Non
     """The checkpoint arguments of ``minimize``, checked before any work starts, or a one-line error.
 
     ``minimize`` checks the ``--resume`` file, also before any work.
+
+    Parameters
+    ----------
+    checkpoint : pathlib.Path or None
+        ``--checkpoint``, the ``.npz`` file to write.
+    every : int or None
+        ``--checkpoint-every``, iterations between checkpoints.
+    resume : pathlib.Path or None
+        ``--resume``, the checkpoint to continue from.
+
+    Returns
+    -------
+    dict
+        The arguments ``checkpoint``, ``checkpoint_every`` and ``resume`` of
+        :func:`rmsprop.minimize`, those given.
+
+    Raises
+    ------
+    typer.Exit
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for
+        ``--checkpoint-every`` without ``--checkpoint`` or below 1, or a checkpoint that cannot be
+        written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> checkpointing(None, None, None)
+    {}
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     arguments = checkpointing(Path(folder) / "run.npz", 100, None)
+    >>> sorted(arguments), arguments["checkpoint"].name
+    (['checkpoint', 'checkpoint_every'], 'run.npz')
     """
     if every is not None and checkpoint is None:
         fail("--checkpoint-every needs --checkpoint FILE, the file to write")
@@ -117,7 +240,24 @@ def run(
                                      "(--maxiter is the total); it may be the --checkpoint file."),
     **rule,
 ) -> None:
-    """Run RMSprop on an objective and print the result."""
+    """Run RMSprop on an objective and print the result.
+    \f
+
+    A Typer command: its options, the rule's flags among them (:mod:`~rmsprop.cli._rule_options`),
+    are documented by their ``help`` (``rmsprop run --help``).
+
+    Examples
+    --------
+    >>> import json
+    >>> from typer.testing import CliRunner
+    >>> seed_run = ["--objective", "seed", "--x0=-4,3", "--lr", "0.1", "--maxiter", "50", "--gtol", "0"]
+    >>> result = CliRunner().invoke(app, ["run", *seed_run, "--json"])
+    >>> json.loads(result.stdout)["x"]
+    [-0.10352260359924752, 0.0025296212056016548]
+    >>> result = CliRunner().invoke(app, ["run", *seed_run, "--flavor", "torch", "--json"])
+    >>> json.loads(result.stdout)["x"]
+    [-0.0002620029839240372, 3.8544045627286177e-07]
+    """
     import json
 
     check_counts(maxiter, gtol)

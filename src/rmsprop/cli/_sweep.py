@@ -19,7 +19,43 @@ SWEEP_VALUES = {"fun": "final f", "nit": "iterations to gtol"}
 
 
 def sweep_values(text: str, option: str, check, meaning: str) -> list[float]:
-    """The values of a ``--lr``/``--decay``/``--eps`` range, each checked, or a one-line error."""
+    """The values of a ``--lr``/``--decay``/``--eps`` range, each checked, or a one-line error.
+
+    Parameters
+    ----------
+    text : str
+        ``'lo:hi:n:log'``, ``'lo:hi:n'``, ``'a,b,c'`` or one value (:func:`rmsprop.sweep.parse_range`).
+    option : str
+        The option, for the messages.
+    check : callable
+        ``check(value) -> bool``: whether a finite value is allowed.
+    meaning : str
+        What is allowed, for the message.
+
+    Returns
+    -------
+    list of float
+        The values, in order.
+
+    Raises
+    ------
+    typer.Exit
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for a range that does
+        not parse, a value not allowed or one given twice.
+
+    Examples
+    --------
+    >>> import contextlib, sys, typer
+    >>> sweep_values("1e-3:1:4:log", "--lr", lambda v: v > 0, "finite numbers > 0")
+    [0.001, 0.01, 0.1, 1.0]
+    >>> with contextlib.redirect_stderr(sys.stdout):
+    ...     try:
+    ...         sweep_values("0.5,1.5", "--decay", lambda v: 0 <= v < 1, "numbers in [0, 1)")
+    ...     except typer.Exit as stop:
+    ...         print("exit status", stop.exit_code)
+    Error: --decay values must be numbers in [0, 1); got 1.5 from '0.5,1.5'
+    exit status 2
+    """
     from ..sweep import parse_range
 
     try:
@@ -35,7 +71,30 @@ def sweep_values(text: str, option: str, check, meaning: str) -> list[float]:
 
 
 def sweep_flavors(text: str) -> list[str]:
-    """The names of ``--flavor``, each known and none twice, or a one-line error."""
+    """The names of ``--flavor``, each known and none twice, or a one-line error.
+
+    Parameters
+    ----------
+    text : str
+        Names separated by commas: ``rmsprop`` (this package's rule) or flavors of
+        :data:`rmsprop.compat.FLAVORS`.
+
+    Returns
+    -------
+    list of str
+        The names, stripped.
+
+    Raises
+    ------
+    typer.Exit
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for an empty name, an
+        unknown one or one given twice.
+
+    Examples
+    --------
+    >>> sweep_flavors("rmsprop, torch")
+    ['rmsprop', 'torch']
+    """
     from .. import compat
 
     names = [name.strip() for name in text.split(",")]
@@ -51,7 +110,33 @@ def sweep_flavors(text: str) -> list[str]:
 
 
 def sweep_folder(out: Path) -> Path:
-    """``--out`` checked before any work: a folder, or a path where one can be made."""
+    """``--out`` checked before any work: a folder, or a path where one can be made.
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        ``--out`` (``~`` is expanded).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, not made yet where it does not exist.
+
+    Raises
+    ------
+    typer.Exit
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for a file, a folder
+        under a file, a folder that is not writable, or a folder where the heatmap goes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     out = sweep_folder(Path(folder) / "sweeps" / "seed")
+    ...     print(out.relative_to(folder), out.exists())
+    sweeps/seed False
+    """
     import os
 
     out = out.expanduser()
@@ -70,7 +155,39 @@ def sweep_folder(out: Path) -> Path:
 
 
 def scheduler_client(address: str):
-    """A ``dask.distributed.Client`` connected to ``address``, or a one-line error after a short wait."""
+    """A ``dask.distributed.Client`` connected to ``address``, or a one-line error after a short wait.
+
+    The wait is :data:`SCHEDULER_TIMEOUT`, or ``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT``
+    where that is set.
+
+    Parameters
+    ----------
+    address : str
+        The scheduler's address, e.g. ``tcp://scheduler-host:8786``.
+
+    Returns
+    -------
+    distributed.Client
+        A client that is not the default one; the caller closes it.
+
+    Raises
+    ------
+    typer.Exit
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), when Dask is not
+        installed, the address is not one, or the scheduler cannot be reached.
+
+    Examples
+    --------
+    >>> import contextlib, sys, typer
+    >>> import distributed
+    >>> with contextlib.redirect_stderr(sys.stdout):
+    ...     try:
+    ...         scheduler_client("not an address")
+    ...     except typer.Exit as stop:
+    ...         print("exit status", stop.exit_code)
+    Error: --scheduler 'not an address' is not a scheduler address such as tcp://host:8786: ...
+    exit status 2
+    """
     import importlib.util
     import os
 
@@ -91,7 +208,27 @@ def scheduler_client(address: str):
 
 
 def sweep_progress(total_steps: int):
-    """``(context, progress(done, total))``: a Rich bar on stderr for long sweeps, nothing for short ones."""
+    """``(context, progress(done, total))``: a Rich bar on stderr for long sweeps, nothing for short ones.
+
+    Parameters
+    ----------
+    total_steps : int
+        Runs times iterations; below 20000, or where stderr is not a terminal, no bar is shown.
+
+    Returns
+    -------
+    context : contextlib.AbstractContextManager
+        Shows the bar while the sweep runs (a ``rich.progress.Progress``, or a null context).
+    progress : callable or None
+        ``progress(done, total)``, as :func:`rmsprop.sweep.sweep` calls it; ``None``
+        where no bar is shown.
+
+    Examples
+    --------
+    >>> context, progress = sweep_progress(100)
+    >>> progress is None
+    True
+    """
     from contextlib import nullcontext
 
     if total_steps < 20_000:
@@ -148,7 +285,35 @@ def sweep(
     value: str = typer.Option("fun", "--value", help="What the heatmap shows: fun (median final f) or nit "
                                                      "(median iterations to gtol)."),
 ) -> None:
-    """Run RMSprop from many starts for every learning rate x decay (x eps x flavor), and find the best."""
+    """Run RMSprop from many starts for every learning rate x decay (x eps x flavor), and find the best.
+    \f
+
+    A Typer command: its options are documented by their ``help`` (``rmsprop sweep --help``).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from typer.testing import CliRunner
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     arguments = ["sweep", "--objective", "seed", "--lr", "0.01,0.1", "--decay", "0.9", "--flavor", "torch",
+    ...                  "--starts", "2", "--maxiter", "20", "--out", folder]
+    ...     result = CliRunner().invoke(app, arguments, env={"COLUMNS": "100"})
+    ...     print(sorted(name for name in os.listdir(folder) if name.endswith((".csv", ".png"))))
+    ['heatmap.png', 'sweep.csv']
+    >>> print(result.stdout)
+             seed: the best of 2 settings
+    ┌────────────────────────┬────────────────────┐
+    │ learning_rate          │ 0.1                │
+    │ decay                  │ 0.9                │
+    │ flavor                 │ torch              │
+    │ median f over 2 starts │ 29.556901276007597 │
+    │ reached gtol           │ 0 of 2 runs        │
+    │ median iterations      │ 20                 │
+    └────────────────────────┴────────────────────┘
+    Wrote .../sweep.csv
+    Wrote .../heatmap.png
+    <BLANKLINE>
+    """
     if tol is not None:
         typer.echo("Warning: --tol is deprecated; use --gtol", err=True)
         gtol = tol

@@ -8,7 +8,18 @@ import numpy as np
 
 
 def print_tables(*tables) -> None:
-    """Print ``tables`` (or text) on stdout through Rich."""
+    """Print ``tables`` (or text) on stdout through Rich.
+
+    Parameters
+    ----------
+    *tables : rich.table.Table or str
+        What to print, in order.
+
+    Examples
+    --------
+    >>> print_tables("Wrote path.png")
+    Wrote path.png
+    """
     from rich.console import Console
 
     console = Console()
@@ -17,7 +28,21 @@ def print_tables(*tables) -> None:
 
 
 def flavor_facts():
-    """How the flavors differ: one row per flavor."""
+    """How the flavors differ: one row per flavor.
+
+    Returns
+    -------
+    rich.table.Table
+        The columns of :data:`rmsprop.compat.FLAVOR_COLUMNS` but the library's.
+
+    Examples
+    --------
+    >>> table = flavor_facts()
+    >>> table.row_count, [column.header for column in table.columns][:4]
+    (9, ['flavor', 'eps', 'e0', 'decay'])
+    >>> list(table.columns[1].cells)[:3]
+    ['in sqrt', 'outside', 'in sqrt']
+    """
     from rich.table import Table
 
     from ..compat import FLAVOR_COLUMNS, FLAVOR_FACTS
@@ -32,7 +57,29 @@ def flavor_facts():
 
 
 def flavor_runs(results: dict, lr: float, steps: int):
-    """Where each flavor takes the seed's problem, and how far from the seed's answer."""
+    """Where each flavor takes the seed's problem, and how far from the seed's answer.
+
+    Parameters
+    ----------
+    results : dict
+        ``{flavor: (x1, x2, f)}`` of :func:`rmsprop.compat.seed_comparison`.
+    lr : float
+        The learning rate they ran at, for the title.
+    steps : int
+        The steps they ran, for the title.
+
+    Returns
+    -------
+    rich.table.Table
+        One row per flavor: its library, ``x1``, ``x2``, ``f(x)`` and the distance from the seed's ``x``.
+
+    Examples
+    --------
+    >>> from rmsprop.compat import seed_comparison
+    >>> table = flavor_runs(seed_comparison(0.1, 3), 0.1, 3)
+    >>> [list(column.cells)[1] for column in table.columns]
+    ['torch', 'torch.optim.RMSprop', '-1.96272185927', '1.0689948969', '27.2606', '1.8']
+    """
     from rich.table import Table
 
     from ..compat import FLAVOR_FACTS
@@ -48,7 +95,19 @@ def flavor_runs(results: dict, lr: float, steps: int):
 
 
 def catalogue():
-    """The objectives: formula, dimension, minima, window and start."""
+    """The objectives: formula, dimension, minima, window and start.
+
+    Returns
+    -------
+    rich.table.Table
+        One row per catalogue objective (at most four minimisers shown).
+
+    Examples
+    --------
+    >>> table = catalogue()
+    >>> [list(column.cells)[0] for column in table.columns]
+    ['seed', '2', '5*x1**2 + 7*x2**2', '0', '(0, 0)', '[-5, 5] x [-5, 5]', '(-4, 3)']
+    """
     from rich.table import Table
 
     from .. import objectives
@@ -68,7 +127,33 @@ def catalogue():
 
 
 def run_result(objective, result, distance: float):
-    """One run: where it ended, how, and with which settings."""
+    """One run: where it ended, how, and with which settings.
+
+    Parameters
+    ----------
+    objective : Objective
+        The objective, for the title.
+    result : OptimizeResult
+        A result of :func:`rmsprop.minimize`.
+    distance : float
+        Its distance to the nearest known minimum.
+
+    Returns
+    -------
+    rich.table.Table
+        Two columns, a row per fact.
+
+    Examples
+    --------
+    >>> from rmsprop import minimize, objectives
+    >>> seed = objectives.get("seed")
+    >>> result = minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=50, gtol=0)
+    >>> table = run_result(seed, result, 0.1035)
+    >>> table.title
+    'RMSprop on seed: 5*x1**2 + 7*x2**2'
+    >>> dict(zip(table.columns[0].cells, table.columns[1].cells))["settings"]
+    'rmsprop lr=0.1 decay=0.9'
+    """
     from rich.table import Table
 
     from ..plot import (
@@ -89,7 +174,35 @@ def run_result(objective, result, distance: float):
 
 
 def comparison(objective, start, maxiter: int, runs: dict, distances: dict):
-    """One row per optimizer: its rate, where it ended, how far from a minimum."""
+    """One row per optimizer: its rate, where it ended, how far from a minimum.
+
+    Parameters
+    ----------
+    objective : Objective
+        The objective, for the title.
+    start : list of float
+        The start, for the title.
+    maxiter : int
+        The iteration limit, for the title.
+    runs : dict
+        ``{optimizer: OptimizeResult}``.
+    distances : dict
+        ``{optimizer: distance to the nearest known minimum}``.
+
+    Returns
+    -------
+    rich.table.Table
+        One row per optimizer.
+
+    Examples
+    --------
+    >>> from rmsprop import minimize, objectives
+    >>> seed = objectives.get("seed")
+    >>> result = minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=50, gtol=0)
+    >>> table = comparison(seed, [-4.0, 3.0], 50, {"rmsprop": result}, {"rmsprop": 0.1035})
+    >>> table.title, [list(column.cells)[0] for column in table.columns]
+    ('seed from (-4, 3), 50 iterations at most', ['rmsprop', '0.1', '0.0536294', '50', '1', '0.103'])
+    """
     from rich.table import Table
 
     table = Table(title=f"{objective.name} from ({', '.join(f'{v:g}' for v in start)}), {maxiter} iterations at most")
@@ -102,7 +215,34 @@ def comparison(objective, start, maxiter: int, runs: dict, distances: dict):
 
 
 def sweep_best(objective, table, settings: int):
-    """The best setting of a sweep (lowest median final f) and how its runs went."""
+    """The best setting of a sweep (lowest median final f) and how its runs went.
+
+    Parameters
+    ----------
+    objective : Objective
+        The objective, for the title.
+    table : SweepTable
+        The sweep's table (:func:`rmsprop.sweep.sweep`).
+    settings : int
+        The number of settings in the grid.
+
+    Returns
+    -------
+    rich.table.Table
+        Two columns: the best setting's values, its median final f, how many runs reached
+        ``gtol`` and their median iterations.
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> from rmsprop.sweep import sweep
+    >>> seed = objectives.get("seed")
+    >>> grid = {"learning_rate": [0.01, 0.1], "decay": [0.9], "flavor": ["torch"]}
+    >>> shown = sweep_best(seed, sweep(seed, grid, 2, maxiter=20, seed=0), 2)
+    >>> dict(zip(shown.columns[0].cells, shown.columns[1].cells))
+    {'learning_rate': '0.1', 'decay': '0.9', 'flavor': 'torch', 'median f over 2 starts': '29.556901276007597',
+     'reached gtol': '0 of 2 runs', 'median iterations': '20'}
+    """
     from rich.table import Table
 
     runs_per_setting = len(table) // settings

@@ -5,7 +5,7 @@ defaults, documentation and command-line help, give the keyword arguments and th
 Parameters section of :func:`rmsprop.rmsprop`, :data:`OPTION_NAMES`, the ``settings``
 mapping of a transformation, the compiled engines' spec (:meth:`Settings.spec`), the
 command line's flags and the playground's controls. Adding an option is a field here and
-a line in :func:`rmsprop.rule.step.step`.
+a line in :func:`rmsprop.rule.step.make_step`.
 """
 
 from __future__ import annotations
@@ -29,8 +29,33 @@ DEFAULT_LEARNING_RATE = 0.01
 def option(default: Any, doc: str, help: str, kind: str = "number") -> Any:
     """A field of :class:`Settings` with its documentation (numpydoc) and its one-line command-line help.
 
-    ``kind`` is ``"number"``, ``"flag"`` (a switch), ``"limit"`` (a number or ``None`` for off),
-    ``"rate"`` (a number or a schedule) or ``"choice"`` (a name).
+    Parameters
+    ----------
+    default : object
+        The field's default.
+    doc : str
+        Its documentation, one paragraph: the Parameters entry of :func:`rmsprop.rmsprop`
+        and of :class:`Settings` (:func:`parameters_doc`).
+    help : str
+        Its one-line help on the command line (``rmsprop run --help``).
+    kind : {"number", "flag", "limit", "rate", "choice"}, optional
+        ``"number"`` (default), ``"flag"`` (a switch), ``"limit"`` (a number or ``None`` for
+        off), ``"rate"`` (a number or a schedule) or ``"choice"`` (a name).
+
+    Returns
+    -------
+    dataclasses.Field
+        The field, with ``doc``, ``help`` and ``kind`` in its ``metadata``.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> @dataclasses.dataclass(frozen=True)
+    ... class Tiny:
+    ...     rate: float = option(0.1, "The rate.", "Rate (default 0.1).")
+    >>> field = dataclasses.fields(Tiny)[0]
+    >>> Tiny().rate, field.metadata["help"], field.metadata["kind"]
+    (0.1, 'Rate (default 0.1).', 'number')
     """
     return dataclasses.field(default=default, metadata={"doc": doc, "help": help, "kind": kind})
 
@@ -40,7 +65,15 @@ class Settings:
     """The checked settings of one RMSprop rule; every field is documented in :func:`rmsprop.rmsprop`.
 
     Building one checks every value and every combination, with a message that says what
-    is wrong and what is allowed.
+    is wrong and what is allowed. The Parameters below are made at import from the
+    fields' ``doc`` (:func:`parameters_doc`), as those of :func:`rmsprop.rmsprop` are.
+
+    Raises
+    ------
+    TypeError
+        A value of the wrong type.
+    ValueError
+        A value out of its range, or options that do not go together.
 
     Examples
     --------
@@ -208,7 +241,13 @@ class Settings:
         return cls(**given)
 
     def as_dict(self) -> dict[str, Any]:
-        """Every field by name (the learning rate as given: a number or a schedule)."""
+        """Every field by name (the learning rate as given: a number or a schedule).
+
+        Returns
+        -------
+        dict
+            ``{field name: value}``, in the order of :data:`FIELD_NAMES`.
+        """
         return {name: getattr(self, name) for name in FIELD_NAMES}
 
     @property
@@ -237,14 +276,44 @@ class Settings:
         return schedules.as_schedule(self.learning_rate)
 
     def step_numbers(self, t: int) -> tuple[float, float]:
-        """The learning rate of step ``t`` and its bias correction ``1 - decay^(t+1)`` (1 without it)."""
+        """The learning rate of step ``t`` and its bias correction ``1 - decay^(t+1)`` (1 without it).
+
+        Parameters
+        ----------
+        t : int
+            The step, ``0`` for the first.
+
+        Returns
+        -------
+        lr : float
+            The rate, the schedule's at ``t`` where it is one.
+        correction : float
+            :func:`rmsprop.rule.step.bias_correction`, or 1.0 without ``bias_correction``.
+
+        Raises
+        ------
+        ValueError
+            If a schedule's rate at ``t`` is negative or not finite.
+        """
         lr = self.learning_rate
         if callable(lr):
             lr = schedules.evaluate(lr, t)
         return lr, bias_correction(self.decay, t) if self.bias_correction else 1.0
 
     def debias_piece(self, dtype: Any) -> int:
-        """The bias correction's piece for arrays of ``dtype``, or ``OFF``."""
+        """The bias correction's piece for arrays of ``dtype``, or ``OFF``.
+
+        Parameters
+        ----------
+        dtype : numpy.dtype
+            The arrays' real precision.
+
+        Returns
+        -------
+        int
+            ``OFF`` without ``bias_correction``; else the arithmetic's ``debias_float32``
+            piece for float32, :data:`~rmsprop.rule.arithmetic.PLAIN` otherwise.
+        """
         if not self.bias_correction:
             return OFF
         if np.dtype(dtype) == np.float32:
@@ -252,10 +321,23 @@ class Settings:
         return pieces.PLAIN
 
     def spec(self, dtype: Any, x_given: bool = True) -> tuple[int, ...]:
-        """What :func:`rmsprop.rule.step.step` does for arrays of ``dtype``: a tuple indexed by ``SPEC``.
+        """What :func:`rmsprop.rule.step.make_step` does for arrays of ``dtype``: a tuple indexed by ``SPEC``.
 
         ``x_given`` says whether the step will see the parameters: without them PyTorch's
         fused descend falls back to ``-lr * b``, the same number as an update.
+
+        Parameters
+        ----------
+        dtype : numpy.dtype
+            The arrays' real precision.
+        x_given : bool, optional
+            Whether the step sees the parameters; default True.
+
+        Returns
+        -------
+        tuple of int
+            One entry per name of :data:`rmsprop.rule.step.SPEC`: a flag (0 or 1), a piece
+            of :mod:`rmsprop.rule.arithmetic`, or ``OFF``.
         """
         a = self.arithmetic_pieces
         coupled = decoupled = OFF
@@ -305,10 +387,27 @@ _TYPES = {"number": "float", "flag": "bool", "limit": "float or None", "rate": "
 def parameters_doc(indent: str = "") -> str:
     """The numpydoc Parameters entries of every field, made from their metadata.
 
+    Each field gives a line ``name : type, default value`` and its ``doc``, wrapped and
+    indented by four more spaces.
+
+    Parameters
+    ----------
+    indent : str, optional
+        Put before every line (the docstring's own indentation); default none.
+
+    Returns
+    -------
+    str
+        The entries, one field after the other, without a final newline.
+
     Examples
     --------
-    >>> print(parameters_doc().splitlines()[0])
+    >>> for line in parameters_doc().splitlines()[:4]:
+    ...     print(line)
     learning_rate : float or callable, default 0.01
+        A rate ``>= 0`` or a schedule ``t -> rate`` (see :mod:`rmsprop.schedules`).
+    decay : float, default 0.9
+        ``gamma`` of the seed, ``rho`` in Keras, ``alpha`` in PyTorch; in ``[0, 1)``.
     """
     lines = []
     for field in dataclasses.fields(Settings):
@@ -322,3 +421,8 @@ def parameters_doc(indent: str = "") -> str:
             line += word + " "
         lines.append(line.rstrip())
     return "\n".join(lines)
+
+
+# The Parameters of Settings, made from the fields as rmsprop.rmsprop's are (before its Raises).
+Settings.__doc__ = (Settings.__doc__ or "").replace(
+    "\n    Raises\n", f"\n    Parameters\n    ----------\n{parameters_doc(indent='    ')}\n\n    Raises\n", 1)

@@ -200,6 +200,18 @@ def bias_correction(decay: float, t: int) -> float:
 
     In float64 with the C library's ``pow``, as Python's ``decay ** (t + 1)`` computes it.
 
+    Parameters
+    ----------
+    decay : float
+        The decay of the averages, in ``[0, 1)``.
+    t : int
+        The step, ``0`` for the first.
+
+    Returns
+    -------
+    float
+        ``1 - decay^(t+1)``.
+
     Examples
     --------
     >>> bias_correction(0.9, 0)
@@ -213,6 +225,18 @@ def clip_factor(sum_of_squares: float, limit: float) -> float:
 
     ``g * clip_factor`` has norm at most ``limit`` (Pascanu et al. 2013, "On the difficulty of
     training recurrent neural networks", Algorithm 1); ``g * 1`` is ``g`` exactly.
+
+    Parameters
+    ----------
+    sum_of_squares : float
+        ``||g||^2``, in float64.
+    limit : float
+        The largest norm allowed, ``> 0``.
+
+    Returns
+    -------
+    float
+        The factor, in ``(0, 1]``.
 
     Examples
     --------
@@ -247,6 +271,24 @@ def scalars(settings: Any, lr: Any, correction: Any, leaf_scale: Any, global_sca
     -------
     tuple
         NumPy scalars or arrays of ``dtype``, indexed by :data:`SCALARS`.
+
+    Examples
+    --------
+    ``1 - decay`` is formed in float64 and then rounded, not computed in float32:
+
+    >>> import numpy as np
+    >>> from rmsprop import Settings
+    >>> s = scalars(Settings(learning_rate=0.1, decay=0.9), 0.1, 1.0, None, None, np.float32)
+    >>> s[LR], s[NEG_LR], s[DECAY], s[ONE_MINUS_DECAY]
+    (np.float32(0.1), np.float32(-0.1), np.float32(0.9), np.float32(0.1))
+    >>> np.float32(1) - np.float32(0.9)
+    np.float32(0.100000024)
+
+    The batch engine gives one decay per run:
+
+    >>> s = scalars(Settings(), 0.01, 1.0, None, None, np.float64, decay=np.array([0.5, 0.9]))
+    >>> s[ONE_MINUS_DECAY]
+    array([0.5, 0.1])
     """
     dtype = np.dtype(dtype)
     decay = settings.decay if decay is None else decay
