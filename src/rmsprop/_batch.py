@@ -287,7 +287,7 @@ def _settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs: int
             good &= np.isfinite(lr) & (lr >= 0.0)
     if not good.all():
         row = int(np.flatnonzero(~good)[0])
-        values = {name: arrays[name][row] if name in arrays else first[name] for name in given}
+        values = {name: float(arrays[name][row]) if name in arrays else first[name] for name in given}
         _rule(values, options)  # raises the rule's message
         raise ValueError(f"invalid learning_rate, decay or eps for run {row}: {values}")
     return _Settings(lr, schedule, decays, epsilons, rule, dict(options), frozenset(arrays))
