@@ -33,11 +33,11 @@ import math
 import statistics
 import sys
 import time
-from typing import Any, Callable
-
-import numpy as np
+from collections.abc import Callable
+from typing import Any
 
 import _machine  # benchmarks/_machine.py: what every benchmark records about the machine
+import numpy as np
 
 LEARNING_RATE, DECAY, EPS, EPOCHS = 0.1, 0.9, 1e-8, 50
 SETTINGS = {"learning_rate": LEARNING_RATE, "decay": DECAY, "eps": EPS, "maxiter": EPOCHS, "gtol": 0.0}

@@ -51,11 +51,11 @@ import time
 import urllib.error
 import urllib.request
 
+import _machine  # benchmarks/_machine.py: what every benchmark records about the machine
+
 from rmsprop import compat, objectives
 from rmsprop.playground._app import FORMULA, LR_SLIDER
 from rmsprop.playground._state import BASELINES, FLAVORS, MAX_ITERATIONS, OBJECTIVES, OWN_RULE
-
-import _machine  # benchmarks/_machine.py: what every benchmark records about the machine
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 60.0  # for the server's address line

@@ -40,11 +40,10 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Callable
-
-import numpy as np
+from collections.abc import Callable
 
 import _machine  # benchmarks/_machine.py: what every benchmark records about the machine
+import numpy as np
 
 LR, DECAY, EPS = 0.01, 0.9, 1e-8
 SIZES = [10**3, 10**5, 10**6, 10**7]

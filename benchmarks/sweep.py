@@ -31,11 +31,11 @@ import statistics
 import sys
 import tempfile
 import time
-from typing import Any, Callable
-
-import numpy as np
+from collections.abc import Callable
+from typing import Any
 
 import _machine  # benchmarks/_machine.py: what every benchmark records about the machine
+import numpy as np
 
 LEARNING_RATES = "1e-3:1:25:log"
 DECAYS = "0.5,0.9,0.99,0.999"

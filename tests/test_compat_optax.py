@@ -46,9 +46,8 @@ optax = pytest.importorskip("optax")
 jax.config.update("jax_enable_x64", True)  # before any array is made: float64 runs must stay float64
 
 import jax.numpy as jnp  # noqa: E402
-from jax.example_libraries import optimizers  # noqa: E402
-
 import problems  # noqa: E402
+from jax.example_libraries import optimizers  # noqa: E402
 
 import rmsprop  # noqa: E402
 from rmsprop import RMSpropState, compat, schedules  # noqa: E402
@@ -94,7 +93,7 @@ def optax_rate(schedule, jit=True):
         return schedule
     evaluate = jax.jit(schedule) if jit else schedule
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def rate(t):
         return float(evaluate(jnp.asarray(t, jnp.int32)))
 
@@ -141,7 +140,7 @@ def _deviation(ours, theirs):
     return problems.relative_deviation(*cleaned)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _jitted_update(options_key):
     """``optax.rmsprop`` and ``jax.jit(opt.update)``, once per configuration (compiled once per dtype)."""
     options = dict(options_key)

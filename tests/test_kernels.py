@@ -264,6 +264,7 @@ def test_a_functional_step_allocates_only_its_results():
 def test_the_compiled_loop_is_vectorised():
     """The kernel's loop uses packed square roots and divisions (x86-64), as LLVM emits for a SIMD loop."""
     import numba
+
     from rmsprop._compiled import array_kernel
     from rmsprop.rule.step import SCALARS
 

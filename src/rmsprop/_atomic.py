@@ -12,8 +12,9 @@ import glob
 import os
 import re
 import secrets
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, Sequence
+from typing import IO, Any
 
 __all__ = ["target_path", "atomic_path", "write_atomically", "remove_leftovers"]
 

@@ -49,15 +49,16 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import schedules as _schedules
+from ._batch_problem import Problem, converged, finite_rows, problem_of
 from ._status import FINITE_DIFFERENCE_NOTE, RUNNING, STATUS_MESSAGES, Stop, stop_note
 from ._validate import flag, in_range, vector_norm_order
-from ._batch_problem import Problem, converged, finite_rows, problem_of
 from .rule.primitives import abs_sq, clip
 from .rule.settings import DEFAULT_LEARNING_RATE, Settings
 from .rule.step import SCALARS, bias_correction, clip_factor, make_step, scalars
@@ -354,7 +355,7 @@ class _Outcome:
     path_f: np.ndarray | None
 
     @classmethod
-    def empty(cls, x0: np.ndarray, maxiter: int, trajectories: bool) -> "_Outcome":
+    def empty(cls, x0: np.ndarray, maxiter: int, trajectories: bool) -> _Outcome:
         runs, dim = x0.shape
         try:
             path_x = np.full((runs, maxiter + 1, dim), np.nan, dtype=x0.dtype) if trajectories else None

@@ -8,7 +8,8 @@ objective's own, a given ``jac``, or central differences exactly as the single r
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 

@@ -287,7 +287,7 @@ class InPlaceSteps:
             kernel(x, g, e, m, b, e, m, b, x, s)
         return True
 
-    def _kernel_and_scalars(self, plan: "_Plan", i: int, lr: float, correction: float) -> tuple:
+    def _kernel_and_scalars(self, plan: _Plan, i: int, lr: float, correction: float) -> tuple:
         dtype, size = plan.e[i].dtype, plan.e[i].size
         spec, s = self.numbers.get(dtype, self.uses_params, lr, correction, None, None)
         return _kernels.kernel(spec, True, size >= PARALLEL_MIN_SIZE), s
@@ -308,7 +308,7 @@ class _Plan:
         self.calls_lr = self.calls_correction = math.nan
 
     @classmethod
-    def make(cls, state, params) -> "_Plan | None":
+    def make(cls, state, params) -> _Plan | None:
         """The plan for these arrays, or ``None`` when one of them cannot take a kernel."""
         if not isinstance(params, list) or not isinstance(state.nu, list):
             return None

@@ -7,7 +7,8 @@ in place, so ``x += update`` is the same arithmetic as ``apply_updates``.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any
 
 import numpy as np
-from typing import Any
 
 __all__ = [
     "real_number",

@@ -147,5 +147,5 @@ def save_seed_figures(result: Any, out_dir: str | os.PathLike) -> list[Path]:
 
     written = []
     for figure, name in zip((landscape, path_figure), FIGURE_NAMES):
-        written.append(write_atomically(out / name, lambda stream: figure.savefig(stream, format="png")))
+        written.append(write_atomically(out / name, lambda stream, figure=figure: figure.savefig(stream, format="png")))
     return written

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Union
 
 import numpy as np
 
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 Schedule = Callable[[int], float]
-LearningRate = Union[float, Schedule]
+LearningRate = float | Schedule
 
 
 def _count(name: str, value: object, minimum: int) -> int:

@@ -55,8 +55,8 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse
 import contextlib
-import keyword
 import faulthandler
+import keyword
 import mmap
 import pickle
 import random
@@ -949,7 +949,7 @@ class Tally:
         if len(self.slowest) > 50:
             self.slowest = sorted(self.slowest, reverse=True)[:10]
 
-    def merge(self, other: "Tally") -> None:
+    def merge(self, other: Tally) -> None:
         for key, n in other.counts.items():
             self.counts[key] = self.counts.get(key, 0) + n
         self.failures += other.failures

@@ -30,7 +30,7 @@ from .rule import RULE_SOURCE_HASH, with_step
 __all__ = ["kernel"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def kernel(spec: tuple[int, ...], in_place: bool, parallel: bool):
     """The compiled kernel for ``spec``: ``kernel(x, g, e, m, b, e_out, m_out, b_out, out, s)``.
 

@@ -113,7 +113,7 @@ def _max_abs(v):
     return largest
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def runner(spec: tuple[int, ...]):
     """The compiled batch run of ``spec``: ``run(code, x, g, f, rates, per_run, shared, decay64, limits, ...)``.
 

@@ -264,7 +264,7 @@ bias_correction = namespace["bias_correction"]
 clip_factor = namespace["clip_factor"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def step_for(spec: tuple[int, ...]):
     """The compiled :func:`rmsprop.rule.step.make_step` of ``spec``, to be inlined where it is called.
 

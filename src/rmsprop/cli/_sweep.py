@@ -355,7 +355,7 @@ def sweep(
         fail(f"the sweep failed on the cluster at {scheduler}: {error}".replace("\n", " "))
     except KeyboardInterrupt:
         typer.echo(f"Interrupted; run the same command again to go on from the chunks finished in {out}", err=True)
-        raise typer.Exit(130)
+        raise typer.Exit(130) from None
     finally:
         if client is not None:
             client.close()

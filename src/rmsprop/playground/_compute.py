@@ -19,7 +19,8 @@ import numpy as np
 from .. import baselines
 from .._minimize import minimize
 from ..plot import contour_grid, contour_levels, effective_steps, settings_label
-from ._state import View, ViewError, objective as objective_of
+from ._state import View, ViewError
+from ._state import objective as objective_of
 
 #: Grid points per side of the contour.
 RESOLUTION = 100

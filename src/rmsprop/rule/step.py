@@ -26,7 +26,8 @@ per-step numbers every engine computes the same way.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 import itertools
 import os
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ._chunk import run_chunk
 from ._engine import compiled_engine

@@ -8,9 +8,9 @@ import io
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -175,7 +175,7 @@ class SweepTable:
         return write_atomically(target, write)
 
     @classmethod
-    def from_csv(cls, path: Any) -> "SweepTable":
+    def from_csv(cls, path: Any) -> SweepTable:
         """Read a table written by :meth:`to_csv` (grid columns typed back: numbers, booleans, None, strings).
 
         Parameters

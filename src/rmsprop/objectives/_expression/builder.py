@@ -12,8 +12,6 @@ from .operations import Operations
 from .positions import Positions
 
 
-
-
 class Builder(Positions, Operations):
     """Walks a checked tree and builds the SymPy program.
 
