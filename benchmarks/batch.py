@@ -287,12 +287,24 @@ def main() -> None:
     print()
     outcome = verdict(results)
     value = "-" if outcome["value"] is None else f"{outcome['value']:.1f}"
-    print(f"B={outcome['batch']:.0e} ours >= {TARGET_RATIO:g}x faster per run than the seed's scalar loop: "
-          f"{value} {outcome['verdict']}")
+    print(
+        f"B={outcome['batch']:.0e} ours >= {TARGET_RATIO:g}x faster per run than the seed's scalar loop: "
+        f"{value} {outcome['verdict']}"
+    )
 
     with open(args.json, "w") as stream:
-        json.dump({"machine": machine_info(), "settings": SETTINGS, "sample": args.sample, "results": results,
-                   "checked": checked, "verdict": outcome}, stream, indent=2)
+        json.dump(
+            {
+                "machine": machine_info(),
+                "settings": SETTINGS,
+                "sample": args.sample,
+                "results": results,
+                "checked": checked,
+                "verdict": outcome,
+            },
+            stream,
+            indent=2,
+        )
     print(f"Wrote {args.json}")
 
 

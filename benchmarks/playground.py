@@ -54,15 +54,22 @@ import urllib.request
 import _machine  # benchmarks/_machine.py: what every benchmark records about the machine
 
 from rmsprop import compat, objectives
-from rmsprop.playground._app import FORMULA, LR_SLIDER
+from rmsprop.playground._controls import FORMULA, LR_SLIDER
 from rmsprop.playground._state import BASELINES, FLAVORS, MAX_ITERATIONS, OBJECTIVES, OWN_RULE
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 60.0  # for the server's address line
 STOP_TIMEOUT_S = 30.0  # for its exit after SIGINT
 DRAW_OUTPUTS = ("contour.figure", "message.children")  # the outputs that name the draw callback
-VALID_OUTPUTS = {"contour": "figure", "loss": "figure", "steps": "figure", "results": "children",
-                 "paths": "data", "frame": ("max", "value"), "message": "children"}
+VALID_OUTPUTS = {
+    "contour": "figure",
+    "loss": "figure",
+    "steps": "figure",
+    "results": "children",
+    "paths": "data",
+    "frame": ("max", "value"),
+    "message": "children",
+}
 INVALID_SHARE = 0.05
 FORMULAS = (
     "x**2 + 3*y**2",
@@ -102,7 +109,11 @@ class Server:
     def __init__(self, port: int) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "rmsprop", "playground", "--host", HOST, "--port", str(port)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.stdout: list[str] = []
         self.stderr: list[str] = []
@@ -123,8 +134,9 @@ class Server:
                 line = self.lines.get(timeout=0.2)
             except queue.Empty:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"the server exited with status {self.process.returncode}: "
-                                       f"{''.join(self.stderr)[-2000:]}") from None
+                    raise RuntimeError(
+                        f"the server exited with status {self.process.returncode}: {''.join(self.stderr)[-2000:]}"
+                    ) from None
                 continue
             if line.startswith("RMSprop playground on http://"):
                 return line.split(" on ", 1)[1].split()[0].rstrip("/")
@@ -154,8 +166,11 @@ def get_json(url: str, timeout: float):
 
 def draw_callback(dependencies: list[dict]) -> dict:
     """The server callback whose outputs include the contour figure and the message."""
-    found = [dep for dep in dependencies if dep.get("clientside_function") is None
-             and all(f".{output}." in dep["output"] for output in DRAW_OUTPUTS)]
+    found = [
+        dep
+        for dep in dependencies
+        if dep.get("clientside_function") is None and all(f".{output}." in dep["output"] for output in DRAW_OUTPUTS)
+    ]
     if len(found) != 1:
         raise RuntimeError(f"expected one draw callback in /_dash-dependencies, found {len(found)}")
     return found[0]
@@ -174,8 +189,13 @@ def request_body(callback: dict, values: dict, changed: str) -> bytes:
         if values[spec["id"]] is not None:  # the renderer leaves an undefined value out
             item["value"] = values[spec["id"]]
         inputs.append(item)
-    body = {"output": output, "outputs": outputs, "inputs": inputs,
-            "changedPropIds": [f"{changed}.value"], "parsedChangedPropsIds": [f"{changed}.value"]}
+    body = {
+        "output": output,
+        "outputs": outputs,
+        "inputs": inputs,
+        "changedPropIds": [f"{changed}.value"],
+        "parsedChangedPropsIds": [f"{changed}.value"],
+    }
     if callback.get("state"):
         raise RuntimeError("the draw callback has State; this benchmark sends none")
     return json.dumps(body).encode()
@@ -195,12 +215,17 @@ def random_view(rng: random.Random) -> dict:
     view = {
         "objective": FORMULA if formula else name,
         "formula": rng.choice(FORMULAS) if formula else "",
-        "x1": _number_text(start[0]), "x2": _number_text(start[1]),
+        "x1": _number_text(start[0]),
+        "x2": _number_text(start[1]),
         "lr": round(rng.uniform(max(low, -4.0), min(high, 0.0)), 1),  # the slider's 0.1 steps
         "decay": rng.choice((0.9, 0.9, 0.99, 0.95, 0.5, round(rng.uniform(0.0, 0.999), 3))),
         "eps": float(rng.choice((-8, -8, -8, -6, -4, -12))),
         "iterations": rng.choice((50, 50, 100, 200, 300, 400, rng.randint(50, 400))),
-        "flavor": OWN_RULE, "flags": [], "momentum": 0, "sqrt": "in", "baselines": [],
+        "flavor": OWN_RULE,
+        "flags": [],
+        "momentum": 0,
+        "sqrt": "in",
+        "baselines": [],
     }
     if rng.random() < 0.25:
         view["flavor"] = rng.choice([flavor for flavor in FLAVORS if flavor != OWN_RULE])
@@ -267,8 +292,9 @@ def check(status: int, data: bytes, values: dict, valid: bool) -> str | None:
 
 
 def post(url: str, body: bytes, timeout: float) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json", "Accept": "application/json"})
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json", "Accept": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read()
@@ -283,15 +309,25 @@ def one(url: str, callback: dict, values: dict, changed: str, valid: bool, timeo
     try:
         status, data = post(url, body, timeout)
     except Exception as error:  # noqa: BLE001 -- a timeout, a reset connection: every failure is an error
-        return {"seconds": time.perf_counter() - start, "valid": valid, "error": f"{type(error).__name__}: {error}",
-                "view": values}
+        return {
+            "seconds": time.perf_counter() - start,
+            "valid": valid,
+            "error": f"{type(error).__name__}: {error}",
+            "view": values,
+        }
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "valid": valid, "bytes": len(data), "error": check(status, data, values, valid),
-            "view": values}
+    return {
+        "seconds": seconds,
+        "valid": valid,
+        "bytes": len(data),
+        "error": check(status, data, values, valid),
+        "view": values,
+    }
 
 
-def client(index: int, url: str, callback: dict, requests: int, seed: int, timeout: float,
-           deadline: float) -> list[dict]:
+def client(
+    index: int, url: str, callback: dict, requests: int, seed: int, timeout: float, deadline: float
+) -> list[dict]:
     rng = random.Random(f"{seed}-{index}")
     results = []
     for _ in range(requests):
@@ -332,10 +368,13 @@ def summary(results: list[dict], wall: float) -> dict:
         "wall_s": wall,
         "throughput_rps": len(sent) / wall if wall > 0 else None,
         "latency_ms": {name: percentile(latencies, q) for name, q in (("p50", 50), ("p95", 95), ("p99", 99))}
-        | {"max": latencies[-1], "mean": statistics.fmean(latencies)} if latencies else {},
+        | {"max": latencies[-1], "mean": statistics.fmean(latencies)}
+        if latencies
+        else {},
         "valid_latency_ms_p50": statistics.median(valid) if valid else None,
         "mean_response_kb": statistics.fmean(r["bytes"] for r in sent if "bytes" in r) / 1e3
-        if any("bytes" in r for r in sent) else None,
+        if any("bytes" in r for r in sent)
+        else None,
     }
 
 
@@ -353,11 +392,17 @@ def print_table(args: argparse.Namespace, numbers: dict, first: dict, load: dict
         ("latency max", f"{latency.get('max', float('nan')):.0f} ms"),
         ("mean response", f"{numbers['mean_response_kb']:.0f} kB" if numbers["mean_response_kb"] else "-"),
         ("first requests", f"valid {first['valid_ms']:.0f} ms, invalid {first['invalid_ms']:.0f} ms (unmeasured)"),
-        ("load average", f"before {' '.join(f'{v:.2f}' for v in load['before'])}; "
-                         f"after {' '.join(f'{v:.2f}' for v in load['after'])} (1, 5, 15 min)"),
+        (
+            "load average",
+            f"before {' '.join(f'{v:.2f}' for v in load['before'])}; "
+            f"after {' '.join(f'{v:.2f}' for v in load['after'])} (1, 5, 15 min)",
+        ),
         ("CPUs", f"{machine['cpu_count']} ({machine['cpus_usable']} usable; server and clients share them)"),
-        ("CPU time", f"server {cpu['server_s']:.1f} s, this process (clients) {cpu['benchmark_s']:.1f} s "
-                     "(whole run, start-up included)"),
+        (
+            "CPU time",
+            f"server {cpu['server_s']:.1f} s, this process (clients) {cpu['benchmark_s']:.1f} s "
+            "(whole run, start-up included)",
+        ),
     ]
     width = max(len(name) for name, _ in rows)
     print(f"{'':-<{width + 40}}")
@@ -374,8 +419,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, help="seed of the views")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds one request may take")
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds for the whole loaded phase")
-    parser.add_argument("--warm", action="store_true",
-                        help="first draw every catalogue objective and a formula, one at a time (lazy imports done)")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="first draw every catalogue objective and a formula, one at a time (lazy imports done)",
+    )
     parser.add_argument("--json", default=None, help="also write the numbers here")
     args = parser.parse_args()
     if not 1 <= args.clients <= 500:
@@ -419,8 +467,15 @@ def main() -> int:
         if args.warm:
             warm_start = time.perf_counter()
             for name in (*OBJECTIVES, FORMULA):
-                view = dict(values, objective=name, formula=FORMULAS[0] if name == FORMULA else "", x1="0.5",
-                            x2="0.5", iterations=50, baselines=[])
+                view = dict(
+                    values,
+                    objective=name,
+                    formula=FORMULAS[0] if name == FORMULA else "",
+                    x1="0.5",
+                    x2="0.5",
+                    iterations=50,
+                    baselines=[],
+                )
                 checked = one(url, callback, view, "objective", True, args.timeout)
                 if checked["error"]:
                     raise RuntimeError(f"warm-up view {name!r} failed: {checked['error']}")
@@ -431,8 +486,10 @@ def main() -> int:
         start = time.perf_counter()
         deadline = time.monotonic() + args.time_limit
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.clients) as pool:
-            futures = [pool.submit(client, index, url, callback, args.requests, args.seed, args.timeout, deadline)
-                       for index in range(args.clients)]
+            futures = [
+                pool.submit(client, index, url, callback, args.requests, args.seed, args.timeout, deadline)
+                for index in range(args.clients)
+            ]
             for future in futures:
                 results.extend(future.result())
         wall = time.perf_counter() - start
@@ -476,10 +533,22 @@ def main() -> int:
 
     if args.json:
         with open(args.json, "w") as stream:
-            json.dump({"machine": machine, "load_average": load, "settings": vars(args), "first_requests_ms": first,
-                       "cpu_seconds": cpu, "results": numbers, "error_kinds": kinds, "problems": problems,
-                       "server_exit_status": status, "ok": ok},
-                      stream, indent=2)
+            json.dump(
+                {
+                    "machine": machine,
+                    "load_average": load,
+                    "settings": vars(args),
+                    "first_requests_ms": first,
+                    "cpu_seconds": cpu,
+                    "results": numbers,
+                    "error_kinds": kinds,
+                    "problems": problems,
+                    "server_exit_status": status,
+                    "ok": ok,
+                },
+                stream,
+                indent=2,
+            )
         print(f"Wrote {args.json}")
     return 0 if ok else 1
 

@@ -47,7 +47,9 @@ def main() -> None:
         ratio = seconds / baseline
         target = TARGETS.get(name)
         verdict = "" if target is None else ("ok" if ratio <= target else "MISSED")
-        print(f"{name:<16} {seconds * 1e3:>10.1f} {ratio:>8.2f} {'' if target is None else f'<= {target:g}':>7} {verdict}")
+        print(
+            f"{name:<16} {seconds * 1e3:>10.1f} {ratio:>8.2f} {'' if target is None else f'<= {target:g}':>7} {verdict}"
+        )
         rows.append({"command": name, "median_s": seconds, "ratio_to_numpy": ratio, "target": target})
     with open(args.json, "w") as stream:
         json.dump({"python": sys.version, "repeat": args.repeat, "results": rows}, stream, indent=2)

@@ -252,8 +252,10 @@ def ratio(rows: dict, n: int, dtype: str, numerator: str, denominator: str) -> f
 
 
 def print_table(results: list[dict], rows: dict) -> None:
-    header = (f"{'N':>9} {'dtype':<8} {'contender':<15} {'steps':>7} {'median us':>11} {'min us':>11} "
-              f"{'GB/s':>7} {'t/ours':>7} {'t/floor':>7}")
+    header = (
+        f"{'N':>9} {'dtype':<8} {'contender':<15} {'steps':>7} {'median us':>11} {'min us':>11} "
+        f"{'GB/s':>7} {'t/ours':>7} {'t/floor':>7}"
+    )
     print(header)
     print("-" * len(header))
     previous = None
@@ -291,8 +293,17 @@ def verdicts(rows: dict, dtypes: list[str]) -> list[dict]:
             verdict = "not measured"
         else:
             verdict = "ok" if (value >= bound if op == ">=" else value <= bound) else "MISSED"
-        out.append({"n": n, "dtype": dtype, "target": text, "ratio": f"{top}/{bottom}", "value": value,
-                    "bound": f"{op} {bound:g}", "verdict": verdict})
+        out.append(
+            {
+                "n": n,
+                "dtype": dtype,
+                "target": text,
+                "ratio": f"{top}/{bottom}",
+                "value": value,
+                "bound": f"{op} {bound:g}",
+                "verdict": verdict,
+            }
+        )
     return out
 
 
@@ -349,14 +360,21 @@ def main() -> None:
     checks = verdicts(rows, args.dtypes)
     for c in checks:
         value = "-" if c["value"] is None else f"{c['value']:.3f}"
-        print(f"N={c['n']:.0e} {c['dtype']:<8} {c['target']:<40} {c['ratio']:<26} {value:>7} {c['bound']:<7} {c['verdict']}")
+        print(
+            f"N={c['n']:.0e} {c['dtype']:<8} {c['target']:<40} {c['ratio']:<26} {value:>7} {c['bound']:<7} {c['verdict']}"
+        )
 
     with open(args.json, "w") as stream:
         json.dump(
-            {"machine": machine_info(), "load_average_at_start": load,
-             "settings": {"lr": LR, "decay": DECAY, "eps": EPS, "quick": args.quick},
-             "results": results, "verdicts": checks},
-            stream, indent=2,
+            {
+                "machine": machine_info(),
+                "load_average_at_start": load,
+                "settings": {"lr": LR, "decay": DECAY, "eps": EPS, "quick": args.quick},
+                "results": results,
+                "verdicts": checks,
+            },
+            stream,
+            indent=2,
         )
     print(f"Wrote {args.json}")
 

@@ -66,8 +66,17 @@ def time_calls(call: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
 
 def record(name: str, runs: int, times: list[float], **extra: Any) -> dict:
     median = statistics.median(times)
-    return {"contender": name, "runs": runs, "repeat": len(times), "times_s": times, "median_s": median,
-            "min_s": min(times), "runs_per_s": runs / median, "us_per_run": median / runs * 1e6, **extra}
+    return {
+        "contender": name,
+        "runs": runs,
+        "repeat": len(times),
+        "times_s": times,
+        "median_s": median,
+        "min_s": min(times),
+        "runs_per_s": runs / median,
+        "us_per_run": median / runs * 1e6,
+        **extra,
+    }
 
 
 # --------------------------------------------------------------------------- checks
@@ -97,8 +106,14 @@ def check_rows(table: Any, rows: list[int]) -> list[int]:
     dim = objective.dim
     for row in rows:
         x0 = np.array([table[f"x0_{i + 1}"][row] for i in range(dim)])
-        single = rmsprop.minimize(objective, x0, learning_rate=float(table["learning_rate"][row]),
-                                  decay=float(table["decay"][row]), maxiter=MAXITER, gtol=TOL)
+        single = rmsprop.minimize(
+            objective,
+            x0,
+            learning_rate=float(table["learning_rate"][row]),
+            decay=float(table["decay"][row]),
+            maxiter=MAXITER,
+            gtol=TOL,
+        )
         x = np.array([table[f"x_{i + 1}"][row] for i in range(dim)])
         assert np.array_equal(bits(single.x), bits(x)), f"row {row}: x {x} != minimize's {single.x}"
         assert bits(np.float64(single.fun)) == bits(np.float64(table["fun"][row])), f"row {row}: fun differs"
@@ -118,8 +133,10 @@ def print_table(results: list[dict]) -> None:
     print(header)
     print("-" * len(header))
     for r in results:
-        print(f"{r['contender']:<20} {r['runs']:>9} {r['repeat']:>6} {r['median_s']:>9.3f} {r['min_s']:>8.3f} "
-              f"{r['runs_per_s']:>11.4g} {r['us_per_run']:>8.3f}")
+        print(
+            f"{r['contender']:<20} {r['runs']:>9} {r['repeat']:>6} {r['median_s']:>9.3f} {r['min_s']:>8.3f} "
+            f"{r['runs_per_s']:>11.4g} {r['us_per_run']:>8.3f}"
+        )
 
 
 def parse_args() -> argparse.Namespace:
@@ -143,8 +160,10 @@ def main() -> None:
 
     runs = len(grid()["learning_rate"]) * len(grid()["decay"]) * args.starts
     load_before = os.getloadavg()
-    print(f"{runs:,} runs: 25 learning rates x 4 decays x {args.starts:,} starts, maxiter {MAXITER}, tol {TOL:g}; "
-          f"load average before: {', '.join(f'{v:.2f}' for v in load_before)} on {os.cpu_count()} cores")
+    print(
+        f"{runs:,} runs: 25 learning rates x 4 decays x {args.starts:,} starts, maxiter {MAXITER}, tol {TOL:g}; "
+        f"load average before: {', '.join(f'{v:.2f}' for v in load_before)} on {os.cpu_count()} cores"
+    )
     results = []
 
     run_sweep(min(args.starts, 100), 500)  # compile (or load) the kernels once, untimed
@@ -170,22 +189,39 @@ def main() -> None:
 
     check_equal(local, remote, "local vs dask")
     rows = check_rows(local, sorted({0, runs - 1, runs // 2, *np.random.default_rng(1).integers(0, runs, 5).tolist()}))
-    checked = [f"local and dask tables equal bit for bit ({len(local.columns)} columns x {runs:,} rows)",
-               f"rows {rows} equal single rmsprop.minimize runs bit for bit"]
+    checked = [
+        f"local and dask tables equal bit for bit ({len(local.columns)} columns x {runs:,} rows)",
+        f"rows {rows} equal single rmsprop.minimize runs bit for bit",
+    ]
     for line in checked:
         print(f"checked: {line}")
     print()
     print_table(results)
-    print(f"dask cluster start-up (not in the times): {startup:.2f} s; load average after: "
-          f"{', '.join(f'{v:.2f}' for v in load_after)}")
+    print(
+        f"dask cluster start-up (not in the times): {startup:.2f} s; load average after: "
+        f"{', '.join(f'{v:.2f}' for v in load_after)}"
+    )
     status = np.asarray(local["status"])
     print(f"runs that reached tol: {int(np.count_nonzero(status == 0)):,} of {runs:,}")
 
     with open(args.json, "w") as stream:
-        json.dump({"machine": machine_info(), "grid": {"learning_rate": LEARNING_RATES, "decay": DECAYS},
-                   "starts": args.starts, "maxiter": MAXITER, "tol": TOL, "seed": SEED, "chunk_size": args.chunk_size,
-                   "cluster": CLUSTER, "load_average": {"before": load_before, "after": load_after},
-                   "results": results, "checked": checked}, stream, indent=2)
+        json.dump(
+            {
+                "machine": machine_info(),
+                "grid": {"learning_rate": LEARNING_RATES, "decay": DECAYS},
+                "starts": args.starts,
+                "maxiter": MAXITER,
+                "tol": TOL,
+                "seed": SEED,
+                "chunk_size": args.chunk_size,
+                "cluster": CLUSTER,
+                "load_average": {"before": load_before, "after": load_after},
+                "results": results,
+                "checked": checked,
+            },
+            stream,
+            indent=2,
+        )
     print(f"Wrote {args.json}")
 
 

@@ -49,7 +49,8 @@ def load_data(split_seed: int = 0, test_size: int = 360) -> Data:
 
     x, y = load_digits(return_X_y=True)
     x_train, x_test, y_train, y_test = train_test_split(
-        x / 16.0, y, test_size=test_size, random_state=split_seed, stratify=y)
+        x / 16.0, y, test_size=test_size, random_state=split_seed, stratify=y
+    )
     return Data(x_train, y_train, x_test, y_test)
 
 
@@ -84,7 +85,7 @@ def loss_and_grads(params: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> tu
     w1, b1, w2, b2 = params
     x = x.astype(w1.dtype)
     h, z = forward(params, x)
-    shifted = z - z.max(axis=1, keepdims=True)             # logsumexp without overflow
+    shifted = z - z.max(axis=1, keepdims=True)  # logsumexp without overflow
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     rows = np.arange(len(y))
     loss = -log_p[rows, y].mean()
@@ -103,17 +104,23 @@ def accuracy(params: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> float:
 def batches(n: int, batch_size: int, seed: int, epoch: int) -> list[np.ndarray]:
     """The minibatches of one epoch: indices ``0..n-1`` shuffled by ``(seed, epoch)``, the last one shorter."""
     order = np.random.default_rng([seed, epoch]).permutation(n)
-    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+    return [order[i : i + batch_size] for i in range(0, n, batch_size)]
 
 
 class Run(NamedTuple):
     params: list[np.ndarray]
-    step_losses: list[list[float]]   # the minibatch losses, one list per epoch, before each step
-    test_accuracy: list[float]       # after each epoch
+    step_losses: list[list[float]]  # the minibatch losses, one list per epoch, before each step
+    test_accuracy: list[float]  # after each epoch
 
 
-def train(optimizer: rmsprop.GradientTransformation, data: Data, epochs: int, seed: int = 0,
-          batch_size: int = BATCH_SIZE, dtype=np.float64) -> Run:
+def train(
+    optimizer: rmsprop.GradientTransformation,
+    data: Data,
+    epochs: int,
+    seed: int = 0,
+    batch_size: int = BATCH_SIZE,
+    dtype=np.float64,
+) -> Run:
     """Minibatch training from ``init_params(seed, dtype)`` in the order ``batches(..., seed, epoch)``."""
     params = init_params(seed, dtype)
     state = optimizer.init(params)
@@ -141,8 +148,7 @@ def plot(run: Run, path: str) -> None:
     epoch_ends = np.cumsum(steps_per_epoch)
     epochs = np.arange(1, len(run.test_accuracy) + 1)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
-    left.plot(np.arange(1, epoch_ends[-1] + 1), np.concatenate(run.step_losses), lw=0.6, alpha=0.6,
-              label="minibatch")
+    left.plot(np.arange(1, epoch_ends[-1] + 1), np.concatenate(run.step_losses), lw=0.6, alpha=0.6, label="minibatch")
     left.plot(epoch_ends, [np.mean(losses) for losses in run.step_losses], "o-", label="epoch mean")
     left.set(xlabel="step", ylabel="cross-entropy", yscale="log", title="training loss")
     left.legend()
@@ -150,7 +156,7 @@ def plot(run: Run, path: str) -> None:
     right.set(xlabel="epoch", ylabel="accuracy (%)", title="test accuracy")
     fig.suptitle("digits, 64-32-10 MLP, RMSprop " + ", ".join(f"{k}={v}" for k, v in SETTINGS.items()))
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=folder)   # write aside, then rename: never half a file
+    fd, tmp = tempfile.mkstemp(suffix=".png", dir=folder)  # write aside, then rename: never half a file
     try:
         with os.fdopen(fd, "wb") as f:
             fig.savefig(f, format="png", dpi=100)

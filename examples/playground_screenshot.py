@@ -16,13 +16,21 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def main(out: str, query: str = "") -> None:
-    server = subprocess.Popen([sys.executable, "-m", "rmsprop", "playground", "--port", "0"],
-                              stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "rmsprop", "playground", "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
     try:
         address = server.stdout.readline().split()[3]  # "RMSprop playground on http://...:PORT/ (Ctrl-C ...)"
         with sync_playwright() as playwright:

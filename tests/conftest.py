@@ -70,8 +70,16 @@ def cli():
 
 def rmsprop_process(*args, cwd=None, env=None, timeout=600) -> subprocess.CompletedProcess:
     """``python -m rmsprop ARGS`` as a real process (for what needs one: signals, start-up, the entry point)."""
-    return subprocess.run([sys.executable, "-m", "rmsprop", *map(str, args)], capture_output=True, text=True,
-                          check=False, timeout=timeout, cwd=cwd, env=env, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "rmsprop", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture

@@ -18,9 +18,11 @@ MLP_Y = np.tanh(MLP_X @ _rng.standard_normal((4, 3)))
 # (which moves about lr per step) stay in the approach phase: see CHAOS below.
 START = [
     np.linalg.solve(Q, C) + 4.0 * np.sign(_rng.standard_normal(20)),  # quadratic
-    np.array([-1.2, 1.0] * 5),                                  # Rosenbrock 10-D
-    0.5 * _rng.standard_normal((4, 8)), 0.1 * _rng.standard_normal(8),  # MLP layer 1
-    0.5 * _rng.standard_normal((8, 3)), 0.1 * _rng.standard_normal(3),  # MLP layer 2
+    np.array([-1.2, 1.0] * 5),  # Rosenbrock 10-D
+    0.5 * _rng.standard_normal((4, 8)),
+    0.1 * _rng.standard_normal(8),  # MLP layer 1
+    0.5 * _rng.standard_normal((8, 3)),
+    0.1 * _rng.standard_normal(3),  # MLP layer 2
 ]
 NAMES = ["quadratic", "rosenbrock", "mlp.w1", "mlp.b1", "mlp.w2", "mlp.b2"]
 

@@ -43,10 +43,29 @@ SEED_X2 = 0.0025296212056016548
 SEED_Y = 0.05362944016394148
 
 
-def rmsprop_loop(grad_fn, x0, steps, lr=0.01, decay=0.9, eps=1e-8, *, eps_in_sqrt=True, initial_scale=0.0,
-                 centered=False, momentum=0.0, nesterov=False, lr_inside_momentum=False, weight_decay=0.0,
-                 decoupled_weight_decay=False, maximize=False, bias_correction=False, clip_value=None,
-                 clip_norm=None, global_clip_norm=None, schedule=None):
+def rmsprop_loop(
+    grad_fn,
+    x0,
+    steps,
+    lr=0.01,
+    decay=0.9,
+    eps=1e-8,
+    *,
+    eps_in_sqrt=True,
+    initial_scale=0.0,
+    centered=False,
+    momentum=0.0,
+    nesterov=False,
+    lr_inside_momentum=False,
+    weight_decay=0.0,
+    decoupled_weight_decay=False,
+    maximize=False,
+    bias_correction=False,
+    clip_value=None,
+    clip_norm=None,
+    global_clip_norm=None,
+    schedule=None,
+):
     """RMSprop on a list of Python floats, one coordinate at a time.
 
     Sources of each line: Tieleman & Hinton 2012 (lecture 6e) for the average of

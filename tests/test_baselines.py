@@ -30,22 +30,45 @@ VARIANTS = [
     ("nesterov", "nesterov", {"learning_rate": 0.01}, {"lr": 0.01}),
     ("nesterov 0.5", "nesterov", {"learning_rate": 0.02, "momentum": 0.5}, {"lr": 0.02, "mu": 0.5}),
     ("adagrad", "adagrad", {"learning_rate": 0.3}, {"lr": 0.3}),
-    ("adagrad, s0 = 0.1, eps = 0", "adagrad", {"learning_rate": 0.3, "initial_accumulator_value": 0.1, "eps": 0.0},
-     {"lr": 0.3, "initial_accumulator_value": 0.1, "eps": 0.0}),
+    (
+        "adagrad, s0 = 0.1, eps = 0",
+        "adagrad",
+        {"learning_rate": 0.3, "initial_accumulator_value": 0.1, "eps": 0.0},
+        {"lr": 0.3, "initial_accumulator_value": 0.1, "eps": 0.0},
+    ),
     ("adadelta defaults", "adadelta", {}, {}),
     ("adadelta", "adadelta", {"learning_rate": 0.5, "rho": 0.95, "eps": 1e-4}, {"lr": 0.5, "rho": 0.95, "eps": 1e-4}),
     ("adam", "adam", {"learning_rate": 0.05}, {"lr": 0.05}),
-    ("adam b1 = 0", "adam", {"learning_rate": 0.05, "b1": 0.0, "b2": 0.99, "eps": 1e-6},
-     {"lr": 0.05, "b1": 0.0, "b2": 0.99, "eps": 1e-6}),
-    ("sgd, step schedule", "sgd", {"learning_rate": schedules.step_decay(0.03, step_size=7, gamma=0.5)},
-     {"lr": schedules.step_decay(0.03, step_size=7, gamma=0.5)}),
-    ("momentum, cosine schedule", "momentum", {"learning_rate": schedules.cosine_decay(0.02, 60, alpha=0.1)},
-     {"lr": schedules.cosine_decay(0.02, 60, alpha=0.1)}),
-    ("adam, warmup", "adam", {"learning_rate": schedules.linear_warmup(0.1, 10)},
-     {"lr": schedules.linear_warmup(0.1, 10)}),
-    ("adadelta, exponential decay", "adadelta", {"learning_rate": schedules.exponential_decay(2.0, 0.5, 50),
-                                                  "eps": 1e-4}, {"lr": schedules.exponential_decay(2.0, 0.5, 50),
-                                                                 "eps": 1e-4}),
+    (
+        "adam b1 = 0",
+        "adam",
+        {"learning_rate": 0.05, "b1": 0.0, "b2": 0.99, "eps": 1e-6},
+        {"lr": 0.05, "b1": 0.0, "b2": 0.99, "eps": 1e-6},
+    ),
+    (
+        "sgd, step schedule",
+        "sgd",
+        {"learning_rate": schedules.step_decay(0.03, step_size=7, gamma=0.5)},
+        {"lr": schedules.step_decay(0.03, step_size=7, gamma=0.5)},
+    ),
+    (
+        "momentum, cosine schedule",
+        "momentum",
+        {"learning_rate": schedules.cosine_decay(0.02, 60, alpha=0.1)},
+        {"lr": schedules.cosine_decay(0.02, 60, alpha=0.1)},
+    ),
+    (
+        "adam, warmup",
+        "adam",
+        {"learning_rate": schedules.linear_warmup(0.1, 10)},
+        {"lr": schedules.linear_warmup(0.1, 10)},
+    ),
+    (
+        "adadelta, exponential decay",
+        "adadelta",
+        {"learning_rate": schedules.exponential_decay(2.0, 0.5, 50), "eps": 1e-4},
+        {"lr": schedules.exponential_decay(2.0, 0.5, 50), "eps": 1e-4},
+    ),
 ]
 IDS = [v[0] for v in VARIANTS]
 
@@ -91,14 +114,29 @@ TORCH_CASES = [
     ("momentum", "momentum", {"learning_rate": 1e-4, "momentum": 0.9}, "SGD", {"momentum": 0.9}),
     ("nesterov", "nesterov", {"learning_rate": 1e-4, "momentum": 0.9}, "SGD", {"momentum": 0.9, "nesterov": True}),
     ("adagrad", "adagrad", {"learning_rate": 0.05}, "Adagrad", {}),
-    ("adagrad s0=0.1", "adagrad", {"learning_rate": 0.05, "eps": 1e-8, "initial_accumulator_value": 0.1},
-     "Adagrad", {"eps": 1e-8, "initial_accumulator_value": 0.1}),
+    (
+        "adagrad s0=0.1",
+        "adagrad",
+        {"learning_rate": 0.05, "eps": 1e-8, "initial_accumulator_value": 0.1},
+        "Adagrad",
+        {"eps": 1e-8, "initial_accumulator_value": 0.1},
+    ),
     ("adadelta", "adadelta", {"learning_rate": 1.0}, "Adadelta", {}),
-    ("adadelta rho=0.95", "adadelta", {"learning_rate": 0.5, "rho": 0.95, "eps": 1e-5}, "Adadelta",
-     {"rho": 0.95, "eps": 1e-5}),
+    (
+        "adadelta rho=0.95",
+        "adadelta",
+        {"learning_rate": 0.5, "rho": 0.95, "eps": 1e-5},
+        "Adadelta",
+        {"rho": 0.95, "eps": 1e-5},
+    ),
     ("adam", "adam", {"learning_rate": 0.01}, "Adam", {}),
-    ("adam b1=0.8", "adam", {"learning_rate": 0.01, "b1": 0.8, "b2": 0.99, "eps": 1e-6}, "Adam",
-     {"betas": (0.8, 0.99), "eps": 1e-6}),
+    (
+        "adam b1=0.8",
+        "adam",
+        {"learning_rate": 0.01, "b1": 0.8, "b2": 0.99, "eps": 1e-6},
+        "Adam",
+        {"betas": (0.8, 0.99), "eps": 1e-6},
+    ),
 ]
 
 
@@ -155,8 +193,7 @@ def test_every_optimizer_works_through_minimize_and_the_stateful_class(name):
 
 
 def test_minimize_with_adam_as_in_the_docs():
-    result = rmsprop.minimize(rmsprop.objectives.get("seed"), [-4.0, 3.0], optimizer=baselines.adam(0.1),
-                              maxiter=500)
+    result = rmsprop.minimize(rmsprop.objectives.get("seed"), [-4.0, 3.0], optimizer=baselines.adam(0.1), maxiter=500)
     assert result.success and result.settings["name"] == "adam"
     assert isinstance(result.state, baselines.AdamState) and result.state.count == result.nit
 
@@ -204,8 +241,12 @@ def test_settings_name_the_optimizer_and_its_arguments():
     assert baselines.sgd(0.1).settings == {"name": "sgd", "learning_rate": 0.1}
     assert baselines.momentum(0.1).settings == {"name": "momentum", "learning_rate": 0.1, "momentum": 0.9}
     assert baselines.nesterov(0.1, 0.5).settings == {"name": "nesterov", "learning_rate": 0.1, "momentum": 0.5}
-    assert baselines.adagrad(0.1).settings == {"name": "adagrad", "learning_rate": 0.1, "eps": 1e-10,
-                                               "initial_accumulator_value": 0.0}
+    assert baselines.adagrad(0.1).settings == {
+        "name": "adagrad",
+        "learning_rate": 0.1,
+        "eps": 1e-10,
+        "initial_accumulator_value": 0.0,
+    }
     assert baselines.adadelta().settings == {"name": "adadelta", "learning_rate": 1.0, "rho": 0.9, "eps": 1e-6}
     assert baselines.adam().settings == {"name": "adam", "learning_rate": 0.001, "b1": 0.9, "b2": 0.999, "eps": 1e-8}
     schedule = schedules.cosine_decay(0.1, 10)
@@ -228,11 +269,17 @@ def test_registry():
 @pytest.mark.parametrize(
     "call, error, words",
     [
-        (lambda: baselines.get("adamw"), ValueError,
-         "unknown optimizer 'adamw'; choose one of: rmsprop, sgd, momentum, nesterov, adagrad, adadelta, adam"),
+        (
+            lambda: baselines.get("adamw"),
+            ValueError,
+            "unknown optimizer 'adamw'; choose one of: rmsprop, sgd, momentum, nesterov, adagrad, adadelta, adam",
+        ),
         (lambda: baselines.get(3), TypeError, "optimizer name must be a str"),
-        (lambda: baselines.get("adam", lr=0.1), TypeError,
-         "get('adam') got unknown option 'lr'; allowed: b1, b2, eps, learning_rate"),
+        (
+            lambda: baselines.get("adam", lr=0.1),
+            TypeError,
+            "get('adam') got unknown option 'lr'; allowed: b1, b2, eps, learning_rate",
+        ),
         (lambda: baselines.get("sgd"), TypeError, "get('sgd') needs learning_rate"),
         (lambda: baselines.sgd(-0.1), ValueError, "Invalid learning rate: -0.1; allowed: [0, inf)"),
         (lambda: baselines.sgd("0.1"), TypeError, "learning_rate must be a real number"),
@@ -241,10 +288,16 @@ def test_registry():
         (lambda: baselines.nesterov(0.1, -0.1), ValueError, "Invalid momentum: -0.1; allowed: [0, 1)"),
         (lambda: baselines.momentum(0.1, True), TypeError, "momentum must be a real number"),
         (lambda: baselines.adagrad(0.1, eps=0.0), ValueError, "Invalid eps: 0.0; allowed: (0, inf)"),
-        (lambda: baselines.adagrad(0.1, eps=-1.0, initial_accumulator_value=0.1), ValueError,
-         "Invalid eps: -1.0; allowed: [0, inf)"),
-        (lambda: baselines.adagrad(0.1, initial_accumulator_value=-0.1), ValueError,
-         "Invalid initial_accumulator_value: -0.1; allowed: [0, inf)"),
+        (
+            lambda: baselines.adagrad(0.1, eps=-1.0, initial_accumulator_value=0.1),
+            ValueError,
+            "Invalid eps: -1.0; allowed: [0, inf)",
+        ),
+        (
+            lambda: baselines.adagrad(0.1, initial_accumulator_value=-0.1),
+            ValueError,
+            "Invalid initial_accumulator_value: -0.1; allowed: [0, inf)",
+        ),
         (lambda: baselines.adadelta(rho=1.0), ValueError, "Invalid rho: 1.0; allowed: [0, 1)"),
         (lambda: baselines.adadelta(eps=0.0), ValueError, "Invalid eps: 0.0; allowed: (0, inf)"),
         (lambda: baselines.adam(b1=1.0), ValueError, "Invalid b1: 1.0; allowed: [0, 1)"),

@@ -53,8 +53,9 @@ def assert_same_state(a, b):
 
 
 def rmsprop_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "rmsprop", *args], capture_output=True, text=True, timeout=600,
-                          cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "rmsprop", *args], capture_output=True, text=True, timeout=600, cwd=cwd
+    )
 
 
 def saved(path):
@@ -70,10 +71,34 @@ def saved(path):
 # ----------------------------------------------------------------------------------------------
 
 KILLED_RUNS = {
-    "centered momentum": ["--objective", "rosenbrock", "--lr", "0.001", "--centered", "--momentum", "0.9",
-                          "--maxiter", "2500", "--gtol", "0", "--checkpoint-every", "20"],  # stops at maxiter
-    "torch flavor": ["--objective", "himmelblau", "--x0=-1,-1", "--flavor", "torch", "--lr", "0.003",
-                      "--maxiter", "3000", "--checkpoint-every", "8"],  # reaches gtol at iteration 1218
+    "centered momentum": [
+        "--objective",
+        "rosenbrock",
+        "--lr",
+        "0.001",
+        "--centered",
+        "--momentum",
+        "0.9",
+        "--maxiter",
+        "2500",
+        "--gtol",
+        "0",
+        "--checkpoint-every",
+        "20",
+    ],  # stops at maxiter
+    "torch flavor": [
+        "--objective",
+        "himmelblau",
+        "--x0=-1,-1",
+        "--flavor",
+        "torch",
+        "--lr",
+        "0.003",
+        "--maxiter",
+        "3000",
+        "--checkpoint-every",
+        "8",
+    ],  # reaches gtol at iteration 1218
 }
 MAX_KILLS = 6
 
@@ -91,17 +116,32 @@ def _kill_and_resume_until_done(args, folder, rng):
     of kills and how many of them left a temporary file behind (died during a write).
     """
     checkpoint = folder / "c.npz"
-    command = [sys.executable, "-m", "rmsprop", "run", *args, "--checkpoint", str(checkpoint),
-               "--save", str(folder / "path.json"), "--json"]
+    command = [
+        sys.executable,
+        "-m",
+        "rmsprop",
+        "run",
+        *args,
+        "--checkpoint",
+        str(checkpoint),
+        "--save",
+        str(folder / "path.json"),
+        "--json",
+    ]
     kills = during_write = 0
     while True:
         resuming = checkpoint.exists()
-        process = subprocess.Popen(command + (["--resume", str(checkpoint)] if resuming else []),
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            command + (["--resume", str(checkpoint)] if resuming else []),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         if kills == MAX_KILLS:
             return process, kills, during_write
-        mode = rng.choice(["write", "write", "after write", "after write", "anywhere"] if resuming
-                          else ["write", "after write"])
+        mode = rng.choice(
+            ["write", "write", "after write", "after write", "anywhere"] if resuming else ["write", "after write"]
+        )
         before = _temporaries(folder)
         last = checkpoint.stat().st_mtime_ns if resuming else None
         started = time.monotonic()
@@ -123,8 +163,9 @@ def _kill_and_resume_until_done(args, folder, rng):
 
 
 def _uninterrupted(args, folder):
-    done = rmsprop_cli("run", *args, "--checkpoint", str(folder / "c.npz"), "--save", str(folder / "path.json"),
-                       "--json")
+    done = rmsprop_cli(
+        "run", *args, "--checkpoint", str(folder / "c.npz"), "--save", str(folder / "path.json"), "--json"
+    )
     assert done.returncode == 0, done.stderr
     return done
 
@@ -136,9 +177,10 @@ def test_runs_killed_at_random_moments_and_resumed_end_bit_identical(tmp_path):
         for i, (name, args) in enumerate(KILLED_RUNS.items()):
             (tmp_path / f"killed{i}").mkdir()
             (tmp_path / f"whole{i}").mkdir()
-            jobs[name] = (pool.submit(_kill_and_resume_until_done, args, tmp_path / f"killed{i}",
-                                      random.Random(rng.random())),
-                          pool.submit(_uninterrupted, args, tmp_path / f"whole{i}"))
+            jobs[name] = (
+                pool.submit(_kill_and_resume_until_done, args, tmp_path / f"killed{i}", random.Random(rng.random())),
+                pool.submit(_uninterrupted, args, tmp_path / f"whole{i}"),
+            )
         total_kills = total_during_write = 0
         for i, (name, (killed, whole)) in enumerate(jobs.items()):
             process, kills, during_write = killed.result()
@@ -167,9 +209,17 @@ def test_runs_killed_at_random_moments_and_resumed_end_bit_identical(tmp_path):
 OPTIMIZERS = {
     "rmsprop": lambda: rmsprop.rmsprop(0.01),
     "rmsprop centered nesterov": lambda: rmsprop.rmsprop(0.003, centered=True, momentum=0.9, nesterov=True),
-    "rmsprop every option": lambda: rmsprop.rmsprop(0.003, eps_in_sqrt=False, initial_scale=1.0, momentum=0.5,
-                                                    lr_inside_momentum=True, weight_decay=1e-3, bias_correction=True,
-                                                    clip_norm=10.0, maximize=False),
+    "rmsprop every option": lambda: rmsprop.rmsprop(
+        0.003,
+        eps_in_sqrt=False,
+        initial_scale=1.0,
+        momentum=0.5,
+        lr_inside_momentum=True,
+        weight_decay=1e-3,
+        bias_correction=True,
+        clip_norm=10.0,
+        maximize=False,
+    ),
     "rmsprop exponential schedule": lambda: rmsprop.rmsprop(schedules.exponential_decay(0.01, 0.5, 10)),
     "rmsprop warmup schedule": lambda: rmsprop.rmsprop(schedules.linear_warmup(0.01, 20), centered=True),
     **{f"compat {name}": (lambda name=name: compat.configure(name, learning_rate=0.003)) for name in compat.FLAVORS},
@@ -197,11 +247,27 @@ def test_every_optimizer_resumes_bit_identically(make, dtype, tmp_path):
     uninterrupted = rmsprop.minimize(rosenbrock, x0, optimizer=make(), maxiter=60, gtol=0)
     checkpoint = tmp_path / "c.npz"
     with pytest.raises(Crash):  # dies at iteration 27; the last checkpoint is at 20
-        rmsprop.minimize(rosenbrock, x0, optimizer=make(), maxiter=60, gtol=0, checkpoint=checkpoint,
-                         checkpoint_every=10, callback=crash_at(27))
+        rmsprop.minimize(
+            rosenbrock,
+            x0,
+            optimizer=make(),
+            maxiter=60,
+            gtol=0,
+            checkpoint=checkpoint,
+            checkpoint_every=10,
+            callback=crash_at(27),
+        )
     assert saved(checkpoint)["meta"]["nit"] == 20
-    resumed = rmsprop.minimize(rosenbrock, x0, optimizer=make(), maxiter=60, gtol=0, resume=checkpoint,
-                               checkpoint=checkpoint, checkpoint_every=10)
+    resumed = rmsprop.minimize(
+        rosenbrock,
+        x0,
+        optimizer=make(),
+        maxiter=60,
+        gtol=0,
+        resume=checkpoint,
+        checkpoint=checkpoint,
+        checkpoint_every=10,
+    )
     assert resumed.x.dtype == dtype
     assert_same_result(resumed, uninterrupted)
     assert saved(checkpoint)["meta"]["nit"] == 60  # the same file went on being updated
@@ -213,11 +279,13 @@ def test_finite_differences_and_a_plain_function_resume(tmp_path):
 
     x0 = [3.0, -2.0, 0.5]
     uninterrupted = rmsprop.minimize(bowl, x0, args=(2.0,), learning_rate=0.05, maxiter=40, gtol=0)
-    part = rmsprop.minimize(bowl, x0, args=(2.0,), learning_rate=0.05, maxiter=15, gtol=0,
-                            checkpoint=tmp_path / "c.npz")
+    part = rmsprop.minimize(
+        bowl, x0, args=(2.0,), learning_rate=0.05, maxiter=15, gtol=0, checkpoint=tmp_path / "c.npz"
+    )
     assert part.nit == 15
-    resumed = rmsprop.minimize(bowl, x0, args=(2.0,), learning_rate=0.05, maxiter=40, gtol=0,
-                               resume=str(tmp_path / "c.npz"))
+    resumed = rmsprop.minimize(
+        bowl, x0, args=(2.0,), learning_rate=0.05, maxiter=40, gtol=0, resume=str(tmp_path / "c.npz")
+    )
     assert_same_result(resumed, uninterrupted)
     assert resumed.message.endswith(FINITE_DIFFERENCE_NOTE)
 
@@ -226,10 +294,24 @@ def test_the_callback_is_called_for_the_resumed_iterations(tmp_path):
     seed = objectives.get("seed")
     rmsprop.minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=12, gtol=0, checkpoint=tmp_path / "c.npz")
     seen, legacy = [], []
-    resumed = rmsprop.minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=30, gtol=0, resume=tmp_path / "c.npz",
-                               callback=lambda intermediate_result: seen.append(intermediate_result.nit))
-    rmsprop.minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=30, gtol=0, resume=tmp_path / "c.npz",
-                     callback=lambda xk: legacy.append(xk))
+    resumed = rmsprop.minimize(
+        seed,
+        [-4.0, 3.0],
+        learning_rate=0.1,
+        maxiter=30,
+        gtol=0,
+        resume=tmp_path / "c.npz",
+        callback=lambda intermediate_result: seen.append(intermediate_result.nit),
+    )
+    rmsprop.minimize(
+        seed,
+        [-4.0, 3.0],
+        learning_rate=0.1,
+        maxiter=30,
+        gtol=0,
+        resume=tmp_path / "c.npz",
+        callback=lambda xk: legacy.append(xk),
+    )
     assert seen == list(range(13, 31)) and resumed.nit == 30
     np.testing.assert_array_equal(np.array(legacy), resumed.path_x[13:])
 
@@ -258,12 +340,14 @@ class Counted:
 @pytest.mark.parametrize("maxiter, gtol, status", [(40, 0.0, 1), (10_000, 1e-3, 0)])
 def test_resuming_a_finished_run_returns_the_same_result_at_once(maxiter, gtol, status, tmp_path):
     schedule = schedules.exponential_decay(0.1, decay_rate=0.5, decay_steps=50)
-    finished = rmsprop.minimize(Counted(), [-4.0, 3.0], learning_rate=schedule, maxiter=maxiter, gtol=gtol,
-                                checkpoint=tmp_path / "c.npz")
+    finished = rmsprop.minimize(
+        Counted(), [-4.0, 3.0], learning_rate=schedule, maxiter=maxiter, gtol=gtol, checkpoint=tmp_path / "c.npz"
+    )
     assert finished.status == status
     objective = Counted()
-    again = rmsprop.minimize(objective, [-4.0, 3.0], learning_rate=schedule, maxiter=maxiter, gtol=gtol,
-                             resume=tmp_path / "c.npz")
+    again = rmsprop.minimize(
+        objective, [-4.0, 3.0], learning_rate=schedule, maxiter=maxiter, gtol=gtol, resume=tmp_path / "c.npz"
+    )
     assert objective.calls == 0  # not one evaluation
     assert_same_result(again, finished)
 
@@ -285,8 +369,9 @@ def test_a_callback_stop_is_saved_and_resuming_goes_on(tmp_path):
         if intermediate_result.nit == 10:
             raise StopIteration
 
-    stopped = rmsprop.minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=50, gtol=0, callback=stop_at_10,
-                               checkpoint=tmp_path / "c.npz")
+    stopped = rmsprop.minimize(
+        seed, [-4.0, 3.0], learning_rate=0.1, maxiter=50, gtol=0, callback=stop_at_10, checkpoint=tmp_path / "c.npz"
+    )
     assert stopped.status == 99 and saved(tmp_path / "c.npz")["meta"]["nit"] == 10
     resumed = rmsprop.minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=50, gtol=0, resume=tmp_path / "c.npz")
     assert_same_result(resumed, rmsprop.minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=50, gtol=0))
@@ -322,8 +407,11 @@ def test_a_diverging_run_keeps_its_last_finite_checkpoint_and_resumes_identicall
     assert kept["x"].tobytes() == diverged.x.tobytes()
     resumed = rmsprop.minimize(**run, resume=tmp_path / "c.npz")
     for field in RESULT_FIELDS:
-        assert np.array_equal(resumed[field], diverged[field]) if isinstance(resumed[field], np.ndarray) \
-            else resumed[field] == diverged[field], field
+        assert (
+            np.array_equal(resumed[field], diverged[field])
+            if isinstance(resumed[field], np.ndarray)
+            else resumed[field] == diverged[field]
+        ), field
     assert_same_state(resumed.state, uninterrupted.state)
 
 
@@ -347,8 +435,16 @@ def test_a_failed_write_leaves_the_old_checkpoint_intact(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", no_space)
     with pytest.raises(ValueError, match=r"^cannot write '.*c\.npz': No space left on device$"):
-        rmsprop.minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=20, gtol=0, resume=checkpoint,
-                         checkpoint=checkpoint, checkpoint_every=5)
+        rmsprop.minimize(
+            seed,
+            [-4.0, 3.0],
+            learning_rate=0.1,
+            maxiter=20,
+            gtol=0,
+            resume=checkpoint,
+            checkpoint=checkpoint,
+            checkpoint_every=5,
+        )
     monkeypatch.undo()
     assert checkpoint.read_bytes() == good and os.listdir(tmp_path) == ["c.npz"]  # no temporary left
 
@@ -471,10 +567,13 @@ def rewritten(path, tmp_path, meta_change=None, **entries):
 
 
 def test_another_format_or_version_is_refused(good_checkpoint, tmp_path):
-    assert_refused(rewritten(good_checkpoint, tmp_path, lambda meta: meta.update(version=2)),
-                   "it has format version 2; this rmsprop reads version 1")
-    assert_refused(rewritten(good_checkpoint, tmp_path, lambda meta: meta.update(format="other")),
-                   "not an rmsprop checkpoint")
+    assert_refused(
+        rewritten(good_checkpoint, tmp_path, lambda meta: meta.update(version=2)),
+        "it has format version 2; this rmsprop reads version 1",
+    )
+    assert_refused(
+        rewritten(good_checkpoint, tmp_path, lambda meta: meta.update(format="other")), "not an rmsprop checkpoint"
+    )
     assert_refused(rewritten(good_checkpoint, tmp_path, meta=np.array(b"{}")), "'meta' entry is not a text")
     assert_refused(rewritten(good_checkpoint, tmp_path, meta=np.array("{not json")), "damaged or not a checkpoint")
     assert_refused(rewritten(good_checkpoint, tmp_path, lambda meta: meta.update(nit=-1)), "its nit is -1")
@@ -482,44 +581,67 @@ def test_another_format_or_version_is_refused(good_checkpoint, tmp_path):
 
 def test_tampered_entries_are_refused(good_checkpoint, tmp_path):
     data = saved(good_checkpoint)
-    assert_refused(rewritten(good_checkpoint, tmp_path, state_1=np.zeros(3)),
-                   "optimizer state leaf 1 has shape (3,) and dtype float64; this optimizer needs (2,) and float64")
-    assert_refused(rewritten(good_checkpoint, tmp_path, state_0=np.float32(3)),
-                   "optimizer state leaf 0 has shape () and dtype float32; this optimizer needs a scalar of type int")
+    assert_refused(
+        rewritten(good_checkpoint, tmp_path, state_1=np.zeros(3)),
+        "optimizer state leaf 1 has shape (3,) and dtype float64; this optimizer needs (2,) and float64",
+    )
+    assert_refused(
+        rewritten(good_checkpoint, tmp_path, state_0=np.float32(3)),
+        "optimizer state leaf 0 has shape () and dtype float32; this optimizer needs a scalar of type int",
+    )
     assert_refused(rewritten(good_checkpoint, tmp_path, state_2=np.zeros(2)), "the entries state_2 are missing")
     assert_refused(rewritten(good_checkpoint, tmp_path, path_jac=None), "the entries path_jac are missing")
     assert_refused(rewritten(good_checkpoint, tmp_path, path_x=data["path_x"][:-1]), "path_x has shape (20, 2)")
     assert_refused(rewritten(good_checkpoint, tmp_path, x=data["x"] + 1), "not the trajectory's last row")
-    assert_refused(rewritten(good_checkpoint, tmp_path, path_fun=np.where(data["path_fun"] > 0, np.inf, 0)),
-                   "path_fun is not finite")
+    assert_refused(
+        rewritten(good_checkpoint, tmp_path, path_fun=np.where(data["path_fun"] > 0, np.inf, 0)),
+        "path_fun is not finite",
+    )
 
 
 def test_a_checkpoint_of_another_run_is_refused(good_checkpoint):
-    assert_refused(good_checkpoint, "it was saved for optimizer learning_rate 0.1; this run has 0.2",
-                   learning_rate=0.2)
+    assert_refused(good_checkpoint, "it was saved for optimizer learning_rate 0.1; this run has 0.2", learning_rate=0.2)
     assert_refused(good_checkpoint, "it was saved for optimizer momentum 0.5; this run has 0.0", momentum=0.0)
-    assert_refused(good_checkpoint, 'it was saved for optimizer centered false; this run has true', centered=True)
-    with pytest.raises(ValueError, match="optimizer name \"rmsprop\"; this run has \"adam\""):
-        rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], maxiter=40, gtol=0, resume=good_checkpoint,
-                         optimizer=baselines.get("adam", learning_rate=0.1))
-    with pytest.raises(ValueError, match="optimizer name \"rmsprop\"; this run has \"torch\""):
-        rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], maxiter=40, gtol=0, resume=good_checkpoint,
-                         optimizer=compat.configure("torch", learning_rate=0.1, momentum=0.5))
-    assert_refused(good_checkpoint, 'objective name "seed"; this run has "rosenbrock"',
-                   objective=objectives.get("rosenbrock"))
+    assert_refused(good_checkpoint, "it was saved for optimizer centered false; this run has true", centered=True)
+    with pytest.raises(ValueError, match='optimizer name "rmsprop"; this run has "adam"'):
+        rmsprop.minimize(
+            objectives.get("seed"),
+            [-4.0, 3.0],
+            maxiter=40,
+            gtol=0,
+            resume=good_checkpoint,
+            optimizer=baselines.get("adam", learning_rate=0.1),
+        )
+    with pytest.raises(ValueError, match='optimizer name "rmsprop"; this run has "torch"'):
+        rmsprop.minimize(
+            objectives.get("seed"),
+            [-4.0, 3.0],
+            maxiter=40,
+            gtol=0,
+            resume=good_checkpoint,
+            optimizer=compat.configure("torch", learning_rate=0.1, momentum=0.5),
+        )
+    assert_refused(
+        good_checkpoint, 'objective name "seed"; this run has "rosenbrock"', objective=objectives.get("rosenbrock")
+    )
     rosenbrock = good_checkpoint.with_name("rosenbrock.npz")
     rmsprop.minimize(objectives.get("rosenbrock"), [-1.2, 1.0], maxiter=5, checkpoint=rosenbrock)
     with pytest.raises(ValueError, match="objective dim 2; this run has 3"):
         rmsprop.minimize(objectives.get("rosenbrock", dim=3), [-1.2, 1.0, 1.0], maxiter=5, resume=rosenbrock)
-    assert_refused(good_checkpoint, 'objective dtype "float64"; this run has "float32"',
-                   x0=np.array([-4.0, 3.0], dtype=np.float32))
-    assert_refused(good_checkpoint, 'objective name "seed"; this run has "5*x1**2 + 7*x2**3"',
-                   objective=objectives.from_expression("5*x1**2 + 7*x2**3"))
+    assert_refused(
+        good_checkpoint, 'objective dtype "float64"; this run has "float32"', x0=np.array([-4.0, 3.0], dtype=np.float32)
+    )
+    assert_refused(
+        good_checkpoint,
+        'objective name "seed"; this run has "5*x1**2 + 7*x2**3"',
+        objective=objectives.from_expression("5*x1**2 + 7*x2**3"),
+    )
     assert_refused(good_checkpoint, "its run started from [-4.0, 3.0], not from x0 = [-4.0, 2.0]", x0=(-4.0, 2.0))
     assert_refused(good_checkpoint, "it was saved for gtol 0.0; this run has 0.001", gtol=1e-3)
     assert_refused(good_checkpoint, 'it was saved for norm "inf"; this run has 2.0', norm=2.0)
-    assert_refused(good_checkpoint, 'objective gradient "given"; this run has "finite differences"',
-                   objective=WithoutGradient())
+    assert_refused(
+        good_checkpoint, 'objective gradient "given"; this run has "finite differences"', objective=WithoutGradient()
+    )
 
 
 class WithoutGradient:
@@ -546,12 +668,18 @@ def test_command_line_checkpoint_errors_are_one_line_and_status_2(tmp_path):
         "--checkpoint: cannot write 'no/c.npz': the directory 'no' does not exist": ["--checkpoint", "no/c.npz"],
         "cannot resume from 'missing.npz': no such file": ["--resume", "missing.npz"],
         "cannot resume from 'notes.npz': not a checkpoint": ["--resume", "notes.npz"],
-        "cannot resume from 'good.npz': it was saved for optimizer learning_rate 0.01; this run has 0.1":
-            ["--resume", "good.npz", "--lr", "0.1"],
+        "cannot resume from 'good.npz': it was saved for optimizer learning_rate 0.01; this run has 0.1": [
+            "--resume",
+            "good.npz",
+            "--lr",
+            "0.1",
+        ],
     }
     with ThreadPoolExecutor(max_workers=len(cases)) as pool:
-        runs = {fault: pool.submit(rmsprop_cli, "run", "--objective", "seed", "--maxiter", "10", *args, cwd=tmp_path)
-                for fault, args in cases.items()}
+        runs = {
+            fault: pool.submit(rmsprop_cli, "run", "--objective", "seed", "--maxiter", "10", *args, cwd=tmp_path)
+            for fault, args in cases.items()
+        }
     for fault, run in runs.items():
         done = run.result()
         assert done.returncode == 2 and done.stdout == "", (fault, done.stdout, done.stderr)
@@ -574,8 +702,12 @@ def test_command_line_resume_continues_to_the_total(tmp_path):
 def test_a_checkpoint_clears_only_its_own_leftover_temporaries(tmp_path):
     seed = rmsprop.objectives.get("seed")
     ours = [tmp_path / ".c-0123abcd.tmp.npz", tmp_path / ".c-ffffffff.tmp.npz"]
-    others = [tmp_path / ".d-0123abcd.tmp.npz", tmp_path / ".c-0123abcd.tmp.png", tmp_path / "c-0123abcd.tmp.npz",
-              tmp_path / ".c-xyz.tmp.npz"]
+    others = [
+        tmp_path / ".d-0123abcd.tmp.npz",
+        tmp_path / ".c-0123abcd.tmp.png",
+        tmp_path / "c-0123abcd.tmp.npz",
+        tmp_path / ".c-xyz.tmp.npz",
+    ]
     for path in ours + others:
         path.write_bytes(b"half a file")
     rmsprop.minimize(seed, [-4.0, 3.0], maxiter=3, gtol=0, checkpoint=tmp_path / "c.npz")

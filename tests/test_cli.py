@@ -14,8 +14,22 @@ import pytest
 from PIL import Image
 from reference import SEED_X1, SEED_X2, SEED_Y
 
-SEED_RUN = ["run", "--objective", "seed", "--x0=-4,3", "--lr", "0.1", "--decay", "0.9", "--eps", "1e-8",
-            "--maxiter", "50", "--gtol", "0"]
+SEED_RUN = [
+    "run",
+    "--objective",
+    "seed",
+    "--x0=-4,3",
+    "--lr",
+    "0.1",
+    "--decay",
+    "0.9",
+    "--eps",
+    "1e-8",
+    "--maxiter",
+    "50",
+    "--gtol",
+    "0",
+]
 
 
 def test_run_json_is_one_object_with_the_seed_numbers(cli):
@@ -54,21 +68,59 @@ def test_run_saves_json_trajectories(cli, tmp_path):
 
 
 def test_every_option_and_a_flavor(cli):
-    done = cli("run", "--objective", "rosenbrock", "--lr", "0.001", "--centered", "--momentum", "0.9",
-                       "--nesterov", "--eps-outside-sqrt", "--weight-decay", "0.001", "--clip-norm", "10",
-                       "--bias-correction", "--maxiter", "300", "--json")
+    done = cli(
+        "run",
+        "--objective",
+        "rosenbrock",
+        "--lr",
+        "0.001",
+        "--centered",
+        "--momentum",
+        "0.9",
+        "--nesterov",
+        "--eps-outside-sqrt",
+        "--weight-decay",
+        "0.001",
+        "--clip-norm",
+        "10",
+        "--bias-correction",
+        "--maxiter",
+        "300",
+        "--json",
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["nit"] == 300
-    torch_like = cli("run", "--objective", "seed", "--flavor", "torch", "--lr", "0.05", "--decay", "0.99",
-                             "--maxiter", "20", "--json")
+    torch_like = cli(
+        "run",
+        "--objective",
+        "seed",
+        "--flavor",
+        "torch",
+        "--lr",
+        "0.05",
+        "--decay",
+        "0.99",
+        "--maxiter",
+        "20",
+        "--json",
+    )
     assert torch_like.returncode == 0, torch_like.stderr
     assert json.loads(torch_like.stdout)["nit"] == 20
 
 
 def test_compare_prints_every_optimizer_and_draws_them(cli, tmp_path):
     figure = tmp_path / "compare.png"
-    done = cli("compare", "--objective", "rosenbrock", "--optimizers", "rmsprop,sgd,momentum,adam",
-                       "--maxiter", "300", "--plot", str(figure))
+    done = cli(
+        "compare",
+        "--objective",
+        "rosenbrock",
+        "--optimizers",
+        "rmsprop,sgd,momentum,adam",
+        "--maxiter",
+        "300",
+        "--plot",
+        str(figure),
+    )
     assert done.returncode == 0, done.stderr
     for name in ("rmsprop", "sgd", "momentum", "adam"):
         assert name in done.stdout
@@ -78,8 +130,21 @@ def test_compare_prints_every_optimizer_and_draws_them(cli, tmp_path):
 
 def test_animate_writes_a_gif_with_capped_frames(cli, tmp_path):
     out = tmp_path / "seed.gif"
-    done = cli("animate", "--objective", "seed", "--optimizers", "rmsprop,adam", "--lr", "0.1",
-                       "--maxiter", "50", "--max-frames", "12", "--out", str(out))
+    done = cli(
+        "animate",
+        "--objective",
+        "seed",
+        "--optimizers",
+        "rmsprop,adam",
+        "--lr",
+        "0.1",
+        "--maxiter",
+        "50",
+        "--max-frames",
+        "12",
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     with Image.open(out) as image:
         assert image.n_frames == 12
@@ -92,7 +157,9 @@ def test_functions_lists_the_catalogue(cli):
         assert name in done.stdout
 
 
-@pytest.mark.parametrize("command", ["run", "compare", "animate", "functions", "demo", "flavors", "playground", "sweep"])
+@pytest.mark.parametrize(
+    "command", ["run", "compare", "animate", "functions", "demo", "flavors", "playground", "sweep"]
+)
 def test_every_command_has_examples_in_its_help(cli, command):
     done = cli(command, "--help")
     assert done.returncode == 0 and "Example" in done.stdout
@@ -147,8 +214,12 @@ def test_a_run_that_diverges_reports_it(cli):
 
 
 def _start_playground(*args):
-    process = subprocess.Popen([sys.executable, "-m", "rmsprop", "playground", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rmsprop", "playground", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = process.stdout.readline()
     if not line.startswith("RMSprop playground on http://127.0.0.1:"):
         process.kill()

@@ -32,11 +32,14 @@ def test_seed_flavor_is_the_seed():
 
 def test_flavors_work_in_minimize_and_rmsprop_in_lockstep():
     grad = rmsprop.objectives.get("rosenbrock").grad
-    for factory in (lambda: compat.torch(lr=1e-3, momentum=0.9, centered=True),
-                    lambda: compat.keras(learning_rate=1e-3, momentum=0.5, weight_decay=0.01),
-                    lambda: compat.optax(1e-3, momentum=0.9, nesterov=True, bias_correction=True)):
-        result = rmsprop.minimize(rmsprop.objectives.get("rosenbrock"), [-1.2, 1.0], optimizer=factory(),
-                                  maxiter=30, gtol=0)
+    for factory in (
+        lambda: compat.torch(lr=1e-3, momentum=0.9, centered=True),
+        lambda: compat.keras(learning_rate=1e-3, momentum=0.5, weight_decay=0.01),
+        lambda: compat.optax(1e-3, momentum=0.9, nesterov=True, bias_correction=True),
+    ):
+        result = rmsprop.minimize(
+            rmsprop.objectives.get("rosenbrock"), [-1.2, 1.0], optimizer=factory(), maxiter=30, gtol=0
+        )
         x = np.array([-1.2, 1.0])
         opt = rmsprop.RMSprop([x], optimizer=factory())
         for _ in range(30):
@@ -72,14 +75,20 @@ def test_bad_flavor_arguments(call, error, words):
 
 
 def test_flavors_command_prints_the_table_and_the_runs():
-    run = subprocess.run([sys.executable, "-m", "rmsprop", "flavors"], capture_output=True, text=True, timeout=60,
-                         env={**os.environ, "COLUMNS": "120"})
+    run = subprocess.run(
+        [sys.executable, "-m", "rmsprop", "flavors"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "120"},
+    )
     assert run.returncode == 0, run.stderr
     for name in compat.FLAVORS:
         assert name in run.stdout
     assert "-0.103522603599" in run.stdout  # the seed's x1 on the seed's row
-    bad = subprocess.run([sys.executable, "-m", "rmsprop", "flavors", "--lr", "-1"], capture_output=True, text=True,
-                         timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "rmsprop", "flavors", "--lr", "-1"], capture_output=True, text=True, timeout=60
+    )
     assert bad.returncode == 2 and bad.stderr.startswith("Error: --lr") and "Traceback" not in bad.stderr
 
 

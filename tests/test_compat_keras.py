@@ -54,8 +54,11 @@ if "keras" not in sys.modules:
 torch = pytest.importorskip("torch")
 keras = pytest.importorskip("keras")
 if keras.backend.backend() != "torch":
-    pytest.skip(f"Keras was imported with the {keras.backend.backend()!r} backend before this module; "
-                "these tests need KERAS_BACKEND=torch", allow_module_level=True)
+    pytest.skip(
+        f"Keras was imported with the {keras.backend.backend()!r} backend before this module; "
+        "these tests need KERAS_BACKEND=torch",
+        allow_module_level=True,
+    )
 
 import problems  # noqa: E402
 
@@ -92,12 +95,18 @@ class Case(NamedTuple):
         return dict(centered=self.centered, momentum=self.momentum, weight_decay=self.weight_decay, **CLIPS[self.clip])
 
     def __str__(self):
-        return (f"centered={self.centered}-momentum={self.momentum}-wd={self.weight_decay}-{self.clip}"
-                f"-{self.schedule}-ema={self.use_ema}")
+        return (
+            f"centered={self.centered}-momentum={self.momentum}-wd={self.weight_decay}-{self.clip}"
+            f"-{self.schedule}-ema={self.use_ema}"
+        )
 
 
-GRID = [Case(*c) for c in itertools.product([False, True], [0.0, 0.9], [None, 0.01], list(CLIPS),
-                                            ["constant", "exponential"], [False, True])]
+GRID = [
+    Case(*c)
+    for c in itertools.product(
+        [False, True], [0.0, 0.9], [None, 0.01], list(CLIPS), ["constant", "exponential"], [False, True]
+    )
+]
 
 # ----------------------------------------------------------------------------------------------
 # Where compat.keras does not compute what Keras computes (delete an entry once the library does)
@@ -197,8 +206,17 @@ class KerasRun(NamedTuple):
 
 
 @functools.lru_cache(maxsize=4)
-def keras_run(dtype_name: str, centered: bool, momentum: float, weight_decay, clip: str, schedule: str,
-              floatx: str = "float32", use_ema: bool = True, steps: int = problems.STEPS) -> KerasRun:
+def keras_run(
+    dtype_name: str,
+    centered: bool,
+    momentum: float,
+    weight_decay,
+    clip: str,
+    schedule: str,
+    floatx: str = "float32",
+    use_ema: bool = True,
+    steps: int = problems.STEPS,
+) -> KerasRun:
     """Run keras.optimizers.RMSprop (EMA on) on the problems and record everything ours is compared with.
 
     Recorded once per setting and replayed for use_ema False and True (adjacent in the grid).
@@ -208,8 +226,14 @@ def keras_run(dtype_name: str, centered: bool, momentum: float, weight_decay, cl
     keras.config.set_floatx(floatx)
     try:
         theirs = [keras.Variable(a, dtype=dtype_name) for a in problems.start(dtype)]
-        opt = keras.optimizers.RMSprop(learning_rate=keras_rate(schedule), centered=centered, momentum=momentum,
-                                       weight_decay=weight_decay, use_ema=use_ema, **CLIPS[clip])
+        opt = keras.optimizers.RMSprop(
+            learning_rate=keras_rate(schedule),
+            centered=centered,
+            momentum=momentum,
+            weight_decay=weight_decay,
+            use_ema=use_ema,
+            **CLIPS[clip],
+        )
         n = sum(a.size for a in problems.START)
         gradients, params = np.empty((steps, n), dtype), np.empty((steps + 1, n), dtype)
         ema = np.zeros((steps, n), dtype)
@@ -224,8 +248,15 @@ def keras_run(dtype_name: str, centered: bool, momentum: float, weight_decay, cl
             if use_ema:
                 ema[t] = _flat(_value(v) for v in opt._model_variables_moving_average)
         optional = lambda variables: _flat(_value(v) for v in variables) if variables else None  # noqa: E731
-        return KerasRun(gradients, params, ema, _flat(_value(v) for v in opt._velocities),
-                        optional(opt._average_gradients), optional(opt._momentums), clipped)
+        return KerasRun(
+            gradients,
+            params,
+            ema,
+            _flat(_value(v) for v in opt._velocities),
+            optional(opt._average_gradients),
+            optional(opt._momentums),
+            clipped,
+        )
     finally:
         keras.config.set_floatx(previous)
 
@@ -293,10 +324,12 @@ def replay(dtype, case: Case, *, floatx: str = "float32", closed_loop: bool = Fa
     rounding), which ``apply_updates`` adds back exactly only under Sterbenz's lemma, so the exact
     comparison is of that update with ``fl(y - x)`` for Keras's ``x`` and ``y``.
     """
-    run = keras_run(np.dtype(dtype).name, case.centered, case.momentum, case.weight_decay, case.clip, case.schedule,
-                    floatx)
-    flavor = compat.keras(learning_rate=ours_rate(case.schedule, floatx), use_ema=case.use_ema, floatx=floatx,
-                           **case.keras_options)
+    run = keras_run(
+        np.dtype(dtype).name, case.centered, case.momentum, case.weight_decay, case.clip, case.schedule, floatx
+    )
+    flavor = compat.keras(
+        learning_rate=ours_rate(case.schedule, floatx), use_ema=case.use_ema, floatx=floatx, **case.keras_options
+    )
     ours = problems.start(dtype)
     state = flavor.init(ours)
     steps = run.steps
@@ -407,9 +440,18 @@ def test_keras_grid_float32_given_torch_sqrt_and_sum(case, torch_sqrt_and_sum):
 
 
 # A sample: every centered x momentum x clipping, weight decay, schedules and EMA alternating.
-EXACT_FLOAT64 = [Case(centered, momentum, [None, 0.01][(i + centered + (momentum > 0)) % 2], clip,
-                      ["constant", "exponential"][(i + centered) % 2], bool((i + (momentum > 0)) % 2))
-                 for centered, momentum in itertools.product([False, True], [0.0, 0.9]) for i, clip in enumerate(CLIPS)]
+EXACT_FLOAT64 = [
+    Case(
+        centered,
+        momentum,
+        [None, 0.01][(i + centered + (momentum > 0)) % 2],
+        clip,
+        ["constant", "exponential"][(i + centered) % 2],
+        bool((i + (momentum > 0)) % 2),
+    )
+    for centered, momentum in itertools.product([False, True], [0.0, 0.9])
+    for i, clip in enumerate(CLIPS)
+]
 
 
 @pytest.mark.parametrize("case", _params(EXACT_FLOAT64))
@@ -422,8 +464,9 @@ def test_keras_float64_bit_for_bit_given_torch_sqrt_and_sum(case, torch_sqrt_and
     assert result.ema.max() <= limit, f"EMA: relative deviation {result.ema.max():.3g}"
 
 
-PLAIN_FLOAT32 = [Case(False, 0.0, None, clip, schedule, False)
-                 for clip in CLIPS for schedule in ["constant", "exponential"]]
+PLAIN_FLOAT32 = [
+    Case(False, 0.0, None, clip, schedule, False) for clip in CLIPS for schedule in ["constant", "exponential"]
+]
 
 
 @pytest.mark.parametrize("case", _params(PLAIN_FLOAT32))
@@ -435,8 +478,15 @@ def test_keras_float32_plain(case):
 
 def test_keras_parameters_do_not_depend_on_use_ema():
     """Why one recorded Keras run (EMA on) serves both values of use_ema."""
-    case = dict(dtype_name="float32", centered=True, momentum=0.9, weight_decay=0.01, clip="clipnorm",
-                schedule="exponential", steps=100)
+    case = dict(
+        dtype_name="float32",
+        centered=True,
+        momentum=0.9,
+        weight_decay=0.01,
+        clip="clipnorm",
+        schedule="exponential",
+        steps=100,
+    )
     with_ema = keras_run(**case, use_ema=True)
     without = keras_run(**case, use_ema=False)
     assert np.array_equal(with_ema.params, without.params)
@@ -549,9 +599,19 @@ def test_float32_centered_amplifies_torch_ulps(monkeypatch):
 def test_keras_defaults_and_argument_names():
     flavor = compat.keras()
     assert flavor.settings == {
-        "name": "keras", "learning_rate": 0.001, "rho": 0.9, "momentum": 0.0, "epsilon": 1e-7, "centered": False,
-        "weight_decay": None, "clipnorm": None, "clipvalue": None, "global_clipnorm": None, "use_ema": False,
-        "ema_momentum": 0.99, "floatx": "float32",
+        "name": "keras",
+        "learning_rate": 0.001,
+        "rho": 0.9,
+        "momentum": 0.0,
+        "epsilon": 1e-7,
+        "centered": False,
+        "weight_decay": None,
+        "clipnorm": None,
+        "clipvalue": None,
+        "global_clipnorm": None,
+        "use_ema": False,
+        "ema_momentum": 0.99,
+        "floatx": "float32",
     }
     ours = inspect.signature(compat.keras).parameters
     theirs = inspect.signature(keras.optimizers.RMSprop).parameters
@@ -569,8 +629,15 @@ def test_keras_defaults_and_argument_names():
             assert getattr(opt, name) == value, name
 
 
-@pytest.mark.parametrize("clips", [("clipnorm", "clipvalue"), ("clipnorm", "global_clipnorm"),
-                                   ("clipvalue", "global_clipnorm"), ("clipnorm", "clipvalue", "global_clipnorm")])
+@pytest.mark.parametrize(
+    "clips",
+    [
+        ("clipnorm", "clipvalue"),
+        ("clipnorm", "global_clipnorm"),
+        ("clipvalue", "global_clipnorm"),
+        ("clipnorm", "clipvalue", "global_clipnorm"),
+    ],
+)
 def test_keras_only_one_clipping(clips):
     arguments = {name: 1.0 for name in clips}
     with pytest.raises(ValueError, match="Only one of"):

@@ -61,6 +61,7 @@ STEP_TOLERANCE = {np.float64: 8 * np.finfo(np.float64).eps, np.float32: 8 * np.f
 MOMENTA = [(None, False), (0.9, False), (0.9, True)]
 GRID = list(itertools.product([False, True], MOMENTA, [False, True], ["constant", "exponential", "cosine"]))
 
+
 def _ids(case):
     centered, (momentum, nesterov), bias_correction, schedule = case
     return f"centered={centered}-momentum={momentum}-nesterov={nesterov}-bc={bias_correction}-{schedule}"
@@ -117,8 +118,7 @@ def our_state(optax_state, count, centered, momentum):
     """Optax's state as ours: ``nu``/``mu`` from the first link, ``-trace`` from the last (Optax's sign)."""
     first = optax_state[0]
     trace = [-np.asarray(a) for a in optax_state[-1].trace] if momentum else None
-    return RMSpropState(count=count, nu=_leaves(first.nu), mu=_leaves(first.mu) if centered else None,
-                        momentum=trace)
+    return RMSpropState(count=count, nu=_leaves(first.nu), mu=_leaves(first.mu) if centered else None, momentum=trace)
 
 
 def _deviation(ours, theirs):
@@ -216,8 +216,14 @@ def check_against_optax(dtype, schedule="constant", **options):
 @pytest.mark.parametrize("case,dtype", _grid_params())
 def test_optax_grid(case, dtype):
     centered, (momentum, nesterov), bias_correction, schedule = case
-    check_against_optax(dtype, schedule=schedule, centered=centered, momentum=momentum, nesterov=nesterov,
-          bias_correction=bias_correction)
+    check_against_optax(
+        dtype,
+        schedule=schedule,
+        centered=centered,
+        momentum=momentum,
+        nesterov=nesterov,
+        bias_correction=bias_correction,
+    )
 
 
 EXTRA = [
@@ -289,8 +295,9 @@ def test_optax_schedules_agree_with_ours():
     # So it agrees with ours (float64) to float32 rounding only; jitted, XLA's float32 pow is a few ulps off it.
     np.testing.assert_allclose([float(v) for v in eager], [ours_exp(t) for t in ts], rtol=2 * np.finfo(f32).eps)
     jitted = jax.jit(their_exp)
-    np.testing.assert_allclose([float(jitted(jnp.asarray(t, jnp.int32))) for t in ts], as_optax_eager,
-                               rtol=8 * np.finfo(f32).eps, atol=0)
+    np.testing.assert_allclose(
+        [float(jitted(jnp.asarray(t, jnp.int32))) for t in ts], as_optax_eager, rtol=8 * np.finfo(f32).eps, atol=0
+    )
 
 
 def _signature(function):
@@ -300,9 +307,18 @@ def _signature(function):
 def test_optax_defaults_and_argument_names():
     assert _signature(compat.optax) == _signature(optax.rmsprop)
     flavor = compat.optax(0.01)
-    assert flavor.settings == {"name": "optax", "learning_rate": 0.01, "decay": 0.9, "eps": 1e-8,
-                                "initial_scale": 0.0, "eps_in_sqrt": True, "centered": False, "momentum": None,
-                                "nesterov": False, "bias_correction": False}
+    assert flavor.settings == {
+        "name": "optax",
+        "learning_rate": 0.01,
+        "decay": 0.9,
+        "eps": 1e-8,
+        "initial_scale": 0.0,
+        "eps_in_sqrt": True,
+        "centered": False,
+        "momentum": None,
+        "nesterov": False,
+        "bias_correction": False,
+    }
 
 
 def test_optax_nesterov_without_momentum_is_an_error():
@@ -318,8 +334,13 @@ def test_jax_example_defaults_and_argument_names():
     assert _signature(compat.jax_example)[:3] == _signature(optimizers.rmsprop)
     assert _signature(compat.jax_example)[:3] == _signature(optimizers.rmsprop_momentum)[:3]
     assert [name for name, _ in _signature(optimizers.rmsprop_momentum)][3] == "momentum"
-    assert compat.jax_example(0.01).settings == {"name": "jax_example", "step_size": 0.01, "gamma": 0.9,
-                                                 "eps": 1e-8, "momentum": None}
+    assert compat.jax_example(0.01).settings == {
+        "name": "jax_example",
+        "step_size": 0.01,
+        "gamma": 0.9,
+        "eps": 1e-8,
+        "momentum": None,
+    }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -339,8 +360,9 @@ def run_pair_jax_example(dtype, momentum=None, schedule="constant", jit=True, st
     if momentum is None:
         init_fun, update_fun, get_params = optimizers.rmsprop(their_rate, gamma=0.9, eps=1e-8)
     else:
-        init_fun, update_fun, get_params = optimizers.rmsprop_momentum(their_rate, gamma=0.9, eps=1e-8,
-                                                                       momentum=momentum)
+        init_fun, update_fun, get_params = optimizers.rmsprop_momentum(
+            their_rate, gamma=0.9, eps=1e-8, momentum=momentum
+        )
     if jit:
         update_fun = jax.jit(update_fun)
     flavor = compat.jax_example(ours_rate, gamma=0.9, eps=1e-8, momentum=momentum)

@@ -100,8 +100,9 @@ def tf_sparse_rmsprop_update_numpy(var, gindexs, gvalues, mg, rms, mom, lr, deca
 def assert_close_according_to_type(expected, actual, dtype, what):
     """TensorFlow's ``assertAllCloseAccordingToType`` (``|a - e| <= atol + rtol * |e|``), per dtype."""
     rtol, atol = TF_TOLERANCE[dtype]
-    np.testing.assert_allclose(np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64),
-                               rtol=rtol, atol=atol, err_msg=what)
+    np.testing.assert_allclose(
+        np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64), rtol=rtol, atol=atol, err_msg=what
+    )
 
 
 def tf_slots(state, updates, index):
@@ -125,8 +126,7 @@ def test_tf1_testDense(learning_rate, decay, momentum, epsilon, centered, dtype)
     var1_np = np.array([3.0, 4.0], dtype=dtype)
     grads1_np = np.array([0.01, 0.2], dtype=dtype)
 
-    opt = compat.tf1(learning_rate=learning_rate, decay=decay, momentum=momentum, epsilon=epsilon,
-                     centered=centered)
+    opt = compat.tf1(learning_rate=learning_rate, decay=decay, momentum=momentum, epsilon=epsilon, centered=centered)
     params = [var0_np.copy(), var1_np.copy()]
     state = opt.init(params)
 
@@ -145,12 +145,15 @@ def test_tf1_testDense(learning_rate, decay, momentum, epsilon, centered, dtype)
         params = rmsprop.apply_updates(params, updates)
 
         var0_np, mg0_np, rms0_np, mom0_np = tf_rmsprop_update_numpy(
-            var0_np, grads0_np, mg0_np, rms0_np, mom0_np, learning_rate, decay, momentum, epsilon, centered)
+            var0_np, grads0_np, mg0_np, rms0_np, mom0_np, learning_rate, decay, momentum, epsilon, centered
+        )
         var1_np, mg1_np, rms1_np, mom1_np = tf_rmsprop_update_numpy(
-            var1_np, grads1_np, mg1_np, rms1_np, mom1_np, learning_rate, decay, momentum, epsilon, centered)
+            var1_np, grads1_np, mg1_np, rms1_np, mom1_np, learning_rate, decay, momentum, epsilon, centered
+        )
 
         for index, (var_np, mg_np, rms_np, mom_np) in enumerate(
-                [(var0_np, mg0_np, rms0_np, mom0_np), (var1_np, mg1_np, rms1_np, mom1_np)]):
+            [(var0_np, mg0_np, rms0_np, mom0_np), (var1_np, mg1_np, rms1_np, mom1_np)]
+        ):
             rms, mg, mom = tf_slots(state, updates, index)
             assert (mg is not None) == centered  # TF: `self.assertEqual(mg0 is not None, centered)`
             if centered:
@@ -183,8 +186,7 @@ def test_tf1_testSparse(learning_rate, decay, momentum, epsilon, centered, dtype
     dense1 = np.zeros(2, dtype=dtype)
     dense1[grads1_np_indices] = grads1_np
 
-    opt = compat.tf1(learning_rate=learning_rate, decay=decay, momentum=momentum, epsilon=epsilon,
-                     centered=centered)
+    opt = compat.tf1(learning_rate=learning_rate, decay=decay, momentum=momentum, epsilon=epsilon, centered=centered)
     params = [var0_np.copy(), var1_np.copy()]
     state = opt.init(params)
 
@@ -200,15 +202,36 @@ def test_tf1_testSparse(learning_rate, decay, momentum, epsilon, centered, dtype
         params = rmsprop.apply_updates(params, updates)
 
         var0_np, mg0_np, rms0_np, mom0_np = tf_sparse_rmsprop_update_numpy(
-            var0_np, grads0_np_indices, grads0_np, mg0_np, rms0_np, mom0_np, learning_rate, decay, momentum,
-            epsilon, centered)
+            var0_np,
+            grads0_np_indices,
+            grads0_np,
+            mg0_np,
+            rms0_np,
+            mom0_np,
+            learning_rate,
+            decay,
+            momentum,
+            epsilon,
+            centered,
+        )
         var1_np, mg1_np, rms1_np, mom1_np = tf_sparse_rmsprop_update_numpy(
-            var1_np, grads1_np_indices, grads1_np, mg1_np, rms1_np, mom1_np, learning_rate, decay, momentum,
-            epsilon, centered)
+            var1_np,
+            grads1_np_indices,
+            grads1_np,
+            mg1_np,
+            rms1_np,
+            mom1_np,
+            learning_rate,
+            decay,
+            momentum,
+            epsilon,
+            centered,
+        )
 
         for index, hit, (var_np, mg_np, rms_np, mom_np) in [
-                (0, grads0_np_indices, (var0_np, mg0_np, rms0_np, mom0_np)),
-                (1, grads1_np_indices, (var1_np, mg1_np, rms1_np, mom1_np))]:
+            (0, grads0_np_indices, (var0_np, mg0_np, rms0_np, mom0_np)),
+            (1, grads1_np_indices, (var1_np, mg1_np, rms1_np, mom1_np)),
+        ]:
             rms, mg, mom = tf_slots(state, updates, index)
             if centered:
                 assert_close_according_to_type(mg_np, mg, dtype, f"mg{index} step {t}")
@@ -231,29 +254,49 @@ def test_tf1_testWithoutMomentum(dtype):
     assert_close_according_to_type(np.array([0.901, 0.901]), state.nu[0], dtype, "rms0 step 1")
     assert_close_according_to_type(np.array([0.90001, 0.90001]), state.nu[1], dtype, "rms1 step 1")
     assert_close_according_to_type(
-        np.array([1.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1.0)),
-                  2.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1.0))]), params[0], dtype, "var0 step 1")
+        np.array([1.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1.0)), 2.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1.0))]),
+        params[0],
+        dtype,
+        "var0 step 1",
+    )
     assert_close_according_to_type(
-        np.array([3.0 - (0.01 * 2.0 / math.sqrt(0.90001 + 1.0)),
-                  4.0 - (0.01 * 2.0 / math.sqrt(0.90001 + 1.0))]), params[1], dtype, "var1 step 1")
+        np.array([3.0 - (0.01 * 2.0 / math.sqrt(0.90001 + 1.0)), 4.0 - (0.01 * 2.0 / math.sqrt(0.90001 + 1.0))]),
+        params[1],
+        dtype,
+        "var1 step 1",
+    )
 
     # Step 2: the root mean square accumulators contain the previous update.
     updates, state = opt.update(grads, state, params)
     params = rmsprop.apply_updates(params, updates)
-    assert_close_according_to_type(np.array([0.901 * 0.9 + 0.001, 0.901 * 0.9 + 0.001]), state.nu[0], dtype,
-                                   "rms0 step 2")
-    assert_close_according_to_type(np.array([0.90001 * 0.9 + 1e-5, 0.90001 * 0.9 + 1e-5]), state.nu[1], dtype,
-                                   "rms1 step 2")
     assert_close_according_to_type(
-        np.array([1.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1.0)) - (0.1 * 2.0 / math.sqrt(0.901 * 0.9 + 0.001 + 1.0)),
-                  2.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1.0)) - (0.1 * 2.0 / math.sqrt(0.901 * 0.9 + 0.001 + 1.0))]),
-        params[0], dtype, "var0 step 2")
+        np.array([0.901 * 0.9 + 0.001, 0.901 * 0.9 + 0.001]), state.nu[0], dtype, "rms0 step 2"
+    )
     assert_close_according_to_type(
-        np.array([3.0 - (0.01 * 2.0 / math.sqrt(0.90001 + 1.0))
-                  - (0.01 * 2.0 / math.sqrt(0.90001 * 0.9 + 1e-5 + 1.0)),
-                  4.0 - (0.01 * 2.0 / math.sqrt(0.90001 + 1.0))
-                  - (0.01 * 2.0 / math.sqrt(0.90001 * 0.9 + 1e-5 + 1.0))]),
-        params[1], dtype, "var1 step 2")
+        np.array([0.90001 * 0.9 + 1e-5, 0.90001 * 0.9 + 1e-5]), state.nu[1], dtype, "rms1 step 2"
+    )
+    assert_close_according_to_type(
+        np.array(
+            [
+                1.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1.0)) - (0.1 * 2.0 / math.sqrt(0.901 * 0.9 + 0.001 + 1.0)),
+                2.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1.0)) - (0.1 * 2.0 / math.sqrt(0.901 * 0.9 + 0.001 + 1.0)),
+            ]
+        ),
+        params[0],
+        dtype,
+        "var0 step 2",
+    )
+    assert_close_according_to_type(
+        np.array(
+            [
+                3.0 - (0.01 * 2.0 / math.sqrt(0.90001 + 1.0)) - (0.01 * 2.0 / math.sqrt(0.90001 * 0.9 + 1e-5 + 1.0)),
+                4.0 - (0.01 * 2.0 / math.sqrt(0.90001 + 1.0)) - (0.01 * 2.0 / math.sqrt(0.90001 * 0.9 + 1e-5 + 1.0)),
+            ]
+        ),
+        params[1],
+        dtype,
+        "var1 step 2",
+    )
 
 
 @pytest.mark.parametrize("dtype", TF_DTYPES, ids=TF_DTYPE_IDS)
@@ -271,50 +314,84 @@ def test_tf1_testWithMomentum(dtype):
     assert_close_according_to_type(np.array([0.90001, 0.90001]), state.nu[1], dtype, "rms1 step 1")
     assert_close_according_to_type(
         np.array([(0.1 * 2.0 / math.sqrt(0.901 + 1e-5)), (0.1 * 2.0 / math.sqrt(0.901 + 1e-5))]),
-        state.momentum[0], dtype, "mom0 step 1")
+        state.momentum[0],
+        dtype,
+        "mom0 step 1",
+    )
     assert_close_according_to_type(
         np.array([(0.01 * 2.0 / math.sqrt(0.90001 + 1e-5)), (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5))]),
-        state.momentum[1], dtype, "mom1 step 1")
+        state.momentum[1],
+        dtype,
+        "mom1 step 1",
+    )
     assert_close_according_to_type(
         np.array([1.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1e-5)), 2.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1e-5))]),
-        params[0], dtype, "var0 step 1")
+        params[0],
+        dtype,
+        "var0 step 1",
+    )
     assert_close_according_to_type(
         np.array([3.0 - (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5)), 4.0 - (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5))]),
-        params[1], dtype, "var1 step 1")
+        params[1],
+        dtype,
+        "var1 step 1",
+    )
 
     # Step 2: the root mean square accumulators contain the previous update.
     updates, state = opt.update(grads, state, params)
     params = rmsprop.apply_updates(params, updates)
-    assert_close_according_to_type(np.array([0.901 * 0.9 + 0.001, 0.901 * 0.9 + 0.001]), state.nu[0], dtype,
-                                   "rms0 step 2")
-    assert_close_according_to_type(np.array([0.90001 * 0.9 + 1e-5, 0.90001 * 0.9 + 1e-5]), state.nu[1], dtype,
-                                   "rms1 step 2")
+    assert_close_according_to_type(
+        np.array([0.901 * 0.9 + 0.001, 0.901 * 0.9 + 0.001]), state.nu[0], dtype, "rms0 step 2"
+    )
+    assert_close_according_to_type(
+        np.array([0.90001 * 0.9 + 1e-5, 0.90001 * 0.9 + 1e-5]), state.nu[1], dtype, "rms1 step 2"
+    )
     mom0 = 0.5 * (0.1 * 2.0 / math.sqrt(0.901 + 1e-5)) + (0.1 * 2.0 / math.sqrt(0.901 * 0.9 + 0.001 + 1e-5))
     mom1 = 0.5 * (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5)) + (0.01 * 2.0 / math.sqrt(0.90001 * 0.9 + 2e-5))
     assert_close_according_to_type(np.array([mom0, mom0]), state.momentum[0], dtype, "mom0 step 2")
     assert_close_according_to_type(np.array([mom1, mom1]), state.momentum[1], dtype, "mom1 step 2")
     assert_close_according_to_type(
-        np.array([1.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1e-5))
-                  - (0.5 * (0.1 * 2.0 / math.sqrt(0.901 + 1e-5))
-                     + (0.1 * 2.0 / math.sqrt(0.901 * 0.9 + 0.001 + 1e-5))),
-                  2.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1e-5))
-                  - (0.5 * (0.1 * 2.0 / math.sqrt(0.901 + 1e-5))
-                     + (0.1 * 2.0 / math.sqrt(0.901 * 0.9 + 0.001 + 1e-5)))]),
-        params[0], dtype, "var0 step 2")
+        np.array(
+            [
+                1.0
+                - (0.1 * 2.0 / math.sqrt(0.901 + 1e-5))
+                - (0.5 * (0.1 * 2.0 / math.sqrt(0.901 + 1e-5)) + (0.1 * 2.0 / math.sqrt(0.901 * 0.9 + 0.001 + 1e-5))),
+                2.0
+                - (0.1 * 2.0 / math.sqrt(0.901 + 1e-5))
+                - (0.5 * (0.1 * 2.0 / math.sqrt(0.901 + 1e-5)) + (0.1 * 2.0 / math.sqrt(0.901 * 0.9 + 0.001 + 1e-5))),
+            ]
+        ),
+        params[0],
+        dtype,
+        "var0 step 2",
+    )
     assert_close_according_to_type(
-        np.array([3.0 - (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5))
-                  - (0.5 * (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5))
-                     + (0.01 * 2.0 / math.sqrt(0.90001 * 0.9 + 2e-5))),
-                  4.0 - (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5))
-                  - (0.5 * (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5))
-                     + (0.01 * 2.0 / math.sqrt(0.90001 * 0.9 + 2e-5)))]),
-        params[1], dtype, "var1 step 2")
+        np.array(
+            [
+                3.0
+                - (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5))
+                - (0.5 * (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5)) + (0.01 * 2.0 / math.sqrt(0.90001 * 0.9 + 2e-5))),
+                4.0
+                - (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5))
+                - (0.5 * (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5)) + (0.01 * 2.0 / math.sqrt(0.90001 * 0.9 + 2e-5))),
+            ]
+        ),
+        params[1],
+        dtype,
+        "var1 step 2",
+    )
 
 
 def test_tf1_defaults_are_tf1s():
     """``RMSPropOptimizer(learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10, ..., centered=False)``."""
-    assert compat.tf1(0.01).settings == {"name": "tf1", "learning_rate": 0.01, "decay": 0.9, "momentum": 0.0,
-                                         "epsilon": 1e-10, "centered": False}
+    assert compat.tf1(0.01).settings == {
+        "name": "tf1",
+        "learning_rate": 0.01,
+        "decay": 0.9,
+        "momentum": 0.0,
+        "epsilon": 1e-10,
+        "centered": False,
+    }
 
 
 # ------------------------------------------------------------------------------------------------
@@ -422,14 +499,14 @@ def test_caffe_least_squares_update_inductive(name, learning_rate, weight_decay,
     we ask for bit-for-bit equality, far inside Caffe's own tolerance (also checked).
     """
     data, targets, weights, bias = caffe_problem()
-    opt = compat.caffe(base_lr=learning_rate, rms_decay=CAFFE_RMS_DECAY, delta=CAFFE_DELTA,
-                       weight_decay=weight_decay)
+    opt = compat.caffe(base_lr=learning_rate, rms_decay=CAFFE_RMS_DECAY, delta=CAFFE_DELTA, weight_decay=weight_decay)
     params = [weights.copy(), bias.copy()]
     state = opt.init(params)
     for iter_to_check in range(num_iters + 1):
         grads = caffe_least_squares_gradient(data, targets, params[0], params[1])
-        expected_w, expected_b, _ = caffe_reference_update(grads, params[0], params[1], caffe_history(state),
-                                                           learning_rate, weight_decay)
+        expected_w, expected_b, _ = caffe_reference_update(
+            grads, params[0], params[1], caffe_history(state), learning_rate, weight_decay
+        )
         updates, state = opt.update([np.array(grads[:-1]), np.array(grads[-1:])], state, params)
         params = rmsprop.apply_updates(params, updates)
         caffe_check(expected_w + [expected_b], list(params[0]) + [params[1][0]])
@@ -447,21 +524,19 @@ def test_caffe_least_squares_trajectory(name, learning_rate, weight_decay, num_i
     at CheckLeastSquaresUpdate's tolerance.
     """
     data, targets, weights, bias = caffe_problem()
-    opt = compat.caffe(base_lr=learning_rate, rms_decay=CAFFE_RMS_DECAY, delta=CAFFE_DELTA,
-                       weight_decay=weight_decay)
+    opt = compat.caffe(base_lr=learning_rate, rms_decay=CAFFE_RMS_DECAY, delta=CAFFE_DELTA, weight_decay=weight_decay)
     params = [weights.astype(dtype), bias.astype(dtype)]
     state = opt.init(params)
     ref_w, ref_b = [float(v) for v in weights], [float(bias[0])]
     history = [0.0] * (len(ref_w) + 1)  # SGDSolver::PreSolve fills the history with zeros
     for step in range(num_iters + 1):
         ref_grads = caffe_least_squares_gradient(data, targets, ref_w, ref_b)
-        ref_w, new_b, history = caffe_reference_update(ref_grads, ref_w, ref_b, history, learning_rate,
-                                                       weight_decay)
+        ref_w, new_b, history = caffe_reference_update(ref_grads, ref_w, ref_b, history, learning_rate, weight_decay)
         ref_b = [new_b]
-        grads = caffe_least_squares_gradient(data, targets, params[0].astype(np.float64),
-                                             params[1].astype(np.float64))
-        updates, state = opt.update([np.array(grads[:-1], dtype=dtype), np.array(grads[-1:], dtype=dtype)],
-                                    state, params)
+        grads = caffe_least_squares_gradient(data, targets, params[0].astype(np.float64), params[1].astype(np.float64))
+        updates, state = opt.update(
+            [np.array(grads[:-1], dtype=dtype), np.array(grads[-1:], dtype=dtype)], state, params
+        )
         params = rmsprop.apply_updates(params, updates)
         caffe_check(ref_w + ref_b, [float(v) for v in params[0]] + [float(params[1][0])])
         if dtype == np.float64:
@@ -471,8 +546,13 @@ def test_caffe_least_squares_trajectory(name, learning_rate, weight_decay, num_i
 
 def test_caffe_defaults_are_caffes():
     """caffe.proto: ``delta`` [default = 1e-8], ``rms_decay`` [default = 0.99]; ``weight_decay`` unset is 0."""
-    assert compat.caffe(0.01).settings == {"name": "caffe", "base_lr": 0.01, "rms_decay": 0.99, "delta": 1e-8,
-                                           "weight_decay": 0}
+    assert compat.caffe(0.01).settings == {
+        "name": "caffe",
+        "base_lr": 0.01,
+        "rms_decay": 0.99,
+        "delta": 1e-8,
+        "weight_decay": 0,
+    }
 
 
 # ------------------------------------------------------------------------------------------------
@@ -546,7 +626,7 @@ def test_lasagne_updates_formula_bit_for_bit():
         state = opt.init(ours)
         for _ in range(50):
             grad = lasagne_f_grad(x) + np.sin(x)
-            accu_new = rho * accu + (1 - rho) * grad ** 2
+            accu_new = rho * accu + (1 - rho) * grad**2
             x = x - (learning_rate * grad / np.sqrt(accu_new + epsilon))
             accu = accu_new
             updates, state = opt.update([lasagne_f_grad(ours[0]) + np.sin(ours[0])], state, ours)
@@ -568,8 +648,7 @@ def graves_problem_gradient(w, t):
     """A small non-convex problem with a step-dependent ("minibatch") perturbation, in Python floats."""
     c = (3.0, 0.5, 1.7)
     target = (0.3, -1.2, 2.0)
-    return [2.0 * c[i] * (w[i] - target[i]) + math.cos(2.0 * w[i]) + 0.7 * math.sin(1.3 * t + i)
-            for i in range(3)]
+    return [2.0 * c[i] * (w[i] - target[i]) + math.cos(2.0 * w[i]) + 0.7 * math.sin(1.3 * t + i) for i in range(3)]
 
 
 def graves_equations(w0, steps):
@@ -609,8 +688,7 @@ def test_graves_equations_38_to_41_bit_for_bit():
     w0 = [1.5, -0.4, 0.8]
     steps = 200
     opt = compat.graves()
-    assert opt.settings == {"name": "graves", "learning_rate": GIMEL, "decay": ALEPH, "momentum": BETH,
-                            "eps": DALETH}
+    assert opt.settings == {"name": "graves", "learning_rate": GIMEL, "decay": ALEPH, "momentum": BETH, "eps": DALETH}
     params = [np.array(w0)]
     state = opt.init(params)
     for t, (w, n, g, delta) in enumerate(graves_equations(w0, steps)):
@@ -626,4 +704,4 @@ def test_graves_equations_38_to_41_bit_for_bit():
     # (so our clamp max(n - g^2, 0) never acted and the comparison is of eqs. (38)-(41) as printed).
     assert max(abs(a - b) for a, b in zip(w, w0)) > 1e-3
     trajectory = graves_equations(w0, steps)
-    assert min(n_i - g_i ** 2 for _, n, g, _ in trajectory for n_i, g_i in zip(n, g)) > 0.0
+    assert min(n_i - g_i**2 for _, n, g, _ in trajectory for n_i, g_i in zip(n, g)) > 0.0

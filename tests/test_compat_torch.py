@@ -56,16 +56,25 @@ def run_pair(dtype, lr=1e-3, steps=problems.STEPS, schedule="constant", **option
 @pytest.mark.parametrize("case", GRID, ids=[_ids(c) for c in GRID])
 def test_torch_grid(case, dtype):
     centered, momentum, wd, maximize, schedule = case
-    worst, final = run_pair(dtype, schedule=schedule, centered=centered, momentum=momentum, weight_decay=wd,
-                            maximize=maximize)
+    worst, final = run_pair(
+        dtype, schedule=schedule, centered=centered, momentum=momentum, weight_decay=wd, maximize=maximize
+    )
     assert np.isfinite(np.concatenate([a.ravel() for a in final])).all()
     assert worst <= problems.TOLERANCE[dtype], f"relative deviation {worst:.3g}"
 
 
 def test_torch_defaults_and_argument_names():
     flavor = compat.torch()
-    assert flavor.settings == {"name": "torch", "lr": 0.01, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0,
-                                "momentum": 0, "centered": False, "maximize": False}
+    assert flavor.settings == {
+        "name": "torch",
+        "lr": 0.01,
+        "alpha": 0.99,
+        "eps": 1e-8,
+        "weight_decay": 0,
+        "momentum": 0,
+        "centered": False,
+        "maximize": False,
+    }
     worst, _ = run_pair(np.float64, lr=0.01, steps=100)
     assert worst <= 1e-12
 
@@ -106,8 +115,10 @@ def test_torch_cpu_sqrt_is_not_correctly_rounded():
         differ = torch.from_numpy(values).sqrt().numpy() != np.sqrt(values)
         if not differ.any():
             pytest.skip("this CPU build's torch.sqrt is correctly rounded")
-        ulps = np.abs(torch.from_numpy(values).sqrt().numpy().view(np.int64 if dtype == np.float64 else np.int32)
-                      - np.sqrt(values).view(np.int64 if dtype == np.float64 else np.int32))
+        ulps = np.abs(
+            torch.from_numpy(values).sqrt().numpy().view(np.int64 if dtype == np.float64 else np.int32)
+            - np.sqrt(values).view(np.int64 if dtype == np.float64 else np.int32)
+        )
         assert ulps.max() == 1
 
 
@@ -141,8 +152,9 @@ def test_torch_bit_for_bit_given_its_sqrt(case, dtype, torch_sqrt):
     step is under half of |x|; a cosine schedule's rates come from torch's recursive formula.)
     """
     centered, momentum, wd, maximize, schedule = case
-    worst, _ = run_pair(dtype, schedule=schedule, centered=centered, momentum=momentum, weight_decay=wd,
-                        maximize=maximize)
+    worst, _ = run_pair(
+        dtype, schedule=schedule, centered=centered, momentum=momentum, weight_decay=wd, maximize=maximize
+    )
     assert worst == 0.0
 
 

@@ -122,6 +122,7 @@ CHECKED_MODULES = {
     "rmsprop._minimize",
     "rmsprop._stateful",
     "rmsprop._batch",
+    "rmsprop._batch_inputs",
     "rmsprop.compat",
     "rmsprop.compat._flavors",
     "rmsprop.compat._extras",
@@ -150,6 +151,10 @@ CHECKED_MODULES = {
     "rmsprop.playground._figures",
     "rmsprop.playground._server",
     "rmsprop.playground._state",
+    "rmsprop.playground._limits",
+    "rmsprop.playground._values",
+    "rmsprop.playground._controls",
+    "rmsprop.playground._layout",
 }
 
 #: Optional dependencies: a module that needs one that is not installed is skipped.
@@ -176,7 +181,7 @@ def sections(docstring: str) -> dict[str, str]:
     matches = list(_SECTION.finditer(text))
     found[""] = text[: matches[0].start()] if matches else text
     for match, following in zip(matches, matches[1:] + [None]):
-        found[match.group(1)] = text[match.end(): following.start() if following else len(text)]
+        found[match.group(1)] = text[match.end() : following.start() if following else len(text)]
     return found
 
 
@@ -275,8 +280,13 @@ def set_at_import(tree: ast.Module, attribute: str) -> set[str]:
     """The names whose ``attribute`` (``__doc__``, ``__signature__``) the module's top level assigns."""
     names = set()
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
-            node, (ast.AugAssign, ast.AnnAssign)) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, (ast.AugAssign, ast.AnnAssign))
+            else []
+        )
         for target in targets:
             if isinstance(target, ast.Attribute) and target.attr == attribute and isinstance(target.value, ast.Name):
                 names.add(target.value.id)
@@ -289,16 +299,22 @@ def typer_commands(module) -> set[str]:
         import typer
     except ImportError:
         return set()
-    callbacks = [info.callback for app in vars(module).values() if isinstance(app, typer.Typer)
-                 for info in app.registered_commands]
+    callbacks = [
+        info.callback
+        for app in vars(module).values()
+        if isinstance(app, typer.Typer)
+        for info in app.registered_commands
+    ]
     return {name for name, value in vars(module).items() if any(value is callback for callback in callbacks)}
 
 
 def _command_problems(what: str, command, docstring: str | None) -> list[str]:
     """A Typer command: every option has its help text, and the numpydoc sections are cut from ``--help``."""
-    problems = [f"{what}: the option {name} has no help text"
-                for name, parameter in inspect.signature(command).parameters.items()
-                if not getattr(parameter.default, "help", None)]
+    problems = [
+        f"{what}: the option {name} has no help text"
+        for name, parameter in inspect.signature(command).parameters.items()
+        if not getattr(parameter.default, "help", None)
+    ]
     text = inspect.cleandoc(docstring or "")
     first = _SECTION.search(text)
     if first and "\f" not in text[: first.start()]:
@@ -327,8 +343,13 @@ def problems_of(module) -> list[str]:
                 if _decorators(method) & _PROPERTIES:
                     problems += _check(f"{what}.{method.name}", ast.get_docstring(method), [], None, example=False)
                 else:
-                    problems += _check(f"{what}.{method.name}", ast.get_docstring(method), _arguments(method),
-                                       _gives(method), example=False)
+                    problems += _check(
+                        f"{what}.{method.name}",
+                        ast.get_docstring(method),
+                        _arguments(method),
+                        _gives(method),
+                        example=False,
+                    )
         elif node.name in commands:
             problems += _check(what, docstring, [], _gives(node), example=True)
             problems += _command_problems(what, value, docstring)
@@ -387,8 +408,10 @@ def gen():
     tree = ast.parse(source)
     bare, documented, gen = tree.body
     assert _check("bare", ast.get_docstring(bare), _arguments(bare), _gives(bare), True) == [
-        "bare: no Parameters section (it takes x, flag, rest)", "bare: no Returns section",
-        "bare: no Examples section"]
+        "bare: no Parameters section (it takes x, flag, rest)",
+        "bare: no Returns section",
+        "bare: no Examples section",
+    ]
     assert _check("documented", ast.get_docstring(documented), _arguments(documented), _gives(documented), True) == []
     assert _check("gen", ast.get_docstring(gen), _arguments(gen), _gives(gen), True) == ["gen: no Yields section"]
 
@@ -398,7 +421,8 @@ def test_the_check_reads_generated_docstrings_enums_and_commands(tmp_path):
     command needs a help text per option and its sections after a form feed."""
     pytest.importorskip("typer")
     path = tmp_path / "made_at_import.py"
-    path.write_text(textwrap.dedent('''
+    path.write_text(
+        textwrap.dedent('''
         import enum
         import inspect
 
@@ -451,7 +475,8 @@ def test_the_check_reads_generated_docstrings_enums_and_commands(tmp_path):
             >>> shout(False, "hi") is None
             True
             """
-    '''))
+    ''')
+    )
     spec = importlib.util.spec_from_file_location("made_at_import", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -58,13 +58,15 @@ def _rows():
     for a, options in ATOMS.items():
         rows.append((a, "seed", np.float64, options))
     for arithmetic, dtype, centered, momentum in itertools.product(
-            ["seed", "torch", "keras_torch", "keras_torch_float64", "optax"], [np.float64, np.float32],
-            [False, True], ["none", "momentum", "nesterov"]):
+        ["seed", "torch", "keras_torch", "keras_torch_float64", "optax"],
+        [np.float64, np.float32],
+        [False, True],
+        ["none", "momentum", "nesterov"],
+    ):
         options = {"centered": centered}
         if momentum != "none":
             options.update(momentum=0.9, nesterov=momentum == "nesterov")
-        rows.append((f"{arithmetic} {np.dtype(dtype).name} centered={centered} {momentum}", arithmetic, dtype,
-                     options))
+        rows.append((f"{arithmetic} {np.dtype(dtype).name} centered={centered} {momentum}", arithmetic, dtype, options))
     return rows
 
 
@@ -80,8 +82,9 @@ def gradient(x):
 def reference_path(options):
     """The plain-Python reference's iterates (float64, the seed's arithmetic)."""
     options = dict(options)
-    return np.array(rmsprop_loop(lambda x: list(SCALE * np.array(x)), START.tolist(), STEPS, lr=LR, decay=DECAY,
-                                 **options))
+    return np.array(
+        rmsprop_loop(lambda x: list(SCALE * np.array(x)), START.tolist(), STEPS, lr=LR, decay=DECAY, **options)
+    )
 
 
 def run_numpy(settings, dtype):
@@ -108,8 +111,15 @@ def run_in_place(settings, dtype):
 
 def run_batch(settings, dtype):
     settings = dict(settings)
-    result = rmsprop.minimize_many(lambda X: (0.5 * SCALE * X * X).sum(axis=1), START.astype(dtype)[None, :],
-                                   jac=lambda X: SCALE * X, maxiter=STEPS, gtol=0, trajectories=True, **settings)
+    result = rmsprop.minimize_many(
+        lambda X: (0.5 * SCALE * X * X).sum(axis=1),
+        START.astype(dtype)[None, :],
+        jac=lambda X: SCALE * X,
+        maxiter=STEPS,
+        gtol=0,
+        trajectories=True,
+        **settings,
+    )
     return result.path_x[0]
 
 
@@ -148,16 +158,20 @@ def test_every_engine_runs_the_rule(name, arithmetic, dtype, options, monkeypatc
         np.testing.assert_allclose(numpy_form, reference, rtol=tolerance, atol=tolerance)
 
 
-@pytest.mark.parametrize("name, arithmetic, dtype, options", [row for row in ROWS if row[0] in BATCH_ROWS],
-                         ids=[row[0] for row in ROWS if row[0] in BATCH_ROWS])
+@pytest.mark.parametrize(
+    "name, arithmetic, dtype, options",
+    [row for row in ROWS if row[0] in BATCH_ROWS],
+    ids=[row[0] for row in ROWS if row[0] in BATCH_ROWS],
+)
 def test_the_compiled_batch_engine_runs_the_rule(name, arithmetic, dtype, options, monkeypatch):
     settings = {"learning_rate": 1e-3, "decay": DECAY, **options, "arithmetic": arithmetic}
     with np.errstate(all="ignore"):
         both = run_batch_compiled(settings, dtype, monkeypatch)
     assert both["numba"].engine == "numba" and both["numpy"].engine == "numpy"
     np.testing.assert_array_equal(both["numba"].path_x, both["numpy"].path_x, strict=True)
-    single = rmsprop.minimize(rmsprop.objectives.get("rosenbrock", dim=4), both["numpy"].path_x[0, 0],
-                              maxiter=STEPS, gtol=0, **settings)
+    single = rmsprop.minimize(
+        rmsprop.objectives.get("rosenbrock", dim=4), both["numpy"].path_x[0, 0], maxiter=STEPS, gtol=0, **settings
+    )
     np.testing.assert_array_equal(both["numba"].x[0], single.x, strict=True)
 
 

@@ -107,8 +107,13 @@ def test_accuracy_after_a_few_epochs(data):
 
 def test_script_end_to_end(tmp_path):
     out = tmp_path / "curve.png"
-    result = subprocess.run([sys.executable, "-W", "error", str(SCRIPT), "--epochs", "2", "--out", str(out)],
-                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-W", "error", str(SCRIPT), "--epochs", "2", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert len(re.findall(r"^epoch +\d+ +train loss", result.stdout, re.M)) == 2
     match = re.search(r"^Test accuracy: ([0-9.]+)$", result.stdout, re.M)

@@ -567,8 +567,12 @@ def test_the_package_source_names_no_evaluator():
         tree = ast.parse(path.read_text())
         names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
         attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
-        imported = {alias.asname or alias.name for node in ast.walk(tree)
-                    if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
+        imported = {
+            alias.asname or alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Import, ast.ImportFrom))
+            for alias in node.names
+        }
         assert not (names | attributes | imported) & FORBIDDEN_NAMES, path.name
         parse_calls += [
             ast.unparse(node.func)
@@ -602,9 +606,15 @@ def spies(monkeypatch):
 
         return wrapper
 
-    for module, name in [(builtins, "eval"), (builtins, "exec"), (builtins, "compile"),
-                         (sympy, "sympify"), (sympify_module, "sympify"),
-                         (sympy, "parse_expr"), (sympy.parsing.sympy_parser, "parse_expr")]:
+    for module, name in [
+        (builtins, "eval"),
+        (builtins, "exec"),
+        (builtins, "compile"),
+        (sympy, "sympify"),
+        (sympify_module, "sympify"),
+        (sympy, "parse_expr"),
+        (sympy.parsing.sympy_parser, "parse_expr"),
+    ]:
         monkeypatch.setattr(module, name, spy(f"{module.__name__}.{name}", getattr(module, name)))
     system_calls = []
     monkeypatch.setattr(os, "system", lambda command: system_calls.append(command) or 0)
@@ -639,7 +649,7 @@ def test_user_text_never_reaches_an_evaluator(spies):
     "text",
     [
         "__import__('os').system('echo hi')",
-        "eval('__import__(\"os\").system(\"echo hi\")')",
+        'eval(\'__import__("os").system("echo hi")\')',
         "exec('import os')",
         "x1 + __import__('os').system('echo hi')",
         "open('pwned', 'w')",
@@ -690,8 +700,13 @@ def evaluate(node, env, noise=None):
             value = -operand if isinstance(node.op, ast.USub) else operand
         elif isinstance(node, ast.BinOp):
             left, right = evaluate(node.left, env, noise), evaluate(node.right, env, noise)
-            value = {ast.Add: lambda: left + right, ast.Sub: lambda: left - right, ast.Mult: lambda: left * right,
-                     ast.Div: lambda: left / right, ast.Pow: lambda: left**right}[type(node.op)]()
+            value = {
+                ast.Add: lambda: left + right,
+                ast.Sub: lambda: left - right,
+                ast.Mult: lambda: left * right,
+                ast.Div: lambda: left / right,
+                ast.Pow: lambda: left**right,
+            }[type(node.op)]()
         elif isinstance(node, ast.Call):
             value = PY_FUNCTIONS[node.func.id](*[evaluate(arg, env, noise) for arg in node.args])
         else:
@@ -725,8 +740,15 @@ def formulas(variables):
 
 
 # Reasons a formula in the generated grammar may be refused: its value, not its syntax.
-SEMANTIC_REASONS = ("uses no variable", "outside the domain", "overflows a double", "not a finite real",
-                    "not a real number", "divides by zero", "too large")
+SEMANTIC_REASONS = (
+    "uses no variable",
+    "outside the domain",
+    "overflows a double",
+    "not a finite real",
+    "not a real number",
+    "divides by zero",
+    "too large",
+)
 POINTS = np.random.default_rng(3).uniform(-2.0, 2.0, size=(6, 3))
 
 
@@ -767,7 +789,18 @@ def test_random_x_y_z_formulas_match_plain_python(text):
 
 
 JUNK = list("x1234567890yz+-*/() .,e_[]{}'\"<>=!@#%^&|~:;\\\n\t") + [
-    "sin", "pi", "lambda", "__", "import", "\uff58", "\u200b", "\u00e9", "\x00", "**", "x1", "os",
+    "sin",
+    "pi",
+    "lambda",
+    "__",
+    "import",
+    "\uff58",
+    "\u200b",
+    "\u00e9",
+    "\x00",
+    "**",
+    "x1",
+    "os",
 ]
 
 
@@ -851,9 +884,26 @@ def test_the_fuzzer_reports_a_crash_and_a_hang(fuzz):
     fixed = len(fuzz.fixed_inputs())
     crash, hang = fixed + 40, fixed + 90
     run = subprocess.run(
-        [sys.executable, str(FUZZ_SCRIPT), "-n", "150", "--seed", "2", "--hang", "2", "--limit", "5",
-         "--inject-crash", str(crash), "--inject-hang", str(hang)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        [
+            sys.executable,
+            str(FUZZ_SCRIPT),
+            "-n",
+            "150",
+            "--seed",
+            "2",
+            "--hang",
+            "2",
+            "--limit",
+            "5",
+            "--inject-crash",
+            str(crash),
+            "--inject-hang",
+            str(hang),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert run.returncode == 1, run.stdout + run.stderr
     assert f"{fixed + 150} inputs ({fixed} fixed, 150 generated)" in run.stdout

@@ -39,8 +39,15 @@ OPTION_SETS = {
     "decoupled weight decay": {"weight_decay": 0.1, "decoupled_weight_decay": True},
     "maximize": {"maximize": True},
     "all clipping": {"clip_value": 1.0, "clip_norm": 20.0, "global_clip_norm": 25.0},
-    "everything": {"centered": True, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01,
-                   "bias_correction": True, "clip_norm": 30.0, "maximize": True},
+    "everything": {
+        "centered": True,
+        "momentum": 0.9,
+        "nesterov": True,
+        "weight_decay": 0.01,
+        "bias_correction": True,
+        "clip_norm": 30.0,
+        "maximize": True,
+    },
 }
 
 STEPS = 6
@@ -59,8 +66,8 @@ def gradients(shape, dtype, seed=0):
     out = []
     for _ in range(STEPS):
         g = np.asarray(rng.standard_normal(shape) * 3.0)
-        g.flat[:: 7] = 0.0
-        g.flat[3:: 11] *= 1e3
+        g.flat[::7] = 0.0
+        g.flat[3::11] *= 1e3
         out.append(g.astype(dtype))
     return out
 
@@ -143,9 +150,20 @@ def test_a_schedule_takes_a_new_rate_every_step(kernels_for_all_sizes, monkeypat
     np.testing.assert_array_equal(in_place[0], run_functional(settings, x0, grads)[0], strict=True)
 
 
-@pytest.mark.parametrize("options", ["defaults", "eps outside sqrt", "centered", "bias correction", "nesterov",
-                                     "nesterov, lr inside", "coupled weight decay", "decoupled weight decay",
-                                     "maximize"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        "defaults",
+        "eps outside sqrt",
+        "centered",
+        "bias correction",
+        "nesterov",
+        "nesterov, lr inside",
+        "coupled weight decay",
+        "decoupled weight decay",
+        "maximize",
+    ],
+)
 def test_seed_rule_equals_the_plain_python_reference(options, monkeypatch):
     """An independent check: each coordinate of a large array is a separate plain-Python run."""
     monkeypatch.setattr(_fused, "MIN_SIZE", 0)
@@ -209,8 +227,11 @@ def test_every_shape_and_layout(layout, grad_layout, dtype, kernels_for_all_size
 
 def test_a_tree_of_arrays_in_mixed_layouts(kernels_for_all_sizes, monkeypatch):
     rng = np.random.default_rng(8)
-    params = {"w": np.asfortranarray(rng.standard_normal((6, 5))), "b": rng.standard_normal(5),
-              "s": np.float32(rng.standard_normal(())) * np.ones((), np.float32)}
+    params = {
+        "w": np.asfortranarray(rng.standard_normal((6, 5))),
+        "b": rng.standard_normal(5),
+        "s": np.float32(rng.standard_normal(())) * np.ones((), np.float32),
+    }
     grads = [{k: (rng.standard_normal(v.shape) * 2).astype(v.dtype) for k, v in params.items()} for _ in range(4)]
     settings = {"learning_rate": 0.02, "global_clip_norm": 1.0, "momentum": 0.5}
 
@@ -281,8 +302,9 @@ def test_the_compiled_loop_is_vectorised():
 
 
 def run_python(code, **env):
-    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
-                               env={**os.environ, **env})
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env={**os.environ, **env}
+    )
     assert completed.returncode == 0, completed.stderr
     return completed.stdout
 

@@ -75,7 +75,8 @@ def test_no_module_imports_another_modules_private_names(name):
             if f"{target}.{imported}" in MODULES:
                 continue  # a (private) module itself: a proper internal home
             assert not imported.startswith("_"), (
-                f"{MODULES[name]}:{line} imports {imported} from {target}; give it a public name in its module")
+                f"{MODULES[name]}:{line} imports {imported} from {target}; give it a public name in its module"
+            )
 
 
 def test_no_import_cycles_lazy_ones_included():
@@ -87,7 +88,7 @@ def test_no_import_cycles_lazy_ones_included():
         stack.append(node)
         for child in sorted(graph.get(node, ())):
             if state.get(child) == "open":
-                cycle = stack[stack.index(child):] + [child]
+                cycle = stack[stack.index(child) :] + [child]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
             if child not in state:
                 visit(child)

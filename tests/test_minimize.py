@@ -22,10 +22,24 @@ def quadratic_grad(x):
 
 
 def test_result_fields_and_trajectory():
-    result = rmsprop.minimize(quadratic, [2.0, -1.0, 0.5], jac=quadratic_grad, learning_rate=0.05, maxiter=30,
-                              gtol=0)
-    for field in ("x", "fun", "jac", "nit", "nfev", "njev", "status", "success", "message",
-                  "path_x", "path_fun", "path_jac", "path_grad_norm", "state", "settings"):
+    result = rmsprop.minimize(quadratic, [2.0, -1.0, 0.5], jac=quadratic_grad, learning_rate=0.05, maxiter=30, gtol=0)
+    for field in (
+        "x",
+        "fun",
+        "jac",
+        "nit",
+        "nfev",
+        "njev",
+        "status",
+        "success",
+        "message",
+        "path_x",
+        "path_fun",
+        "path_jac",
+        "path_grad_norm",
+        "state",
+        "settings",
+    ):
         assert field in result
     assert result.nit == 30 and result.status == 1 and result.success is False
     assert result.message == rmsprop.STATUS_MESSAGES[1]
@@ -36,8 +50,7 @@ def test_result_fields_and_trajectory():
     np.testing.assert_array_equal(result.path_x, expected)
     np.testing.assert_array_equal(result.path_fun, [quadratic(x) for x in result.path_x])
     np.testing.assert_array_equal(result.path_jac, [quadratic_grad(x) for x in result.path_x])
-    np.testing.assert_array_equal(result.path_grad_norm,
-                                  [np.max(np.abs(quadratic_grad(x))) for x in result.path_x])
+    np.testing.assert_array_equal(result.path_grad_norm, [np.max(np.abs(quadratic_grad(x))) for x in result.path_x])
     assert result.settings["learning_rate"] == 0.05 and result.settings["name"] == "rmsprop"
     assert result.nfev == result.njev == 31
     assert result.state.count == 30
@@ -47,8 +60,9 @@ def test_gtol_stops_with_success():
     # With a constant rate RMSprop ends in a cycle of size ~lr around the minimum, so a tight gtol
     # needs a decaying rate.
     schedule = rmsprop.schedules.exponential_decay(0.1, decay_rate=0.5, decay_steps=50)
-    result = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=schedule, decay=0.9,
-                              maxiter=10_000, gtol=1e-3)
+    result = rmsprop.minimize(
+        objectives.get("seed"), [-4.0, 3.0], learning_rate=schedule, decay=0.9, maxiter=10_000, gtol=1e-3
+    )
     assert result.success and result.status == 0
     assert np.max(np.abs(result.jac)) <= 1e-3 < result.path_grad_norm[-2]
     assert result.nit < 10_000
@@ -60,9 +74,14 @@ def test_gtol_reached_at_the_start_takes_no_step():
 
 
 def test_scipy_tol_sets_gtol():
-    result = scipy.optimize.minimize(objectives.get("seed").f, [-4.0, 3.0], jac=objectives.get("seed").grad,
-                                     method=rmsprop.minimize, tol=0.5, options={"learning_rate": 0.01,
-                                                                                "maxiter": 10_000})
+    result = scipy.optimize.minimize(
+        objectives.get("seed").f,
+        [-4.0, 3.0],
+        jac=objectives.get("seed").grad,
+        method=rmsprop.minimize,
+        tol=0.5,
+        options={"learning_rate": 0.01, "maxiter": 10_000},
+    )
     assert result.success and np.max(np.abs(result.jac)) <= 0.5 < result.path_grad_norm[0]
 
 
@@ -70,13 +89,17 @@ def test_scipy_tol_sets_gtol():
 def test_both_callback_forms(style):
     seen = []
     if style == "intermediate_result":
+
         def callback(intermediate_result):
             seen.append((intermediate_result.x.copy(), intermediate_result.fun))
     else:
+
         def callback(xk):
             seen.append((xk.copy(), None))
-    result = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=7, gtol=0,
-                              callback=callback)
+
+    result = rmsprop.minimize(
+        objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=7, gtol=0, callback=callback
+    )
     assert len(seen) == 7
     np.testing.assert_array_equal([s[0] for s in seen], result.path_x[1:])
     if style == "intermediate_result":
@@ -91,8 +114,14 @@ def test_stop_iteration_from_callback_is_status_99(through_scipy):
 
     seed = objectives.get("seed")
     if through_scipy:
-        result = scipy.optimize.minimize(seed.f, [-4.0, 3.0], jac=seed.grad, method=rmsprop.minimize,
-                                         callback=callback, options={"learning_rate": 0.1})
+        result = scipy.optimize.minimize(
+            seed.f,
+            [-4.0, 3.0],
+            jac=seed.grad,
+            method=rmsprop.minimize,
+            callback=callback,
+            options={"learning_rate": 0.1},
+        )
     else:
         result = rmsprop.minimize(seed, [-4.0, 3.0], learning_rate=0.1, callback=callback)
     assert result.status == 99 and not result.success and result.nit == 3
@@ -111,8 +140,9 @@ def test_finite_differences_are_used_and_reported():
 
 
 def test_float32_start_stays_float32():
-    result = rmsprop.minimize(objectives.get("seed"), np.array([-4.0, 3.0], dtype=np.float32),
-                              learning_rate=0.1, maxiter=20, gtol=0)
+    result = rmsprop.minimize(
+        objectives.get("seed"), np.array([-4.0, 3.0], dtype=np.float32), learning_rate=0.1, maxiter=20, gtol=0
+    )
     assert result.x.dtype == np.float32 and result.path_x.dtype == np.float32
     expected = rmsprop.minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=20, gtol=0)
     np.testing.assert_allclose(result.x, expected.x, rtol=1e-5)
@@ -120,10 +150,19 @@ def test_float32_start_stays_float32():
 
 def test_options_reach_the_update_rule():
     grad = objectives.get("rosenbrock").grad
-    result = rmsprop.minimize(objectives.get("rosenbrock"), [-1.2, 1.0], learning_rate=0.01, maxiter=25, gtol=0,
-                              centered=True, momentum=0.9, eps_in_sqrt=False)
-    expected = rmsprop_loop(lambda xs: grad(np.array(xs)).tolist(), [-1.2, 1.0], 25, lr=0.01, centered=True,
-                            momentum=0.9, eps_in_sqrt=False)
+    result = rmsprop.minimize(
+        objectives.get("rosenbrock"),
+        [-1.2, 1.0],
+        learning_rate=0.01,
+        maxiter=25,
+        gtol=0,
+        centered=True,
+        momentum=0.9,
+        eps_in_sqrt=False,
+    )
+    expected = rmsprop_loop(
+        lambda xs: grad(np.array(xs)).tolist(), [-1.2, 1.0], 25, lr=0.01, centered=True, momentum=0.9, eps_in_sqrt=False
+    )
     np.testing.assert_array_equal(result.path_x, expected)
 
 

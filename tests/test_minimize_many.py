@@ -34,8 +34,17 @@ def per_run(values, i):
 
 
 def single_runs(objective, x0s, learning_rate=None, decay=None, eps=None, **kwargs):
-    return [rmsprop.minimize(objective, x0s[i], learning_rate=per_run(learning_rate, i), decay=per_run(decay, i),
-                             eps=per_run(eps, i), **kwargs) for i in range(len(x0s))]
+    return [
+        rmsprop.minimize(
+            objective,
+            x0s[i],
+            learning_rate=per_run(learning_rate, i),
+            decay=per_run(decay, i),
+            eps=per_run(eps, i),
+            **kwargs,
+        )
+        for i in range(len(x0s))
+    ]
 
 
 def assert_rows_are_single_runs(result, singles, trajectories=False):
@@ -60,15 +69,19 @@ def assert_rows_are_close(result, singles, rtol, exact_steps=False):
     for i, single in enumerate(singles):
         assert result.nit[i] == single.nit and result.status[i] == single.status
         np.testing.assert_allclose(result.fun[i], single.fun, rtol=rtol)
-        compare = np.testing.assert_array_equal if exact_steps else (
-            lambda a, b: np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol))
+        compare = (
+            np.testing.assert_array_equal
+            if exact_steps
+            else (lambda a, b: np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol))
+        )
         compare(result.x[i], single.x)
         compare(result.jac[i], single.jac)
 
 
 def test_the_seed_documents_run():
-    result = rmsprop.minimize_many(objectives.get("seed"), [[-4.0, 3.0]], learning_rate=0.1, decay=0.9, eps=1e-8,
-                                   maxiter=50, gtol=0)
+    result = rmsprop.minimize_many(
+        objectives.get("seed"), [[-4.0, 3.0]], learning_rate=0.1, decay=0.9, eps=1e-8, maxiter=50, gtol=0
+    )
     assert result.x[0].tolist() == [SEED_X1, SEED_X2] and result.fun[0] == SEED_Y
 
 
@@ -78,16 +91,20 @@ def test_seed_with_a_setting_per_run(engine):
     lr, decay, eps = rng.uniform(0.01, 0.3, runs), rng.uniform(0.5, 0.99, runs), 10.0 ** rng.uniform(-10, -3, runs)
     x0s = starts(runs, low=-5.0, high=5.0)
     x0s[3] = 0.0  # converged at the start: no step
-    result = rmsprop.minimize_many(objectives.get("seed"), x0s, learning_rate=lr, decay=decay, eps=eps, maxiter=60,
-                                   gtol=2e-2, trajectories=True)
+    result = rmsprop.minimize_many(
+        objectives.get("seed"), x0s, learning_rate=lr, decay=decay, eps=eps, maxiter=60, gtol=2e-2, trajectories=True
+    )
     assert result.engine == engine
     singles = single_runs(objectives.get("seed"), x0s, lr, decay, eps, maxiter=60, gtol=2e-2)
     assert_rows_are_single_runs(result, singles, trajectories=True)
     assert set(result.status.tolist()) == {0, 1} and len(set(result.nit.tolist())) > 5 and result.nit[3] == 0
 
 
-@pytest.mark.parametrize("name, dim", [(name, None) for name in objectives.names()]
-                         + [("rosenbrock", 3), ("rosenbrock", 10), ("rastrigin", 9), ("ackley", 9)])
+@pytest.mark.parametrize(
+    "name, dim",
+    [(name, None) for name in objectives.names()]
+    + [("rosenbrock", 3), ("rosenbrock", 10), ("rastrigin", 9), ("ackley", 9)],
+)
 def test_catalogue_objectives(engine, name, dim):
     objective = objectives.get(name, dim)
     low, high = objective.domain[0]
@@ -153,22 +170,25 @@ def test_diverging_runs_stop_with_status_3_while_the_others_go_on(engine):
     assert "at x0" in result.message[1] and "iteration 1" in result.message[2] and "overflowed" in result.message[3]
 
 
-@pytest.mark.parametrize("options", [
-    {"centered": True},
-    {"momentum": 0.9, "nesterov": True},
-    {"momentum": 0.5, "lr_inside_momentum": True, "centered": True, "eps_in_sqrt": False},
-    {"weight_decay": 0.1, "maximize": True, "bias_correction": True},
-    {"weight_decay": 0.05, "decoupled_weight_decay": True, "initial_scale": 1.0, "eps": 0.0},
-    {"clip_value": 2.0, "clip_norm": 3.0, "global_clip_norm": 2.5},
-], ids=lambda options: "-".join(options))
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"centered": True},
+        {"momentum": 0.9, "nesterov": True},
+        {"momentum": 0.5, "lr_inside_momentum": True, "centered": True, "eps_in_sqrt": False},
+        {"weight_decay": 0.1, "maximize": True, "bias_correction": True},
+        {"weight_decay": 0.05, "decoupled_weight_decay": True, "initial_scale": 1.0, "eps": 0.0},
+        {"clip_value": 2.0, "clip_norm": 3.0, "global_clip_norm": 2.5},
+    ],
+    ids=lambda options: "-".join(options),
+)
 @pytest.mark.parametrize("name, dim", [("seed", None), ("rosenbrock", 4)])
 def test_options(engine, options, name, dim):
     objective = objectives.get(name, dim)
     x0s = starts(8, objective.dim, -2.0, 2.0, seed=4)
     decay = np.array([0.9, 0.5, 0.99, 0.9, 0.7, 0.9, 0.8, 0.95])
     options = {"eps": np.full(8, 1e-7), **options}
-    result = rmsprop.minimize_many(objective, x0s, learning_rate=0.02, decay=decay, maxiter=30, gtol=1e-4,
-                                   **options)
+    result = rmsprop.minimize_many(objective, x0s, learning_rate=0.02, decay=decay, maxiter=30, gtol=1e-4, **options)
     assert result.engine == engine
     eps = options.pop("eps")
     singles = single_runs(objective, x0s, 0.02, decay, eps, maxiter=30, gtol=1e-4, **options)
@@ -178,11 +198,25 @@ def test_options(engine, options, name, dim):
 def test_a_schedule_is_shared_by_all_runs(engine):
     schedule = schedules.exponential_decay(0.2, decay_rate=0.5, decay_steps=10)
     x0s = starts(10, seed=5)
-    result = rmsprop.minimize_many(objectives.get("rosenbrock"), x0s, learning_rate=schedule, maxiter=40, gtol=1e-3,
-                                   bias_correction=True, decay=np.linspace(0.5, 0.95, 10))
+    result = rmsprop.minimize_many(
+        objectives.get("rosenbrock"),
+        x0s,
+        learning_rate=schedule,
+        maxiter=40,
+        gtol=1e-3,
+        bias_correction=True,
+        decay=np.linspace(0.5, 0.95, 10),
+    )
     assert result.engine == engine
-    singles = single_runs(objectives.get("rosenbrock"), x0s, schedule, np.linspace(0.5, 0.95, 10), maxiter=40,
-                          gtol=1e-3, bias_correction=True)
+    singles = single_runs(
+        objectives.get("rosenbrock"),
+        x0s,
+        schedule,
+        np.linspace(0.5, 0.95, 10),
+        maxiter=40,
+        gtol=1e-3,
+        bias_correction=True,
+    )
     assert_rows_are_single_runs(result, singles)
 
 
@@ -194,8 +228,9 @@ def test_library_arithmetic_runs_on_both_engines(engine, monkeypatch):
     x0s = starts(6, seed=6)
     lr = np.array([0.01, 0.02, 0.01, 0.02, 0.01, 0.03])
     options = {"arithmetic": "torch", "centered": True, "momentum": 0.9, "weight_decay": 0.01}
-    result = rmsprop.minimize_many(objectives.get("rosenbrock"), x0s, learning_rate=lr, decay=0.99, maxiter=30,
-                                   gtol=0, clip_norm=1.0, **options)
+    result = rmsprop.minimize_many(
+        objectives.get("rosenbrock"), x0s, learning_rate=lr, decay=0.99, maxiter=30, gtol=0, clip_norm=1.0, **options
+    )
     assert result.engine == engine
     singles = single_runs(objectives.get("rosenbrock"), x0s, lr, 0.99, maxiter=30, gtol=0, clip_norm=1.0, **options)
     assert_rows_are_single_runs(result, singles)
@@ -204,8 +239,9 @@ def test_library_arithmetic_runs_on_both_engines(engine, monkeypatch):
 @pytest.mark.parametrize("norm", [2, 1, -math.inf])
 def test_other_norms_stop_as_minimize_does(norm):
     x0s = starts(20, seed=7)
-    result = rmsprop.minimize_many(objectives.get("seed"), x0s, learning_rate=np.linspace(0.05, 0.2, 20),
-                                   maxiter=80, gtol=0.05, norm=norm)
+    result = rmsprop.minimize_many(
+        objectives.get("seed"), x0s, learning_rate=np.linspace(0.05, 0.2, 20), maxiter=80, gtol=0.05, norm=norm
+    )
     singles = single_runs(objectives.get("seed"), x0s, np.linspace(0.05, 0.2, 20), maxiter=80, gtol=0.05, norm=norm)
     assert_rows_are_single_runs(result, singles)
     assert (result.status == 0).any()
@@ -230,8 +266,9 @@ def test_vectorised_python_objective(jac, dtype):
     fun = {"callable": bowl, "pair": lambda x: (bowl(x), bowl_gradient(x)), "finite differences": bowl}[jac]
     jac_argument = {"callable": bowl_gradient, "pair": True, "finite differences": None}[jac]
     x0s = starts(7, 3, seed=8, dtype=dtype)
-    result = rmsprop.minimize_many(fun, x0s, jac=jac_argument, learning_rate=0.05, maxiter=40, gtol=1e-3,
-                                   trajectories=True)
+    result = rmsprop.minimize_many(
+        fun, x0s, jac=jac_argument, learning_rate=0.05, maxiter=40, gtol=1e-3, trajectories=True
+    )
     assert result.engine == "numpy"
     singles = single_runs(fun, x0s, 0.05, jac=jac_argument, maxiter=40, gtol=1e-3)
     assert_rows_are_single_runs(result, singles, trajectories=True)

@@ -258,9 +258,7 @@ def test_broadcasting_equals_pointwise_evaluation(name, dim):
     for index in np.ndindex(*grid.shape[1:]):
         point = grid[(slice(None), *index)]
         np.testing.assert_allclose(values[index], objective.f(point), rtol=1e-15, atol=1e-15)
-        np.testing.assert_allclose(
-            grads[(slice(None), *index)], objective.grad(point), rtol=1e-15, atol=1e-15
-        )
+        np.testing.assert_allclose(grads[(slice(None), *index)], objective.grad(point), rtol=1e-15, atol=1e-15)
 
 
 @pytest.mark.parametrize(("name", "dim"), CASES, ids=CASE_IDS)
@@ -297,9 +295,7 @@ def test_wrong_leading_dimension_raises(name, dim):
 def test_wrong_leading_dimension_message():
     with pytest.raises(ValueError) as info:
         get("booth")([1.0, 2.0, 3.0])
-    assert str(info.value) == (
-        "objective 'booth' takes x with 2 coordinates on the leading axis, got shape (3,)"
-    )
+    assert str(info.value) == ("objective 'booth' takes x with 2 coordinates on the leading axis, got shape (3,)")
 
 
 # --------------------------------------------------------------------------------------
@@ -365,8 +361,18 @@ def test_objective_validates_its_fields():
     def double(x):
         return 2.0 * x
 
-    kwargs = dict(name="square", f=square, grad=double, dim=1, minima=[[0.0]], min_value=0.0,
-                  domain=((-1.0, 1.0),), start=[0.5], formula="x1**2", reference="by inspection")
+    kwargs = dict(
+        name="square",
+        f=square,
+        grad=double,
+        dim=1,
+        minima=[[0.0]],
+        min_value=0.0,
+        domain=((-1.0, 1.0),),
+        start=[0.5],
+        formula="x1**2",
+        reference="by inspection",
+    )
     objective = Objective(**kwargs)
     assert objective([0.5]) == 0.25
     with pytest.raises(ValueError, match="start"):
@@ -427,6 +433,7 @@ def test_dim_for_any_dimension_objective(name):
 # --------------------------------------------------------------------------------------
 # Dependencies
 # --------------------------------------------------------------------------------------
+
 
 def test_objectives_import_only_numpy_and_the_standard_library():
     """At module level; SymPy, for typed formulas, is imported inside the function that needs it."""

@@ -28,8 +28,10 @@ def test_py_typed_marker_is_shipped():
 
 
 def test_python_dash_m_and_console_script_show_help():
-    for command in ([sys.executable, "-m", "rmsprop", "--help"],
-                    [str(pathlib.Path(sys.executable).parent / "rmsprop"), "--help"]):
+    for command in (
+        [sys.executable, "-m", "rmsprop", "--help"],
+        [str(pathlib.Path(sys.executable).parent / "rmsprop"), "--help"],
+    ):
         run = subprocess.run(command, capture_output=True, text=True, timeout=60)
         assert run.returncode == 0, run.stderr
         assert "demo" in run.stdout
@@ -38,8 +40,9 @@ def test_python_dash_m_and_console_script_show_help():
 def test_demo_into_a_file_path_is_a_clean_error(tmp_path):
     target = tmp_path / "taken"
     target.write_text("keep me")
-    run = subprocess.run([sys.executable, "-m", "rmsprop", "demo", "--out", str(target)],
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "rmsprop", "demo", "--out", str(target)], capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "is a file" in run.stderr and "Traceback" not in run.stderr
     assert target.read_text() == "keep me"
@@ -48,7 +51,11 @@ def test_demo_into_a_file_path_is_a_clean_error(tmp_path):
 def test_demo_into_an_unwritable_place_is_a_clean_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    run = subprocess.run([sys.executable, "-m", "rmsprop", "demo", "--out", str(blocker / "sub")],
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "rmsprop", "demo", "--out", str(blocker / "sub")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert run.stderr.startswith("Error: cannot write the figures")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("dash")
 
-from rmsprop.playground import _app, _compute, _figures, _state  # noqa: E402
+from rmsprop.playground import _app, _compute, _controls, _figures, _state  # noqa: E402
 from rmsprop.playground._state import View, ViewError  # noqa: E402
 
 # The seed document's printed result: 50 iterations from (-4, 3), lr 0.1, decay 0.9, eps 1e-8.
@@ -37,13 +37,30 @@ def controls(**changes):
 def test_default_view_is_the_seed_experiment():
     view = _state.DEFAULT
     assert (view.objective, view.start, view.learning_rate, view.decay, view.eps, view.iterations) == (
-        "seed", (-4.0, 3.0), 0.1, 0.9, 1e-8, 50)
+        "seed",
+        (-4.0, 3.0),
+        0.1,
+        0.9,
+        1e-8,
+        50,
+    )
 
 
 def test_query_round_trip_of_a_full_view():
-    view = View(objective="(1-x)**2 + 100*(y-x**2)**2", start=(-1.25, 0.5), learning_rate=0.0123, decay=0.95,
-                eps=1e-6, iterations=777, flavor="rmsprop", centered=True, momentum=0.9, nesterov=True,
-                eps_in_sqrt=False, baselines=("sgd", "adam"))
+    view = View(
+        objective="(1-x)**2 + 100*(y-x**2)**2",
+        start=(-1.25, 0.5),
+        learning_rate=0.0123,
+        decay=0.95,
+        eps=1e-6,
+        iterations=777,
+        flavor="rmsprop",
+        centered=True,
+        momentum=0.9,
+        nesterov=True,
+        eps_in_sqrt=False,
+        baselines=("sgd", "adam"),
+    )
     back, problems = _state.from_query(_state.to_query(view))
     assert problems == []
     assert back == view
@@ -63,7 +80,8 @@ views = st.builds(
     nesterov=st.just(False),
     eps_in_sqrt=st.booleans(),
     baselines=st.lists(st.sampled_from(_state.BASELINES), unique=True).map(
-        lambda names: tuple(n for n in _state.BASELINES if n in names)),
+        lambda names: tuple(n for n in _state.BASELINES if n in names)
+    ),
 )
 
 
@@ -75,25 +93,28 @@ def test_every_checked_view_survives_its_url(view):
     assert back == view
 
 
-@pytest.mark.parametrize(("query", "field", "expected", "message"), [
-    ("?lr=banana", "learning_rate", 0.1, "learning rate must be a number"),
-    ("?lr=-1", "learning_rate", 0.1, "learning rate must be in"),
-    ("?lr=nan", "learning_rate", 0.1, "must be finite"),
-    ("?n=999999", "iterations", 50, "iterations must be in [1, 2000]"),
-    ("?n=2.5", "iterations", 50, "whole number"),
-    ("?decay=1", "decay", 0.9, "decay must be in [0, 1)"),
-    ("?x0=1", "start", (-4.0, 3.0), "two numbers"),
-    ("?x0=1,2,3", "start", (-4.0, 3.0), "two numbers"),
-    ("?x0=1e300,0", "start", (-4.0, 3.0), "start x1 must be in"),
-    ("?flavor=nope", "flavor", "rmsprop", "unknown flavor"),
-    ("?vs=sgd,bogus", "baselines", (), "unknown baseline"),
-    ("?sqrt=maybe", "eps_in_sqrt", True, "sqrt must be"),
-    ("?centered=2", "centered", False, "centered must be 0 or 1"),
-    ("?f=x**", "objective", "seed", "expression rejected"),
-    ("?f=x1%2Bx2%2Bx3", "objective", "seed", "two variables"),
-    ("?f=__import__('os')", "objective", "seed", "expression rejected"),
-    ("?zz=1", "objective", "seed", "unknown URL key 'zz'"),
-])
+@pytest.mark.parametrize(
+    ("query", "field", "expected", "message"),
+    [
+        ("?lr=banana", "learning_rate", 0.1, "learning rate must be a number"),
+        ("?lr=-1", "learning_rate", 0.1, "learning rate must be in"),
+        ("?lr=nan", "learning_rate", 0.1, "must be finite"),
+        ("?n=999999", "iterations", 50, "iterations must be in [1, 2000]"),
+        ("?n=2.5", "iterations", 50, "whole number"),
+        ("?decay=1", "decay", 0.9, "decay must be in [0, 1)"),
+        ("?x0=1", "start", (-4.0, 3.0), "two numbers"),
+        ("?x0=1,2,3", "start", (-4.0, 3.0), "two numbers"),
+        ("?x0=1e300,0", "start", (-4.0, 3.0), "start x1 must be in"),
+        ("?flavor=nope", "flavor", "rmsprop", "unknown flavor"),
+        ("?vs=sgd,bogus", "baselines", (), "unknown baseline"),
+        ("?sqrt=maybe", "eps_in_sqrt", True, "sqrt must be"),
+        ("?centered=2", "centered", False, "centered must be 0 or 1"),
+        ("?f=x**", "objective", "seed", "expression rejected"),
+        ("?f=x1%2Bx2%2Bx3", "objective", "seed", "two variables"),
+        ("?f=__import__('os')", "objective", "seed", "expression rejected"),
+        ("?zz=1", "objective", "seed", "unknown URL key 'zz'"),
+    ],
+)
 def test_bad_url_values_keep_their_defaults_and_say_why(query, field, expected, message):
     view, problems = _state.from_query(query)
     assert getattr(view, field) == expected
@@ -108,23 +129,26 @@ def test_url_view_that_its_rule_refuses_falls_back_to_a_valid_view():
     _state.check(view)
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"x1": "abc"}, "start x1 must be a number"),
-    ({"x2": ""}, "start x2 is empty"),
-    ({"x1": "inf"}, "start x1 must be finite"),
-    ({"iterations": None}, "iterations is empty or not a number"),
-    ({"iterations": 2001}, "iterations must be in [1, 2000]"),
-    ({"iterations": 0}, "iterations must be in"),
-    ({"objective": _app.FORMULA, "formula": ""}, "the function is empty"),
-    ({"objective": _app.FORMULA, "formula": "x**"}, "expression rejected"),
-    ({"objective": _app.FORMULA, "formula": "1/0 + x + y"}, "expression rejected"),
-    ({"objective": _app.FORMULA, "formula": "x" + "+x" * 600}, "expression rejected"),
-    ({"objective": _app.FORMULA, "formula": "x1 + x2 + x3"}, "two variables"),
-    ({"flavor": "lasagne", "momentum": 0.9}, "flavor lasagne has no setting for momentum"),
-    ({"flags": ["nesterov"]}, "nesterov needs momentum > 0"),
-    ({"flavor": "evil"}, "unknown flavor"),
-    ({"baselines": ["sgd", "rm -rf"]}, "unknown baseline"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"x1": "abc"}, "start x1 must be a number"),
+        ({"x2": ""}, "start x2 is empty"),
+        ({"x1": "inf"}, "start x1 must be finite"),
+        ({"iterations": None}, "iterations is empty or not a number"),
+        ({"iterations": 2001}, "iterations must be in [1, 2000]"),
+        ({"iterations": 0}, "iterations must be in"),
+        ({"objective": _app.FORMULA, "formula": ""}, "the function is empty"),
+        ({"objective": _app.FORMULA, "formula": "x**"}, "expression rejected"),
+        ({"objective": _app.FORMULA, "formula": "1/0 + x + y"}, "expression rejected"),
+        ({"objective": _app.FORMULA, "formula": "x" + "+x" * 600}, "expression rejected"),
+        ({"objective": _app.FORMULA, "formula": "x1 + x2 + x3"}, "two variables"),
+        ({"flavor": "lasagne", "momentum": 0.9}, "flavor lasagne has no setting for momentum"),
+        ({"flags": ["nesterov"]}, "nesterov needs momentum > 0"),
+        ({"flavor": "evil"}, "unknown flavor"),
+        ({"baselines": ["sgd", "rm -rf"]}, "unknown baseline"),
+    ],
+)
 def test_bad_controls_get_one_line_messages(change, message):
     with pytest.raises(ViewError) as error:
         _app.view_from_controls(*controls(**change))
@@ -146,8 +170,9 @@ def test_default_picture_reproduces_the_seed_to_the_last_bit():
 def test_first_steps_match_their_closed_forms():
     """From x0 on 5 x1^2 + 7 x2^2 (g = (10 x1, 14 x2)): RMSprop's first step is lr g / sqrt((1 - decay) g^2 + eps),
     SGD's is lr g, and Adam's (bias-corrected) is lr g / (|g| + eps_adam), about lr in each coordinate."""
-    view = dataclasses.replace(_state.DEFAULT, start=(1.5, -2.0), learning_rate=0.05, decay=0.8, iterations=3,
-                               baselines=("sgd", "adam"))
+    view = dataclasses.replace(
+        _state.DEFAULT, start=(1.5, -2.0), learning_rate=0.05, decay=0.8, iterations=3, baselines=("sgd", "adam")
+    )
     picture = _compute.compute(view)
     g = np.array([10 * 1.5, 14 * -2.0])
     rms, sgd, adam = picture.runs
@@ -161,8 +186,14 @@ def test_first_steps_match_their_closed_forms():
 
 
 def test_a_diverging_run_is_cut_at_its_last_finite_point_and_says_so():
-    view = dataclasses.replace(_state.DEFAULT, objective="rosenbrock", start=(-1.5, 2.0), learning_rate=0.01,
-                               iterations=200, baselines=("sgd",))
+    view = dataclasses.replace(
+        _state.DEFAULT,
+        objective="rosenbrock",
+        start=(-1.5, 2.0),
+        learning_rate=0.01,
+        iterations=200,
+        baselines=("sgd",),
+    )
     picture = _compute.compute(view)
     sgd = picture.runs[1]
     assert sgd.status == 3 and "diverged" in sgd.status_text
@@ -175,8 +206,12 @@ def test_a_diverging_run_is_cut_at_its_last_finite_point_and_says_so():
 
 def test_slow_formulas_stop_at_the_time_budget(monkeypatch):
     monkeypatch.setattr(_compute, "MAX_SECONDS", 0.05)
-    view = dataclasses.replace(_state.DEFAULT, objective="sin(x)*cos(y) + exp(-x**2) + log(1 + y**2)",
-                               iterations=_state.MAX_ITERATIONS, baselines=_state.BASELINES)
+    view = dataclasses.replace(
+        _state.DEFAULT,
+        objective="sin(x)*cos(y) + exp(-x**2) + log(1 + y**2)",
+        iterations=_state.MAX_ITERATIONS,
+        baselines=_state.BASELINES,
+    )
     started = time.perf_counter()
     picture = _compute.compute(view)
     assert time.perf_counter() - started < 2
@@ -226,7 +261,7 @@ def test_sync_reads_the_url_into_the_controls(monkeypatch):
     out = _app.sync("?f=himmelblau&x0=1,-2&lr=0.02&n=80&vs=adam&momentum=0.5", *controls(), None)
     named = dict(zip((id_ for id_, _ in _app.CONTROLS), out))
     assert named["objective"] == "himmelblau" and named["x1"] == "1" and named["x2"] == "-2"
-    assert _app._from_log(named["lr"]) == 0.02 and named["iterations"] == 80
+    assert _controls.from_log(named["lr"]) == 0.02 and named["iterations"] == 80
     assert named["baselines"] == ["adam"] and named["momentum"] == 0.5
     assert out[-1] == ""  # no problems
 
@@ -274,8 +309,9 @@ def test_a_library_flavor_runs_as_that_library():
 
     view = _app.view_from_controls(*controls(flavor="torch", lr=math.log10(0.01), decay=0.99, iterations=30))
     picture = _compute.compute(view)
-    reference = minimize(objectives.get("seed"), [-4.0, 3.0], maxiter=30, gtol=0,
-                         optimizer=compat.torch(lr=0.01, alpha=0.99, eps=1e-8))
+    reference = minimize(
+        objectives.get("seed"), [-4.0, 3.0], maxiter=30, gtol=0, optimizer=compat.torch(lr=0.01, alpha=0.99, eps=1e-8)
+    )
     np.testing.assert_array_equal(picture.runs[0].x, reference.path_x)
 
 

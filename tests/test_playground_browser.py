@@ -26,8 +26,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 REPO = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 60  # seconds for the server's first line (imports numba, scipy, dash on 2 slow cores)
 TIMEOUT_MS = 30_000  # for every wait in the page
@@ -114,8 +121,10 @@ def computed(url: str) -> tuple[list[list[str]], dict]:
     view, problems = from_query("?" + urlsplit(url).query)
     assert not problems, problems
     picture = compute(view)
-    return ([list(row) for row in table_rows(picture)],
-            {str(k): {"x": run.x[:, 0].tolist(), "y": run.x[:, 1].tolist()} for k, run in enumerate(picture.runs)})
+    return (
+        [list(row) for row in table_rows(picture)],
+        {str(k): {"x": run.x[:, 0].tolist(), "y": run.x[:, 1].tolist()} for k, run in enumerate(picture.runs)},
+    )
 
 
 def wait_drawn(page, runs: int = 1) -> None:
@@ -125,18 +134,24 @@ def wait_drawn(page, runs: int = 1) -> None:
             const p = ({PATHS_JS})();
             const rows = document.querySelectorAll('#result-table tbody tr').length;
             return p !== null && Object.keys(p).length === runs && rows === runs;
-        }}""", arg=runs)
+        }}""",
+        arg=runs,
+    )
 
 
 def wait_path_changed(page, before: dict) -> dict:
     """Until RMSprop's path differs from ``before``; returns the new path."""
-    page.wait_for_function(f"(before) => {{ const p = ({PATH0_JS})(); return p !== null && "
-                           "JSON.stringify(p) !== JSON.stringify(before); }", arg=before)
+    page.wait_for_function(
+        f"(before) => {{ const p = ({PATH0_JS})(); return p !== null && "
+        "JSON.stringify(p) !== JSON.stringify(before); }",
+        arg=before,
+    )
     return path0(page)
 
 
 def wait_query(page, key: str, predicate) -> dict[str, str]:
     """Until the URL's ``key`` satisfies ``predicate`` (checked in Python on each URL change)."""
+
     def ok(url) -> bool:
         values = parse_qs(urlsplit(url).query).get(key)
         return bool(values) and predicate(values[-1])
@@ -152,7 +167,8 @@ def slider_value(page, id_: str) -> float:
 def plot_point(page, fx: float, fy: float) -> dict:
     """The whole-pixel page coordinates of the point at fractions (fx, fy) of the contour's plot area
     (fy from the top), and the data coordinates there as the page's own click handler computes them."""
-    return page.evaluate(f"""([fx, fy]) => {{
+    return page.evaluate(
+        f"""([fx, fy]) => {{
         const gd = {GD};
         const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
         const box = gd.getBoundingClientRect();
@@ -162,7 +178,9 @@ def plot_point(page, fx: float, fy: float) -> dict:
                  width: Math.abs(xa.range[1] - xa.range[0]),
                  drag: (() => {{ const r = gd.querySelector('.nsewdrag').getBoundingClientRect();
                                  return [r.left, r.top, r.right, r.bottom]; }})()}};
-    }}""", [fx, fy])
+    }}""",
+        [fx, fy],
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -172,14 +190,23 @@ def plot_point(page, fx: float, fy: float) -> dict:
 class Server:
     def __init__(self):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.process = subprocess.Popen([sys.executable, "-m", "rmsprop", "playground", "--port", "0"],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "rmsprop", "playground", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         self.stdout: list[str] = []
         self.stderr: list[str] = []
         self._lines: queue.Queue = queue.Queue()
-        self._readers = [threading.Thread(target=self._read, args=(stream, lines, announce), daemon=True)
-                         for stream, lines, announce in ((self.process.stdout, self.stdout, True),
-                                                         (self.process.stderr, self.stderr, False))]
+        self._readers = [
+            threading.Thread(target=self._read, args=(stream, lines, announce), daemon=True)
+            for stream, lines, announce in (
+                (self.process.stdout, self.stdout, True),
+                (self.process.stderr, self.stderr, False),
+            )
+        ]
         for reader in self._readers:
             reader.start()
 
@@ -200,8 +227,11 @@ class Server:
         if not match:
             self.process.kill()
             self.wait()
-            pytest.fail(f"the server did not announce its address: first line {line!r}, "
-                        f"stderr {''.join(self.stderr)[-2000:]!r}", pytrace=False)
+            pytest.fail(
+                f"the server did not announce its address: first line {line!r}, "
+                f"stderr {''.join(self.stderr)[-2000:]!r}",
+                pytrace=False,
+            )
         return match.group(1)
 
     def wait(self, timeout: float = 30) -> int:
@@ -310,8 +340,9 @@ def test_load_draws_the_seed_experiment_from_this_server_only(open_page, server)
     assert page.locator("#contour .contour").count() >= 1  # Plotly drew the contour trace
     assert page.inner_text("#message") == "" and page.inner_text("#url-message") == ""
     own = urlsplit(server).netloc
-    elsewhere = [url for url in page.requests if urlsplit(url).scheme not in ("data", "blob")
-                 and urlsplit(url).netloc != own]
+    elsewhere = [
+        url for url in page.requests if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != own
+    ]
     assert page.requests and not elsewhere, elsewhere
     assert not page.errors, page.errors
 
@@ -348,7 +379,7 @@ def test_learning_rate_slider_changes_the_path_and_the_url(open_page):
     handle.press("ArrowLeft")  # one step of 0.1 in log10(lr): 0.1 -> 10 ** -1.1
     slower = wait_path_changed(page, before)
     url = wait_query(page, "lr", lambda lr: lr != "0.1")
-    assert float(url["lr"]) == float(f"{10 ** -1.1:.6g}") == 0.0794328
+    assert float(url["lr"]) == float(f"{10**-1.1:.6g}") == 0.0794328
     assert slider_value(page, "lr") == pytest.approx(-1.1)
     assert page.inner_text("#lr-value") == "0.0794"
     assert slower["x"][0] == -4 and slower["x"] != before["x"]
@@ -372,8 +403,11 @@ def test_bad_formula_shows_a_message_and_keeps_the_figure(open_page):
         previous = page.inner_text("#message")
         formula.fill(bad)
         formula.press("Enter")
-        page.wait_for_function("(previous) => { const t = document.querySelector('#message').innerText.trim();"
-                               " return t !== '' && t !== previous; }", arg=previous)
+        page.wait_for_function(
+            "(previous) => { const t = document.querySelector('#message').innerText.trim();"
+            " return t !== '' && t !== previous; }",
+            arg=previous,
+        )
         message = page.inner_text("#message").strip()
         assert "\n" not in message and 0 < len(message) <= 300, message
         assert page.get_attribute("#message", "role") == "alert"
@@ -406,8 +440,9 @@ def test_shared_url_shows_the_same_view_in_a_fresh_context(open_page):
         assert rows[0][4] == rows[2][4] == "300" and "diverged" in rows[1][5], rows  # sgd blows up here
         assert page.inner_text("#url-message") == "" and page.inner_text("#message") == ""
         assert "rosenbrock" in page.inner_text("#objective")
-        checked = page.evaluate("() => Array.from(document.querySelectorAll('#baselines input:checked'))"
-                                ".map(i => i.value)")
+        checked = page.evaluate(
+            "() => Array.from(document.querySelectorAll('#baselines input:checked')).map(i => i.value)"
+        )
         assert sorted(checked) == ["adam", "sgd"]
         assert page.input_value("#iterations") == "300"
         assert (page.input_value("#x1"), page.input_value("#x2")) == ("-1.5", "2")
@@ -451,7 +486,12 @@ def test_two_users_at_once_keep_their_own_views(open_page):
     assert {k: alice_url[k] for k in ("f", "lr", "n")} == {"f": "seed", "lr": "0.0794328", "n": "50"}
     assert "vs" not in alice_url and "momentum" not in alice_url
     assert {k: bob_url[k] for k in ("f", "x0", "lr", "n", "momentum")} == {
-        "f": "x**2 + 3*y**2", "x0": "-1.5,2.0", "lr": "0.01", "n": "300", "momentum": "0.5"}
+        "f": "x**2 + 3*y**2",
+        "x0": "-1.5,2.0",
+        "lr": "0.01",
+        "n": "300",
+        "momentum": "0.5",
+    }
     assert "seed" in title(alice) and "x**2 + 3*y**2" in title(bob)
     assert list(paths(alice)) == ["0"] and sorted(paths(bob)) == ["0", "1"]
     assert len(alice_new["x"]) == 51 and len(path0(bob)["x"]) == 301
@@ -481,8 +521,10 @@ def test_play_runs_the_path_from_the_start_to_the_end(open_page):
     }}""")
     page.click("#play")
     page.wait_for_function("() => window.__frames.some(([text]) => /^step ([1-9]|[1-4][0-9]) \\/ 50$/.test(text))")
-    page.wait_for_function("() => document.querySelector('#frame-value').innerText === 'step 50 / 50'"
-                           " && document.querySelector('#play').innerText === 'Play'")
+    page.wait_for_function(
+        "() => document.querySelector('#frame-value').innerText === 'step 50 / 50'"
+        " && document.querySelector('#play').innerText === 'Play'"
+    )
     page.wait_for_function(f"() => ({PATH0_JS})().x.length === 51")
     frames = page.evaluate("() => window.__frames")
     steps = [int(re.fullmatch(r"step (\d+) / 50", text).group(1)) for text, _ in frames]

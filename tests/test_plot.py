@@ -40,8 +40,7 @@ def rosenbrock():
 
 @pytest.fixture(scope="module")
 def rosenbrock_run(rosenbrock):
-    return rmsprop.minimize(rosenbrock, rosenbrock.start, learning_rate=0.01, decay=0.9, eps=1e-8, maxiter=400,
-                            gtol=0)
+    return rmsprop.minimize(rosenbrock, rosenbrock.start, learning_rate=0.01, decay=0.9, eps=1e-8, maxiter=400, gtol=0)
 
 
 def contour_sets(ax):
@@ -64,7 +63,9 @@ def colour_near(image, ax, points, rgb, radius=2, tolerance=40.0):
     found = []
     for px, py in ax.transData.transform(points):
         col, row = int(round(px)), int(round(height - py))
-        patch = image[max(row - radius, 0):row + radius + 1, max(col - radius, 0):col + radius + 1, :3].astype(float)
+        patch = image[max(row - radius, 0) : row + radius + 1, max(col - radius, 0) : col + radius + 1, :3].astype(
+            float
+        )
         found.append(bool(np.min(np.linalg.norm(patch - rgb, axis=-1)) < tolerance) if patch.size else False)
     return np.array(found)
 
@@ -73,9 +74,11 @@ def colour_near(image, ax, points, rgb, radius=2, tolerance=40.0):
 
 
 def test_import_rmsprop_and_rmsprop_plot_do_not_import_matplotlib():
-    code = ("import sys, rmsprop, rmsprop.plot; before = 'matplotlib' in sys.modules; "
-            "rmsprop.plot.settings_label({'name': 'rmsprop', 'learning_rate': 0.1}); "
-            "print(before, 'matplotlib' in sys.modules, rmsprop.plot.__name__)")
+    code = (
+        "import sys, rmsprop, rmsprop.plot; before = 'matplotlib' in sys.modules; "
+        "rmsprop.plot.settings_label({'name': 'rmsprop', 'learning_rate': 0.1}); "
+        "print(before, 'matplotlib' in sys.modules, rmsprop.plot.__name__)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False", "rmsprop.plot"]
     code = "import sys, rmsprop; rmsprop.plot.contour; print('matplotlib' in sys.modules, 'plot' in dir(rmsprop))"
@@ -85,9 +88,21 @@ def test_import_rmsprop_and_rmsprop_plot_do_not_import_matplotlib():
 
 
 def test_the_package_exports_the_names_of_the_module_it_was():
-    assert plot.__all__ == ["surface", "contour", "paths", "loss", "step_sizes", "panel", "animate", "sweep_heatmap",
-                            "settings_label", "effective_steps", "contour_levels", "FIGURE_SUFFIXES",
-                            "ANIMATION_SUFFIXES"]
+    assert plot.__all__ == [
+        "surface",
+        "contour",
+        "paths",
+        "loss",
+        "step_sizes",
+        "panel",
+        "animate",
+        "sweep_heatmap",
+        "settings_label",
+        "effective_steps",
+        "contour_levels",
+        "FIGURE_SUFFIXES",
+        "ANIMATION_SUFFIXES",
+    ]
     for name in (*plot.__all__, "MAX_PIXELS", "LOG_LEVELS_DECADES", "MAX_LEVELS", "contour_grid"):
         assert hasattr(plot, name), name
 
@@ -103,8 +118,13 @@ def test_the_plot_modules_import_no_private_names_from_each_other():
             if isinstance(node, ast.ImportFrom) and node.level:
                 source = folder.parents[node.level - 2] if node.level > 1 else folder
                 source = source.joinpath(*(node.module or "").split(".")) if node.module else source
-                private = [alias.name for alias in node.names if alias.name.startswith("_")
-                           and not (source / f"{alias.name}.py").exists() and not (source / alias.name).is_dir()]
+                private = [
+                    alias.name
+                    for alias in node.names
+                    if alias.name.startswith("_")
+                    and not (source / f"{alias.name}.py").exists()
+                    and not (source / alias.name).is_dir()
+                ]
                 assert not private, f"{path.name} imports {private} from {'.' * node.level}{node.module or ''}"
 
 
@@ -157,8 +177,9 @@ def test_contour_levels_can_be_forced():
 
 
 def test_the_path_is_drawn_in_its_colour_where_its_points_are(seed, seed_run, artifacts_dir):
-    fig = plot.paths(seed, seed_run, resolution=100, figsize=(6, 5), dpi=100,
-                     save=Path(artifacts_dir) / "plot_paths_seed.png")
+    fig = plot.paths(
+        seed, seed_run, resolution=100, figsize=(6, 5), dpi=100, save=Path(artifacts_dir) / "plot_paths_seed.png"
+    )
     ax = fig.axes[0]
     image = rgba_image(fig)
     assert image.shape == (500, 600, 4)
@@ -173,8 +194,14 @@ def test_the_path_is_drawn_in_its_colour_where_its_points_are(seed, seed_run, ar
 
 
 def test_two_runs_get_distinct_colours_labels_and_markers(seed, seed_run, other_run, artifacts_dir):
-    fig = plot.paths(seed, [seed_run, other_run], resolution=100, dpi=100, gradient_field=True,
-                     save=Path(artifacts_dir) / "plot_paths_two_runs.png")
+    fig = plot.paths(
+        seed,
+        [seed_run, other_run],
+        resolution=100,
+        dpi=100,
+        gradient_field=True,
+        save=Path(artifacts_dir) / "plot_paths_two_runs.png",
+    )
     ax = fig.axes[0]
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts == ["rmsprop lr=0.1 decay=0.9", "rmsprop lr=0.05 decay=0.95", "start", "end", "minimum"]
@@ -205,26 +232,32 @@ def test_labels_and_dicts_name_the_runs(seed, seed_run, other_run):
 
 
 def test_a_batch_of_runs_is_one_run_per_row(seed):
-    batch = rmsprop.minimize_many(seed, [[-4, 3], [1, 1]], learning_rate=[0.1, 0.2], maxiter=50, gtol=1e-3,
-                                  trajectories=True)
+    batch = rmsprop.minimize_many(
+        seed, [[-4, 3], [1, 1]], learning_rate=[0.1, 0.2], maxiter=50, gtol=1e-3, trajectories=True
+    )
     fig = plot.paths(seed, batch, resolution=40)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == ["run [0]", "run [1]"]
     for i in range(2):
-        np.testing.assert_array_equal(line_by_gid(ax, f"path:run [{i}]").get_xydata(),
-                                      batch.path_x[i, :batch.nit[i] + 1])
+        np.testing.assert_array_equal(
+            line_by_gid(ax, f"path:run [{i}]").get_xydata(), batch.path_x[i, : batch.nit[i] + 1]
+        )
     with pytest.raises(ValueError, match="path_jac"):
         plot.step_sizes(batch)
 
 
 def test_settings_labels_are_short():
     assert plot.settings_label(rmsprop.rmsprop(0.1, 0.9, 1e-8).settings) == "rmsprop lr=0.1 decay=0.9"
-    assert plot.settings_label(rmsprop.rmsprop(0.01, 0.99, 1e-6, centered=True, momentum=0.9).settings) == \
-        "rmsprop lr=0.01 decay=0.99 eps=1e-6 centered momentum=0.9"
+    assert (
+        plot.settings_label(rmsprop.rmsprop(0.01, 0.99, 1e-6, centered=True, momentum=0.9).settings)
+        == "rmsprop lr=0.01 decay=0.99 eps=1e-6 centered momentum=0.9"
+    )
     assert plot.settings_label(rmsprop.compat.torch(lr=0.01).settings) == "torch lr=0.01 alpha=0.99"
     schedule = rmsprop.schedules.exponential_decay(0.1, 0.5, 10)
-    assert plot.settings_label(rmsprop.rmsprop(schedule).settings) == \
-        "rmsprop lr=exponential_decay(0.1, 0.5, 10) decay=0.9"
+    assert (
+        plot.settings_label(rmsprop.rmsprop(schedule).settings)
+        == "rmsprop lr=exponential_decay(0.1, 0.5, 10) decay=0.9"
+    )
     assert plot.settings_label({"name": "mine", "lr": 0.5, "eps": 1e-3, "beta": 0, "fast": True}) == "mine lr=0.5 fast"
 
 
@@ -305,8 +338,10 @@ def test_panel_combines_surface_paths_loss_and_step_sizes(rosenbrock, rosenbrock
     surface, contour, loss, steps = fig.axes[:4]
     assert surface.name == "3d"
     assert contour_sets(contour)[-1].rmsprop_scale == "log"
-    assert [t.get_text() for t in contour.get_legend().get_texts()][:2] == \
-        ["rmsprop lr=0.01 decay=0.9", "adam lr=0.05 b1=0.9 b2=0.999"]
+    assert [t.get_text() for t in contour.get_legend().get_texts()][:2] == [
+        "rmsprop lr=0.01 decay=0.9",
+        "adam lr=0.05 b1=0.9 b2=0.999",
+    ]
     assert loss.get_xlabel() == steps.get_xlabel() == "iteration"
     assert loss.get_yscale() == steps.get_yscale() == "log"
     with Image.open(target) as image:
@@ -357,8 +392,17 @@ def test_ax_draws_into_a_given_axes(seed, seed_run):
 
 def test_gif_has_one_frame_per_iteration_up_to_max_frames(seed, seed_run, other_run, tmp_path, artifacts_dir):
     target = Path(artifacts_dir) / "plot_animation_seed.gif"
-    written = plot.animate(seed, [seed_run, other_run], target, max_frames=12, progress=False, with_loss=True,
-                           with_surface=True, resolution=60, dpi=60)
+    written = plot.animate(
+        seed,
+        [seed_run, other_run],
+        target,
+        max_frames=12,
+        progress=False,
+        with_loss=True,
+        with_surface=True,
+        resolution=60,
+        dpi=60,
+    )
     assert written == target
     with Image.open(target) as image:
         assert image.format == "GIF" and image.n_frames == 12
@@ -409,8 +453,9 @@ def test_mp4_frames_go_to_ffmpeg_as_raw_rgba(seed, seed_run, tmp_path, monkeypat
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     out = tmp_path / "out"
     out.mkdir()
-    target = plot.animate(seed, seed_run, out / "a.mp4", max_frames=4, fps=10, resolution=30, dpi=50,
-                          figsize=(4, 3), progress=False)
+    target = plot.animate(
+        seed, seed_run, out / "a.mp4", max_frames=4, fps=10, resolution=30, dpi=50, figsize=(4, 3), progress=False
+    )
     count, *arguments = target.read_text().split()
     assert int(count) == 4 * 200 * 150 * 4  # frames x width x height x RGBA
     assert arguments[arguments.index("-s") + 1] == "200x150" and arguments[arguments.index("-framerate") + 1] == "10"

@@ -46,8 +46,9 @@ from rmsprop import compat, objectives, schedules
 FLOATS = (np.float32, np.float64)
 ARITHMETICS = ("seed", "torch", "keras_torch", "keras_torch_float64", "optax")
 
-PROPERTY = settings(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow,
-                                                                            HealthCheck.data_too_large])
+PROPERTY = settings(
+    deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -168,12 +169,14 @@ def problems(draw, templates=TEMPLATES, max_steps=4, shapes=SHAPES):
 
 
 RATES = st.one_of(st.sampled_from([0.0, 1e-3, 0.01, 0.1, 1.0]), st.floats(1e-4, 1.0))
-SCHEDULES = st.sampled_from([
-    schedules.exponential_decay(0.1, 0.5, 2),
-    schedules.step_decay(0.05, 2, 0.5),
-    schedules.cosine_decay(0.1, 3),
-    schedules.linear_warmup(0.1, 2),
-])
+SCHEDULES = st.sampled_from(
+    [
+        schedules.exponential_decay(0.1, 0.5, 2),
+        schedules.step_decay(0.05, 2, 0.5),
+        schedules.cosine_decay(0.1, 3),
+        schedules.linear_warmup(0.1, 2),
+    ]
+)
 DECAYS = st.one_of(st.sampled_from([0.0, 0.5, 0.9, 0.99]), st.floats(1e-3, 0.999))
 CLIPS = st.one_of(st.none(), st.sampled_from([0.5, 10.0, 1e3]))
 
@@ -216,37 +219,88 @@ def rule_settings(draw, arithmetics=ARITHMETICS, schedule=True, coupled=True):
 # One strategy of library arguments per flavor; the test below fails when a flavor has none.
 FLAVOR_ARGUMENTS = {
     "seed": st.fixed_dictionaries({"learning_rate": RATES, "gamma": DECAYS, "epsilon": st.sampled_from([1e-8, 1e-4])}),
-    "torch": st.fixed_dictionaries({
-        "lr": st.one_of(RATES, SCHEDULES), "alpha": DECAYS, "eps": st.sampled_from([1e-8, 1e-3]),
-        "weight_decay": st.sampled_from([0, 0.01, 0.5]), "momentum": st.sampled_from([0, 0.5, 0.9]),
-        "centered": st.booleans(), "maximize": st.booleans()}),
+    "torch": st.fixed_dictionaries(
+        {
+            "lr": st.one_of(RATES, SCHEDULES),
+            "alpha": DECAYS,
+            "eps": st.sampled_from([1e-8, 1e-3]),
+            "weight_decay": st.sampled_from([0, 0.01, 0.5]),
+            "momentum": st.sampled_from([0, 0.5, 0.9]),
+            "centered": st.booleans(),
+            "maximize": st.booleans(),
+        }
+    ),
     "keras": st.builds(
         lambda base, clip: {**base, **clip},
-        st.fixed_dictionaries({
-            "learning_rate": st.one_of(RATES, SCHEDULES), "rho": DECAYS, "momentum": st.sampled_from([0.0, 0.5, 0.9]),
-            "epsilon": st.sampled_from([1e-7, 1e-3]), "centered": st.booleans(),
-            "weight_decay": st.sampled_from([None, 0.01, 0.5]), "use_ema": st.booleans(),
-            "ema_momentum": st.sampled_from([0.0, 0.9, 0.99, 1.0]), "floatx": st.sampled_from(["float32", "float64"])}),
-        st.one_of(st.just({}), st.sampled_from(["clipnorm", "clipvalue", "global_clipnorm"]).flatmap(
-            lambda name: st.sampled_from([0.5, 10.0]).map(lambda value: {name: value})))),
-    "optax": st.sampled_from([None, 0.5, 0.9]).flatmap(lambda momentum: st.fixed_dictionaries({
-        "learning_rate": st.one_of(RATES, SCHEDULES), "decay": DECAYS, "eps": st.sampled_from([1e-8, 1e-3]),
-        "initial_scale": st.sampled_from([0.0, 1.0]), "eps_in_sqrt": st.booleans(), "centered": st.booleans(),
-        "momentum": st.just(momentum), "nesterov": st.booleans() if momentum else st.just(False),
-        "bias_correction": st.booleans()})),
-    "tf1": st.fixed_dictionaries({
-        "learning_rate": RATES, "decay": DECAYS, "momentum": st.sampled_from([0.0, 0.9]),
-        "epsilon": st.sampled_from([1e-10, 1e-3]), "centered": st.booleans()}),
-    "jax_example": st.fixed_dictionaries({
-        "step_size": st.one_of(RATES, SCHEDULES), "gamma": DECAYS, "eps": st.sampled_from([1e-8, 1e-3]),
-        "momentum": st.sampled_from([None, 0.9])}),
+        st.fixed_dictionaries(
+            {
+                "learning_rate": st.one_of(RATES, SCHEDULES),
+                "rho": DECAYS,
+                "momentum": st.sampled_from([0.0, 0.5, 0.9]),
+                "epsilon": st.sampled_from([1e-7, 1e-3]),
+                "centered": st.booleans(),
+                "weight_decay": st.sampled_from([None, 0.01, 0.5]),
+                "use_ema": st.booleans(),
+                "ema_momentum": st.sampled_from([0.0, 0.9, 0.99, 1.0]),
+                "floatx": st.sampled_from(["float32", "float64"]),
+            }
+        ),
+        st.one_of(
+            st.just({}),
+            st.sampled_from(["clipnorm", "clipvalue", "global_clipnorm"]).flatmap(
+                lambda name: st.sampled_from([0.5, 10.0]).map(lambda value: {name: value})
+            ),
+        ),
+    ),
+    "optax": st.sampled_from([None, 0.5, 0.9]).flatmap(
+        lambda momentum: st.fixed_dictionaries(
+            {
+                "learning_rate": st.one_of(RATES, SCHEDULES),
+                "decay": DECAYS,
+                "eps": st.sampled_from([1e-8, 1e-3]),
+                "initial_scale": st.sampled_from([0.0, 1.0]),
+                "eps_in_sqrt": st.booleans(),
+                "centered": st.booleans(),
+                "momentum": st.just(momentum),
+                "nesterov": st.booleans() if momentum else st.just(False),
+                "bias_correction": st.booleans(),
+            }
+        )
+    ),
+    "tf1": st.fixed_dictionaries(
+        {
+            "learning_rate": RATES,
+            "decay": DECAYS,
+            "momentum": st.sampled_from([0.0, 0.9]),
+            "epsilon": st.sampled_from([1e-10, 1e-3]),
+            "centered": st.booleans(),
+        }
+    ),
+    "jax_example": st.fixed_dictionaries(
+        {
+            "step_size": st.one_of(RATES, SCHEDULES),
+            "gamma": DECAYS,
+            "eps": st.sampled_from([1e-8, 1e-3]),
+            "momentum": st.sampled_from([None, 0.9]),
+        }
+    ),
     "lasagne": st.fixed_dictionaries({"learning_rate": RATES, "rho": DECAYS, "epsilon": st.sampled_from([1e-6, 1e-3])}),
-    "caffe": st.fixed_dictionaries({
-        "base_lr": RATES, "rms_decay": DECAYS, "delta": st.sampled_from([1e-8, 1e-3]),
-        "weight_decay": st.sampled_from([0, 0.01])}),
-    "graves": st.fixed_dictionaries({
-        "learning_rate": RATES, "decay": DECAYS, "momentum": st.sampled_from([0.0, 0.9]),
-        "eps": st.sampled_from([1e-4, 1e-8])}),
+    "caffe": st.fixed_dictionaries(
+        {
+            "base_lr": RATES,
+            "rms_decay": DECAYS,
+            "delta": st.sampled_from([1e-8, 1e-3]),
+            "weight_decay": st.sampled_from([0, 0.01]),
+        }
+    ),
+    "graves": st.fixed_dictionaries(
+        {
+            "learning_rate": RATES,
+            "decay": DECAYS,
+            "momentum": st.sampled_from([0.0, 0.9]),
+            "eps": st.sampled_from([1e-4, 1e-8]),
+        }
+    ),
 }
 
 
@@ -255,7 +309,8 @@ def test_every_flavor_has_a_strategy():
 
 
 FLAVORS = st.sampled_from(sorted(compat.FLAVORS)).flatmap(
-    lambda name: FLAVOR_ARGUMENTS[name].map(lambda arguments: (name, arguments)))
+    lambda name: FLAVOR_ARGUMENTS[name].map(lambda arguments: (name, arguments))
+)
 
 
 def make_flavor(name, arguments):
@@ -290,8 +345,7 @@ def ulp(dtype) -> float:
     return float(np.finfo(dtype).eps)
 
 
-def check_rms_state(state: rmsprop.RMSpropState, params, count: int, centered: bool, correction: float,
-                    updates=None):
+def check_rms_state(state: rmsprop.RMSpropState, params, count: int, centered: bool, correction: float, updates=None):
     """The accumulator is finite and >= 0 with the parameters' tree; the centered variance is >= 0 but for rounding."""
     assert state.count == count
     real_signature = signature(params)
@@ -383,9 +437,10 @@ def test_flavor_invariants(problem, flavor):
     name, arguments = flavor
     optimizer = make_flavor(name, arguments)
     rule = optimizer.settings
-    correction_rule = {"bias_correction": arguments.get("bias_correction", False),
-                       "decay": next((arguments[k] for k in ("decay", "alpha", "rho", "gamma", "rms_decay")
-                                      if k in arguments), 0.9)}
+    correction_rule = {
+        "bias_correction": arguments.get("bias_correction", False),
+        "decay": next((arguments[k] for k in ("decay", "alpha", "rho", "gamma", "rms_decay") if k in arguments), 0.9),
+    }
     unclamped = name in ("torch", "keras", "optax") and bool(arguments.get("centered"))
     run_and_check(optimizer, template, x0, grads, centered_rule=correction_rule, unclamped=unclamped)
     assert rule["name"] == name
@@ -413,8 +468,9 @@ def first_step(options, g_leaves, x_leaves):
     if options["clip_value"] is not None:
         g = [np.clip(gi, -options["clip_value"], options["clip_value"]) for gi in g]
     if options["clip_norm"] is not None:
-        g = [gi * min(1.0, options["clip_norm"] / n) if (n := math.sqrt(float(np.sum(gi * gi)))) > 0 else gi
-             for gi in g]
+        g = [
+            gi * min(1.0, options["clip_norm"] / n) if (n := math.sqrt(float(np.sum(gi * gi)))) > 0 else gi for gi in g
+        ]
     if options["global_clip_norm"] is not None:
         total = math.sqrt(sum(float(np.sum(gi * gi)) for gi in g))
         if total > options["global_clip_norm"]:
@@ -473,8 +529,11 @@ def test_first_step_closed_form(problem, options):
     lr, expected = first_step(options, leaves_of(build(template, grads[0])), leaves_of(params))
     eps_f = ulp(dtype)
     for u, e, m, (g, x, e_ref, m_ref, v, slack) in zip(
-            leaves_of(updates), leaves_of(state.nu), leaves_of(state.mu) if options["centered"] else [None] * len(x0),
-            expected):
+        leaves_of(updates),
+        leaves_of(state.nu),
+        leaves_of(state.mu) if options["centered"] else [None] * len(x0),
+        expected,
+    ):
         tiny = 4 * float(np.finfo(dtype).tiny)
         np.testing.assert_allclose(e, e_ref, rtol=16 * eps_f, atol=tiny)
         if m is not None:
@@ -567,8 +626,15 @@ def test_negating_gradients_and_parameters_negates_the_steps(problem, setup):
 def test_options_that_are_a_change_of_gradient(problem, options):
     """Seed arithmetic: ``maximize`` is ``-g``; ``clip_value`` is a clipped ``g``; coupled decay is ``g + wd x``."""
     dtype, template, x0, grads = problem
-    base = dict(options, maximize=False, clip_value=None, weight_decay=0.0, decoupled_weight_decay=False,
-                clip_norm=None, global_clip_norm=None)
+    base = dict(
+        options,
+        maximize=False,
+        clip_value=None,
+        weight_decay=0.0,
+        decoupled_weight_decay=False,
+        clip_norm=None,
+        global_clip_norm=None,
+    )
     cases = [
         ({"maximize": True}, lambda g, x: -g),
         ({"clip_value": 0.5}, lambda g, x: np.clip(g, -0.5, 0.5)),
@@ -606,16 +672,23 @@ def test_doubling_the_rate_doubles_the_step(problem, options):
 
 
 @settings(PROPERTY, max_examples=80)
-@given(problems(templates=(0,), shapes=((6,), (2, 3), (7,))), rule_settings(schedule=True).map(
-    lambda o: dict(o, clip_norm=None, global_clip_norm=None)))
+@given(
+    problems(templates=(0,), shapes=((6,), (2, 3), (7,))),
+    rule_settings(schedule=True).map(lambda o: dict(o, clip_norm=None, global_clip_norm=None)),
+)
 def test_the_rule_is_elementwise(problem, options):
     """Without norm clipping, one array or its pieces as separate leaves step identically."""
     dtype, template, x0, grads = problem
     flat = [np.ravel(x) for x in x0]
     split = lambda a: [a[:1], a[1:3], a[3:]]  # noqa: E731
     whole = trajectory(rmsprop.rmsprop(**options), 0, flat, [[np.ravel(g[0])] for g in grads], options["centered"])
-    pieces = trajectory(rmsprop.rmsprop(**options), [0, 1, 2], split(flat[0]),
-                        [split(np.ravel(g[0])) for g in grads], options["centered"])
+    pieces = trajectory(
+        rmsprop.rmsprop(**options),
+        [0, 1, 2],
+        split(flat[0]),
+        [split(np.ravel(g[0])) for g in grads],
+        options["centered"],
+    )
     for (u, s, x), (u_p, s_p, x_p) in zip(whole, pieces):
         assert same_bits(u, np.concatenate(u_p))
         assert same_bits(s.nu, np.concatenate(s_p.nu))
@@ -652,7 +725,8 @@ def exact_apply(setup) -> bool:
     kind, arguments = setup
     if kind == "rule":
         return arguments["arithmetic"] == "seed" or (
-            arguments["momentum"] == 0 and not arguments["decoupled_weight_decay"])
+            arguments["momentum"] == 0 and not arguments["decoupled_weight_decay"]
+        )
     return kind not in ("torch", "keras", "optax")
 
 
@@ -703,8 +777,7 @@ def test_state_dict_of_a_nested_flavor_state(arguments):
 
 
 @settings(PROPERTY, max_examples=120)
-@given(problems(templates=LIST_TEMPLATES, max_steps=5), stateful_setups(),
-       st.integers(0, 3))
+@given(problems(templates=LIST_TEMPLATES, max_steps=5), stateful_setups(), st.integers(0, 3))
 def test_state_dict_resumes_in_lockstep(problem, setup, saved_at):
     dtype, template, x0, grads = problem
     params = [x.copy() for x in x0]
@@ -812,8 +885,17 @@ def test_functional_state_through_npz_steps_identically(problem, setup, saved_at
 
 BIG_SETTINGS = (
     {"learning_rate": 0.01},
-    {"learning_rate": 0.05, "decay": 0.8, "centered": True, "momentum": 0.9, "nesterov": True,
-     "bias_correction": True, "weight_decay": 0.01, "maximize": True, "eps_in_sqrt": False},
+    {
+        "learning_rate": 0.05,
+        "decay": 0.8,
+        "centered": True,
+        "momentum": 0.9,
+        "nesterov": True,
+        "bias_correction": True,
+        "weight_decay": 0.01,
+        "maximize": True,
+        "eps_in_sqrt": False,
+    },
 )
 
 

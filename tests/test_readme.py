@@ -21,7 +21,9 @@ def test_readme_example_runs_and_prints_what_it_claims(index):
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
         exec(compile(code, f"README block {index}", "exec"), {})
-    claimed = [line.split("# ", 1)[1].strip() for line in code.splitlines() if line.startswith("print(") and "# " in line]
+    claimed = [
+        line.split("# ", 1)[1].strip() for line in code.splitlines() if line.startswith("print(") and "# " in line
+    ]
     printed = [line.strip() for line in output.getvalue().splitlines()]
     for claim, line in zip(claimed, printed):
         assert " ".join(line.split()) == " ".join(claim.split())

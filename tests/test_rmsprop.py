@@ -39,11 +39,23 @@ VARIANTS = [
     ("bias correction", {"bias_correction": True}),
     ("centered, bias correction", {"centered": True, "bias_correction": True}),
     ("clip by value", {"clip_value": 0.5}),
-    ("everything", {"centered": True, "momentum": 0.8, "nesterov": True, "weight_decay": 0.01,
-                    "bias_correction": True, "clip_value": 3.0, "eps_in_sqrt": False}),
+    (
+        "everything",
+        {
+            "centered": True,
+            "momentum": 0.8,
+            "nesterov": True,
+            "weight_decay": 0.01,
+            "bias_correction": True,
+            "clip_value": 3.0,
+            "eps_in_sqrt": False,
+        },
+    ),
     ("step schedule", {"schedule": schedules.step_decay(0.05, step_size=7, gamma=0.5)}),
-    ("cosine schedule, lr inside momentum", {"schedule": schedules.cosine_decay(0.05, 20, alpha=0.1),
-                                             "momentum": 0.9, "lr_inside_momentum": True}),
+    (
+        "cosine schedule, lr inside momentum",
+        {"schedule": schedules.cosine_decay(0.05, 20, alpha=0.1), "momentum": 0.9, "lr_inside_momentum": True},
+    ),
 ]
 NORM_VARIANTS = [
     ("clip by norm", {"clip_norm": 1.0}),
@@ -128,8 +140,11 @@ def test_trees_of_arrays_are_updated_leaf_by_leaf():
     updates, state = opt.update(grads, state)
     new = rmsprop.apply_updates(params, updates)
     assert set(new) == {"w", "b"} and isinstance(new["b"], list)
-    for p, g, out in [(params["w"], grads["w"], new["w"]), (params["b"][0], grads["b"][0], new["b"][0]),
-                      (params["b"][1], grads["b"][1], new["b"][1])]:
+    for p, g, out in [
+        (params["w"], grads["w"], new["w"]),
+        (params["b"][0], grads["b"][0], new["b"][0]),
+        (params["b"][1], grads["b"][1], new["b"][1]),
+    ]:
         expected = [p_ - 0.1 * g_ / math.sqrt((1 - 0.9) * (g_ * g_) + 1e-8) for p_, g_ in zip(p.ravel(), g.ravel())]
         np.testing.assert_array_equal(out.ravel(), expected)
         assert out.shape == p.shape

@@ -107,8 +107,9 @@ def test_step_decay_default_gamma_is_torch_default():
     assert s(2) == 1.0 and s(3) == 0.1 and s(6) == 1.0 * 0.1**2
 
 
-@pytest.mark.parametrize("init, steps, alpha", [(0.1, 20, 0.0), (0.05, 40, 0.1), (1.0, 1, 0.5), (0.3, 60, 1.0),
-                                                (0.01, 33, 0.25)])
+@pytest.mark.parametrize(
+    "init, steps, alpha", [(0.1, 20, 0.0), (0.05, 40, 0.1), (1.0, 1, 0.5), (0.3, 60, 1.0), (0.01, 33, 0.25)]
+)
 def test_cosine_decay(init, steps, alpha):
     s = schedules.cosine_decay(init, steps, alpha)
     got = np.array([s(t) for t in T])
@@ -129,12 +130,27 @@ def test_cosine_decay_half_way():
 
 WARMUPS = [
     ("into a float", lambda: schedules.linear_warmup(0.1, 5), 5, 0.0, lambda t: 0.1),
-    ("into a float, from a start rate", lambda: schedules.linear_warmup(0.3, 7, init_value=0.01), 7, 0.01,
-     lambda t: 0.3),
-    ("into exponential decay", lambda: schedules.linear_warmup(schedules.exponential_decay(0.1, 0.5, 10), 8), 8, 0.0,
-     lambda t: keras_exponential_decay(t, 0.1, 0.5, 10)),
-    ("into step decay", lambda: schedules.linear_warmup(schedules.step_decay(0.2, 6, 0.5), 3, init_value=0.02), 3,
-     0.02, lambda t: torch_step_lr(t, 0.2, 6, 0.5)),
+    (
+        "into a float, from a start rate",
+        lambda: schedules.linear_warmup(0.3, 7, init_value=0.01),
+        7,
+        0.01,
+        lambda t: 0.3,
+    ),
+    (
+        "into exponential decay",
+        lambda: schedules.linear_warmup(schedules.exponential_decay(0.1, 0.5, 10), 8),
+        8,
+        0.0,
+        lambda t: keras_exponential_decay(t, 0.1, 0.5, 10),
+    ),
+    (
+        "into step decay",
+        lambda: schedules.linear_warmup(schedules.step_decay(0.2, 6, 0.5), 3, init_value=0.02),
+        3,
+        0.02,
+        lambda t: torch_step_lr(t, 0.2, 6, 0.5),
+    ),
     ("warm-up of one step", lambda: schedules.linear_warmup(0.05, 1), 1, 0.0, lambda t: 0.05),
 ]
 
@@ -181,14 +197,30 @@ BAD = [
     ("exponential rate inf", lambda: schedules.exponential_decay(0.1, math.inf, 10), ValueError, "decay_rate"),
     ("exponential steps 0", lambda: schedules.exponential_decay(0.1, 0.5, 0), ValueError, "decay_steps"),
     ("exponential steps < 0", lambda: schedules.exponential_decay(0.1, 0.5, -3), ValueError, "decay_steps"),
-    ("exponential steps float", lambda: schedules.exponential_decay(0.1, 0.5, 2.5), (ValueError, TypeError),
-     "decay_steps"),
-    ("exponential steps 10.0", lambda: schedules.exponential_decay(0.1, 0.5, 10.0), (ValueError, TypeError),
-     "decay_steps"),
-    ("exponential steps bool", lambda: schedules.exponential_decay(0.1, 0.5, True), (ValueError, TypeError),
-     "decay_steps"),
-    ("exponential steps string", lambda: schedules.exponential_decay(0.1, 0.5, "10"), (ValueError, TypeError),
-     "decay_steps"),
+    (
+        "exponential steps float",
+        lambda: schedules.exponential_decay(0.1, 0.5, 2.5),
+        (ValueError, TypeError),
+        "decay_steps",
+    ),
+    (
+        "exponential steps 10.0",
+        lambda: schedules.exponential_decay(0.1, 0.5, 10.0),
+        (ValueError, TypeError),
+        "decay_steps",
+    ),
+    (
+        "exponential steps bool",
+        lambda: schedules.exponential_decay(0.1, 0.5, True),
+        (ValueError, TypeError),
+        "decay_steps",
+    ),
+    (
+        "exponential steps string",
+        lambda: schedules.exponential_decay(0.1, 0.5, "10"),
+        (ValueError, TypeError),
+        "decay_steps",
+    ),
     ("step init < 0", lambda: schedules.step_decay(-1.0, 3), ValueError, "init_value"),
     ("step size 0", lambda: schedules.step_decay(0.1, 0), ValueError, "step_size"),
     ("step size float", lambda: schedules.step_decay(0.1, 2.0), (ValueError, TypeError), "step_size"),
@@ -253,10 +285,16 @@ SCHEDULED = [
     ("warm-up into float", lambda: schedules.linear_warmup(0.05, 6), {}),
     ("warm-up into cosine", lambda: schedules.linear_warmup(schedules.cosine_decay(0.05, 20), 5, 0.001), {}),
     ("exponential, momentum", lambda: schedules.exponential_decay(0.02, 0.8, 5), {"momentum": 0.9}),
-    ("cosine, nesterov lr inside", lambda: schedules.cosine_decay(0.02, 25),
-     {"momentum": 0.9, "nesterov": True, "lr_inside_momentum": True}),
-    ("step, centered, decoupled wd", lambda: schedules.step_decay(0.04, 5, 0.5),
-     {"centered": True, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    (
+        "cosine, nesterov lr inside",
+        lambda: schedules.cosine_decay(0.02, 25),
+        {"momentum": 0.9, "nesterov": True, "lr_inside_momentum": True},
+    ),
+    (
+        "step, centered, decoupled wd",
+        lambda: schedules.step_decay(0.04, 5, 0.5),
+        {"centered": True, "weight_decay": 0.1, "decoupled_weight_decay": True},
+    ),
 ]
 
 
@@ -333,16 +371,24 @@ def test_schedule_is_recorded_in_settings():
 
 INSTANCES = [
     (lambda: schedules.constant(0.1), "constant(value=0.1)"),
-    (lambda: schedules.exponential_decay(0.1, 0.5, 10),
-     "exponential_decay(init_value=0.1, decay_rate=0.5, decay_steps=10, staircase=False)"),
-    (lambda: schedules.exponential_decay(0.1, 0.5, 10, staircase=True),
-     "exponential_decay(init_value=0.1, decay_rate=0.5, decay_steps=10, staircase=True)"),
+    (
+        lambda: schedules.exponential_decay(0.1, 0.5, 10),
+        "exponential_decay(init_value=0.1, decay_rate=0.5, decay_steps=10, staircase=False)",
+    ),
+    (
+        lambda: schedules.exponential_decay(0.1, 0.5, 10, staircase=True),
+        "exponential_decay(init_value=0.1, decay_rate=0.5, decay_steps=10, staircase=True)",
+    ),
     (lambda: schedules.step_decay(0.05, 7), "step_decay(init_value=0.05, step_size=7, gamma=0.1)"),
     (lambda: schedules.cosine_decay(0.1, 20, alpha=0.1), "cosine_decay(init_value=0.1, decay_steps=20, alpha=0.1)"),
-    (lambda: schedules.linear_warmup(0.1, 5),
-     "linear_warmup(then=constant(value=0.1), warmup_steps=5, init_value=0.0)"),
-    (lambda: schedules.linear_warmup(schedules.step_decay(0.05, 7), 3, init_value=0.01),
-     "linear_warmup(then=step_decay(init_value=0.05, step_size=7, gamma=0.1), warmup_steps=3, init_value=0.01)"),
+    (
+        lambda: schedules.linear_warmup(0.1, 5),
+        "linear_warmup(then=constant(value=0.1), warmup_steps=5, init_value=0.0)",
+    ),
+    (
+        lambda: schedules.linear_warmup(schedules.step_decay(0.05, 7), 3, init_value=0.01),
+        "linear_warmup(then=step_decay(init_value=0.05, step_size=7, gamma=0.1), warmup_steps=3, init_value=0.01)",
+    ),
 ]
 
 

@@ -23,8 +23,9 @@ def test_the_seed_code_itself_prints_the_seed_numbers():
 
 
 def test_minimize_reproduces_the_seed_trajectory():
-    result = rmsprop.minimize(rmsprop.objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, decay=0.9,
-                              eps=1e-8, maxiter=50, gtol=0.0)
+    result = rmsprop.minimize(
+        rmsprop.objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, decay=0.9, eps=1e-8, maxiter=50, gtol=0.0
+    )
     x1, x2, y = seed_rmsprop(-4.0, 3.0, lambda a, b: 10.0 * a, lambda a, b: 14.0 * b, 0.1, 0.9, 1e-8, 50)
     assert result.x.tolist() == [SEED_X1, SEED_X2]
     assert result.fun == SEED_Y
@@ -52,7 +53,10 @@ def test_scipy_minimize_with_rmsprop_as_method(jac_form):
     else:
         fun, jac = (lambda x: (seed.f(x), seed.grad(x))), True
     result = scipy.optimize.minimize(
-        fun, np.array([-4.0, 3.0]), jac=jac, method=rmsprop.minimize,
+        fun,
+        np.array([-4.0, 3.0]),
+        jac=jac,
+        method=rmsprop.minimize,
         options={"learning_rate": 0.1, "decay": 0.9, "eps": 1e-8, "maxiter": 50, "gtol": 0.0},
     )
     assert isinstance(result, scipy.optimize.OptimizeResult)
@@ -61,8 +65,9 @@ def test_scipy_minimize_with_rmsprop_as_method(jac_form):
 
 def test_demo_command_prints_exactly_the_seed_lines(tmp_path):
     out = tmp_path / "figures"
-    run = subprocess.run([sys.executable, "-m", "rmsprop", "demo", "--out", str(out)],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "rmsprop", "demo", "--out", str(out)], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert lines[:3] == SEED_LINES

@@ -38,8 +38,11 @@ VARIANTS = [
     ("centered, bias correction", 0.02, {"centered": True, "bias_correction": True}),
     ("clip by value", 0.02, {"clip_value": 0.5}),
     ("exponential schedule", schedules.exponential_decay(0.03, 0.5, 6), {}),
-    ("warm-up into cosine, momentum", schedules.linear_warmup(schedules.cosine_decay(0.02, 15), 4),
-     {"momentum": 0.9, "lr_inside_momentum": True}),
+    (
+        "warm-up into cosine, momentum",
+        schedules.linear_warmup(schedules.cosine_decay(0.02, 15), 4),
+        {"momentum": 0.9, "lr_inside_momentum": True},
+    ),
 ]
 IDS = [v[0] for v in VARIANTS]
 
@@ -110,7 +113,7 @@ def test_in_place_equals_plain_python_reference(desc, lr, options):
     def flat_grad(xs):
         arrays, start = [], 0
         for n, s in zip(sizes, SHAPES):
-            arrays.append(np.array(xs[start:start + n]).reshape(s))
+            arrays.append(np.array(xs[start : start + n]).reshape(s))
             start += n
         return np.concatenate([g.ravel() for g in grads_for(arrays)]).tolist()
 
@@ -199,8 +202,9 @@ def test_optimizer_and_options_together_are_refused():
         rmsprop.RMSprop([x], optimizer="rmsprop")
 
 
-@pytest.mark.parametrize("kwargs", [{"learning_rate": 0.5}, {"decay": 0.5}, {"eps": 1e-3}],
-                         ids=["learning_rate", "decay", "eps"])
+@pytest.mark.parametrize(
+    "kwargs", [{"learning_rate": 0.5}, {"decay": 0.5}, {"eps": 1e-3}], ids=["learning_rate", "decay", "eps"]
+)
 def test_optimizer_and_rate_together_are_refused(kwargs):
     with pytest.raises(ValueError, match="either optimizer="):
         rmsprop.RMSprop([np.ones(2)], optimizer=rmsprop.rmsprop(0.1), **kwargs)
@@ -212,18 +216,28 @@ LOCKSTEP = [
     ("seed defaults", lambda: 0.02, {}, np.float64),
     ("centered", lambda: 0.02, {"centered": True}, np.float64),
     ("momentum", lambda: 0.01, {"momentum": 0.9}, np.float64),
-    ("nesterov, lr inside", lambda: 0.01, {"momentum": 0.8, "nesterov": True, "lr_inside_momentum": True},
-     np.float64),
-    ("centered, momentum, bias correction", lambda: 0.01,
-     {"centered": True, "momentum": 0.5, "bias_correction": True}, np.float64),
+    ("nesterov, lr inside", lambda: 0.01, {"momentum": 0.8, "nesterov": True, "lr_inside_momentum": True}, np.float64),
+    (
+        "centered, momentum, bias correction",
+        lambda: 0.01,
+        {"centered": True, "momentum": 0.5, "bias_correction": True},
+        np.float64,
+    ),
     ("initial_scale 1, eps outside", lambda: 0.02, {"initial_scale": 1.0, "eps_in_sqrt": False}, np.float64),
     ("decoupled weight decay", lambda: 0.02, {"weight_decay": 0.05, "decoupled_weight_decay": True}, np.float64),
-    ("exponential staircase schedule", lambda: schedules.exponential_decay(0.03, 0.5, 3, staircase=True), {},
-     np.float64),
-    ("warm-up into cosine, nesterov", lambda: schedules.linear_warmup(schedules.cosine_decay(0.02, 20), 10),
-     {"momentum": 0.9, "nesterov": True}, np.float64),
-    ("step schedule, centered, float32", lambda: schedules.step_decay(0.03, 4, 0.5), {"centered": True},
-     np.float32),
+    (
+        "exponential staircase schedule",
+        lambda: schedules.exponential_decay(0.03, 0.5, 3, staircase=True),
+        {},
+        np.float64,
+    ),
+    (
+        "warm-up into cosine, nesterov",
+        lambda: schedules.linear_warmup(schedules.cosine_decay(0.02, 20), 10),
+        {"momentum": 0.9, "nesterov": True},
+        np.float64,
+    ),
+    ("step schedule, centered, float32", lambda: schedules.step_decay(0.03, 4, 0.5), {"centered": True}, np.float32),
     ("momentum, float32", lambda: 0.01, {"momentum": 0.9}, np.float32),
 ]
 
@@ -411,8 +425,9 @@ SETTING_MISMATCHES = [
 ]
 
 
-@pytest.mark.parametrize("name, saver, loader", SETTING_MISMATCHES,
-                         ids=[f"{m[0]}-{i}" for i, m in enumerate(SETTING_MISMATCHES)])
+@pytest.mark.parametrize(
+    "name, saver, loader", SETTING_MISMATCHES, ids=[f"{m[0]}-{i}" for i, m in enumerate(SETTING_MISMATCHES)]
+)
 def test_load_from_other_settings_names_the_setting(name, saver, loader):
     (lr_a, opts_a), (lr_b, opts_b) = saver, loader
     kwargs_a = dict(opts_a)
@@ -444,6 +459,7 @@ def _edit(fn):
         sd = _saved()
         fn(sd)
         return sd
+
     return make
 
 
@@ -453,6 +469,7 @@ def _set(path, value):
         for key in path[:-1]:
             d = d[key]
         d[path[-1]] = value
+
     return fn
 
 
@@ -462,6 +479,7 @@ def _delete(path):
         for key in path[:-1]:
             d = d[key]
         del d[path[-1]]
+
     return fn
 
 
@@ -537,8 +555,12 @@ def _two():
 
 STEP_ERRORS = [
     ("one gradient for two params", lambda: [np.ones(2)], ValueError, "2 gradient array"),
-    ("three gradients for two params", lambda: [np.ones(2), np.ones((2, 1)), np.ones(1)], ValueError,
-     "2 gradient array"),
+    (
+        "three gradients for two params",
+        lambda: [np.ones(2), np.ones((2, 1)), np.ones(1)],
+        ValueError,
+        "2 gradient array",
+    ),
     ("a bare array for two params", lambda: np.ones(2), ValueError, "2 gradient array"),
     ("wrong shape, second", lambda: [np.ones(2), np.ones(2)], ValueError, "grads[1] has shape (2,)"),
     ("wrong shape, first", lambda: [np.ones(3), np.ones((2, 1))], ValueError, "grads[0] has shape (3,)"),
@@ -614,13 +636,16 @@ def test_unknown_option_with_optimizer():
         rmsprop.RMSprop([np.ones(2)], optimizer=rmsprop.rmsprop(0.1), centred=True)
 
 
-@pytest.mark.parametrize("kwargs, error, words", [
-    ({"learning_rate": -0.1}, ValueError, "learning rate"),
-    ({"decay": 1.0}, ValueError, "decay"),
-    ({"eps": 0.0}, ValueError, "eps"),
-    ({"nesterov": True}, ValueError, "nesterov"),
-    ({"centered": "yes"}, TypeError, "centered"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"learning_rate": -0.1}, ValueError, "learning rate"),
+        ({"decay": 1.0}, ValueError, "decay"),
+        ({"eps": 0.0}, ValueError, "eps"),
+        ({"nesterov": True}, ValueError, "nesterov"),
+        ({"centered": "yes"}, TypeError, "centered"),
+    ],
+)
 def test_bad_option_values(kwargs, error, words):
     with pytest.raises(error, match=words):
         rmsprop.RMSprop([np.ones(2)], **kwargs)

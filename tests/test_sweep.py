@@ -46,9 +46,11 @@ def one_line(error):
 
 
 def test_sweep_is_a_lazy_attribute_and_import_rmsprop_stays_light():
-    code = ("import sys, json, rmsprop; before = [m for m in ('dask', 'distributed', 'rmsprop.sweep') "
-            "if m in sys.modules]; module = rmsprop.sweep; "
-            "print(json.dumps([before, module.__name__, 'dask' in sys.modules or 'distributed' in sys.modules]))")
+    code = (
+        "import sys, json, rmsprop; before = [m for m in ('dask', 'distributed', 'rmsprop.sweep') "
+        "if m in sys.modules]; module = rmsprop.sweep; "
+        "print(json.dumps([before, module.__name__, 'dask' in sys.modules or 'distributed' in sys.modules]))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == [[], "rmsprop.sweep", False]
     assert rmsprop.sweep is sweep_module and "sweep" in dir(rmsprop)
@@ -58,8 +60,23 @@ def test_grid_expansion_order():
     grid = {"momentum": [0.0, 0.5], "centered": [False, True], "learning_rate": [0.1, 0.2, 0.3], "decay": 0.9}
     table = sweep("seed", grid, starts=2, maxiter=0)
     assert table.names == ("learning_rate", "decay", "centered", "momentum")
-    assert list(table.columns) == ["run", "combination", "learning_rate", "decay", "centered", "momentum", "start",
-                                   "x0_1", "x0_2", "x_1", "x_2", "fun", "nit", "status", "distance"]
+    assert list(table.columns) == [
+        "run",
+        "combination",
+        "learning_rate",
+        "decay",
+        "centered",
+        "momentum",
+        "start",
+        "x0_1",
+        "x0_2",
+        "x_1",
+        "x_2",
+        "fun",
+        "nit",
+        "status",
+        "distance",
+    ]
     expected = list(itertools.product([0.1, 0.2, 0.3], [0.9], [False, True], [0.0, 0.5]))
     assert len(table) == 2 * len(expected)
     assert np.array_equal(table["run"], np.arange(len(table)))
@@ -72,8 +89,7 @@ def test_grid_expansion_order():
     assert table["run"].dtype == table["nit"].dtype == table["status"].dtype == np.int64
     defaults = sweep("seed", {}, starts=3, maxiter=10)  # an empty grid: one combination, the defaults
     assert defaults.names == () and len(defaults) == 3 and set(defaults["combination"]) == {0}
-    single = rmsprop.minimize(objectives.get("seed"), [defaults["x0_1"][2], defaults["x0_2"][2]], maxiter=10,
-                              gtol=1e-5)
+    single = rmsprop.minimize(objectives.get("seed"), [defaults["x0_1"][2], defaults["x0_2"][2]], maxiter=10, gtol=1e-5)
     assert (defaults["x_1"][2], defaults["x_2"][2]) == tuple(single.x)
 
 
@@ -196,8 +212,9 @@ def test_flavor_rows_are_minimize_with_compat_configure():
         if flavor == "rmsprop":
             single = rmsprop.minimize(objective, x0, maxiter=60, gtol=1e-5, **settings)
         else:
-            single = rmsprop.minimize(objective, x0, optimizer=compat.configure(flavor, **settings), maxiter=60,
-                                      gtol=1e-5)
+            single = rmsprop.minimize(
+                objective, x0, optimizer=compat.configure(flavor, **settings), maxiter=60, gtol=1e-5
+            )
         assert np.array_equal([table["x_1"][row], table["x_2"][row]], single.x), (row, flavor)
         assert (table["fun"][row], table["nit"][row], table["status"][row]) == (single.fun, single.nit, single.status)
 
@@ -236,11 +253,17 @@ def test_formula_and_custom_objectives():
 
 
 def test_summary_and_best():
-    table = SweepTable({
-        "run": np.arange(8), "combination": np.repeat(np.arange(4), 2),
-        "learning_rate": np.repeat([0.1, 0.1, 0.2, 0.2], 2), "decay": np.repeat([0.9, 0.99, 0.9, 0.99], 2),
-        "start": np.tile([0, 1], 4), "fun": [4.0, 2.0, 1.0, 9.0, 0.5, 0.7, 3.0, 3.0],
-    }, names=("learning_rate", "decay"))
+    table = SweepTable(
+        {
+            "run": np.arange(8),
+            "combination": np.repeat(np.arange(4), 2),
+            "learning_rate": np.repeat([0.1, 0.1, 0.2, 0.2], 2),
+            "decay": np.repeat([0.9, 0.99, 0.9, 0.99], 2),
+            "start": np.tile([0, 1], 4),
+            "fun": [4.0, 2.0, 1.0, 9.0, 0.5, 0.7, 3.0, 3.0],
+        },
+        names=("learning_rate", "decay"),
+    )
     summary = table.summary()
     assert np.array_equal(summary["learning_rate"], [0.1, 0.2]) and np.array_equal(summary["decay"], [0.9, 0.99])
     assert np.array_equal(summary["fun"], [[3.0, 5.0], [0.6, 3.0]]) and summary["values"] is summary["fun"]
@@ -248,8 +271,12 @@ def test_summary_and_best():
     assert np.array_equal(table.summary(by="decay", aggregate="min")["fun"], [0.5, 1.0])
     assert np.array_equal(table.summary(by=("decay",), aggregate=np.max)["values"], [4.0, 9.0])
     assert table.best() == {"learning_rate": 0.2, "decay": 0.9, "combination": 2, "fun": 0.6}
-    assert table.best(aggregate=lambda v: -np.max(v)) == {"learning_rate": 0.1, "decay": 0.99, "combination": 1,
-                                                           "fun": -9.0}
+    assert table.best(aggregate=lambda v: -np.max(v)) == {
+        "learning_rate": 0.1,
+        "decay": 0.99,
+        "combination": 1,
+        "fun": -9.0,
+    }
     with pytest.raises(KeyError):
         table["momentum"]
     with pytest.raises(ValueError) as error:
@@ -294,8 +321,9 @@ def test_csv_round_trips_every_number(tmp_path):
 def test_parquet_needs_pyarrow(tmp_path, monkeypatch):
     table = sweep("seed", {"learning_rate": [0.1, 0.2], "flavor": ["rmsprop", "seed"]}, starts=2, maxiter=5)
     find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *args: None if name == "pyarrow" else find_spec(name, *args))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *args: None if name == "pyarrow" else find_spec(name, *args)
+    )
     with pytest.raises(ValueError) as error:
         table.to_parquet(tmp_path / "table.parquet")
     assert "pyarrow" in one_line(error)
@@ -327,8 +355,10 @@ def test_parse_range(text, expected):
         assert (values[0], values[-1], len(values)) == (1e-3, 1.0, 25)
 
 
-@pytest.mark.parametrize("text", ["", "a", "0.1,", "0:1", "0:1:x", "0:1:0", "0:1:5:exp", "0:1:5:log", "1:2:1",
-                                  "1:2:3:log:5", "nan", "0.1,inf"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "a", "0.1,", "0:1", "0:1:x", "0:1:0", "0:1:5:exp", "0:1:5:log", "1:2:1", "1:2:3:log:5", "nan", "0.1,inf"],
+)
 def test_parse_range_refuses(text):
     with pytest.raises(ValueError) as error:
         parse_range(text)
@@ -339,8 +369,13 @@ def test_parse_range_refuses(text):
 # out/: saving, restarting, refusing
 # ---------------------------------------------------------------------------------------------
 
-PERSISTED = {"objective": "booth", "grid": {"learning_rate": [0.05, 0.2], "flavor": ["rmsprop", "torch"]},
-             "starts": 10, "maxiter": 60, "chunk_size": 7}  # 2 groups of 20 runs: 6 chunks
+PERSISTED = {
+    "objective": "booth",
+    "grid": {"learning_rate": [0.05, 0.2], "flavor": ["rmsprop", "torch"]},
+    "starts": 10,
+    "maxiter": 60,
+    "chunk_size": 7,
+}  # 2 groups of 20 runs: 6 chunks
 
 
 def persisted_sweep(out=None, progress=None, **changes):
@@ -463,8 +498,13 @@ def test_a_folder_saved_with_tol_goes_on_where_it_stopped(tmp_path):
 def test_another_sweep_in_the_folder_is_refused(tmp_path):
     out = tmp_path / "out"
     persisted_sweep(out)
-    for changes, field in [({"maxiter": 61}, "maxiter"), ({"starts": 11}, "starts"), ({"chunk_size": 8}, "chunk_size"),
-                           ({"objective": "seed"}, "objective"), ({"grid": {"learning_rate": [0.05, 0.2]}}, "grid")]:
+    for changes, field in [
+        ({"maxiter": 61}, "maxiter"),
+        ({"starts": 11}, "starts"),
+        ({"chunk_size": 8}, "chunk_size"),
+        ({"objective": "seed"}, "objective"),
+        ({"grid": {"learning_rate": [0.05, 0.2]}}, "grid"),
+    ]:
         with pytest.raises(ValueError) as error:
             persisted_sweep(out, **changes)
         assert "holds another sweep" in one_line(error) and field in str(error.value)
@@ -515,8 +555,9 @@ def cluster():
     distributed = pytest.importorskip("distributed")
     # dashboard_address=":0": the scheduler's HTTP server (started even without a dashboard) takes a free port;
     # with None it tries 8787 and, when that is taken, warns that it moved.
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=":0") as local:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
+    ) as local:
         with distributed.Client(local, set_as_default=False) as client:
             yield local, client
 
@@ -537,8 +578,9 @@ def test_cluster_table_equals_the_local_table(cluster, which, tmp_path):
     assert_tables_equal(there, here)
     assert_tables_equal(SweepTable.from_csv(tmp_path / "out" / "sweep.csv"), here)
     if which == "rule":  # a scheduler address: a client of its own, opened and closed inside
-        assert_tables_equal(sweep(objective, grid, starts=6, maxiter=80, chunk_size=5,
-                                  executor=local.scheduler_address), here)
+        assert_tables_equal(
+            sweep(objective, grid, starts=6, maxiter=80, chunk_size=5, executor=local.scheduler_address), here
+        )
 
 
 def test_a_worker_killed_mid_sweep_loses_and_duplicates_nothing(cluster, tmp_path):

@@ -33,8 +33,23 @@ def printed(stdout: str) -> dict:
 
 # --------------------------------------------------------------------------------------------- the command
 
-SMALL = ["sweep", "--objective", "seed", "--lr", "1e-2:1:3:log", "--decay", "0.5,0.9", "--starts", "5",
-         "--maxiter", "60", "--gtol", "1e-3", "--seed", "7"]
+SMALL = [
+    "sweep",
+    "--objective",
+    "seed",
+    "--lr",
+    "1e-2:1:3:log",
+    "--decay",
+    "0.5,0.9",
+    "--starts",
+    "5",
+    "--maxiter",
+    "60",
+    "--gtol",
+    "1e-3",
+    "--seed",
+    "7",
+]
 
 
 def test_a_small_sweep_writes_the_table_and_the_heatmap_and_prints_the_best(cli, tmp_path):
@@ -62,8 +77,9 @@ def test_a_small_sweep_writes_the_table_and_the_heatmap_and_prints_the_best(cli,
     by_setting = {}
     for row in rows:
         lr, decay = float(row["learning_rate"]), float(row["decay"])
-        result = rmsprop.minimize(seed, np.array(starts[int(row["start"])]), learning_rate=lr, decay=decay,
-                                  maxiter=60, gtol=1e-3)
+        result = rmsprop.minimize(
+            seed, np.array(starts[int(row["start"])]), learning_rate=lr, decay=decay, maxiter=60, gtol=1e-3
+        )
         assert float(row["fun"]) == result.fun and int(row["nit"]) == result.nit  # the table, bit for bit
         assert int(row["status"]) == result.status
         by_setting.setdefault((lr, decay), []).append(result)
@@ -81,8 +97,25 @@ def test_a_small_sweep_writes_the_table_and_the_heatmap_and_prints_the_best(cli,
 
 def test_value_nit_and_several_flavors_and_a_restart_into_the_same_folder(cli, tmp_path):
     out = tmp_path / "nested" / "sweep"  # missing folders are made
-    args = ["sweep", "--objective", "rosenbrock", "--lr", "1e-3,1e-2", "--decay", "0.9", "--flavor", "rmsprop,torch",
-            "--starts", "3", "--maxiter", "40", "--value", "nit", "--out", str(out)]
+    args = [
+        "sweep",
+        "--objective",
+        "rosenbrock",
+        "--lr",
+        "1e-3,1e-2",
+        "--decay",
+        "0.9",
+        "--flavor",
+        "rmsprop,torch",
+        "--starts",
+        "3",
+        "--maxiter",
+        "40",
+        "--value",
+        "nit",
+        "--out",
+        str(out),
+    ]
     first = cli(*args)
     assert first.returncode == 0, first.stderr
     table = (out / "sweep.csv").read_text()
@@ -161,8 +194,9 @@ def test_bad_input_is_one_line_and_status_2_with_nothing_written(cli, args, tmp_
 def table():
     from rmsprop.sweep import sweep
 
-    return sweep("seed", {"learning_rate": [0.001, 0.01, 0.1, 1.0], "decay": [0.5, 0.9, 0.99]}, 4, maxiter=40,
-                 gtol=1e-6, seed=3)
+    return sweep(
+        "seed", {"learning_rate": [0.001, 0.01, 0.1, 1.0], "decay": [0.5, 0.9, 0.99]}, 4, maxiter=40, gtol=1e-6, seed=3
+    )
 
 
 def best_marker(figure):
@@ -230,8 +264,13 @@ def test_heatmap_of_iterations_is_linear_and_panels_for_other_settings(tmp_path)
 
     from rmsprop.sweep import sweep
 
-    flavors = sweep("seed", {"learning_rate": [0.01, 0.1], "decay": [0.9, 0.99], "flavor": ["rmsprop", "torch"]}, 3,
-                     maxiter=30, seed=1)
+    flavors = sweep(
+        "seed",
+        {"learning_rate": [0.01, 0.1], "decay": [0.9, 0.99], "flavor": ["rmsprop", "torch"]},
+        3,
+        maxiter=30,
+        seed=1,
+    )
     figure = plot.sweep_heatmap(flavors, value="nit")
     heatmaps = [ax for ax in figure.axes if ax.get_label() != "<colorbar>"]
     assert len(heatmaps) == 2 and {ax.get_title() for ax in heatmaps} == {"flavor=rmsprop", "flavor=torch"}
@@ -247,12 +286,15 @@ def test_heatmap_of_iterations_is_linear_and_panels_for_other_settings(tmp_path)
         plt.close(fig)
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"x": "momentum"}, "not a setting"),
-    ({"x": "decay"}, "different"),
-    ({"value": "nothing"}, "not a column"),
-    ({"save": "heatmap.txt"}, "format"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"x": "momentum"}, "not a setting"),
+        ({"x": "decay"}, "different"),
+        ({"value": "nothing"}, "not a column"),
+        ({"save": "heatmap.txt"}, "format"),
+    ],
+)
 def test_heatmap_bad_arguments(table, options, message):
     with pytest.raises(ValueError, match=message):
         plot.sweep_heatmap(table, **options)
@@ -260,12 +302,26 @@ def test_heatmap_bad_arguments(table, options, message):
 
 def test_on_a_dask_scheduler_the_sweep_is_the_local_sweep(cli, tmp_path):
     distributed = pytest.importorskip("distributed")
-    args = ["sweep", "--objective", "rosenbrock", "--lr", "1e-3:1e-1:3:log", "--decay", "0.9,0.99", "--starts", "4",
-            "--maxiter", "100", "--seed", "5"]
+    args = [
+        "sweep",
+        "--objective",
+        "rosenbrock",
+        "--lr",
+        "1e-3:1e-1:3:log",
+        "--decay",
+        "0.9,0.99",
+        "--starts",
+        "4",
+        "--maxiter",
+        "100",
+        "--seed",
+        "5",
+    ]
     local = cli(*args, "--out", str(tmp_path / "local"))
     assert local.returncode == 0, local.stderr
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         remote = cli(*args, "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "remote"))
     assert remote.returncode == 0, remote.stderr
     assert (tmp_path / "remote" / "sweep.csv").read_bytes() == (tmp_path / "local" / "sweep.csv").read_bytes()

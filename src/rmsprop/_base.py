@@ -101,7 +101,9 @@ def apply_updates(params: Any, updates: Any) -> Any:
     for i, (p, u) in enumerate(zip(param_leaves, update_leaves)):
         p = np.asarray(p)
         if np.shape(u) != p.shape:
-            raise ValueError(f"updates[{i}] has shape {np.shape(u)} but params[{i}] has shape {p.shape}; they must match")
+            raise ValueError(
+                f"updates[{i}] has shape {np.shape(u)} but params[{i}] has shape {p.shape}; they must match"
+            )
         new.append(np.asarray(p + u, dtype=p.dtype))
     return unflatten(structure, new)
 

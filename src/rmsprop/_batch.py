@@ -51,21 +51,30 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from . import schedules as _schedules
+from ._batch_inputs import (
+    BatchSettings,
+    batch_settings,
+    check_trajectory_size,
+    checked_starts,
+    physical_memory,
+    trajectory_error,
+)
 from ._batch_problem import Problem, converged, finite_rows, problem_of
 from ._status import FINITE_DIFFERENCE_NOTE, RUNNING, STATUS_MESSAGES, Stop, stop_note
 from ._validate import flag, in_range, vector_norm_order
 from .rule.primitives import abs_sq, clip
-from .rule.settings import DEFAULT_LEARNING_RATE, Settings
+from .rule.settings import Settings
 from .rule.step import SCALARS, bias_correction, clip_factor, make_step, scalars
 
 __all__ = ["minimize_many"]
 
 START, STEP, EVALUATION = Stop.START, Stop.STEP, Stop.EVALUATION
+
 
 def minimize_many(
     objective: Callable[..., Any],
@@ -146,7 +155,7 @@ def minimize_many(
     """
     from scipy.optimize import OptimizeResult
 
-    x0 = _starts(x0s)
+    x0 = checked_starts(x0s)
     if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
         raise ValueError(f"maxiter must be an integer >= 0; got {maxiter!r}")
     maxiter = int(maxiter)
@@ -154,8 +163,8 @@ def minimize_many(
     vector_norm_order(norm)
     trajectories = flag("trajectories", trajectories)
     if trajectories:
-        _check_trajectory_size(*x0.shape, maxiter, x0.dtype)
-    settings = _settings(learning_rate, decay, eps, options, x0.shape[0])
+        check_trajectory_size(*x0.shape, maxiter, x0.dtype)
+    settings = batch_settings(learning_rate, decay, eps, options, x0.shape[0])
     problem = problem_of(objective, jac, x0.shape[1])
 
     compiled = _compiled(problem, settings, norm, maxiter)
@@ -185,158 +194,6 @@ def minimize_many(
 
 
 # --------------------------------------------------------------------------------------
-# Checking the inputs
-# --------------------------------------------------------------------------------------
-
-
-def _starts(x0s: Any) -> np.ndarray:
-    """``x0s`` as a C-contiguous (B, d) float32 or float64 copy, or a clear error."""
-    memory = physical_memory()
-    if isinstance(x0s, np.ndarray) and memory is not None and x0s.size * 8 > memory:  # e.g. a broadcast view
-        raise ValueError(f"x0s of shape {x0s.shape} needs {x0s.size * 8 / 2**30:.3g} GiB for each copy of the "
-                         f"starts, more than this machine's {memory / 2**30:.3g} GiB; give fewer or shorter rows")
-    try:
-        x = np.array(x0s, copy=True)
-    except (TypeError, ValueError) as error:
-        got = f"{type(x0s).__name__} {x0s!r:.60}"
-        raise ValueError(f"x0s must be an array of starts, shape (B, d); got {got}") from error
-    if x.dtype.kind not in "biuf":
-        raise TypeError(f"x0s must hold real numbers; got dtype {x.dtype}")
-    if x.ndim != 2:
-        raise ValueError(f"x0s must have shape (B, d), one start per row; got shape {x.shape}")
-    if x.size == 0:
-        raise ValueError(f"x0s is empty (shape {x.shape}); give at least one start with at least one coordinate")
-    x = np.ascontiguousarray(x, dtype=np.float32 if x.dtype == np.float32 else np.float64)
-    finite = np.isfinite(x).all(axis=1)
-    if not finite.all():
-        row = int(np.flatnonzero(~finite)[0])
-        raise ValueError(f"x0s must be finite; row {row} is {x[row].tolist()}")
-    return x
-
-
-def physical_memory() -> int | None:
-    """This machine's memory in bytes, where the system tells it.
-
-    Returns
-    -------
-    int or None
-        ``SC_PHYS_PAGES * SC_PAGE_SIZE``, or ``None`` where ``os.sysconf`` cannot tell.
-
-    Examples
-    --------
-    >>> physical_memory() is None or physical_memory() > 2**20
-    True
-    """
-    try:
-        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, ValueError, OSError):  # pragma: no cover - Windows has no sysconf
-        return None
-
-
-def _trajectory_error(runs: int, maxiter: int, dim: int, need: float, memory: int | None) -> ValueError:
-    have = "" if memory is None else f", more than this machine's {memory / 2**30:.3g} GiB"
-    return ValueError(f"trajectories=True needs {need / 2**30:.3g} GiB for path_x and path_fun ({runs} run(s) x "
-                      f"{maxiter + 1} iterates x {dim} coordinate(s)){have}; lower maxiter or the number of runs, "
-                      "or leave trajectories=False")
-
-
-def _check_trajectory_size(runs: int, dim: int, maxiter: int, dtype: np.dtype) -> None:
-    """Refuse trajectories that cannot fit in memory, before any work (a ValueError, not a MemoryError)."""
-    need = float(runs) * (maxiter + 1) * (dim * dtype.itemsize + 8)
-    memory = physical_memory()
-    if memory is not None and need > memory:
-        raise _trajectory_error(runs, maxiter, dim, need, memory)
-
-
-class _Settings(NamedTuple):
-    """The checked settings: per-run float64 arrays, or a shared schedule, and the shared options."""
-
-    learning_rate: np.ndarray | None  # (B,) float64 (read-only, maybe a broadcast scalar), None with a schedule
-    schedule: Callable[[int], float] | None
-    decay: np.ndarray  # (B,) float64, read-only
-    eps: np.ndarray  # (B,) float64, read-only
-    rule: Settings  # the rule's checked settings (those of the first run)
-    options: dict  # the options as given, for building the rule again
-    per_run: frozenset  # the names among learning_rate, decay, eps given one value per run
-
-
-def _settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs: int) -> _Settings:
-    """Check the settings as :func:`rmsprop.rmsprop` does, for every run, and spread them over the runs.
-
-    Scalars and the first value of each array are checked by building the rule once; the
-    arrays are then checked all at once, and the first run with a bad value is built too,
-    to raise :func:`rmsprop.rmsprop`'s own error.
-    """
-    if learning_rate is None:
-        learning_rate = DEFAULT_LEARNING_RATE
-    schedule = learning_rate if callable(learning_rate) else None
-    given = {"learning_rate": learning_rate, "decay": decay, "eps": eps}
-    arrays = {name: _per_run(name, value, runs) for name, value in given.items()
-              if value is not None and not callable(value) and np.ndim(value) > 0}
-    first = {name: arrays[name][0] if name in arrays else value for name, value in given.items()}
-    rule = _rule(first, options)
-
-    def spread(name: str) -> np.ndarray:
-        return arrays[name] if name in arrays else np.broadcast_to(float(getattr(rule, name)), (runs,))
-
-    lr = None if schedule is not None else spread("learning_rate")
-    decays, epsilons = spread("decay"), spread("eps")
-    with np.errstate(invalid="ignore"):
-        good = np.isfinite(decays) & (decays >= 0.0) & (decays < 1.0) & np.isfinite(epsilons)
-        good &= epsilons > 0.0 if rule.initial_scale == 0.0 else epsilons >= 0.0
-        if lr is not None:
-            good &= np.isfinite(lr) & (lr >= 0.0)
-    if not good.all():
-        row = int(np.flatnonzero(~good)[0])
-        values = {name: float(arrays[name][row]) if name in arrays else first[name] for name in given}
-        _rule(values, options)  # raises the rule's message
-        raise ValueError(f"invalid learning_rate, decay or eps for run {row}: {values}")
-    return _Settings(lr, schedule, decays, epsilons, rule, dict(options), frozenset(arrays))
-
-
-def _rule(given: dict, options: dict) -> Settings:
-    """The rule's checked settings of one run, with the messages of :class:`rmsprop.Settings`."""
-    return Settings.build("minimize_many", **{k: v for k, v in given.items() if v is not None}, **options)
-
-
-def check_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs: int) -> None:
-    """Check the settings of ``runs`` runs as :func:`minimize_many` will: its TypeError or ValueError, or nothing.
-
-    Parameters
-    ----------
-    learning_rate, decay, eps : float, array_like or None
-        As :func:`minimize_many` takes them (``None``: unset).
-    options : dict
-        The other options of :func:`rmsprop.rmsprop`.
-    runs : int
-        The number of runs, B.
-
-    Examples
-    --------
-    >>> check_settings(0.1, [0.5, 0.9], None, {}, 2)
-    >>> check_settings(0.1, [0.5, 0.9, 0.99], None, {}, 2)
-    Traceback (most recent call last):
-    ...
-    ValueError: decay must be a scalar or a 1-D array of length 2 (one value per run); got shape (3,)
-    """
-    _settings(learning_rate, decay, eps, options, runs)
-
-
-def _per_run(name: str, value: Any, runs: int) -> np.ndarray:
-    """A 1-D array of settings as float64 of length ``runs`` (a length-1 array is spread)."""
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be a number or a 1-D array of numbers, one per run; got {value!r:.60}") from error
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be a number or a 1-D array of real numbers, one per run; got dtype {array.dtype}")
-    if array.ndim != 1 or array.shape[0] not in (1, runs):
-        raise ValueError(f"{name} must be a scalar or a 1-D array of length {runs} (one value per run); "
-                         f"got shape {array.shape}")
-    return np.broadcast_to(array.astype(np.float64), (runs,))
-
-
-# --------------------------------------------------------------------------------------
 # The runs
 # --------------------------------------------------------------------------------------
 
@@ -362,9 +219,17 @@ class _Outcome:
             path_f = np.full((runs, maxiter + 1), np.nan) if trajectories else None
         except MemoryError:
             need = float(runs) * (maxiter + 1) * (dim * x0.dtype.itemsize + 8)
-            raise _trajectory_error(runs, maxiter, dim, need, physical_memory()) from None
-        return cls(x0.copy(), np.empty(runs), np.empty_like(x0), np.zeros(runs, np.int64),
-                   np.full(runs, RUNNING, np.int64), np.zeros(runs, np.int8), path_x, path_f)
+            raise trajectory_error(runs, maxiter, dim, need, physical_memory()) from None
+        return cls(
+            x0.copy(),
+            np.empty(runs),
+            np.empty_like(x0),
+            np.zeros(runs, np.int64),
+            np.full(runs, RUNNING, np.int64),
+            np.zeros(runs, np.int8),
+            path_x,
+            path_f,
+        )
 
 
 class _Rows:
@@ -374,7 +239,7 @@ class _Rows:
     decays, for the bias correction.
     """
 
-    def __init__(self, settings: _Settings) -> None:
+    def __init__(self, settings: BatchSettings) -> None:
         lr = settings.learning_rate
         self.lr = None if lr is None else np.asarray(lr)[:, None]
         self.decay = np.asarray(settings.decay)[:, None]
@@ -414,18 +279,25 @@ class _Going:
         self.settings.take(keep)
 
 
-def _run_numpy(problem: Problem, x0: np.ndarray, settings: _Settings, maxiter: int, gtol: float, norm: Any,
-               trajectories: bool) -> _Outcome:
+def _run_numpy(
+    problem: Problem, x0: np.ndarray, settings: BatchSettings, maxiter: int, gtol: float, norm: Any, trajectories: bool
+) -> _Outcome:
     """All runs on the NumPy engine: one vectorised step per iteration over the runs still going."""
     rule = settings.rule
     out = _Outcome.empty(x0, maxiter, trajectories)
     f, g = problem.evaluate(x0)
     if trajectories:
         out.path_x[:, 0], out.path_f[:, 0] = x0, f
-    state = _Going(np.arange(x0.shape[0]), x0, f, g, np.full_like(x0, rule.initial_scale),
-                   np.zeros_like(x0) if rule.centered else None,
-                   np.zeros_like(x0) if rule.momentum > 0.0 else None,
-                   _Rows(settings))
+    state = _Going(
+        np.arange(x0.shape[0]),
+        x0,
+        f,
+        g,
+        np.full_like(x0, rule.initial_scale),
+        np.zeros_like(x0) if rule.centered else None,
+        np.zeros_like(x0) if rule.momentum > 0.0 else None,
+        _Rows(settings),
+    )
     finite = finite_rows(f, g)
     if not finite.all():
         state.stop(~finite, out, 3, START, 0)
@@ -497,7 +369,7 @@ def _numpy_step(step: Callable, state: _Going, rule: Settings, schedule: Callabl
     return x + u
 
 
-def _compiled(problem: Problem, settings: _Settings, norm: Any, maxiter: int) -> tuple | None:
+def _compiled(problem: Problem, settings: BatchSettings, norm: Any, maxiter: int) -> tuple | None:
     """``(objective code, schedule rates or None)`` for the compiled engine; ``None`` where it does not apply."""
     name = problem.compiled_objective
     if name is None or norm != math.inf or not compiled_objectives_available(name):
@@ -511,8 +383,15 @@ def _compiled(problem: Problem, settings: _Settings, norm: Any, maxiter: int) ->
     return _compiled_module().objectives.OBJECTIVES.index(name), rates
 
 
-def _run_compiled(code: int, rates: np.ndarray | None, x0: np.ndarray, settings: _Settings, maxiter: int,
-                  gtol: float, trajectories: bool) -> _Outcome:
+def _run_compiled(
+    code: int,
+    rates: np.ndarray | None,
+    x0: np.ndarray,
+    settings: BatchSettings,
+    maxiter: int,
+    gtol: float,
+    trajectories: bool,
+) -> _Outcome:
     """All runs on the compiled engine (:mod:`rmsprop._compiled.batch`), with the scalars of the rule."""
     batch = _compiled_module().batch
     rule, dtype = settings.rule, x0.dtype
@@ -526,15 +405,26 @@ def _run_compiled(code: int, rates: np.ndarray | None, x0: np.ndarray, settings:
     by_rate = dict(zip(SCALARS, scalars(rule, lr, 1.0, None, None, dtype)))
     by_run = dict(zip(SCALARS, scalars(rule, 0.0, 1.0, None, None, dtype, decay=decay, eps=eps)))
     table = lambda source, names: np.ascontiguousarray(  # noqa: E731
-        np.stack(np.broadcast_arrays(*(source[name] for name in names)), axis=-1).reshape(-1, len(names)))
+        np.stack(np.broadcast_arrays(*(source[name] for name in names)), axis=-1).reshape(-1, len(names))
+    )
     batch.runner(rule.spec(dtype))(
-        code, out.x, out.g, out.f,
-        table(by_rate, batch.RATES), rates is not None,
-        table(by_run, batch.PER_RUN), decay.size > 1,
+        code,
+        out.x,
+        out.g,
+        out.f,
+        table(by_rate, batch.RATES),
+        rates is not None,
+        table(by_run, batch.PER_RUN),
+        decay.size > 1,
         np.array([by_run[name] for name in batch.SHARED], dtype),
         np.ascontiguousarray(decay, dtype=np.float64),
         np.array([gtol, rule.clip_norm or 0.0, rule.global_clip_norm or 0.0]),
-        dtype.type(rule.initial_scale), maxiter, trajectories, out.nit, out.status, out.kind,
+        dtype.type(rule.initial_scale),
+        maxiter,
+        trajectories,
+        out.nit,
+        out.status,
+        out.kind,
         out.path_x if trajectories else np.zeros((1, 1, dim), dtype),
         out.path_f if trajectories else np.zeros((1, 1)),
     )
@@ -595,5 +485,7 @@ def _messages(out: _Outcome, maxiter: int, finite_differences: bool) -> np.ndarr
     for i, key in enumerate(unique.tolist()):
         status, rest = key % 4, key // 4
         kind, at = divmod(rest, maxiter + 2)
-        texts[i] = STATUS_MESSAGES[status] + stop_note(kind, at) + (" " + FINITE_DIFFERENCE_NOTE if finite_differences else "")
+        texts[i] = (
+            STATUS_MESSAGES[status] + stop_note(kind, at) + (" " + FINITE_DIFFERENCE_NOTE if finite_differences else "")
+        )
     return texts[inverse.reshape(-1)]

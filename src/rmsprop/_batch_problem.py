@@ -21,6 +21,7 @@ __all__ = ["Problem", "problem_of", "compiled_name", "finite_rows", "converged",
 #: Norms within this relative distance of ``gtol`` are recomputed one run at a time (norm other than inf).
 NORM_RECHECK = 1e-3
 
+
 class Problem(NamedTuple):
     """``evaluate(X) -> (F, G)``: float64 values (n,) and gradients (n, d) in X's dtype, C-contiguous."""
 
@@ -39,34 +40,44 @@ def problem_of(objective: Any, jac: Any, dim: int) -> Problem:
     if catalogue and objective.dim != dim:
         raise ValueError(f"objective {objective.name!r} takes {objective.dim} coordinates; x0s has {dim} per row")
     if catalogue:
+
         def values(x):  # Objective.__call__ converts to float64
             return _values(objective.f(x.astype(np.float64).T), x)
     else:
+
         def values(x):
             return _values(objective(x.copy()), x)
 
     if jac is None and catalogue:
+
         def evaluate(x):
             return values(x), _gradients(objective.grad(x.T).T, x)
+
         return Problem(_quiet(evaluate), 1, 1, False, compiled_name(objective))
     if jac is True:
         if catalogue:
-            raise ValueError("with jac=True, fun must return a pair (f, grad); leave jac unset to use the "
-                             "objective's own gradient")
+            raise ValueError(
+                "with jac=True, fun must return a pair (f, grad); leave jac unset to use the objective's own gradient"
+            )
 
         def evaluate(x):
             out = objective(x.copy())
             if not (isinstance(out, tuple) and len(out) == 2):
                 raise ValueError("with jac=True, fun must return a pair (F, G) of shapes (B,) and (B, d)")
             return _values(out[0], x), _gradients(out[1], x)
+
         return Problem(_quiet(evaluate), 1, 1, False, None)
     if callable(jac):
+
         def evaluate(x):
             return values(x), _gradients(jac(x.copy()), x)
+
         return Problem(_quiet(evaluate), 1, 1, False, None)
     if jac is None or jac is False or jac in ("2-point", "3-point", "cs"):
+
         def evaluate(x):
             return values(x), _central_differences(values, x)
+
         return Problem(_quiet(evaluate), 1 + 2 * dim, 0, True, None)
     raise TypeError(f"jac must be a callable, True or None; got {jac!r}")
 

@@ -69,8 +69,18 @@ DEFAULT_EVERY = 1000
 _TRAJECTORY = ("path_x", "path_fun", "path_jac", "path_grad_norm")
 
 # What reading a damaged or foreign file can raise, from zipfile, zlib and numpy.lib.format.
-_READ_ERRORS = (OSError, EOFError, ValueError, TypeError, KeyError, RuntimeError, NotImplementedError, MemoryError,
-                zipfile.BadZipFile, zlib.error)
+_READ_ERRORS = (
+    OSError,
+    EOFError,
+    ValueError,
+    TypeError,
+    KeyError,
+    RuntimeError,
+    NotImplementedError,
+    MemoryError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
 
 
 class Progress(NamedTuple):
@@ -269,8 +279,10 @@ def save(path: Path, run: dict, progress: Progress) -> None:
         if leaf is None:
             continue
         if not isinstance(leaf, (numbers.Number, np.generic, np.ndarray)):
-            raise TypeError(f"cannot checkpoint the optimizer state: leaf {i} is a {type(leaf).__name__}, "
-                            "not a number or a NumPy array")
+            raise TypeError(
+                f"cannot checkpoint the optimizer state: leaf {i} is a {type(leaf).__name__}, "
+                "not a number or a NumPy array"
+            )
         array = np.asarray(leaf)
         if array.dtype.hasobject:  # e.g. an int too large for int64: it could only be pickled
             raise TypeError(f"cannot checkpoint the optimizer state: leaf {i} ({leaf!r}) is not a fixed-size number")
@@ -386,8 +398,10 @@ def load(path: Any, run: dict, template: Any, x0: np.ndarray, maxiter: int) -> P
             _check_meta(where, meta, run, maxiter)
             leaves, _ = flatten(template)
             if meta["state"] != {"type": type(template).__name__, "leaves": len(leaves)}:
-                raise ValueError(f"{where}: its optimizer state is a {meta['state']!r}; this optimizer's is a "
-                                 f"{type(template).__name__} of {len(leaves)} leaves")
+                raise ValueError(
+                    f"{where}: its optimizer state is a {meta['state']!r}; this optimizer's is a "
+                    f"{type(template).__name__} of {len(leaves)} leaves"
+                )
             stored = [f"state_{i}" for i, leaf in enumerate(leaves) if leaf is not None]
             expected = {"meta", "x", "fun", "jac", *_TRAJECTORY, *stored}
             if set(archive.files) != expected:
@@ -396,8 +410,9 @@ def load(path: Any, run: dict, template: Any, x0: np.ndarray, maxiter: int) -> P
             with _reading(where):
                 arrays = {name: _entry(archive, name) for name in sorted(expected - {"meta"})}
     trajectory = _checked_trajectory(where, arrays, meta["nit"], x0)
-    state = _rebuild(template, iter([_leaf_like(where, i, arrays.get(f"state_{i}"), leaf)
-                                     for i, leaf in enumerate(leaves)]))
+    state = _rebuild(
+        template, iter([_leaf_like(where, i, arrays.get(f"state_{i}"), leaf) for i, leaf in enumerate(leaves)])
+    )
     return Progress(meta["nit"], meta["nfev"], meta["njev"], state, *trajectory)
 
 
@@ -428,8 +443,9 @@ def _check_meta(where: str, meta: Any, run: dict, maxiter: int) -> None:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ValueError(f"{where}: not an rmsprop checkpoint (its 'meta' entry is not one)")
     if meta.get("version") != VERSION:
-        raise ValueError(f"{where}: it has format version {meta.get('version')!r}; "
-                         f"this rmsprop reads version {VERSION}")
+        raise ValueError(
+            f"{where}: it has format version {meta.get('version')!r}; this rmsprop reads version {VERSION}"
+        )
     for name in ("nit", "nfev", "njev"):
         value = meta.get(name)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -443,14 +459,19 @@ def _check_meta(where: str, meta: Any, run: dict, maxiter: int) -> None:
             continue
         if not isinstance(theirs, dict):
             raise ValueError(f"{where}: its 'meta' entry has no {part} settings")
-        key = "name" if theirs.get("name") != mine["name"] else min(
-            key for key in set(theirs) | set(mine) if theirs.get(key) != mine.get(key))
-        raise ValueError(f"{where}: it was saved for {part} {key} {_shown(theirs.get(key))}; "
-                         f"this run has {_shown(mine.get(key))}")
+        key = (
+            "name"
+            if theirs.get("name") != mine["name"]
+            else min(key for key in set(theirs) | set(mine) if theirs.get(key) != mine.get(key))
+        )
+        raise ValueError(
+            f"{where}: it was saved for {part} {key} {_shown(theirs.get(key))}; this run has {_shown(mine.get(key))}"
+        )
     for part in ("gtol", "norm"):
         if saved.get(part) != run[part]:
-            raise ValueError(f"{where}: it was saved for {part} {_shown(saved.get(part))}; "
-                             f"this run has {_shown(run[part])}")
+            raise ValueError(
+                f"{where}: it was saved for {part} {_shown(saved.get(part))}; this run has {_shown(run[part])}"
+            )
     if meta["nit"] > maxiter:
         raise ValueError(f"{where}: it is at iteration {meta['nit']}, beyond maxiter={maxiter} (maxiter is the total)")
 
@@ -463,20 +484,29 @@ def _checked_trajectory(where: str, arrays: dict, nit: int, x0: np.ndarray) -> l
     """The trajectory as the loop's lists, after checking shapes, dtypes, finiteness and the start."""
     d, dtype = x0.size, x0.dtype
     wanted = {
-        "x": ((d,), dtype), "jac": ((d,), dtype), "fun": ((), np.float64),
-        "path_x": ((nit + 1, d), dtype), "path_jac": ((nit + 1, d), dtype),
-        "path_fun": ((nit + 1,), np.float64), "path_grad_norm": ((nit + 1,), np.float64),
+        "x": ((d,), dtype),
+        "jac": ((d,), dtype),
+        "fun": ((), np.float64),
+        "path_x": ((nit + 1, d), dtype),
+        "path_jac": ((nit + 1, d), dtype),
+        "path_fun": ((nit + 1,), np.float64),
+        "path_grad_norm": ((nit + 1,), np.float64),
     }
     for name, (shape, kind) in wanted.items():
         array = arrays[name]
         if array.shape != shape or array.dtype != kind:
-            raise ValueError(f"{where}: {name} has shape {array.shape} and dtype {array.dtype}; "
-                             f"expected {shape} and {np.dtype(kind)}")
+            raise ValueError(
+                f"{where}: {name} has shape {array.shape} and dtype {array.dtype}; "
+                f"expected {shape} and {np.dtype(kind)}"
+            )
         if not np.all(np.isfinite(array)):
             raise ValueError(f"{where}: {name} is not finite")
     path_x, path_fun, path_jac, path_grad_norm = (arrays[name] for name in _TRAJECTORY)
-    if not (np.array_equal(arrays["x"], path_x[-1]) and np.array_equal(arrays["jac"], path_jac[-1])
-            and arrays["fun"] == path_fun[-1]):
+    if not (
+        np.array_equal(arrays["x"], path_x[-1])
+        and np.array_equal(arrays["jac"], path_jac[-1])
+        and arrays["fun"] == path_fun[-1]
+    ):
         raise ValueError(f"{where}: x, fun and jac are not the trajectory's last row")
     if path_x[0].tobytes() != x0.tobytes():
         raise ValueError(f"{where}: its run started from {path_x[0].tolist()}, not from x0 = {x0.tolist()}")
@@ -489,14 +519,18 @@ def _leaf_like(where: str, i: int, saved: np.ndarray | None, template: Any) -> A
         return None
     if isinstance(template, np.ndarray):
         if saved.shape != template.shape or saved.dtype != template.dtype:
-            raise ValueError(f"{where}: optimizer state leaf {i} has shape {saved.shape} and dtype {saved.dtype}; "
-                             f"this optimizer needs {template.shape} and {template.dtype}")
+            raise ValueError(
+                f"{where}: optimizer state leaf {i} has shape {saved.shape} and dtype {saved.dtype}; "
+                f"this optimizer needs {template.shape} and {template.dtype}"
+            )
         return saved
     expected = np.asarray(template).dtype
     compatible = saved.dtype == expected or (isinstance(template, numbers.Integral) and saved.dtype.kind in "iu")
     if saved.shape != () or not compatible:
-        raise ValueError(f"{where}: optimizer state leaf {i} has shape {saved.shape} and dtype {saved.dtype}; "
-                         f"this optimizer needs a scalar of type {type(template).__name__}")
+        raise ValueError(
+            f"{where}: optimizer state leaf {i} has shape {saved.shape} and dtype {saved.dtype}; "
+            f"this optimizer needs a scalar of type {type(template).__name__}"
+        )
     if isinstance(template, np.generic):
         return saved[()]
     return type(template)(saved[()])  # a Python bool, int, float or complex, as the template's

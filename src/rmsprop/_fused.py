@@ -345,8 +345,12 @@ class _Plan:
             return None
         if len(grads) == 1:
             g = grads[0]
-            if (type(g) is not np.ndarray or g.dtype is not self.dtypes[0] or g.shape != self.shapes[0]
-                    or g.strides != self.strides[0]):
+            if (
+                type(g) is not np.ndarray
+                or g.dtype is not self.dtypes[0]
+                or g.shape != self.shapes[0]
+                or g.strides != self.strides[0]
+            ):
                 return None
             return [g if g.ndim == 1 else g.reshape(-1, order=self.order[0])]
         flat = []

@@ -24,6 +24,7 @@ from ._validate import in_range, vector_norm_order
 
 __all__ = ["minimize", "STATUS_MESSAGES"]
 
+
 def minimize(
     fun: Callable[..., Any],
     x0: Any,

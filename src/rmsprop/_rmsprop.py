@@ -130,10 +130,16 @@ def rmsprop(learning_rate: Any, decay: float = 0.9, eps: float = 1e-8, **options
 
 rmsprop.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
     [inspect.Parameter("learning_rate", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-    + [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=Settings.__dataclass_fields__[name].default)
-       for name in ("decay", "eps")]
-    + [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=Settings.__dataclass_fields__[name].default)
-       for name in OPTION_NAMES],
+    + [
+        inspect.Parameter(
+            name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=Settings.__dataclass_fields__[name].default
+        )
+        for name in ("decay", "eps")
+    ]
+    + [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=Settings.__dataclass_fields__[name].default)
+        for name in OPTION_NAMES
+    ],
     return_annotation=GradientTransformation,
 )
 rmsprop.__doc__ = f"""RMSprop as a gradient transformation: ``init(params)``, ``update(grads, state, params)``.
@@ -250,12 +256,14 @@ def from_settings(settings: Settings) -> GradientTransformation:
         t = _check_state(state, centered, has_momentum)
         leaves = prepare(grads, state, params)
         lr, correction = settings.step_numbers(t)
-        leaf_scales, global_scale = clip_factors(leaves.g, settings.clip_value, settings.clip_norm,
-                                                 settings.global_clip_norm)
+        leaf_scales, global_scale = clip_factors(
+            leaves.g, settings.clip_value, settings.clip_norm, settings.global_clip_norm
+        )
         updates, nu, mu, buf = [], [], [], []
         for i, (g, x, e, m, b) in enumerate(leaves.arrays()):
-            spec, s = numbers.get(e.dtype, x is not None, lr, correction,
-                                  None if leaf_scales is None else leaf_scales[i], global_scale)
+            spec, s = numbers.get(
+                e.dtype, x is not None, lr, correction, None if leaf_scales is None else leaf_scales[i], global_scale
+            )
             u, e, m, b = _fused.leaf_update(spec, s, g, x, e, m, b) or _numpy_step(spec, s, g, x, e, m, b)
             updates.append(u)
             nu.append(e)
@@ -280,8 +288,13 @@ def from_settings(settings: Settings) -> GradientTransformation:
         if params is None:
             raise ValueError("update_in_place needs the parameters it updates")
         # _check_state's usual case, written out: at N = 1e3 a step is about 3 us and a call 0.1 us of it
-        if not (type(state) is RMSpropState and type(t := state.count) is int and t >= 0
-                and (state.mu is not None) is centered and (state.momentum is not None) is has_momentum):
+        if not (
+            type(state) is RMSpropState
+            and type(t := state.count) is int
+            and t >= 0
+            and (state.mu is not None) is centered
+            and (state.momentum is not None) is has_momentum
+        ):
             t = _check_state(state, centered, has_momentum)
         lr, correction = settings.step_numbers(t)
         if fast.step(grads, state, params, lr, correction):
@@ -291,11 +304,13 @@ def from_settings(settings: Settings) -> GradientTransformation:
         for i, (x, g) in enumerate(zip(x_leaves, leaves.g)):
             if np.iscomplexobj(g) and not np.iscomplexobj(x):
                 raise TypeError(f"grads[{i}] is complex but params[{i}] is real ({x.dtype})")
-        leaf_scales, global_scale = clip_factors(leaves.g, settings.clip_value, settings.clip_norm,
-                                                 settings.global_clip_norm)
+        leaf_scales, global_scale = clip_factors(
+            leaves.g, settings.clip_value, settings.clip_norm, settings.global_clip_norm
+        )
         for i, (params_i, (g, x, e, m, b)) in enumerate(zip(x_leaves, leaves.arrays())):
-            spec, s = numbers.get(e.dtype, x is not None, lr, correction,
-                                  None if leaf_scales is None else leaf_scales[i], global_scale)
+            spec, s = numbers.get(
+                e.dtype, x is not None, lr, correction, None if leaf_scales is None else leaf_scales[i], global_scale
+            )
             if not _fused.leaf_update_in_place(spec, s, params_i, g, x, e, m, b):
                 u, *new = _numpy_step(spec, s, g, x, e, m, b)
                 np.add(params_i, u, out=params_i, casting="same_kind")
@@ -322,8 +337,15 @@ class _StepNumbers:
             spec = self.specs[key] = self.settings.spec(dtype, x_given)
         return spec
 
-    def get(self, dtype: np.dtype, x_given: bool, lr: float, correction: float, leaf_scale: float | None,
-            global_scale: float | None) -> tuple[tuple, tuple]:
+    def get(
+        self,
+        dtype: np.dtype,
+        x_given: bool,
+        lr: float,
+        correction: float,
+        leaf_scale: float | None,
+        global_scale: float | None,
+    ) -> tuple[tuple, tuple]:
         """``(spec, scalars)`` of a step of arrays of ``dtype`` (:func:`rmsprop.rule.step.scalars`)."""
         key = (dtype, lr, correction, leaf_scale, global_scale)
         s = self.kept.get(key)
@@ -347,21 +369,29 @@ def _check_state(state: Any, centered: bool, has_momentum: bool) -> int:
     """``state.count``, once ``state`` is known to be an :class:`RMSpropState` that this rule can continue."""
     if type(state) is RMSpropState:  # the usual case, in a fraction of a microsecond
         count = state.count
-        if (type(count) is int and count >= 0 and (state.mu is not None) is centered
-                and (state.momentum is not None) is has_momentum):
+        if (
+            type(count) is int
+            and count >= 0
+            and (state.mu is not None) is centered
+            and (state.momentum is not None) is has_momentum
+        ):
             return count
     if not isinstance(state, RMSpropState):
         raise TypeError(f"rmsprop's update needs the RMSpropState made by its init; got {type(state).__name__}")
     count = state.count
     if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 0:
         raise ValueError(f"state.count must be an integer >= 0 (the steps taken so far); got {count!r}")
-    for name, kept, wanted in (("mu", state.mu is not None, centered), ("momentum", state.momentum is not None,
-                                                                          has_momentum)):
+    for name, kept, wanted in (
+        ("mu", state.mu is not None, centered),
+        ("momentum", state.momentum is not None, has_momentum),
+    ):
         if kept != wanted:
             option = "centered=True" if name == "mu" else "momentum > 0"
-            raise ValueError(f"the state {'has' if kept else 'lacks'} a {name} array, so it was made by an rmsprop "
-                             f"{'with' if kept else 'without'} {option}; continue with that optimizer or start "
-                             "from this one's init")
+            raise ValueError(
+                f"the state {'has' if kept else 'lacks'} a {name} array, so it was made by an rmsprop "
+                f"{'with' if kept else 'without'} {option}; continue with that optimizer or start "
+                "from this one's init"
+            )
     return count
 
 

@@ -222,9 +222,12 @@ def _checked_like(name: str, saved: Any, current: Any) -> Any:
             raise ValueError(f"state_dict field {name!r} must be None for this optimizer; got a {type(saved).__name__}")
         return None
     if isinstance(current, (bool, int, float)) and not isinstance(current, np.generic):
-        if type(saved) is not type(current) and not (isinstance(current, int) and isinstance(saved, (int, np.integer))
-                                                     and not isinstance(saved, bool)):
-            raise ValueError(f"state_dict field {name!r} must be {type(current).__name__}; got a {type(saved).__name__}")
+        if type(saved) is not type(current) and not (
+            isinstance(current, int) and isinstance(saved, (int, np.integer)) and not isinstance(saved, bool)
+        ):
+            raise ValueError(
+                f"state_dict field {name!r} must be {type(current).__name__}; got a {type(saved).__name__}"
+            )
         if isinstance(current, int) and saved < 0:
             raise ValueError(f"state_dict field {name!r} must be >= 0; got {saved}")
         return int(saved) if isinstance(current, int) and not isinstance(current, bool) else saved

@@ -50,8 +50,9 @@ def vector_norm_order(norm: Any) -> Any:
     try:
         np.linalg.norm(np.ones(2), ord=norm)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"norm must be the order of a vector norm (np.linalg.norm's ord), e.g. inf or 2; "
-                         f"got {norm!r}") from error
+        raise ValueError(
+            f"norm must be the order of a vector norm (np.linalg.norm's ord), e.g. inf or 2; got {norm!r}"
+        ) from error
     return norm
 
 
@@ -254,6 +255,4 @@ def check_option_names(given: dict[str, Any], allowed: tuple[str, ...], where: s
     """
     unknown = sorted(set(given) - set(allowed))
     if unknown:
-        raise TypeError(
-            f"{where} got unknown option {unknown[0]!r}; allowed: {', '.join(sorted(allowed))}"
-        )
+        raise TypeError(f"{where} got unknown option {unknown[0]!r}; allowed: {', '.join(sorted(allowed))}")

@@ -76,9 +76,30 @@ import numpy as np
 # -- the generator ---------------------------------------------------------------------
 
 FUNCTIONS_1 = (
-    "sin", "cos", "tan", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "sinh", "cosh",
-    "tanh", "asinh", "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "exp", "log", "log2",
-    "log10", "sqrt", "abs",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "arcsin",
+    "acos",
+    "arccos",
+    "atan",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "arcsinh",
+    "acosh",
+    "arccosh",
+    "atanh",
+    "arctanh",
+    "exp",
+    "log",
+    "log2",
+    "log10",
+    "sqrt",
+    "abs",
 )
 FUNCTIONS_2 = ("atan2", "arctan2")
 
@@ -156,7 +177,7 @@ ESCAPES = (
     "x1 or x2",
     "not x1",
     "f'{x1}'",
-    "f'{__import__(\"os\").system(\"echo hi\")}'",
+    'f\'{__import__("os").system("echo hi")}\'',
     "(x1 := 2)",
     "open('f', 'w')",
     "open('f')",
@@ -337,8 +358,15 @@ CANARY_ESCAPES = (
 def _nfkc_alternatives() -> dict[str, list[str]]:
     """For each ASCII character, the characters that NFKC-normalise to it (``ｅ``, ``ℯ``, ``𝓮``, ``ₑ``, ...)."""
     table: dict[str, list[str]] = {}
-    blocks = ((0xA0, 0x250), (0x2000, 0x2C00), (0x3000, 0x3100), (0xFB00, 0xFB50), (0xFE00, 0xFFF0),
-              (0x1D400, 0x1D800), (0x1F100, 0x1F200))
+    blocks = (
+        (0xA0, 0x250),
+        (0x2000, 0x2C00),
+        (0x3000, 0x3100),
+        (0xFB00, 0xFB50),
+        (0xFE00, 0xFFF0),
+        (0x1D400, 0x1D800),
+        (0x1F100, 0x1F200),
+    )
     for low, high in blocks:
         for code in range(low, high):
             char = chr(code)
@@ -358,24 +386,100 @@ NFKC_IDENTIFIER = {
 }
 # Characters that look like ASCII but do not normalise to it (Cyrillic, Greek, Armenian, Latin extensions, ...).
 HOMOGLYPHS = {
-    "a": "\u0430\u03b1\u0251", "c": "\u0441\u03f2\u217d", "e": "\u0435\u0454\u04bd\u212e", "h": "\u04bb\u0570",
-    "i": "\u0456\u0131\u03b9\u0269", "j": "\u0458\u03f3", "l": "\u04cf\u0399\u01c0", "n": "\u0578\u057c",
-    "o": "\u043e\u03bf\u0585\u0ce6", "p": "\u0440\u03c1", "q": "\u051b\u0566", "r": "\u0433", "s": "\u0455",
-    "t": "\u03c4", "u": "\u03c5\u057d", "v": "\u03bd\u0475", "x": "\u0445\u03c7\u2179\u00d7", "y": "\u0443\u04af",
-    "0": "\u041e\u039f\u0660\u06f0\u07c0", "1": "\u0661\u06f1\u07c1\u0967\u0e51\u04c0", "2": "\u0662\u0968\u01bb",
-    "3": "\u0663\u0417\u0969", "+": "\u16ed\u2795\u2214", "-": "\u2212\u2010\u2011\u2012\u2013\u2014\u02d7\u2796",
-    "*": "\u2217\u2219\u22c5\u00b7\u2731\u00d7", "/": "\u2215\u2044\u2571\u29f8\u00f7", "(": "\u2768\u276a\u27ee",
-    ")": "\u2769\u276b\u27ef", ".": "\u00b7\u2024\u0701", ",": "\u201a\u060c", "'": "\u2018\u2019\u02bc\u2032",
-    '"': "\u201c\u201d\u2033\u02ba", "_": "\u2017\u02cd",
+    "a": "\u0430\u03b1\u0251",
+    "c": "\u0441\u03f2\u217d",
+    "e": "\u0435\u0454\u04bd\u212e",
+    "h": "\u04bb\u0570",
+    "i": "\u0456\u0131\u03b9\u0269",
+    "j": "\u0458\u03f3",
+    "l": "\u04cf\u0399\u01c0",
+    "n": "\u0578\u057c",
+    "o": "\u043e\u03bf\u0585\u0ce6",
+    "p": "\u0440\u03c1",
+    "q": "\u051b\u0566",
+    "r": "\u0433",
+    "s": "\u0455",
+    "t": "\u03c4",
+    "u": "\u03c5\u057d",
+    "v": "\u03bd\u0475",
+    "x": "\u0445\u03c7\u2179\u00d7",
+    "y": "\u0443\u04af",
+    "0": "\u041e\u039f\u0660\u06f0\u07c0",
+    "1": "\u0661\u06f1\u07c1\u0967\u0e51\u04c0",
+    "2": "\u0662\u0968\u01bb",
+    "3": "\u0663\u0417\u0969",
+    "+": "\u16ed\u2795\u2214",
+    "-": "\u2212\u2010\u2011\u2012\u2013\u2014\u02d7\u2796",
+    "*": "\u2217\u2219\u22c5\u00b7\u2731\u00d7",
+    "/": "\u2215\u2044\u2571\u29f8\u00f7",
+    "(": "\u2768\u276a\u27ee",
+    ")": "\u2769\u276b\u27ef",
+    ".": "\u00b7\u2024\u0701",
+    ",": "\u201a\u060c",
+    "'": "\u2018\u2019\u02bc\u2032",
+    '"': "\u201c\u201d\u2033\u02ba",
+    "_": "\u2017\u02cd",
 }
 # Invisible, spacing, bidi and other format characters to slip into a text.
 INVISIBLE = (
-    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e", "\u034f", "\u061c", "\u2061", "\u2062",
-    "\u2063", "\u2064", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
-    "\u00a0", "\u1680", "\u2000", "\u2002", "\u2007", "\u2009", "\u200a", "\u202f", "\u205f", "\u3000", "\u2028",
-    "\u2029", "\u0085", "\u0301", "\u0338", "\u20d7", "\ufe0f", "\U000e0041", "\U000e007f", "\ud800", "\udfff",
-    "\ue000", "\uffff", "\ufffd", "\U0010ffff", "\u00b2", "\u00b3", "\u00b9", "\u2070", "\u207b", "\u2081",
-    "\u03c0", "\u2148", "\u2147", "\u221a", "\u221e",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u00ad",
+    "\u180e",
+    "\u034f",
+    "\u061c",
+    "\u2061",
+    "\u2062",
+    "\u2063",
+    "\u2064",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u00a0",
+    "\u1680",
+    "\u2000",
+    "\u2002",
+    "\u2007",
+    "\u2009",
+    "\u200a",
+    "\u202f",
+    "\u205f",
+    "\u3000",
+    "\u2028",
+    "\u2029",
+    "\u0085",
+    "\u0301",
+    "\u0338",
+    "\u20d7",
+    "\ufe0f",
+    "\U000e0041",
+    "\U000e007f",
+    "\ud800",
+    "\udfff",
+    "\ue000",
+    "\uffff",
+    "\ufffd",
+    "\U0010ffff",
+    "\u00b2",
+    "\u00b3",
+    "\u00b9",
+    "\u2070",
+    "\u207b",
+    "\u2081",
+    "\u03c0",
+    "\u2148",
+    "\u2147",
+    "\u221a",
+    "\u221e",
 )
 
 # Unicode inputs that must be rejected, each a known trick.
@@ -441,8 +545,9 @@ def _space(rng: random.Random) -> str:
     return rng.choice(["", "", "", " ", "  "])
 
 
-def valid_expression(rng: random.Random, depth: int | None = None, style: str | None = None,
-                     dim: int | None = None) -> str:
+def valid_expression(
+    rng: random.Random, depth: int | None = None, style: str | None = None, dim: int | None = None
+) -> str:
     """A formula in the accepted grammar (it may still be rejected for its value, e.g. ``log(0)``)."""
     style = style or rng.choice(["indexed", "xyz"])
     dim = dim or rng.randint(1, 3 if style == "xyz" else 6)
@@ -470,11 +575,78 @@ def _valid(rng: random.Random, depth: int, style: str, dim: int) -> str:
 
 
 DANGEROUS_TOKENS = (
-    "__import__", "__class__", "__subclasses__", "__globals__", "__builtins__", ".", "[", "]", "{", "}", "'", '"',
-    "lambda", "lambda:", ":", ":=", "if", "else", "for", "in", "<", ">", "==", "and", "or", "not", "//", "%", "@", "^",
-    "~", "**9**9", "**1000", "**9**9**9", "1e400", "x0", "x101", "X1", "x_1", "os", "system", "eval", "exec", "open",
-    "getattr", ",", "*", "**", "(", ")", "\u200b", "\uff58", "\uff45\uff56\uff41\uff4c", "\u212f", "\u0435",
-    "\U0001d7cf", "\n", "\t", "\r", "\\", "#", ";", "=", "$", "?", "!", "`", "1j", "True", "None", "yield", "await",
+    "__import__",
+    "__class__",
+    "__subclasses__",
+    "__globals__",
+    "__builtins__",
+    ".",
+    "[",
+    "]",
+    "{",
+    "}",
+    "'",
+    '"',
+    "lambda",
+    "lambda:",
+    ":",
+    ":=",
+    "if",
+    "else",
+    "for",
+    "in",
+    "<",
+    ">",
+    "==",
+    "and",
+    "or",
+    "not",
+    "//",
+    "%",
+    "@",
+    "^",
+    "~",
+    "**9**9",
+    "**1000",
+    "**9**9**9",
+    "1e400",
+    "x0",
+    "x101",
+    "X1",
+    "x_1",
+    "os",
+    "system",
+    "eval",
+    "exec",
+    "open",
+    "getattr",
+    ",",
+    "*",
+    "**",
+    "(",
+    ")",
+    "\u200b",
+    "\uff58",
+    "\uff45\uff56\uff41\uff4c",
+    "\u212f",
+    "\u0435",
+    "\U0001d7cf",
+    "\n",
+    "\t",
+    "\r",
+    "\\",
+    "#",
+    ";",
+    "=",
+    "$",
+    "?",
+    "!",
+    "`",
+    "1j",
+    "True",
+    "None",
+    "yield",
+    "await",
     f"__import__('{CANARY}')",
 )
 
@@ -588,8 +760,10 @@ def unicode_input(rng: random.Random) -> str:
     if draw < 0.85:
         return lookalike(rng, rng.choice([valid_expression(rng), rng.choice(ESCAPES), rng.choice(CANARY_ESCAPES)]))
     pool = "".join(INVISIBLE) + "".join(c for chars in HOMOGLYPHS.values() for c in chars) + "x1+*()"
-    text = "".join(rng.choice(pool) if rng.random() < 0.7 else chr(rng.randrange(0x80, 0x110000))
-                   for _ in range(rng.randint(1, 30)))
+    text = "".join(
+        rng.choice(pool) if rng.random() < 0.7 else chr(rng.randrange(0x80, 0x110000))
+        for _ in range(rng.randint(1, 30))
+    )
     return text if not text.isascii() else text + "\u200b"
 
 
@@ -631,10 +805,16 @@ def at_the_caps(rng: random.Random) -> str:
         return text + rng.choice(["x1", "1)", "''", "\n1"])
     if choice == 11:  # long literals
         length = rng.choice([100, 300, 990, 5000])
-        return rng.choice([
-            "x1*" + "9" * length, "x1*0." + "0" * length + "1", "x1*'" + "a" * length + "'",
-            "x1*1e" + "9" * min(length, 20), "x1*0x" + "f" * length, "x" + "1" * length,
-        ])[: rng.choice([MAX_LENGTH, 10 * length])]
+        return rng.choice(
+            [
+                "x1*" + "9" * length,
+                "x1*0." + "0" * length + "1",
+                "x1*'" + "a" * length + "'",
+                "x1*1e" + "9" * min(length, 20),
+                "x1*0x" + "f" * length,
+                "x" + "1" * length,
+            ]
+        )[: rng.choice([MAX_LENGTH, 10 * length])]
     if choice == 12:  # power towers
         base = rng.choice(["9", "2", "10", "x1", "(x1+1)", "1.5", "-2", "0.5"])
         return "*".join([rng.choice(["x1", "1"])] + ["**".join([base] * rng.randint(2, 6))])
@@ -645,8 +825,13 @@ def at_the_caps(rng: random.Random) -> str:
     if choice == 15:  # a wide sum of deep functions (the growth guard)
         return "+".join(f"{rng.choice(FUNCTIONS_1)}({rng.choice(FUNCTIONS_1)}(x{i}))" for i in range(1, n))
     if choice == 16:  # nested comprehensions / lambdas
-        return rng.choice(["[" * 30 + "x for x in ()" + "]" * 30,
-                           "(lambda: " * 40 + "x1" + ")" * 40, "(x for x in " * 20 + "()" + ")" * 20])
+        return rng.choice(
+            [
+                "[" * 30 + "x for x in ()" + "]" * 30,
+                "(lambda: " * 40 + "x1" + ")" * 40,
+                "(x for x in " * 20 + "()" + ")" * 20,
+            ]
+        )
     if choice == 17:
         return "x" + str(rng.choice([99, 100, 101, 1000, 10**6, 10**30]))
     if choice == 18:
@@ -725,17 +910,76 @@ def tripwires():
 
 # Audit events that no expression may cause (prefixes end with a dot).
 FORBIDDEN_EVENTS = (
-    "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "os.kill", "os.killpg",
-    "os.startfile", "os.putenv", "os.unsetenv", "os.chdir", "os.truncate", "os.symlink", "os.link", "os.rmdir",
-    "os.mkdir", "os.chmod", "os.chown", "os.chflags", "os.utime", "os.setxattr", "os.removexattr",
-    "subprocess.Popen", "pty.spawn", "shutil.", "socket.", "ctypes.", "webbrowser.open", "urllib.Request",
-    "http.client.", "ftplib.", "smtplib.", "imaplib.", "poplib.", "telnetlib.", "sqlite3.connect", "pickle.find_class",
-    "builtins.input", "builtins.breakpoint", "sys.addaudithook", "sys.settrace",
-    "sys.setprofile", "sys._current_frames", "gc.get_referrers", "gc.get_referents", "gc.get_objects",
-    "tempfile.mkstemp", "tempfile.mkdtemp", "code.__new__", "function.__new__", "cpython.run_",
+    "os.system",
+    "os.exec",
+    "os.posix_spawn",
+    "os.spawn",
+    "os.fork",
+    "os.forkpty",
+    "os.kill",
+    "os.killpg",
+    "os.startfile",
+    "os.putenv",
+    "os.unsetenv",
+    "os.chdir",
+    "os.truncate",
+    "os.symlink",
+    "os.link",
+    "os.rmdir",
+    "os.mkdir",
+    "os.chmod",
+    "os.chown",
+    "os.chflags",
+    "os.utime",
+    "os.setxattr",
+    "os.removexattr",
+    "subprocess.Popen",
+    "pty.spawn",
+    "shutil.",
+    "socket.",
+    "ctypes.",
+    "webbrowser.open",
+    "urllib.Request",
+    "http.client.",
+    "ftplib.",
+    "smtplib.",
+    "imaplib.",
+    "poplib.",
+    "telnetlib.",
+    "sqlite3.connect",
+    "pickle.find_class",
+    "builtins.input",
+    "builtins.breakpoint",
+    "sys.addaudithook",
+    "sys.settrace",
+    "sys.setprofile",
+    "sys._current_frames",
+    "gc.get_referrers",
+    "gc.get_referents",
+    "gc.get_objects",
+    "tempfile.mkstemp",
+    "tempfile.mkdtemp",
+    "code.__new__",
+    "function.__new__",
+    "cpython.run_",
 )
-FORBIDDEN_IMPORTS = ("ctypes", "socket", "webbrowser", "pty", "pickle", "shelve", "urllib.request", "http.client",
-                     "ftplib", "smtplib", "multiprocessing", "asyncio", "code", "pdb", CANARY)
+FORBIDDEN_IMPORTS = (
+    "ctypes",
+    "socket",
+    "webbrowser",
+    "pty",
+    "pickle",
+    "shelve",
+    "urllib.request",
+    "http.client",
+    "ftplib",
+    "smtplib",
+    "multiprocessing",
+    "asyncio",
+    "code",
+    "pdb",
+    CANARY,
+)
 SENSITIVE_PATHS = ("/etc/passwd", "/etc/shadow", "/proc/self/environ", ".ssh")
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _PYC = re.compile(r"\.pyc(\.\d+)?$")
@@ -767,7 +1011,8 @@ def _violation(event: str, args: tuple) -> str | None:
         path, mode, flags = (tuple(args) + (None, None, None))[:3]
         path = os.fsdecode(path) if isinstance(path, (str, bytes)) else str(path)
         writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-            isinstance(flags, int) and flags & _WRITE_FLAGS)
+            isinstance(flags, int) and flags & _WRITE_FLAGS
+        )
         if CANARY in path or any(s in path for s in SENSITIVE_PATHS):
             return f"opened {path!r}"
         if writes and not _PYC.search(path):
@@ -1012,11 +1257,24 @@ def _send(fd: int, value) -> None:
     data = pickle.dumps(value)
     data = _FRAME.pack(len(data)) + data
     while data:
-        data = data[os.write(fd, data):]
+        data = data[os.write(fd, data) :]
 
 
-def _worker(fd: int, shared: mmap.mmap, job: int, jobs: int, count: int, seed: int, limit: float, start: int,
-            skip: set, scratch: str, memory_gb: float, inject: dict, chunk: int) -> None:
+def _worker(
+    fd: int,
+    shared: mmap.mmap,
+    job: int,
+    jobs: int,
+    count: int,
+    seed: int,
+    limit: float,
+    start: int,
+    skip: set,
+    scratch: str,
+    memory_gb: float,
+    inject: dict,
+    chunk: int,
+) -> None:
     """A forked worker: inputs ``i >= start`` with ``i % jobs == job`` not in ``skip``; tallies go to ``fd``."""
     faulthandler.enable()
     if memory_gb > 0:
@@ -1051,8 +1309,16 @@ def _input_at(index: int, count: int, seed: int) -> tuple[str, str]:
     return "?", "?"
 
 
-def supervise(count: int, seed: int = 0, limit: float = 1.0, jobs: int = 1, hang: float = 60.0,
-              memory_gb: float = 8.0, inject: dict | None = None, progress: bool = True) -> dict:
+def supervise(
+    count: int,
+    seed: int = 0,
+    limit: float = 1.0,
+    jobs: int = 1,
+    hang: float = 60.0,
+    memory_gb: float = 8.0,
+    inject: dict | None = None,
+    progress: bool = True,
+) -> dict:
     """Run the fixed inputs and ``count`` generated ones in ``jobs`` forked workers; a summary as :func:`run`'s.
 
     A worker that dies or stays on one input longer than ``hang`` seconds is reported with
@@ -1083,8 +1349,21 @@ def supervise(count: int, seed: int = 0, limit: float = 1.0, jobs: int = 1, hang
                 code = 0
                 try:
                     os.close(read)
-                    _worker(write, shared, job, jobs, count, seed, limit, s["start"], s["skip"], scratch,
-                            memory_gb, inject or {}, 500)
+                    _worker(
+                        write,
+                        shared,
+                        job,
+                        jobs,
+                        count,
+                        seed,
+                        limit,
+                        s["start"],
+                        s["skip"],
+                        scratch,
+                        memory_gb,
+                        inject or {},
+                        500,
+                    )
                 except BaseException:  # noqa: BLE001
                     import traceback
 
@@ -1126,8 +1405,8 @@ def supervise(count: int, seed: int = 0, limit: float = 1.0, jobs: int = 1, hang
                     (size,) = _FRAME.unpack_from(info["buffer"])
                     if len(info["buffer"]) < _FRAME.size + size:
                         break
-                    frame = pickle.loads(info["buffer"][_FRAME.size:_FRAME.size + size])
-                    info["buffer"] = info["buffer"][_FRAME.size + size:]
+                    frame = pickle.loads(info["buffer"][_FRAME.size : _FRAME.size + size])
+                    info["buffer"] = info["buffer"][_FRAME.size + size :]
                     if frame.get("final"):
                         info["final"] = True
                         maxrss = max(maxrss, frame["maxrss_mb"])
@@ -1141,8 +1420,11 @@ def supervise(count: int, seed: int = 0, limit: float = 1.0, jobs: int = 1, hang
                         os.close(fd)
                         finished.add(info["job"])
                     else:
-                        how = (f"killed by signal {signal.Signals(os.WTERMSIG(status)).name}"
-                               if os.WIFSIGNALED(status) else f"exited with status {os.WEXITSTATUS(status)}")
+                        how = (
+                            f"killed by signal {signal.Signals(os.WTERMSIG(status)).name}"
+                            if os.WIFSIGNALED(status)
+                            else f"exited with status {os.WEXITSTATUS(status)}"
+                        )
                         lost(pid, f"the worker process crashed ({how})")
             now = time.monotonic()
             for pid, info in list(running.items()):
@@ -1193,8 +1475,13 @@ def self_test(limit: float = 1.0) -> list[str]:
                 outcome, _, failure = check_one(text, limit, "escape", build=naive)
                 if outcome != "tripped" or failure is None:
                     problems.append(f"eval of {text!r} was not caught ({outcome})")
-            for text in ("\uff58\uff11**2", "x\U0001d7cf**2", "\u212f**x1", "\uff53\uff49\uff4e(x1)",
-                         nfkc_lookalike(rng, "(1 - x)**2 + 100*(y - x**2)**2", share=1.0)):
+            for text in (
+                "\uff58\uff11**2",
+                "x\U0001d7cf**2",
+                "\u212f**x1",
+                "\uff53\uff49\uff4e(x1)",
+                nfkc_lookalike(rng, "(1 - x)**2 + 100*(y - x**2)**2", share=1.0),
+            ):
                 outcome, _, failure = check_one(text, limit, "unicode", build=normalising)
                 if outcome != "accepted" or failure is None:
                     problems.append(f"a normalising reader accepting {text!r} was not caught ({outcome})")
@@ -1251,8 +1538,10 @@ def main(argv: list[str] | None = None) -> int:
         inject = {"crash": args.inject_crash, "hang": args.inject_hang}
         summary = supervise(args.count, args.seed, args.limit, args.jobs, args.hang, args.memory_gb, inject)
     fixed = len(fixed_inputs())
-    print(f"{summary['inputs']} inputs ({fixed} fixed, {args.count} generated) in "
-          f"{time.perf_counter() - started:.1f} s (seed {args.seed}, jobs {1 if args.in_process else args.jobs})")
+    print(
+        f"{summary['inputs']} inputs ({fixed} fixed, {args.count} generated) in "
+        f"{time.perf_counter() - started:.1f} s (seed {args.seed}, jobs {1 if args.in_process else args.jobs})"
+    )
     for (kind, outcome), n in sorted(summary["counts"].items()):
         print(f"  {kind:8s} {outcome:9s} {n}")
     if "maxrss_mb" in summary:

@@ -80,8 +80,21 @@ def scalars_at(rates, i, per_run, j, shared, correction, leaf, total):
     >>> scalars_at(rates, 0, per_run, 0, np.zeros(3), 1.0, 1.0, 1.0)
     (0.1, -0.1, 0.9, 0.1, 1e-08, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0)
     """
-    return (rates[i, 0], rates[i, 1], per_run[j, 0], per_run[j, 1], per_run[j, 2], correction, shared[0], shared[1],
-            shared[2], leaf, total, rates[i, 2], rates[i, 3])
+    return (
+        rates[i, 0],
+        rates[i, 1],
+        per_run[j, 0],
+        per_run[j, 1],
+        per_run[j, 2],
+        correction,
+        shared[0],
+        shared[1],
+        shared[2],
+        leaf,
+        total,
+        rates[i, 2],
+        rates[i, 3],
+    )
 
 
 @numba.njit(**JIT)
@@ -154,8 +167,29 @@ def _make_block_2d(spec):
     clip_value, clip_norm, global_clip_norm = names["clip_value"], names["clip_norm"], names["global_clip_norm"]
     debias = names["debias"] >= 0
 
-    def block_2d(code, start, stop, x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial,
-                 maxiter, trajectories, nit, status, kind, path_x, path_f):
+    def block_2d(
+        code,
+        start,
+        stop,
+        x,
+        g,
+        f,
+        rates,
+        per_step,
+        per_run,
+        per_run_rows,
+        shared,
+        decay64,
+        limits,
+        initial,
+        maxiter,
+        trajectories,
+        nit,
+        status,
+        kind,
+        path_x,
+        path_f,
+    ):
         """Runs ``start:stop`` of a 2-D objective, :data:`BLOCK` at a time; in a block the iterations are the
         outer loop, the runs the inner one."""
         spec, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
@@ -178,8 +212,13 @@ def _make_block_2d(spec):
                 if trajectories:
                     path_x[j, 0, 0], path_x[j, 0, 1], path_f[j, 0] = x1[k], x2[k], values[k]
                 finite = np.isfinite(g1[k]) and np.isfinite(g2[k])
-                states[k] = _status(values[k] if finite else np.inf,
-                                    max(np.float64(abs(g1[k])), np.float64(abs(g2[k]))), gtol, 0, maxiter)
+                states[k] = _status(
+                    values[k] if finite else np.inf,
+                    max(np.float64(abs(g1[k])), np.float64(abs(g2[k]))),
+                    gtol,
+                    0,
+                    maxiter,
+                )
                 kind[j] = _START if states[k] == _NONFINITE else 0
                 nit[j] = 0
                 running += states[k] == RUNNING
@@ -201,10 +240,19 @@ def _make_block_2d(spec):
                             leaf = like(clip_factor(0.0 + (np.float64(c1 * c1) + np.float64(c2 * c2)), clip_limit), one)
                             c1, c2 = c1 * leaf, c2 * leaf
                         if global_clip_norm:
-                            total = like(clip_factor(0.0 + (np.float64(c1 * c1) + np.float64(c2 * c2)), global_limit),
-                                         one)
-                    s = scalars_at(rates, column if per_step else (j if rates.shape[0] > 1 else 0), per_run, row, shared,
-                                   correction, leaf, total)
+                            total = like(
+                                clip_factor(0.0 + (np.float64(c1 * c1) + np.float64(c2 * c2)), global_limit), one
+                            )
+                    s = scalars_at(
+                        rates,
+                        column if per_step else (j if rates.shape[0] > 1 else 0),
+                        per_run,
+                        row,
+                        shared,
+                        correction,
+                        leaf,
+                        total,
+                    )
                     u1, e1[k], m1[k], b1[k] = step(g1[k], x1[k], e1[k], m1[k], b1[k], s)  # noqa: F821 - spec's step
                     u2, e2[k], m2[k], b2[k] = step(g2[k], x2[k], e2[k], m2[k], b2[k], s)  # noqa: F821
                     n1[k], n2[k] = x1[k] + u1, x2[k] + u2
@@ -241,8 +289,29 @@ def _make_block_nd(spec):
     clip_value, clip_norm, global_clip_norm = names["clip_value"], names["clip_norm"], names["global_clip_norm"]
     debias = names["debias"] >= 0
 
-    def block_nd(code, start, stop, x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial,
-                 maxiter, trajectories, nit, status, kind, path_x, path_f):
+    def block_nd(
+        code,
+        start,
+        stop,
+        x,
+        g,
+        f,
+        rates,
+        per_step,
+        per_run,
+        per_run_rows,
+        shared,
+        decay64,
+        limits,
+        initial,
+        maxiter,
+        trajectories,
+        nit,
+        status,
+        kind,
+        path_x,
+        path_f,
+    ):
         """Runs ``start:stop`` of Rosenbrock in ``d != 2`` dimensions (``code`` unused), one run at a time."""
         spec, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
         for lo in range(start, stop, BLOCK):
@@ -295,8 +364,16 @@ def _make_block_nd(spec):
                                 work[i] = np.float64(gc[i] * gc[i])
                         if global_clip_norm:
                             total = like(clip_factor(numpy_sum(work, d), global_limit), one)
-                    s = scalars_at(rates, column if per_step else (j if rates.shape[0] > 1 else 0), per_run, row, shared,
-                                   correction, leaf, total)
+                    s = scalars_at(
+                        rates,
+                        column if per_step else (j if rates.shape[0] > 1 else 0),
+                        per_run,
+                        row,
+                        shared,
+                        correction,
+                        leaf,
+                        total,
+                    )
                     for i in range(d):
                         k = j - lo
                         u, e[k, i], m[k, i], b[k, i] = step(g[j, i], x[j, i], e[k, i], m[k, i], b[k, i], s)  # noqa: F821
@@ -330,14 +407,51 @@ def _make_run(spec):
     """The run of ``spec``: rows split over threads, each a compiled loop over its blocks (``nogil``)."""
     compiled = {}
 
-    def run(code, x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial, maxiter,
-            trajectories, nit, status, kind, path_x, path_f):
+    def run(
+        code,
+        x,
+        g,
+        f,
+        rates,
+        per_step,
+        per_run,
+        per_run_rows,
+        shared,
+        decay64,
+        limits,
+        initial,
+        maxiter,
+        trajectories,
+        nit,
+        status,
+        kind,
+        path_x,
+        path_f,
+    ):
         two = x.shape[1] == 2  # every objective but Rosenbrock in other dimensions
         if two not in compiled:  # compile only the loop this call needs
             compiled[two] = _compile(_make_block_2d if two else _make_block_nd, spec)
         blocks = compiled[two]
-        arguments = (x, g, f, rates, per_step, per_run, per_run_rows, shared, decay64, limits, initial, maxiter,
-                     trajectories, nit, status, kind, path_x, path_f)
+        arguments = (
+            x,
+            g,
+            f,
+            rates,
+            per_step,
+            per_run,
+            per_run_rows,
+            shared,
+            decay64,
+            limits,
+            initial,
+            maxiter,
+            trajectories,
+            nit,
+            status,
+            kind,
+            path_x,
+            path_f,
+        )
         n_runs = x.shape[0]
         threads = min(numba.config.NUMBA_NUM_THREADS, (n_runs + BLOCK - 1) // BLOCK)
         if threads <= 1:

@@ -43,10 +43,32 @@ __all__ = ["OBJECTIVES", "OBJECTIVES_SOURCE_HASH", "namespace", "objective2", "r
 #: The catalogue objectives compiled here, in catalogue order; a run passes the index of its objective.
 #: Rastrigin and Ackley are not among them (:data:`rmsprop.objectives.formulas.NUMPY_ONLY`): NumPy's
 #: SIMD ``exp``, ``sin`` and ``cos`` are not the C library's, so their batches run on the NumPy engine.
-OBJECTIVES = ("seed", "rosenbrock", "beale", "booth", "himmelblau", "goldstein_price", "matyas",
-              "three_hump_camel", "saddle", "ill_conditioned", "rotated")
-(SEED, ROSENBROCK, BEALE, BOOTH, HIMMELBLAU, GOLDSTEIN_PRICE, MATYAS, THREE_HUMP_CAMEL, SADDLE, ILL_CONDITIONED,
- ROTATED) = range(len(OBJECTIVES))
+OBJECTIVES = (
+    "seed",
+    "rosenbrock",
+    "beale",
+    "booth",
+    "himmelblau",
+    "goldstein_price",
+    "matyas",
+    "three_hump_camel",
+    "saddle",
+    "ill_conditioned",
+    "rotated",
+)
+(
+    SEED,
+    ROSENBROCK,
+    BEALE,
+    BOOTH,
+    HIMMELBLAU,
+    GOLDSTEIN_PRICE,
+    MATYAS,
+    THREE_HUMP_CAMEL,
+    SADDLE,
+    ILL_CONDITIONED,
+    ROTATED,
+) = range(len(OBJECTIVES))
 if set(OBJECTIVES) != set(formulas.PAIRS) | set(formulas.CHAINS):
     raise ImportError("rmsprop._compiled.objectives.OBJECTIVES must list the formulas' PAIRS and CHAINS")
 
@@ -55,8 +77,11 @@ if set(OBJECTIVES) != set(formulas.PAIRS) | set(formulas.CHAINS):
 namespace: dict = {**vars(formulas), "weak": like, "power": scalar_pow}
 _NUMPY_ONLY = {function for functions in formulas.NUMPY_ONLY.values() for function in functions}
 for _name, _value in vars(formulas).items():
-    if isinstance(_value, pytypes.FunctionType) and _value.__module__ == formulas.__name__ \
-            and _value not in _NUMPY_ONLY:
+    if (
+        isinstance(_value, pytypes.FunctionType)
+        and _value.__module__ == formulas.__name__
+        and _value not in _NUMPY_ONLY
+    ):
         namespace[_name] = compiled_copy(_value, namespace)
 
 

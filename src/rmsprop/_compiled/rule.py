@@ -246,16 +246,25 @@ def compiled_copy(function, namespace: dict):
     >>> compiled_copy(double, {"twice": numba.njit(lambda v: 2 * v)})(2.0)
     4.0
     """
-    copy = pytypes.FunctionType(function.__code__, namespace, function.__name__, function.__defaults__,
-                                function.__closure__)
+    copy = pytypes.FunctionType(
+        function.__code__, namespace, function.__name__, function.__defaults__, function.__closure__
+    )
     copy.__qualname__ = function.__qualname__
     return numba.njit(inline="always")(copy)
 
 
 #: The rule's names, compiled: the primitives above, the constants and the compiled copies of the rule's functions.
 namespace: dict = {**vars(arithmetic), **vars(step_module)}
-namespace.update(fma=_fma, sqrt=np.sqrt, abs_sq=abs_sq, clip=clip, clamp_at_zero=clamp_at_zero, lerp=lerp,
-                 reciprocal=reciprocal, power=power)
+namespace.update(
+    fma=_fma,
+    sqrt=np.sqrt,
+    abs_sq=abs_sq,
+    clip=clip,
+    clamp_at_zero=clamp_at_zero,
+    lerp=lerp,
+    reciprocal=reciprocal,
+    power=power,
+)
 for _module, _names in ((arithmetic, arithmetic.PIECES), (step_module, ("bias_correction", "clip_factor"))):
     for _name in _names:
         namespace[_name] = compiled_copy(getattr(_module, _name), namespace)
@@ -327,8 +336,9 @@ def with_step(function, spec: tuple[int, ...], **others):
     0.31622776600695585
     """
     namespace_ = {**function.__globals__, "step": step_for(spec), **others}
-    copy = pytypes.FunctionType(function.__code__, namespace_, function.__name__, function.__defaults__,
-                                function.__closure__)
+    copy = pytypes.FunctionType(
+        function.__code__, namespace_, function.__name__, function.__defaults__, function.__closure__
+    )
     copy.__qualname__ = function.__qualname__
     return copy
 

@@ -82,14 +82,16 @@ __all__ = [
 
 
 #: The baselines by name, in the order of the module's table.
-BASELINES = MappingProxyType({
-    "sgd": sgd,
-    "momentum": momentum,
-    "nesterov": nesterov,
-    "adagrad": adagrad,
-    "adadelta": adadelta,
-    "adam": adam,
-})
+BASELINES = MappingProxyType(
+    {
+        "sgd": sgd,
+        "momentum": momentum,
+        "nesterov": nesterov,
+        "adagrad": adagrad,
+        "adadelta": adadelta,
+        "adam": adam,
+    }
+)
 
 #: Every optimizer :func:`get` builds: RMSprop first, then the baselines.
 OPTIMIZERS = MappingProxyType({"rmsprop": rmsprop, **BASELINES})

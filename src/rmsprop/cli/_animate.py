@@ -72,6 +72,17 @@ def animate(
     runs = compare_runs(objective_, start, names, lr, maxiter, gtol)
     from .. import plot as plots
 
-    save_figure(lambda path: plots.animate(objective_, list(runs.values()), path, fps=fps, max_frames=max_frames,
-                                           with_surface=with_surface, with_loss=with_loss, progress=True), out)
+    save_figure(
+        lambda path: plots.animate(
+            objective_,
+            list(runs.values()),
+            path,
+            fps=fps,
+            max_frames=max_frames,
+            with_surface=with_surface,
+            with_loss=with_loss,
+            progress=True,
+        ),
+        out,
+    )
     typer.echo(f"Wrote {out}")

@@ -142,8 +142,11 @@ def optimizer_names(text: str) -> list[str]:
 def compare(
     objective: str = typer.Option("rosenbrock", "--objective", help=OBJECTIVE_HELP),
     x0: str = typer.Option(None, "--x0", help=X0_HELP),
-    optimizers: str = typer.Option("rmsprop,sgd,momentum,adam", "--optimizers",
-                                   help="Comma-separated: rmsprop, sgd, momentum, nesterov, adagrad, adadelta, adam."),
+    optimizers: str = typer.Option(
+        "rmsprop,sgd,momentum,adam",
+        "--optimizers",
+        help="Comma-separated: rmsprop, sgd, momentum, nesterov, adagrad, adadelta, adam.",
+    ),
     lr: float = typer.Option(None, "--lr", help=ONE_RATE_HELP),
     maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most, per run."),
     gtol: float = typer.Option(1e-5, "--gtol", help=GTOL_HELP),
@@ -181,5 +184,6 @@ def compare(
 
         save_figure(lambda path: plots.paths(objective_, list(runs.values()), save=path), plot)
     distances = {name: distance(objective_, result.x) for name, result in runs.items()}
-    tables.print_tables(tables.comparison(objective_, start, maxiter, runs, distances),
-                        *([f"Wrote {plot}"] if plot is not None else []))
+    tables.print_tables(
+        tables.comparison(objective_, start, maxiter, runs, distances), *([f"Wrote {plot}"] if plot is not None else [])
+    )

@@ -69,8 +69,10 @@ def objective_and_start(text: str, x0: str | None):
             objective = objectives.from_expression(text)
         except (ValueError, TypeError) as error:
             if re.fullmatch(r"[A-Za-z_][\w-]*", text.strip()):  # a name, not a formula
-                fail(f"unknown objective {text!r}; give a catalogue name ({', '.join(objectives.names())}) "
-                     "or a formula in x1..xn or x, y")
+                fail(
+                    f"unknown objective {text!r}; give a catalogue name ({', '.join(objectives.names())}) "
+                    "or a formula in x1..xn or x, y"
+                )
             fail(str(error))
     if start is None:
         start = [float(v) for v in objective.start]

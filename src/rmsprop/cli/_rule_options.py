@@ -88,9 +88,12 @@ def rule_parameters() -> list[inspect.Parameter]:
     ('learning_rate', <class 'float'>, None, "Learning rate (default 0.01, or the flavor's).")
     """
     return [
-        inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, annotation=TYPES[field.metadata.get("kind",
-                                                                                                             "number")],
-                          default=typer.Option(None, _declaration(field), help=field.metadata["help"]))
+        inspect.Parameter(
+            field.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=TYPES[field.metadata.get("kind", "number")],
+            default=typer.Option(None, _declaration(field), help=field.metadata["help"]),
+        )
         for field in rule_fields()
     ]
 
@@ -123,8 +126,11 @@ def with_rule_options(after: str) -> Callable:
     """
 
     def decorate(command: Callable) -> Callable:
-        own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
-               for p in inspect.signature(command).parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+        own = [
+            p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+            for p in inspect.signature(command).parameters.values()
+            if p.kind is not inspect.Parameter.VAR_KEYWORD
+        ]
         at = [p.name for p in own].index(after) + 1
         command.__signature__ = inspect.Signature(own[:at] + rule_parameters() + own[at:])
         return command

@@ -58,8 +58,10 @@ def configured_flavor(name: str, settings: dict):
         if not compat.accepts(name, option):
             import inspect
 
-            fail(f"--flavor {name} has no setting for {flag_name(option)}; "
-                 f"its arguments: {', '.join(inspect.signature(compat.FLAVORS[name]).parameters)}")
+            fail(
+                f"--flavor {name} has no setting for {flag_name(option)}; "
+                f"its arguments: {', '.join(inspect.signature(compat.FLAVORS[name]).parameters)}"
+            )
     return compat.configure(name, **settings)
 
 
@@ -149,8 +151,10 @@ def save_trajectory(result, path: Path) -> None:
 
     d = result.path_x.shape[1]
     columns = ["iteration", *(f"x{i + 1}" for i in range(d)), "f", "grad_norm"]
-    rows = [[k, *map(float, x), float(f), float(n)]
-            for k, (x, f, n) in enumerate(zip(result.path_x, result.path_fun, result.path_grad_norm))]
+    rows = [
+        [k, *map(float, x), float(f), float(n)]
+        for k, (x, f, n) in enumerate(zip(result.path_x, result.path_fun, result.path_grad_norm))
+    ]
     if path.suffix.lower() == ".json":
         data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
         text = json.dumps(data)
@@ -225,19 +229,27 @@ def run(
     x0: str = typer.Option(None, "--x0", help=X0_HELP),
     maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most."),
     gtol: float = typer.Option(1e-5, "--gtol", help=GTOL_HELP),
-    flavor: str = typer.Option(None, "--flavor", help="A library's RMSprop: torch, keras, optax, tf1, ... "
-                                                      "(see 'rmsprop flavors')."),
+    flavor: str = typer.Option(
+        None, "--flavor", help="A library's RMSprop: torch, keras, optax, tf1, ... (see 'rmsprop flavors')."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object and nothing else."),
     plot: Path = typer.Option(None, "--plot", help="Draw the path on the contour into this PNG/SVG/PDF."),
     save: Path = typer.Option(None, "--save", help="Write the trajectory to this .csv or .json file."),
-    checkpoint: Path = typer.Option(None, "--checkpoint",
-                                    help="Save the run's whole state to this .npz file, atomically, "
-                                         "every --checkpoint-every iterations and at the end."),
-    checkpoint_every: int = typer.Option(None, "--checkpoint-every",
-                                         help="Iterations between checkpoints (default 1000)."),
-    resume: Path = typer.Option(None, "--resume",
-                                help="Continue the run saved in this .npz checkpoint: give the same options "
-                                     "(--maxiter is the total); it may be the --checkpoint file."),
+    checkpoint: Path = typer.Option(
+        None,
+        "--checkpoint",
+        help="Save the run's whole state to this .npz file, atomically, "
+        "every --checkpoint-every iterations and at the end.",
+    ),
+    checkpoint_every: int = typer.Option(
+        None, "--checkpoint-every", help="Iterations between checkpoints (default 1000)."
+    ),
+    resume: Path = typer.Option(
+        None,
+        "--resume",
+        help="Continue the run saved in this .npz checkpoint: give the same options "
+        "(--maxiter is the total); it may be the --checkpoint file.",
+    ),
     **rule,
 ) -> None:
     """Run RMSprop on an objective and print the result.
@@ -283,10 +295,20 @@ def run(
 
         save_figure(lambda path: plots.paths(objective_, result, save=path), plot)
     if as_json:
-        typer.echo(json.dumps({
-            "x": [float(v) for v in result.x], "fun": float(result.fun), "nit": int(result.nit),
-            "success": bool(result.success), "status": int(result.status), "message": result.message,
-        }))
+        typer.echo(
+            json.dumps(
+                {
+                    "x": [float(v) for v in result.x],
+                    "fun": float(result.fun),
+                    "nit": int(result.nit),
+                    "success": bool(result.success),
+                    "status": int(result.status),
+                    "message": result.message,
+                }
+            )
+        )
         return
-    tables.print_tables(tables.run_result(objective_, result, distance(objective_, result.x)),
-                        *(f"Wrote {path}" for path in (save, plot) if path is not None))
+    tables.print_tables(
+        tables.run_result(objective_, result, distance(objective_, result.x)),
+        *(f"Wrote {path}" for path in (save, plot) if path is not None),
+    )

@@ -245,8 +245,14 @@ def sweep_progress(total_steps: int):
     console = Console(stderr=True)
     if not console.is_terminal:
         return nullcontext(), None
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                   console=console, transient=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
     task = bar.add_task("runs", total=None)
 
     def progress(done: int, total: int) -> None:
@@ -265,25 +271,36 @@ def sweep_progress(total_steps: int):
     ),
 )
 def sweep(
-    out: Path = typer.Option(..., "--out", help="Folder for sweep.csv, heatmap.png and the finished chunks "
-                                                 "(a sweep run again into it goes on where it stopped)."),
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        help="Folder for sweep.csv, heatmap.png and the finished chunks "
+        "(a sweep run again into it goes on where it stopped).",
+    ),
     objective: str = typer.Option("seed", "--objective", help=OBJECTIVE_HELP),
-    lr: str = typer.Option("1e-3:1:25:log", "--lr", help="Learning rates: 'lo:hi:n:log', 'lo:hi:n' (linear), "
-                                                         "'a,b,c' or one value."),
+    lr: str = typer.Option(
+        "1e-3:1:25:log", "--lr", help="Learning rates: 'lo:hi:n:log', 'lo:hi:n' (linear), 'a,b,c' or one value."
+    ),
     decay: str = typer.Option("0.5,0.9,0.99", "--decay", help="Decays of the average of squares, as --lr."),
     eps: str = typer.Option(None, "--eps", help="Values of eps, as --lr (default: each flavor's own)."),
-    flavor: str = typer.Option(None, "--flavor", help="Comma-separated: rmsprop (this package's rule, the "
-                                                      "default), torch, keras, optax, tf1, ..."),
+    flavor: str = typer.Option(
+        None,
+        "--flavor",
+        help="Comma-separated: rmsprop (this package's rule, the default), torch, keras, optax, tf1, ...",
+    ),
     starts: int = typer.Option(100, "--starts", help="Random starts in the objective's window, per setting."),
     maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most, per run."),
-    gtol: float = typer.Option(1e-5, "--gtol", help="Stop a run when the largest |gradient component| is at most "
-                                                    "this."),
+    gtol: float = typer.Option(
+        1e-5, "--gtol", help="Stop a run when the largest |gradient component| is at most this."
+    ),
     tol: float = typer.Option(None, "--tol", hidden=True, help="Deprecated: the old name of --gtol."),
     seed: int = typer.Option(0, "--seed", help="Seed of the random starts."),
-    scheduler: str = typer.Option(None, "--scheduler", help="Run on a Dask cluster: its scheduler's address, "
-                                                            "e.g. tcp://scheduler-host:8786."),
-    value: str = typer.Option("fun", "--value", help="What the heatmap shows: fun (median final f) or nit "
-                                                     "(median iterations to gtol)."),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Run on a Dask cluster: its scheduler's address, e.g. tcp://scheduler-host:8786."
+    ),
+    value: str = typer.Option(
+        "fun", "--value", help="What the heatmap shows: fun (median final f) or nit (median iterations to gtol)."
+    ),
 ) -> None:
     """Run RMSprop from many starts for every learning rate x decay (x eps x flavor), and find the best.
     \f
@@ -334,8 +351,10 @@ def sweep(
         grid["flavor"] = sweep_flavors(flavor)
     settings = math.prod(len(values) for values in grid.values())
     if settings * starts > MAX_SWEEP_RUNS:
-        fail(f"{settings} settings x {starts} starts is {settings * starts} runs; at most {MAX_SWEEP_RUNS} "
-             "are allowed (fewer values or starts)")
+        fail(
+            f"{settings} settings x {starts} starts is {settings * starts} runs; at most {MAX_SWEEP_RUNS} "
+            "are allowed (fewer values or starts)"
+        )
     objective_, _ = objective_and_start(objective, None)
     out = sweep_folder(out)
     client = scheduler_client(scheduler) if scheduler is not None else None
@@ -345,8 +364,17 @@ def sweep(
     context, progress = sweep_progress(settings * starts * max(maxiter, 1))
     try:
         with context:
-            table = run_sweep(objective_, grid, starts, maxiter=maxiter, gtol=gtol, seed=seed, executor=client,
-                              out=out, progress=progress)
+            table = run_sweep(
+                objective_,
+                grid,
+                starts,
+                maxiter=maxiter,
+                gtol=gtol,
+                seed=seed,
+                executor=client,
+                out=out,
+                progress=progress,
+            )
     except (ValueError, TypeError) as error:
         fail(str(error).replace("\n", " "))
     except (OSError, TimeoutError) as error:

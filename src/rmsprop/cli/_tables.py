@@ -51,8 +51,10 @@ def flavor_facts():
     for column in FLAVOR_COLUMNS[:1] + FLAVOR_COLUMNS[2:]:  # the library is named in the second table
         facts.add_column(column, overflow="fold")
     for name, row in FLAVOR_FACTS.items():
-        facts.add_row(name, *("-" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-                              for value in row[1:]))
+        facts.add_row(
+            name,
+            *("-" if value is None else f"{value:g}" if isinstance(value, float) else str(value) for value in row[1:]),
+        )
     return facts
 
 
@@ -121,8 +123,15 @@ def catalogue():
         if len(o.minima) > 4:
             minima += f"; ... ({len(o.minima)} in all)"
         window = " x ".join(f"[{lo:g}, {hi:g}]" for lo, hi in o.domain)
-        table.add_row(name, str(o.dim), o.formula, f"{o.min_value:g}", minima or "none", window,
-                      "(" + ", ".join(f"{v:g}" for v in o.start) + ")")
+        table.add_row(
+            name,
+            str(o.dim),
+            o.formula,
+            f"{o.min_value:g}",
+            minima or "none",
+            window,
+            "(" + ", ".join(f"{v:g}" for v in o.start) + ")",
+        )
     return table
 
 
@@ -209,8 +218,14 @@ def comparison(objective, start, maxiter: int, runs: dict, distances: dict):
     for column in ("optimizer", "lr", "final f", "iterations", "status", "to minimum"):
         table.add_column(column, justify="left" if column == "optimizer" else "right")
     for name, result in runs.items():
-        table.add_row(name, f"{result.settings['learning_rate']:.3g}", f"{result.fun:.6g}", str(result.nit),
-                      str(result.status), f"{distances[name]:.3g}")
+        table.add_row(
+            name,
+            f"{result.settings['learning_rate']:.3g}",
+            f"{result.fun:.6g}",
+            str(result.nit),
+            str(result.status),
+            f"{distances[name]:.3g}",
+        )
     return table
 
 

@@ -148,8 +148,10 @@ def configure(flavor: str, **settings: Any) -> GradientTransformation:
         if target is None:
             import inspect
 
-            raise ValueError(f"flavor {flavor} has no setting for {setting}; its arguments: "
-                             f"{', '.join(inspect.signature(FLAVORS[flavor]).parameters)}")
+            raise ValueError(
+                f"flavor {flavor} has no setting for {setting}; its arguments: "
+                f"{', '.join(inspect.signature(FLAVORS[flavor]).parameters)}"
+            )
         arguments[target] = value
     import inspect
 
@@ -157,8 +159,10 @@ def configure(flavor: str, **settings: Any) -> GradientTransformation:
         if parameter.default is inspect.Parameter.empty and name not in arguments:
             setting = next((s for s, aliases in SETTING_ALIASES.items() if name in aliases), name)
             option = "--lr" if setting == "learning_rate" else "--" + setting.replace("_", "-")
-            raise ValueError(f"flavor {flavor} needs {setting} (its library's {name} has no default); "
-                             f"give {setting}=... ({option} on the command line)")
+            raise ValueError(
+                f"flavor {flavor} needs {setting} (its library's {name} has no default); "
+                f"give {setting}=... ({option} on the command line)"
+            )
     return FLAVORS[flavor](**arguments)
 
 
@@ -175,8 +179,19 @@ FLAVOR_FACTS = {
     "caffe": ("Caffe RMSPropSolver", "outside", 0.0, 0.99, 1e-8, None, "-", "coupled", "-", "-"),
     "graves": ("Graves 2013", "in sqrt", 0.0, 0.95, 1e-4, 1e-4, "inside", "-", "always", "-"),
 }
-FLAVOR_COLUMNS = ("flavor", "library", "eps", "e0", "decay", "eps value", "lr", "lr/momentum",
-                  "weight decay", "centered", "clipping")
+FLAVOR_COLUMNS = (
+    "flavor",
+    "library",
+    "eps",
+    "e0",
+    "decay",
+    "eps value",
+    "lr",
+    "lr/momentum",
+    "weight decay",
+    "centered",
+    "clipping",
+)
 
 
 def seed_comparison(learning_rate: float = 0.1, steps: int = 50) -> dict[str, tuple[float, float, float]]:
@@ -217,4 +232,3 @@ def seed_comparison(learning_rate: float = 0.1, steps: int = 50) -> dict[str, tu
             x = x + updates
         results[name] = (float(x[0]), float(x[1]), float(seed_objective(x)))
     return results
-

@@ -181,9 +181,7 @@ def complex_as_real_pairs(inner: GradientTransformation) -> GradientTransformati
         g_leaves, structure = flatten(grads)
         updates, state = inner.update(as_real(grads), state, as_real(params))
         u_leaves = flatten(updates)[0]
-        back = [
-            _complex_view(u) if np.iscomplexobj(g) else u for g, u in zip(g_leaves, u_leaves)
-        ]
+        back = [_complex_view(u) if np.iscomplexobj(g) else u for g, u in zip(g_leaves, u_leaves)]
         return unflatten(structure, back), state
 
     return GradientTransformation(init, update, dict(inner.settings))

@@ -67,10 +67,20 @@ def torch(
     >>> (x + updates).tolist()
     [-3.0000000025, 2.0000000023809528]
     """
-    arguments = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                     centered=centered, maximize=maximize)
-    inner = rmsprop(lr, decay=alpha, eps=eps, eps_in_sqrt=False, centered=centered, momentum=momentum,
-                    weight_decay=weight_decay, maximize=maximize, arithmetic="torch")
+    arguments = dict(
+        lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum, centered=centered, maximize=maximize
+    )
+    inner = rmsprop(
+        lr,
+        decay=alpha,
+        eps=eps,
+        eps_in_sqrt=False,
+        centered=centered,
+        momentum=momentum,
+        weight_decay=weight_decay,
+        maximize=maximize,
+        arithmetic="torch",
+    )
     return _named(complex_as_real_pairs(inner), "torch", arguments)
 
 
@@ -140,9 +150,20 @@ def keras(
     >>> (x + updates).tolist()
     [-3.683772229369822, 2.6837722293606348]
     """
-    arguments = dict(learning_rate=learning_rate, rho=rho, momentum=momentum, epsilon=epsilon, centered=centered,
-                     weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
-                     global_clipnorm=global_clipnorm, use_ema=use_ema, ema_momentum=ema_momentum, floatx=floatx)
+    arguments = dict(
+        learning_rate=learning_rate,
+        rho=rho,
+        momentum=momentum,
+        epsilon=epsilon,
+        centered=centered,
+        weight_decay=weight_decay,
+        clipnorm=clipnorm,
+        clipvalue=clipvalue,
+        global_clipnorm=global_clipnorm,
+        use_ema=use_ema,
+        ema_momentum=ema_momentum,
+        floatx=floatx,
+    )
     if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
         raise ValueError("Only one of clipnorm, clipvalue and global_clipnorm can be set (as in Keras)")
     if floatx not in ("float32", "float64"):
@@ -155,14 +176,27 @@ def keras(
         learning_rate = float(as_floatx(in_range("learning_rate", learning_rate, 0.0)))
     weight_decay = 0.0 if weight_decay is None else in_range("weight_decay", weight_decay, 0.0)
     links = []
-    clip = keras_clip(positive_or_none("clipnorm", clipnorm), positive_or_none("clipvalue", clipvalue),
-                       positive_or_none("global_clipnorm", global_clipnorm), as_floatx)
+    clip = keras_clip(
+        positive_or_none("clipnorm", clipnorm),
+        positive_or_none("clipvalue", clipvalue),
+        positive_or_none("global_clipnorm", global_clipnorm),
+        as_floatx,
+    )
     if clip is not None:
         links.append(clip)
-    links.append(rmsprop(learning_rate, decay=rho, eps=epsilon, centered=centered, momentum=momentum,
-                         lr_inside_momentum=momentum > 0, weight_decay=weight_decay,
-                         decoupled_weight_decay=weight_decay > 0,
-                         arithmetic="keras_torch" if floatx == "float32" else "keras_torch_float64"))
+    links.append(
+        rmsprop(
+            learning_rate,
+            decay=rho,
+            eps=epsilon,
+            centered=centered,
+            momentum=momentum,
+            lr_inside_momentum=momentum > 0,
+            weight_decay=weight_decay,
+            decoupled_weight_decay=weight_decay > 0,
+            arithmetic="keras_torch" if floatx == "float32" else "keras_torch_float64",
+        )
+    )
     transform = links[0] if len(links) == 1 else chain(*links)
     if use_ema:
         ema_momentum = in_range("ema_momentum", ema_momentum, 0.0, 1.0, high_open=False)
@@ -223,15 +257,33 @@ def optax(
     >>> (x + updates).tolist()
     [-3.6837722339930443, 2.6837722339921255]
     """
-    arguments = dict(learning_rate=learning_rate, decay=decay, eps=eps, initial_scale=initial_scale,
-                     eps_in_sqrt=eps_in_sqrt, centered=centered, momentum=momentum, nesterov=nesterov,
-                     bias_correction=bias_correction)
+    arguments = dict(
+        learning_rate=learning_rate,
+        decay=decay,
+        eps=eps,
+        initial_scale=initial_scale,
+        eps_in_sqrt=eps_in_sqrt,
+        centered=centered,
+        momentum=momentum,
+        nesterov=nesterov,
+        bias_correction=bias_correction,
+    )
     momentum = 0.0 if momentum is None else momentum
     if nesterov and momentum == 0.0:
         raise ValueError("nesterov=True needs a momentum (Optax ignores it without one; say what you mean)")
-    transform = rmsprop(learning_rate, decay=decay, eps=eps, eps_in_sqrt=eps_in_sqrt, initial_scale=initial_scale,
-                        centered=centered, momentum=momentum, nesterov=nesterov,
-                        lr_inside_momentum=momentum > 0, bias_correction=bias_correction, arithmetic="optax")
+    transform = rmsprop(
+        learning_rate,
+        decay=decay,
+        eps=eps,
+        eps_in_sqrt=eps_in_sqrt,
+        initial_scale=initial_scale,
+        centered=centered,
+        momentum=momentum,
+        nesterov=nesterov,
+        lr_inside_momentum=momentum > 0,
+        bias_correction=bias_correction,
+        arithmetic="optax",
+    )
     return _named(transform, "optax", arguments)
 
 
@@ -275,8 +327,15 @@ def tf1(
     ([-3.6846578899605387, 2.684575863658556], array([160.9, 177.3]))
     """
     arguments = dict(learning_rate=learning_rate, decay=decay, momentum=momentum, epsilon=epsilon, centered=centered)
-    transform = rmsprop(learning_rate, decay=decay, eps=epsilon, initial_scale=1.0, centered=centered,
-                        momentum=momentum, lr_inside_momentum=momentum > 0)
+    transform = rmsprop(
+        learning_rate,
+        decay=decay,
+        eps=epsilon,
+        initial_scale=1.0,
+        centered=centered,
+        momentum=momentum,
+        lr_inside_momentum=momentum > 0,
+    )
     return _named(transform, "tf1", arguments)
 
 
@@ -345,7 +404,9 @@ def lasagne(learning_rate: Any = 1.0, rho: float = 0.9, epsilon: float = 1e-6) -
     return _named(rmsprop(learning_rate, decay=rho, eps=epsilon), "lasagne", arguments)
 
 
-def caffe(base_lr: Any, rms_decay: float = 0.99, delta: float = 1e-8, weight_decay: float = 0) -> GradientTransformation:
+def caffe(
+    base_lr: Any, rms_decay: float = 0.99, delta: float = 1e-8, weight_decay: float = 0
+) -> GradientTransformation:
     """Caffe's ``RMSPropSolver`` with L2 regularization.
 
     Per step: ``g = g + weight_decay * x`` (``SGDSolver::Regularize``);
@@ -405,8 +466,9 @@ def graves(learning_rate: Any = 1e-4, decay: float = 0.95, momentum: float = 0.9
     [-3.9995411688341216, 2.999541168806057]
     """
     arguments = dict(learning_rate=learning_rate, decay=decay, momentum=momentum, eps=eps)
-    transform = rmsprop(learning_rate, decay=decay, eps=eps, centered=True, momentum=momentum,
-                        lr_inside_momentum=momentum > 0)
+    transform = rmsprop(
+        learning_rate, decay=decay, eps=eps, centered=True, momentum=momentum, lr_inside_momentum=momentum > 0
+    )
     return _named(transform, "graves", arguments)
 
 

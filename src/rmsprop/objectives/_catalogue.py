@@ -139,9 +139,12 @@ def _objective(name, dim, minima, min_value, domain, start, formula, reference) 
 
 def _build_seed(dim):
     return _objective(
-        "seed", dim,
-        minima=[[0.0, 0.0]], min_value=0.0,
-        domain=[(-5.0, 5.0)] * 2, start=[-4.0, 3.0],
+        "seed",
+        dim,
+        minima=[[0.0, 0.0]],
+        min_value=0.0,
+        domain=[(-5.0, 5.0)] * 2,
+        start=[-4.0, 3.0],
         formula="5*x1**2 + 7*x2**2",
         reference="Convex quadratic, the seed problem of this project; minimum by inspection",
     )
@@ -151,9 +154,12 @@ def _build_rosenbrock(dim):
     # The classic 2-D window; in n-D every coordinate gets (-2, 2).
     domain = [(-2.0, 2.0), (-1.0, 3.0)] if dim == 2 else [(-2.0, 2.0)] * dim
     return _objective(
-        "rosenbrock", dim,
-        minima=[np.ones(dim)], min_value=0.0,
-        domain=domain, start=_alternating(dim, -1.2, 1.0),
+        "rosenbrock",
+        dim,
+        minima=[np.ones(dim)],
+        min_value=0.0,
+        domain=domain,
+        start=_alternating(dim, -1.2, 1.0),
         formula="sum_{i=1}^{n-1} [100*(x_{i+1} - x_i**2)**2 + (1 - x_i)**2]",
         reference="Rosenbrock (1960), The Computer Journal 3(3):175-184; n-D form: " + _VLSE,
     )
@@ -161,9 +167,12 @@ def _build_rosenbrock(dim):
 
 def _build_beale(dim):
     return _objective(
-        "beale", dim,
-        minima=[[3.0, 0.5]], min_value=0.0,
-        domain=[(-4.5, 4.5)] * 2, start=[1.0, 1.5],
+        "beale",
+        dim,
+        minima=[[3.0, 0.5]],
+        min_value=0.0,
+        domain=[(-4.5, 4.5)] * 2,
+        start=[1.0, 1.5],
         formula="(1.5 - x1 + x1*x2)**2 + (2.25 - x1 + x1*x2**2)**2 + (2.625 - x1 + x1*x2**3)**2",
         reference="Beale (1958), Tech. Rep. 25, Statistical Techniques Research Group, Princeton; " + _VLSE,
     )
@@ -171,9 +180,12 @@ def _build_beale(dim):
 
 def _build_booth(dim):
     return _objective(
-        "booth", dim,
-        minima=[[1.0, 3.0]], min_value=0.0,
-        domain=[(-10.0, 10.0)] * 2, start=[-8.0, 8.0],
+        "booth",
+        dim,
+        minima=[[1.0, 3.0]],
+        min_value=0.0,
+        domain=[(-10.0, 10.0)] * 2,
+        start=[-8.0, 8.0],
         formula="(x1 + 2*x2 - 7)**2 + (2*x1 + x2 - 5)**2",
         reference=_VLSE + "; " + _JY13,
     )
@@ -181,9 +193,12 @@ def _build_booth(dim):
 
 def _build_himmelblau(dim):
     return _objective(
-        "himmelblau", dim,
-        minima=_HIMMELBLAU_MINIMA, min_value=0.0,
-        domain=[(-5.0, 5.0)] * 2, start=[0.0, 0.0],
+        "himmelblau",
+        dim,
+        minima=_HIMMELBLAU_MINIMA,
+        min_value=0.0,
+        domain=[(-5.0, 5.0)] * 2,
+        start=[0.0, 0.0],
         formula="(x1**2 + x2 - 11)**2 + (x1 + x2**2 - 7)**2",
         reference="Himmelblau (1972), Applied Nonlinear Programming, McGraw-Hill; " + _JY13,
     )
@@ -191,9 +206,12 @@ def _build_himmelblau(dim):
 
 def _build_rastrigin(dim):
     return _objective(
-        "rastrigin", dim,
-        minima=[np.zeros(dim)], min_value=0.0,
-        domain=[(-5.12, 5.12)] * dim, start=_alternating(dim, -3.2, 2.7),
+        "rastrigin",
+        dim,
+        minima=[np.zeros(dim)],
+        min_value=0.0,
+        domain=[(-5.12, 5.12)] * dim,
+        start=_alternating(dim, -3.2, 2.7),
         formula="10*n + sum_i [x_i**2 - 10*cos(2*pi*x_i)]",
         reference="Rastrigin (1974), Systems of Extremal Control, Nauka; " + _VLSE,
     )
@@ -202,9 +220,12 @@ def _build_rastrigin(dim):
 def _build_ackley(dim):
     # Plotting window (-5, 5)^n; the usual search domain is (-32.768, 32.768)^n [VLSE].
     return _objective(
-        "ackley", dim,
-        minima=[np.zeros(dim)], min_value=0.0,
-        domain=[(-5.0, 5.0)] * dim, start=_alternating(dim, -3.2, 2.7),
+        "ackley",
+        dim,
+        minima=[np.zeros(dim)],
+        min_value=0.0,
+        domain=[(-5.0, 5.0)] * dim,
+        start=_alternating(dim, -3.2, 2.7),
         formula="-20*exp(-0.2*sqrt(mean_i x_i**2)) - exp(mean_i cos(2*pi*x_i)) + 20 + e",
         reference="Ackley (1987), A Connectionist Machine for Genetic Hillclimbing, Kluwer; " + _VLSE,
     )
@@ -212,9 +233,12 @@ def _build_ackley(dim):
 
 def _build_goldstein_price(dim):
     return _objective(
-        "goldstein_price", dim,
-        minima=[[0.0, -1.0]], min_value=3.0,
-        domain=[(-2.0, 2.0)] * 2, start=[0.5, 0.5],
+        "goldstein_price",
+        dim,
+        minima=[[0.0, -1.0]],
+        min_value=3.0,
+        domain=[(-2.0, 2.0)] * 2,
+        start=[0.5, 0.5],
         formula=(
             "(1 + (x1 + x2 + 1)**2 * (19 - 14*x1 + 3*x1**2 - 14*x2 + 6*x1*x2 + 3*x2**2))"
             " * (30 + (2*x1 - 3*x2)**2 * (18 - 32*x1 + 12*x1**2 + 48*x2 - 36*x1*x2 + 27*x2**2))"
@@ -225,9 +249,12 @@ def _build_goldstein_price(dim):
 
 def _build_matyas(dim):
     return _objective(
-        "matyas", dim,
-        minima=[[0.0, 0.0]], min_value=0.0,
-        domain=[(-10.0, 10.0)] * 2, start=[-8.0, 6.0],
+        "matyas",
+        dim,
+        minima=[[0.0, 0.0]],
+        min_value=0.0,
+        domain=[(-10.0, 10.0)] * 2,
+        start=[-8.0, 6.0],
         formula="0.26*(x1**2 + x2**2) - 0.48*x1*x2",
         reference=_VLSE + "; " + _JY13,
     )
@@ -236,9 +263,12 @@ def _build_matyas(dim):
 def _build_three_hump_camel(dim):
     # Plotting window (-2, 2)^2 shows the three humps; the usual search domain is (-5, 5)^2 [VLSE].
     return _objective(
-        "three_hump_camel", dim,
-        minima=[[0.0, 0.0]], min_value=0.0,
-        domain=[(-2.0, 2.0)] * 2, start=[-1.5, 1.5],
+        "three_hump_camel",
+        dim,
+        minima=[[0.0, 0.0]],
+        min_value=0.0,
+        domain=[(-2.0, 2.0)] * 2,
+        start=[-1.5, 1.5],
         formula="2*x1**2 - 1.05*x1**4 + x1**6/6 + x1*x2 + x2**2",
         reference=_VLSE + "; " + _JY13,
     )
@@ -246,9 +276,12 @@ def _build_three_hump_camel(dim):
 
 def _build_saddle(dim):
     return _objective(
-        "saddle", dim,
-        minima=np.empty((0, 2)), min_value=-math.inf,
-        domain=[(-2.0, 2.0)] * 2, start=[-1.5, 0.01],
+        "saddle",
+        dim,
+        minima=np.empty((0, 2)),
+        min_value=-math.inf,
+        domain=[(-2.0, 2.0)] * 2,
+        start=[-1.5, 0.01],
         formula="x1**2 - x2**2",
         reference="Dauphin et al. (2014), Identifying and attacking the saddle point problem, NeurIPS 27",
     )
@@ -256,9 +289,12 @@ def _build_saddle(dim):
 
 def _build_ill_conditioned(dim):
     return _objective(
-        "ill_conditioned", dim,
-        minima=[[0.0, 0.0]], min_value=0.0,
-        domain=[(-5.0, 5.0)] * 2, start=[-4.0, 3.0],
+        "ill_conditioned",
+        dim,
+        minima=[[0.0, 0.0]],
+        min_value=0.0,
+        domain=[(-5.0, 5.0)] * 2,
+        start=[-4.0, 3.0],
         formula="0.1*x1**2 + 2*x2**2",
         reference="Nocedal & Wright (2006), Numerical Optimization, 2nd ed., Springer, sec. 3.3",
     )
@@ -266,9 +302,12 @@ def _build_ill_conditioned(dim):
 
 def _build_rotated(dim):
     return _objective(
-        "rotated", dim,
-        minima=[[0.0, 0.0]], min_value=0.0,
-        domain=[(-5.0, 5.0)] * 2, start=[-4.0, 3.0],
+        "rotated",
+        dim,
+        minima=[[0.0, 0.0]],
+        min_value=0.0,
+        domain=[(-5.0, 5.0)] * 2,
+        start=[-4.0, 3.0],
         formula="0.1*(x1 + x2)**2 + 2*(x1 - x2)**2",
         reference="Nocedal & Wright (2006), Numerical Optimization, 2nd ed., Springer, sec. 3.3",
     )

@@ -46,7 +46,5 @@ def coordinates(x, name: str, dim: int) -> np.ndarray:
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float64)
     if x.ndim == 0 or x.shape[0] != dim:
-        raise ValueError(
-            f"objective {name!r} takes x with {dim} coordinates on the leading axis, got shape {x.shape}"
-        )
+        raise ValueError(f"objective {name!r} takes x with {dim} coordinates on the leading axis, got shape {x.shape}")
     return x

@@ -189,9 +189,7 @@ class Objective:
         """
         x = np.asarray(x, float)
         if x.shape != (self.dim,):
-            raise ValueError(
-                f"objective {self.name!r} takes a point of shape ({self.dim},), got shape {x.shape}"
-            )
+            raise ValueError(f"objective {self.name!r} takes a point of shape ({self.dim},), got shape {x.shape}")
         if len(self.minima) == 0:
             return math.inf
         return float(np.min(np.linalg.norm(self.minima - x, axis=1)))

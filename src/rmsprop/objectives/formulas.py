@@ -128,16 +128,24 @@ def himmelblau_grad(x1, x2):
 def goldstein_p(x1, x2):
     """p = 19 - 14x + 3x^2 - 14y + 6xy + 3y^2, left to right."""
     return (
-        weak(19.0, x1) - weak(14.0, x1) * x1 + weak(3.0, x1) * power(x1, 2.0) - weak(14.0, x1) * x2
-        + weak(6.0, x1) * x1 * x2 + weak(3.0, x1) * power(x2, 2.0)
+        weak(19.0, x1)
+        - weak(14.0, x1) * x1
+        + weak(3.0, x1) * power(x1, 2.0)
+        - weak(14.0, x1) * x2
+        + weak(6.0, x1) * x1 * x2
+        + weak(3.0, x1) * power(x2, 2.0)
     )
 
 
 def goldstein_q(x1, x2):
     """q = 18 - 32x + 12x^2 + 48y - 36xy + 27y^2, left to right."""
     return (
-        weak(18.0, x1) - weak(32.0, x1) * x1 + weak(12.0, x1) * power(x1, 2.0) + weak(48.0, x1) * x2
-        - weak(36.0, x1) * x1 * x2 + weak(27.0, x1) * power(x2, 2.0)
+        weak(18.0, x1)
+        - weak(32.0, x1) * x1
+        + weak(12.0, x1) * power(x1, 2.0)
+        + weak(48.0, x1) * x2
+        - weak(36.0, x1) * x1 * x2
+        + weak(27.0, x1) * power(x2, 2.0)
     )
 
 
@@ -190,8 +198,11 @@ def three_hump_camel(x1, x2):
     not listed in ``minima``.  [VLSE], [JY13].
     """
     return (
-        weak(2.0, x1) * power(x1, 2.0) - weak(1.05, x1) * power(x1, 4.0) + power(x1, 6.0) / weak(6.0, x1)
-        + x1 * x2 + power(x2, 2.0)
+        weak(2.0, x1) * power(x1, 2.0)
+        - weak(1.05, x1) * power(x1, 4.0)
+        + power(x1, 6.0) / weak(6.0, x1)
+        + x1 * x2
+        + power(x2, 2.0)
     )
 
 

@@ -22,244 +22,39 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
 
 from . import _state
 from ._compute import compute
+from ._controls import (
+    CONTROLS,
+    FORMULA,
+    controls_from_view,
+    from_log,
+    number_text,
+    view_from_controls,
+)
 from ._figures import TABLE_COLUMNS, contour_figure, loss_figure, steps_figure, table_rows
-from ._state import BASELINES, FLAVORS, OBJECTIVES, OWN_RULE, View, ViewError
+from ._layout import layout
+from ._state import OBJECTIVES, OWN_RULE, ViewError
 
 ASSETS = Path(__file__).with_name("assets")
-FORMULA = "__formula__"  # the dropdown's entry for a typed formula
-LR_SLIDER = (-5.0, 1.0)  # log10 of the learning rate
-EPS_SLIDER = (-16.0, 0.0)  # log10 of eps
-
-#: The controls, in the order the callbacks take them: (component id, property).
-CONTROLS = (
-    ("objective", "value"), ("formula", "value"), ("x1", "value"), ("x2", "value"), ("lr", "value"),
-    ("decay", "value"), ("eps", "value"), ("iterations", "value"), ("flavor", "value"), ("flags", "value"),
-    ("momentum", "value"), ("sqrt", "value"), ("baselines", "value"),
-)
-
-
-def _from_log(value, digits: int = 6) -> float | None:
-    """10 ** value to ``digits`` significant digits (so 10 ** -1 is 0.1 and 10 ** log10(x) is x)."""
-    if value is None:
-        return None
-    return float(f"{10.0 ** float(value):.{digits}g}")
-
-
-def _log(value: float) -> float:
-    return math.log10(value)
-
-
-def _number_text(value: float) -> str:
-    return repr(float(value)) if value != int(value) or abs(value) >= 1e16 else str(int(value))
-
-
-def view_from_controls(objective, formula, x1, x2, lr, decay, eps, iterations, flavor, flags, momentum, sqrt,
-                       baselines) -> View:
-    """Return the checked :class:`View` the controls describe (:class:`ViewError` names the bad control).
-
-    Parameters
-    ----------
-    objective : str
-        The dropdown's value: a catalogue name, or :data:`FORMULA` for the typed one.
-    formula : str
-        The formula field.
-    x1, x2 : str
-        The start's fields.
-    lr : float
-        The learning-rate slider: ``log10`` of the rate.
-    decay : float
-        The decay slider.
-    eps : float
-        The eps slider: ``log10`` of eps.
-    iterations : int
-        The iterations field.
-    flavor : str
-        The flavor dropdown.
-    flags : list of str
-        The checked flags: ``"centered"``, ``"nesterov"``.
-    momentum : float
-        The momentum slider.
-    sqrt : str
-        ``"in"`` (``sqrt(e + eps)``) or ``"out"`` (``sqrt(e) + eps``).
-    baselines : list of str
-        The checked baselines.
-
-    Returns
-    -------
-    View
-        The view, checked.
-
-    Raises
-    ------
-    ViewError
-        If a control is bad (see :func:`._state.from_controls`).
-
-    Examples
-    --------
-    >>> from rmsprop.playground import _state
-    >>> controls = controls_from_view(_state.View(objective="booth", learning_rate=0.01))
-    >>> view_from_controls(*controls) == _state.View(objective="booth", learning_rate=0.01)
-    True
-    """
-    flags = flags or []
-    return _state.from_controls(
-        objective_text=formula if objective == FORMULA else objective, x1=x1, x2=x2,
-        learning_rate=_from_log(lr) if lr is not None else None, decay=decay,
-        eps=_from_log(eps) if eps is not None else None, iterations=iterations, flavor=flavor,
-        centered="centered" in flags, momentum=momentum if momentum is not None else 0.0,
-        nesterov="nesterov" in flags, eps_in_sqrt=sqrt != "out", baselines_=baselines or [])
-
-
-def controls_from_view(view: View, formula_text: str | None = None) -> list:
-    """Return the control values that show ``view`` (in the order of :data:`CONTROLS`).
-
-    Parameters
-    ----------
-    view : View
-        The view.
-    formula_text : str, optional
-        What the formula field keeps when the view is a catalogue function.
-
-    Returns
-    -------
-    list
-        One value per control: the dropdown's entry (:data:`FORMULA` for a formula),
-        the formula, the start as text, the sliders (rates as ``log10``), the
-        iterations, the flavor, the flags, the momentum, ``"in"``/``"out"`` and the
-        baselines.
-
-    Examples
-    --------
-    >>> from rmsprop.playground import _state
-    >>> controls_from_view(_state.DEFAULT)
-    ['seed', '', '-4', '3', -1.0, 0.9, -8.0, 50, 'rmsprop', [], 0.0, 'in', []]
-    >>> controls_from_view(_state.View(objective="x**2 + y**2", centered=True))[:2]
-    ['__formula__', 'x**2 + y**2']
-    """
-    is_catalogue = view.objective in OBJECTIVES
-    return [
-        view.objective if is_catalogue else FORMULA,
-        (formula_text or "") if is_catalogue else view.objective,
-        _number_text(view.start[0]), _number_text(view.start[1]),
-        _log(view.learning_rate), view.decay, _log(view.eps), view.iterations, view.flavor,
-        [flag for flag in ("centered", "nesterov") if getattr(view, flag)],
-        view.momentum, "in" if view.eps_in_sqrt else "out", list(view.baselines),
-    ]
 
 
 def _labels(lr, decay, eps, momentum) -> list[str]:
-    shown = [_from_log(lr, 3) if lr is not None else None, decay, _from_log(eps, 3) if eps is not None else None,
-             momentum]
+    shown = [
+        from_log(lr, 3) if lr is not None else None,
+        decay,
+        from_log(eps, 3) if eps is not None else None,
+        momentum,
+    ]
     return ["" if value is None else f"{value:g}" for value in shown]
 
 
 def _click_start(point, window_width: float = 10.0) -> tuple[str, str]:
     """The clicked point as the start's two texts, rounded to a thousandth of the view's width."""
     digits = max(0, 3 - math.floor(math.log10(window_width))) if window_width > 0 else 3
-    return tuple(_number_text(round(float(v), digits)) for v in point[:2])
-
-
-# ----------------------------------------------------------------------------------------------
-# layout
-
-
-def _slider(id_, low, high, step, value, marks) -> dcc.Slider:
-    return dcc.Slider(id=id_, min=low, max=high, step=step, value=value, marks=marks, updatemode="mouseup",
-                      allow_direct_input=False, className="slider")
-
-
-def _labelled(text, control, value_id=None, help_text=None):
-    label = [html.Span(text)]
-    if value_id:
-        label.append(html.Span(id=value_id, className="value"))
-    return html.Div([html.Label(label, title=help_text), control], className="control")
-
-
-def layout(defaults: View = _state.DEFAULT) -> html.Div:
-    """Build the page: the controls on the left, the figures, the player and the table on the right.
-
-    Parameters
-    ----------
-    defaults : View, optional
-        The view the controls show before the URL is read; default the seed's experiment.
-
-    Returns
-    -------
-    dash.html.Div
-        The page, with the URL, the stores and the animation's ticker first.
-
-    Examples
-    --------
-    >>> page = layout()
-    >>> [child.id for child in page.children[:4]]
-    ['url', 'click-point', 'paths', 'ticker']
-    """
-    values = dict(zip((id_ for id_, _ in CONTROLS), controls_from_view(defaults)))
-    controls = html.Div([
-        html.H1("RMSprop playground"),
-        _labelled("function", dcc.Dropdown(
-            id="objective", clearable=False, value=values["objective"],
-            options=[{"label": name, "value": name} for name in OBJECTIVES]
-            + [{"label": "formula (type it below)", "value": FORMULA}])),
-        dcc.Input(id="formula", type="text", debounce=True, value=values["formula"], maxLength=1000,
-                  placeholder="formula in x, y, e.g. (1-x)**2 + 100*(y-x**2)**2 (Enter)", className="formula"),
-        html.Div([
-            _labelled("start x1", dcc.Input(id="x1", type="text", debounce=True, value=values["x1"])),
-            _labelled("start x2", dcc.Input(id="x2", type="text", debounce=True, value=values["x2"])),
-        ], className="pair", title="or click on the contour"),
-        _labelled("learning rate", _slider("lr", *LR_SLIDER, 0.1, values["lr"],
-                                           {k: f"1e{k}" for k in range(-5, 2)}), "lr-value"),
-        _labelled("decay", _slider("decay", 0.0, 0.999, 0.001, values["decay"],
-                                   {0: "0", 0.5: "0.5", 0.9: "0.9", 0.99: ".99"}), "decay-value"),
-        _labelled("eps", _slider("eps", *EPS_SLIDER, 1.0, values["eps"],
-                                 {k: f"1e{k}" for k in range(-16, 1, 4)}), "eps-value"),
-        _labelled("iterations", dcc.Input(id="iterations", type="number", min=1, max=_state.MAX_ITERATIONS, step=1,
-                                          debounce=True, value=values["iterations"])),
-        _labelled("flavor", dcc.Dropdown(
-            id="flavor", clearable=False, value=values["flavor"],
-            options=[{"label": "rmsprop (every option)" if name == OWN_RULE else name, "value": name}
-                     for name in FLAVORS])),
-        dcc.Checklist(id="flags", value=values["flags"], inline=True, className="flags",
-                      options=[{"label": " centered", "value": "centered"},
-                               {"label": " nesterov", "value": "nesterov"}]),
-        _labelled("momentum", _slider("momentum", 0.0, 0.99, 0.01, values["momentum"],
-                                      {0: "0", 0.5: "0.5", 0.9: "0.9"}), "momentum-value"),
-        _labelled("eps placement", dcc.RadioItems(
-            id="sqrt", value=values["sqrt"], inline=True,
-            options=[{"label": " sqrt(e + eps)", "value": "in"}, {"label": " sqrt(e) + eps", "value": "out"}])),
-        _labelled("baselines (same learning rate)", dcc.Checklist(
-            id="baselines", value=values["baselines"], inline=True,
-            options=[{"label": f" {name}", "value": name} for name in BASELINES])),
-        html.Div(id="message", className="message", role="alert"),
-        html.Div(id="url-message", className="message", role="status"),
-    ], className="controls")
-    main = html.Div([
-        html.Div([
-            dcc.Graph(id="contour", className="contour", config={"displaylogo": False, "responsive": True}),
-            html.Div([
-                html.Button("Play", id="play", n_clicks=0, className="play"),
-                html.Div(dcc.Slider(id="frame", min=0, max=1, step=1, value=1, marks=None, updatemode="drag",
-                                    allow_direct_input=False), className="frame"),
-                html.Span(id="frame-value", className="value"),
-            ], className="player"),
-        ], className="left"),
-        html.Div([
-            dcc.Graph(id="loss", className="small", config={"displaylogo": False}),
-            dcc.Graph(id="steps", className="small", config={"displaylogo": False}),
-        ], className="right"),
-        html.Div(id="results", className="results"),
-    ], className="main")
-    return html.Div([
-        dcc.Location(id="url", refresh=False),
-        dcc.Store(id="click-point"),
-        dcc.Store(id="paths"),
-        dcc.Interval(id="ticker", interval=50, disabled=True),
-        controls, main,
-    ], className="page")
+    return tuple(number_text(round(float(v), digits)) for v in point[:2])
 
 
 def _table(picture) -> html.Table:
@@ -270,8 +65,10 @@ def _table(picture) -> html.Table:
 
 def _paths_data(picture) -> dict:
     """What the animation needs: each path's points, by the index of its traces in the contour figure."""
-    return {"paths": [{"x": run.x[:, 0].tolist(), "y": run.x[:, 1].tolist()} for run in picture.runs],
-            "steps": max(len(run.x) - 1 for run in picture.runs)}
+    return {
+        "paths": [{"x": run.x[:, 0].tolist(), "y": run.x[:, 1].tolist()} for run in picture.runs],
+        "steps": max(len(run.x) - 1 for run in picture.runs),
+    }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -330,15 +127,15 @@ def sync(search, *values):
         controls_out = controls_from_view(view, formula_text=controls[1])
         shown = dict(zip((id_ for id_, _ in CONTROLS), controls_out))
         note = "; ".join(problems)
-        return (*controls_out, no_update, *_labels(shown["lr"], shown["decay"], shown["eps"], shown["momentum"]),
-                note)
+        return (*controls_out, no_update, *_labels(shown["lr"], shown["decay"], shown["eps"], shown["momentum"]), note)
     named = dict(zip((id_ for id_, _ in CONTROLS), controls))
     if trigger == "click-point" and click:
         named["x1"], named["x2"] = _click_start(click["point"], click.get("width", 10.0))
         keep[2], keep[3] = named["x1"], named["x2"]
     if trigger == "objective" and named["objective"] in OBJECTIVES:  # a new function starts at its own start
-        named["x1"], named["x2"] = keep[2], keep[3] = [_number_text(v) for v in
-                                                      _state.suggested_start(named["objective"])]
+        named["x1"], named["x2"] = keep[2], keep[3] = [
+            number_text(v) for v in _state.suggested_start(named["objective"])
+        ]
     if trigger == "formula" and named["formula"]:
         named["objective"] = keep[0] = FORMULA
     labels = _labels(named["lr"], named["decay"], named["eps"], named["momentum"])
@@ -382,8 +179,16 @@ def draw(*values):
     except ViewError as error:
         return (no_update,) * 5 + (no_update, no_update, str(error))
     data = _paths_data(picture)
-    return (contour_figure(picture), loss_figure(picture), steps_figure(picture), _table(picture), data,
-            data["steps"], data["steps"], "")
+    return (
+        contour_figure(picture),
+        loss_figure(picture),
+        steps_figure(picture),
+        _table(picture),
+        data,
+        data["steps"],
+        data["steps"],
+        "",
+    )
 
 
 def rule_options(flavor):
@@ -414,8 +219,14 @@ def rule_options(flavor):
         return flavor != OWN_RULE and (setting == "eps_in_sqrt" or not compat.accepts(flavor, setting))
 
     flags = [{"label": f" {name}", "value": name, "disabled": off(name)} for name in ("centered", "nesterov")]
-    return flags, off("momentum"), [{"label": " sqrt(e + eps)", "value": "in", "disabled": off("eps_in_sqrt")},
-                                    {"label": " sqrt(e) + eps", "value": "out", "disabled": off("eps_in_sqrt")}]
+    return (
+        flags,
+        off("momentum"),
+        [
+            {"label": " sqrt(e + eps)", "value": "in", "disabled": off("eps_in_sqrt")},
+            {"label": " sqrt(e) + eps", "value": "out", "disabled": off("eps_in_sqrt")},
+        ],
+    )
 
 
 def warm_up() -> None:
@@ -460,41 +271,76 @@ def create_app() -> Dash:
     (200, True)
     """
     warm_up()
-    app = Dash(__name__, assets_folder=str(ASSETS), title="RMSprop playground", update_title=None,
-               serve_locally=True, compress=False)
+    app = Dash(
+        __name__,
+        assets_folder=str(ASSETS),
+        title="RMSprop playground",
+        update_title=None,
+        serve_locally=True,
+        compress=False,
+    )
     app.layout = layout()
     inputs = [Input(id_, prop) for id_, prop in CONTROLS]
     app.callback(
         [Output(id_, prop) for id_, prop in CONTROLS]
-        + [Output("url", "search"), Output("lr-value", "children"), Output("decay-value", "children"),
-           Output("eps-value", "children"), Output("momentum-value", "children"), Output("url-message", "children")],
+        + [
+            Output("url", "search"),
+            Output("lr-value", "children"),
+            Output("decay-value", "children"),
+            Output("eps-value", "children"),
+            Output("momentum-value", "children"),
+            Output("url-message", "children"),
+        ],
         [Input("url", "search"), *inputs, Input("click-point", "data")],
     )(sync)
     app.callback(
-        [Output("contour", "figure"), Output("loss", "figure"), Output("steps", "figure"),
-         Output("results", "children"), Output("paths", "data"), Output("frame", "max"),
-         Output("frame", "value"), Output("message", "children")],
-        inputs, prevent_initial_call=True,
+        [
+            Output("contour", "figure"),
+            Output("loss", "figure"),
+            Output("steps", "figure"),
+            Output("results", "children"),
+            Output("paths", "data"),
+            Output("frame", "max"),
+            Output("frame", "value"),
+            Output("message", "children"),
+        ],
+        inputs,
+        prevent_initial_call=True,
     )(draw)
     app.callback(
         [Output("flags", "options"), Output("momentum", "disabled"), Output("sqrt", "options")],
         Input("flavor", "value"),
     )(rule_options)
-    app.clientside_callback(ClientsideFunction("rmsprop", "listenForClicks"),
-                            Output("contour", "className"), Input("contour", "figure"))
-    app.clientside_callback(ClientsideFunction("rmsprop", "play"),
-                            [Output("ticker", "disabled"), Output("frame", "value", allow_duplicate=True),
-                             Output("play", "children")],
-                            Input("play", "n_clicks"), State("ticker", "disabled"), State("frame", "value"),
-                            State("frame", "max"), prevent_initial_call=True)
-    app.clientside_callback(ClientsideFunction("rmsprop", "tick"),
-                            [Output("frame", "value", allow_duplicate=True),
-                             Output("ticker", "disabled", allow_duplicate=True),
-                             Output("play", "children", allow_duplicate=True)],
-                            Input("ticker", "n_intervals"), State("frame", "value"), State("frame", "max"),
-                            prevent_initial_call=True)
-    app.clientside_callback(ClientsideFunction("rmsprop", "cutPaths"),
-                            [Output("contour", "figure", allow_duplicate=True), Output("frame-value", "children")],
-                            Input("frame", "value"), State("contour", "figure"), State("paths", "data"),
-                            prevent_initial_call=True)
+    app.clientside_callback(
+        ClientsideFunction("rmsprop", "listenForClicks"), Output("contour", "className"), Input("contour", "figure")
+    )
+    app.clientside_callback(
+        ClientsideFunction("rmsprop", "play"),
+        [Output("ticker", "disabled"), Output("frame", "value", allow_duplicate=True), Output("play", "children")],
+        Input("play", "n_clicks"),
+        State("ticker", "disabled"),
+        State("frame", "value"),
+        State("frame", "max"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("rmsprop", "tick"),
+        [
+            Output("frame", "value", allow_duplicate=True),
+            Output("ticker", "disabled", allow_duplicate=True),
+            Output("play", "children", allow_duplicate=True),
+        ],
+        Input("ticker", "n_intervals"),
+        State("frame", "value"),
+        State("frame", "max"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("rmsprop", "cutPaths"),
+        [Output("contour", "figure", allow_duplicate=True), Output("frame-value", "children")],
+        Input("frame", "value"),
+        State("contour", "figure"),
+        State("paths", "data"),
+        prevent_initial_call=True,
+    )
     return app

@@ -216,8 +216,9 @@ def _run(objective, view: View, name: str, optimizer, deadline: float, with_step
             raise StopIteration
 
     with np.errstate(all="ignore"):
-        result = minimize(objective, list(view.start), maxiter=view.iterations, gtol=0, optimizer=optimizer,
-                          callback=budget)
+        result = minimize(
+            objective, list(view.start), maxiter=view.iterations, gtol=0, optimizer=optimizer, callback=budget
+        )
     x = np.asarray(result.path_x, dtype=float)
     fun = np.asarray(result.path_fun, dtype=float)
     finite = np.isfinite(x).all(axis=1) & np.isfinite(fun)
@@ -228,8 +229,16 @@ def _run(objective, view: View, name: str, optimizer, deadline: float, with_step
             steps = effective_steps(result)
     distance = objective.nearest_minimum_distance(result.x) if len(objective.minima) else math.nan
     label = settings_label(result.settings) if "settings" in result else name
-    return Run(name=name, label=label, x=x[:keep], fun=fun[:keep], status=int(result.status), nit=int(result.nit),
-               distance=float(distance), steps=steps)
+    return Run(
+        name=name,
+        label=label,
+        x=x[:keep],
+        fun=fun[:keep],
+        status=int(result.status),
+        nit=int(result.nit),
+        distance=float(distance),
+        steps=steps,
+    )
 
 
 def compute(view: View) -> Picture:
@@ -272,6 +281,16 @@ def compute(view: View) -> Picture:
         optimizer = baselines.get(name, learning_rate=view.learning_rate)
         runs.append(_run(objective, view, name, optimizer, deadline, with_steps=False))
     title = objective.name if objective.name == objective.formula else f"{objective.name}: {objective.formula}"
-    return Picture(view=view, title=title, window=bounds, xs=xs, ys=ys, level=_level_coordinate(Z, levels),
-                   levels=levels, scale=scale, minima=objective.minima, min_value=objective.min_value,
-                   runs=tuple(runs))
+    return Picture(
+        view=view,
+        title=title,
+        window=bounds,
+        xs=xs,
+        ys=ys,
+        level=_level_coordinate(Z, levels),
+        levels=levels,
+        scale=scale,
+        minima=objective.minima,
+        min_value=objective.min_value,
+        runs=tuple(runs),
+    )

@@ -62,45 +62,94 @@ def contour_figure(picture: Picture) -> dict:
     """
     count = len(picture.levels)
     ticks = sorted(set(np.linspace(0, count - 1, min(count, 6)).round().astype(int).tolist()))
-    data = [{
-        "type": "contour", "x": _list(picture.xs), "y": _list(picture.ys), "z": _list(picture.level, 3),
-        "contours": {"start": 0, "end": count - 1, "size": 1}, "colorscale": "Viridis", "reversescale": True,
-        "line": {"width": 0.5, "color": "rgba(255,255,255,0.5)"}, "opacity": 0.85,
-        "colorbar": {"title": {"text": "f" + (" (log levels)" if picture.scale == "log" else "")},
-                     "tickvals": ticks, "ticktext": [_short(picture.levels[k]) for k in ticks], "thickness": 12},
-        "hovertemplate": "x1 = %{x:.4g}<br>x2 = %{y:.4g}<extra>click: start here</extra>",
-        "name": "f",
-    }]
+    data = [
+        {
+            "type": "contour",
+            "x": _list(picture.xs),
+            "y": _list(picture.ys),
+            "z": _list(picture.level, 3),
+            "contours": {"start": 0, "end": count - 1, "size": 1},
+            "colorscale": "Viridis",
+            "reversescale": True,
+            "line": {"width": 0.5, "color": "rgba(255,255,255,0.5)"},
+            "opacity": 0.85,
+            "colorbar": {
+                "title": {"text": "f" + (" (log levels)" if picture.scale == "log" else "")},
+                "tickvals": ticks,
+                "ticktext": [_short(picture.levels[k]) for k in ticks],
+                "thickness": 12,
+            },
+            "hovertemplate": "x1 = %{x:.4g}<br>x2 = %{y:.4g}<extra>click: start here</extra>",
+            "name": "f",
+        }
+    ]
     if len(picture.minima):
-        data.append({"type": "scatter", "mode": "markers", "name": "minimum", "x": _list(picture.minima[:, 0]),
-                     "y": _list(picture.minima[:, 1]), "hoverinfo": "skip",
-                     "marker": {"symbol": "star", "size": 14, "color": "gold", "line": {"color": "black", "width": 1}}})
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "minimum",
+                "x": _list(picture.minima[:, 0]),
+                "y": _list(picture.minima[:, 1]),
+                "hoverinfo": "skip",
+                "marker": {"symbol": "star", "size": 14, "color": "gold", "line": {"color": "black", "width": 1}},
+            }
+        )
     for k, run in enumerate(picture.runs):
         color = COLORS[k % len(COLORS)]
-        data.append({
-            "type": "scatter", "mode": "lines+markers", "name": run.label, "legendgroup": run.name,
-            "x": _list(run.x[:, 0]), "y": _list(run.x[:, 1]), "meta": {"path": k},
-            "line": {"color": color, "width": 2}, "marker": {"size": 4, "color": color},
-            "hovertemplate": f"{run.name}<br>iteration %{{pointNumber}}<br>x1 = %{{x:.6g}}<br>x2 = %{{y:.6g}}<extra></extra>",
-        })
-        data.append({
-            "type": "scatter", "mode": "markers", "showlegend": False, "legendgroup": run.name, "hoverinfo": "skip",
-            "x": _list(run.x[-1:, 0]), "y": _list(run.x[-1:, 1]), "meta": {"head": k},
-            "marker": {"size": 11, "color": color, "line": {"color": "white", "width": 2}},
-        })
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": run.label,
+                "legendgroup": run.name,
+                "x": _list(run.x[:, 0]),
+                "y": _list(run.x[:, 1]),
+                "meta": {"path": k},
+                "line": {"color": color, "width": 2},
+                "marker": {"size": 4, "color": color},
+                "hovertemplate": f"{run.name}<br>iteration %{{pointNumber}}<br>x1 = %{{x:.6g}}<br>x2 = %{{y:.6g}}<extra></extra>",
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "showlegend": False,
+                "legendgroup": run.name,
+                "hoverinfo": "skip",
+                "x": _list(run.x[-1:, 0]),
+                "y": _list(run.x[-1:, 1]),
+                "meta": {"head": k},
+                "marker": {"size": 11, "color": color, "line": {"color": "white", "width": 2}},
+            }
+        )
     start = picture.view.start
-    data.append({"type": "scatter", "mode": "markers", "name": "start", "x": [start[0]], "y": [start[1]],
-                 "hoverinfo": "skip", "marker": {"symbol": "circle-open", "size": 14, "color": "black",
-                                                  "line": {"width": 2}}})
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": "start",
+            "x": [start[0]],
+            "y": [start[1]],
+            "hoverinfo": "skip",
+            "marker": {"symbol": "circle-open", "size": 14, "color": "black", "line": {"width": 2}},
+        }
+    )
     (x_lo, x_hi), (y_lo, y_hi) = picture.window
-    return {"data": data, "layout": {
-        "title": {"text": picture.title, "font": {"size": 14}},
-        "xaxis": {"title": {"text": "x1"}, "range": [x_lo, x_hi], "constrain": "domain"},
-        "yaxis": {"title": {"text": "x2"}, "range": [y_lo, y_hi]},
-        "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "hovermode": "closest", "clickmode": "event",
-        "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.8)", "font": {"size": 11}},
-        "uirevision": picture.view.objective,
-    }}
+    return {
+        "data": data,
+        "layout": {
+            "title": {"text": picture.title, "font": {"size": 14}},
+            "xaxis": {"title": {"text": "x1"}, "range": [x_lo, x_hi], "constrain": "domain"},
+            "yaxis": {"title": {"text": "x2"}, "range": [y_lo, y_hi]},
+            "margin": {"l": 50, "r": 10, "t": 40, "b": 40},
+            "hovermode": "closest",
+            "clickmode": "event",
+            "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.8)", "font": {"size": 11}},
+            "uirevision": picture.view.objective,
+        },
+    }
 
 
 def loss_figure(picture: Picture) -> dict:
@@ -130,8 +179,17 @@ def loss_figure(picture: Picture) -> dict:
     """
     gap = math.isfinite(picture.min_value)
     curves = [run.fun - picture.min_value if gap else run.fun for run in picture.runs]
-    data = [{"type": "scatter", "mode": "lines", "name": run.name, "x": list(range(len(y))), "y": _list(y),
-             "line": {"color": COLORS[k % len(COLORS)]}} for k, (run, y) in enumerate(zip(picture.runs, curves))]
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": run.name,
+            "x": list(range(len(y))),
+            "y": _list(y),
+            "line": {"color": COLORS[k % len(COLORS)]},
+        }
+        for k, (run, y) in enumerate(zip(picture.runs, curves))
+    ]
     positive = all(bool(np.all(y > 0)) for y in curves)
     name = "f - f*" if gap else "f"
     yaxis = {"title": {"text": name}, "type": "log" if positive else "linear", "exponentformat": "power"}
@@ -139,10 +197,16 @@ def loss_figure(picture: Picture) -> dict:
         lowest, start = min(float(y.min()) for y in curves), max(float(y[0]) for y in curves)
         if math.isfinite(lowest) and math.isfinite(start):
             yaxis["range"] = [math.log10(lowest) - 0.2, math.log10(start) + 1]
-    return {"data": data, "layout": {
-        "title": {"text": f"loss: {name}", "font": {"size": 13}}, "xaxis": {"title": {"text": "iteration"}},
-        "yaxis": yaxis, "margin": {"l": 55, "r": 10, "t": 35, "b": 40}, "showlegend": False,
-    }}
+    return {
+        "data": data,
+        "layout": {
+            "title": {"text": f"loss: {name}", "font": {"size": 13}},
+            "xaxis": {"title": {"text": "iteration"}},
+            "yaxis": yaxis,
+            "margin": {"l": 55, "r": 10, "t": 35, "b": 40},
+            "showlegend": False,
+        },
+    }
 
 
 def steps_figure(picture: Picture) -> dict:
@@ -171,14 +235,26 @@ def steps_figure(picture: Picture) -> dict:
     data = []
     if run.steps is not None:
         for i, dash in enumerate(("solid", "dash")):
-            data.append({"type": "scatter", "mode": "lines", "name": f"x{i + 1}", "x": list(range(len(run.steps))),
-                         "y": _list(run.steps[:, i]), "line": {"color": COLORS[0], "dash": dash}})
-    return {"data": data, "layout": {
-        "title": {"text": "RMSprop's step per coordinate: |Δx_i| / |g_i|", "font": {"size": 13}},
-        "xaxis": {"title": {"text": "iteration"}}, "yaxis": {"type": "log", "exponentformat": "power"},
-        "margin": {"l": 55, "r": 10, "t": 35, "b": 40}, "legend": {"orientation": "h", "y": 1.0, "x": 1,
-                                                                   "xanchor": "right"},
-    }}
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": f"x{i + 1}",
+                    "x": list(range(len(run.steps))),
+                    "y": _list(run.steps[:, i]),
+                    "line": {"color": COLORS[0], "dash": dash},
+                }
+            )
+    return {
+        "data": data,
+        "layout": {
+            "title": {"text": "RMSprop's step per coordinate: |Δx_i| / |g_i|", "font": {"size": 13}},
+            "xaxis": {"title": {"text": "iteration"}},
+            "yaxis": {"type": "log", "exponentformat": "power"},
+            "margin": {"l": 55, "r": 10, "t": 35, "b": 40},
+            "legend": {"orientation": "h", "y": 1.0, "x": 1, "xanchor": "right"},
+        },
+    }
 
 
 TABLE_COLUMNS = ("optimizer", "x1", "x2", "f(x)", "iterations", "status", "to nearest minimum")
@@ -210,6 +286,15 @@ def table_rows(picture: Picture) -> list[tuple[str, ...]]:
     for run in picture.runs:
         x1, x2 = run.x[-1]
         distance = "unknown" if math.isnan(run.distance) else f"{run.distance:.4g}"
-        rows.append((run.label, repr(float(x1)), repr(float(x2)), repr(float(run.fun[-1])), str(run.nit),
-                     run.status_text, distance))
+        rows.append(
+            (
+                run.label,
+                repr(float(x1)),
+                repr(float(x2)),
+                repr(float(run.fun[-1])),
+                str(run.nit),
+                run.status_text,
+                distance,
+            )
+        )
     return rows

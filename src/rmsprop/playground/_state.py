@@ -22,46 +22,42 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 from urllib.parse import parse_qs, urlencode
 
-from .. import baselines, compat, objectives
+from .. import compat, objectives
+from . import _values as values
+from ._limits import (
+    BASELINES,
+    EPS_RANGE,
+    FLAVORS,
+    LR_RANGE,
+    MAX_ABS_START,
+    MAX_ITERATIONS,
+    OBJECTIVES,
+    OWN_RULE,
+    ViewError,
+)
 
-#: Iterations per run at most: with every baseline on, a view is 7 runs of this many steps.
-MAX_ITERATIONS = 2000
-#: The start's coordinates are at most this large in magnitude.
-MAX_ABS_START = 1e6
-#: The slider ranges; values typed into the URL may lie anywhere inside the checked ranges below.
-LR_RANGE = (1e-6, 10.0)
-EPS_RANGE = (1e-16, 1.0)
-#: This package's own rule, with every option; the other flavors are :data:`rmsprop.compat.FLAVORS`.
-OWN_RULE = "rmsprop"
-FLAVORS = (OWN_RULE, *compat.FLAVORS)
-#: The baselines that can be drawn beside RMSprop.
-BASELINES = tuple(name for name in baselines.names() if name != "rmsprop")
-#: Catalogue objectives of two variables, for the dropdown.
-OBJECTIVES = tuple(name for name in objectives.names() if objectives.get(name).dim == 2)
-
-
-class ViewError(ValueError):
-    """A control or URL value that cannot be shown; its message is one line for the page.
-
-    A :class:`ValueError`.
-
-    Parameters
-    ----------
-    message : str
-        What is wrong, naming the control.
-
-    Examples
-    --------
-    >>> check(View(nesterov=True))
-    Traceback (most recent call last):
-    ...
-    rmsprop.playground._state.ViewError: nesterov needs momentum > 0
-    >>> issubclass(ViewError, ValueError)
-    True
-    """
+__all__ = [
+    "BASELINES",
+    "EPS_RANGE",
+    "FLAVORS",
+    "LR_RANGE",
+    "MAX_ABS_START",
+    "MAX_ITERATIONS",
+    "OBJECTIVES",
+    "OWN_RULE",
+    "ViewError",
+    "View",
+    "DEFAULT",
+    "build_objective",
+    "suggested_start",
+    "objective",
+    "from_controls",
+    "check",
+    "to_query",
+    "from_query",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,11 +133,15 @@ class View:
         """
         settings = {"learning_rate": self.learning_rate, "decay": self.decay, "eps": self.eps}
         if self.flavor == OWN_RULE:
-            settings.update(centered=self.centered, momentum=self.momentum, nesterov=self.nesterov,
-                            eps_in_sqrt=self.eps_in_sqrt)
+            settings.update(
+                centered=self.centered, momentum=self.momentum, nesterov=self.nesterov, eps_in_sqrt=self.eps_in_sqrt
+            )
             return settings
-        for name, value, off in (("centered", self.centered, False), ("momentum", self.momentum, 0.0),
-                                 ("nesterov", self.nesterov, False)):
+        for name, value, off in (
+            ("centered", self.centered, False),
+            ("momentum", self.momentum, 0.0),
+            ("nesterov", self.nesterov, False),
+        ):
             if value != off:
                 settings[name] = value
         return settings
@@ -171,77 +171,6 @@ class View:
 
 
 DEFAULT = View()
-
-# ----------------------------------------------------------------------------------------------
-# one value at a time: text in, checked number out
-
-
-def _number(text, what: str) -> float:
-    if isinstance(text, bool):
-        raise ViewError(f"{what} must be a number; got {text!r}")
-    if isinstance(text, (int, float)):
-        value = float(text)
-    else:
-        if text is None:  # what a browser's number field sends for an empty or unreadable entry
-            raise ViewError(f"{what} is empty or not a number; give a number")
-        if not isinstance(text, str) or not text.strip():
-            raise ViewError(f"{what} is empty; give a number")
-        try:
-            value = float(text.strip())
-        except ValueError:
-            raise ViewError(f"{what} must be a number; got {_short(text)}") from None
-    if not math.isfinite(value):
-        raise ViewError(f"{what} must be finite; got {_short(text)}")
-    return value
-
-
-def _short(text, limit: int = 40) -> str:
-    text = str(text)
-    return repr(text if len(text) <= limit else text[:limit] + "...")
-
-
-def _in(value: float, what: str, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> float:
-    if (value <= lo if lo_open else value < lo) or (value >= hi if hi_open else value > hi):
-        low, high = ("(" if lo_open else "[") + f"{lo:g}", f"{hi:g}" + (")" if hi_open else "]")
-        raise ViewError(f"{what} must be in {low}, {high}; got {value:g}")
-    return value
-
-
-def _flag(value, what: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if value in ("1", "true", "yes", "on", 1):
-        return True
-    if value in ("0", "false", "no", "off", 0, "", None):
-        return False
-    raise ViewError(f"{what} must be 0 or 1; got {_short(value)}")
-
-
-def _iterations(value) -> int:
-    number = _number(value, "iterations")
-    if number != int(number):
-        raise ViewError(f"iterations must be a whole number; got {number:g}")
-    return int(_in(number, "iterations", 1, MAX_ITERATIONS))
-
-
-def _start(x1, x2) -> tuple[float, float]:
-    return tuple(_in(_number(v, f"start {name}"), f"start {name}", -MAX_ABS_START, MAX_ABS_START)
-                 for v, name in ((x1, "x1"), (x2, "x2")))
-
-
-def _baselines(names) -> tuple[str, ...]:
-    if isinstance(names, str):
-        names = [name.strip() for name in names.split(",") if name.strip()]
-    unknown = [name for name in names or () if name not in BASELINES]
-    if unknown:
-        raise ViewError(f"unknown baseline {_short(unknown[0])}; choose from: {', '.join(BASELINES)}")
-    return tuple(name for name in BASELINES if name in names)  # one order, whatever the input's
-
-
-def _objective_text(text) -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise ViewError("the function is empty; pick one from the list or type a formula in x and y")
-    return " ".join(text.split())
 
 
 @functools.lru_cache(maxsize=256)
@@ -276,8 +205,9 @@ def build_objective(text: str):
     except (ValueError, TypeError) as error:
         return None, str(error).splitlines()[0]
     if objective.dim != 2:
-        return None, (f"the playground draws functions of two variables (x, y or x1, x2); "
-                      f"this formula has {objective.dim}")
+        return None, (
+            f"the playground draws functions of two variables (x, y or x1, x2); this formula has {objective.dim}"
+        )
     return objective, None
 
 
@@ -335,7 +265,7 @@ def objective(view: View):
     >>> objective(View(objective="x**2 + z"))
     Traceback (most recent call last):
     ...
-    rmsprop.playground._state.ViewError: the playground draws functions of two variables (x, y or x1, x2);
+    rmsprop.playground._limits.ViewError: the playground draws functions of two variables (x, y or x1, x2);
     this formula has 3
     """
     built, message = build_objective(view.objective)
@@ -348,8 +278,22 @@ def objective(view: View):
 # whole views: from the controls, from a URL, to a URL
 
 
-def from_controls(*, objective_text, x1, x2, learning_rate, decay, eps, iterations, flavor,
-                  centered, momentum, nesterov, eps_in_sqrt, baselines_) -> View:
+def from_controls(
+    *,
+    objective_text,
+    x1,
+    x2,
+    learning_rate,
+    decay,
+    eps,
+    iterations,
+    flavor,
+    centered,
+    momentum,
+    nesterov,
+    eps_in_sqrt,
+    baselines_,
+) -> View:
     """Make a checked :class:`View` from the page's controls; :class:`ViewError` names the first bad one.
 
     Parameters
@@ -397,23 +341,23 @@ def from_controls(*, objective_text, x1, x2, learning_rate, decay, eps, iteratio
     >>> from_controls(**{**controls, "x1": "one"})
     Traceback (most recent call last):
     ...
-    rmsprop.playground._state.ViewError: start x1 must be a number; got 'one'
+    rmsprop.playground._limits.ViewError: start x1 must be a number; got 'one'
     """
     if flavor not in FLAVORS:
-        raise ViewError(f"unknown flavor {_short(flavor)}; choose one of: {', '.join(FLAVORS)}")
+        raise ViewError(f"unknown flavor {values.short(flavor)}; choose one of: {', '.join(FLAVORS)}")
     view = View(
-        objective=_objective_text(objective_text),
-        start=_start(x1, x2),
-        learning_rate=_in(_number(learning_rate, "learning rate"), "learning rate", *LR_RANGE),
-        decay=_in(_number(decay, "decay"), "decay", 0.0, 1.0, hi_open=True),
-        eps=_in(_number(eps, "eps"), "eps", *EPS_RANGE),
-        iterations=_iterations(iterations),
+        objective=values.objective_text(objective_text),
+        start=values.start(x1, x2),
+        learning_rate=values.in_range(values.number(learning_rate, "learning rate"), "learning rate", *LR_RANGE),
+        decay=values.in_range(values.number(decay, "decay"), "decay", 0.0, 1.0, hi_open=True),
+        eps=values.in_range(values.number(eps, "eps"), "eps", *EPS_RANGE),
+        iterations=values.iterations(iterations),
         flavor=flavor,
-        centered=_flag(centered, "centered"),
-        momentum=_in(_number(momentum, "momentum"), "momentum", 0.0, 1.0, hi_open=True),
-        nesterov=_flag(nesterov, "nesterov"),
-        eps_in_sqrt=_flag(eps_in_sqrt, "eps placement"),
-        baselines=_baselines(baselines_),
+        centered=values.flag(centered, "centered"),
+        momentum=values.in_range(values.number(momentum, "momentum"), "momentum", 0.0, 1.0, hi_open=True),
+        nesterov=values.flag(nesterov, "nesterov"),
+        eps_in_sqrt=values.flag(eps_in_sqrt, "eps placement"),
+        baselines=values.baseline_names(baselines_),
     )
     check(view)
     return view
@@ -445,7 +389,7 @@ def check(view: View) -> View:
     >>> check(View(learning_rate=-1.0))
     Traceback (most recent call last):
     ...
-    rmsprop.playground._state.ViewError: ...
+    rmsprop.playground._limits.ViewError: ...
     """
     objective(view)
     if view.nesterov and view.momentum == 0:
@@ -478,8 +422,15 @@ def to_query(view: View) -> str:
     >>> from_query(query) == (View(objective="booth", momentum=0.5, baselines=("adam",)), [])
     True
     """
-    query = {"f": view.objective, "x0": f"{view.start[0]!r},{view.start[1]!r}", "lr": repr(view.learning_rate),
-             "decay": repr(view.decay), "eps": repr(view.eps), "n": str(view.iterations), "flavor": view.flavor}
+    query = {
+        "f": view.objective,
+        "x0": f"{view.start[0]!r},{view.start[1]!r}",
+        "lr": repr(view.learning_rate),
+        "decay": repr(view.decay),
+        "eps": repr(view.eps),
+        "n": str(view.iterations),
+        "flavor": view.flavor,
+    }
     if view.centered:
         query["centered"] = "1"
     if view.momentum:
@@ -527,7 +478,7 @@ def from_query(search: str | None) -> tuple[View, list[str]]:
     raw = {key: values[-1] for key, values in parse_qs((search or "").lstrip("?"), keep_blank_values=True).items()}
     for key in raw:
         if key not in _KEYS:
-            problems.append(f"unknown URL key {_short(key)} ignored")
+            problems.append(f"unknown URL key {values.short(key)} ignored")
     fields = {}
 
     def take(field, key, read):
@@ -537,20 +488,40 @@ def from_query(search: str | None) -> tuple[View, list[str]]:
             except ViewError as error:
                 problems.append(f"URL {key}: {error}")
 
-    take("objective", "f", _objective_text)
-    take("start", "x0", lambda text: _start(*(text.split(",") + ["", ""])[:2]) if text.count(",") == 1
-         else _raise(f"start must be two numbers 'x1,x2'; got {_short(text)}"))
-    take("learning_rate", "lr", lambda v: _in(_number(v, "learning rate"), "learning rate", *LR_RANGE))
-    take("decay", "decay", lambda v: _in(_number(v, "decay"), "decay", 0.0, 1.0, hi_open=True))
-    take("eps", "eps", lambda v: _in(_number(v, "eps"), "eps", *EPS_RANGE))
-    take("iterations", "n", _iterations)
-    take("flavor", "flavor", lambda v: v if v in FLAVORS else _raise(f"unknown flavor {_short(v)}"))
-    take("centered", "centered", lambda v: _flag(v, "centered"))
-    take("momentum", "momentum", lambda v: _in(_number(v, "momentum"), "momentum", 0.0, 1.0, hi_open=True))
-    take("nesterov", "nesterov", lambda v: _flag(v, "nesterov"))
-    take("eps_in_sqrt", "sqrt", lambda v: {"in": True, "out": False}.get(v) if v in ("in", "out")
-         else _raise(f"sqrt must be 'in' or 'out'; got {_short(v)}"))
-    take("baselines", "vs", _baselines)
+    take("objective", "f", values.objective_text)
+    take(
+        "start",
+        "x0",
+        lambda text: (
+            values.start(*(text.split(",") + ["", ""])[:2])
+            if text.count(",") == 1
+            else _raise(f"start must be two numbers 'x1,x2'; got {values.short(text)}")
+        ),
+    )
+    take(
+        "learning_rate", "lr", lambda v: values.in_range(values.number(v, "learning rate"), "learning rate", *LR_RANGE)
+    )
+    take("decay", "decay", lambda v: values.in_range(values.number(v, "decay"), "decay", 0.0, 1.0, hi_open=True))
+    take("eps", "eps", lambda v: values.in_range(values.number(v, "eps"), "eps", *EPS_RANGE))
+    take("iterations", "n", values.iterations)
+    take("flavor", "flavor", lambda v: v if v in FLAVORS else _raise(f"unknown flavor {values.short(v)}"))
+    take("centered", "centered", lambda v: values.flag(v, "centered"))
+    take(
+        "momentum",
+        "momentum",
+        lambda v: values.in_range(values.number(v, "momentum"), "momentum", 0.0, 1.0, hi_open=True),
+    )
+    take("nesterov", "nesterov", lambda v: values.flag(v, "nesterov"))
+    take(
+        "eps_in_sqrt",
+        "sqrt",
+        lambda v: (
+            {"in": True, "out": False}.get(v)
+            if v in ("in", "out")
+            else _raise(f"sqrt must be 'in' or 'out'; got {values.short(v)}")
+        ),
+    )
+    take("baselines", "vs", values.baseline_names)
     if "start" not in fields and fields.get("objective", DEFAULT.objective) in OBJECTIVES:
         fields["start"] = suggested_start(fields.get("objective", DEFAULT.objective))
     view = View(**fields)
@@ -568,8 +539,11 @@ def _closest_valid(view: View) -> View:
         objective(view)
     except ViewError:
         view = dataclasses.replace(view, objective=DEFAULT.objective)
-    rule = {field.name: getattr(DEFAULT, field.name) for field in dataclasses.fields(View)
-            if field.name not in ("objective", "start", "iterations", "baselines")}
+    rule = {
+        field.name: getattr(DEFAULT, field.name)
+        for field in dataclasses.fields(View)
+        if field.name not in ("objective", "start", "iterations", "baselines")
+    }
     for reset in ({}, {"nesterov": False}, {"flavor": OWN_RULE}, rule):
         view = dataclasses.replace(view, **reset)
         try:

@@ -34,10 +34,26 @@ def _frame_iterations(longest: int, max_frames: int) -> np.ndarray:
     return np.round(np.linspace(0, longest, count)).astype(int)
 
 
-def animate(objective: Any, runs: Any, path: Any, *, fps: float = 20, max_frames: int = 120,
-            with_surface: bool = False, with_loss: bool = False, progress: bool = True, labels: Any = None,
-            colors: Any = None, resolution: int = 160, window: Any = None, levels: Any = None,
-            scale: str = "auto", cmap: Any = None, dpi: float = 80, figsize=None) -> Path:
+def animate(
+    objective: Any,
+    runs: Any,
+    path: Any,
+    *,
+    fps: float = 20,
+    max_frames: int = 120,
+    with_surface: bool = False,
+    with_loss: bool = False,
+    progress: bool = True,
+    labels: Any = None,
+    colors: Any = None,
+    resolution: int = 160,
+    window: Any = None,
+    levels: Any = None,
+    scale: str = "auto",
+    cmap: Any = None,
+    dpi: float = 80,
+    figsize=None,
+) -> Path:
     """Write an animation of ``runs`` growing over the contours of a 2-D objective; return its path.
 
     The format follows the suffix of ``path``: ``.gif`` (matplotlib's ``PillowWriter``)
@@ -157,23 +173,65 @@ def animate(objective: Any, runs: Any, path: Any, *, fps: float = 20, max_frames
     draw_minima(ax, objective, window)
     moving = []  # (artist, its run, update(upto)): what changes from frame to frame
     for run, color in zip(items, colors):
-        ax.plot(run.x[0, 0], run.x[0, 1], linestyle="none", marker=START_MARKER, markersize=8, color=color,
-                markeredgecolor="black", markeredgewidth=0.8, zorder=Z_ENDS)
-        (line,) = ax.plot([], [], "-", color=color, linewidth=1.6, marker=".", markersize=4, zorder=Z_PATH,
-                          markevery=path_markevery(len(run.x)))
-        (head,) = ax.plot([], [], linestyle="none", marker=END_MARKER, markersize=7, color=color,
-                          markeredgecolor="black", markeredgewidth=0.8, zorder=Z_ENDS)
+        ax.plot(
+            run.x[0, 0],
+            run.x[0, 1],
+            linestyle="none",
+            marker=START_MARKER,
+            markersize=8,
+            color=color,
+            markeredgecolor="black",
+            markeredgewidth=0.8,
+            zorder=Z_ENDS,
+        )
+        (line,) = ax.plot(
+            [],
+            [],
+            "-",
+            color=color,
+            linewidth=1.6,
+            marker=".",
+            markersize=4,
+            zorder=Z_PATH,
+            markevery=path_markevery(len(run.x)),
+        )
+        (head,) = ax.plot(
+            [],
+            [],
+            linestyle="none",
+            marker=END_MARKER,
+            markersize=7,
+            color=color,
+            markeredgecolor="black",
+            markeredgewidth=0.8,
+            zorder=Z_ENDS,
+        )
         moving.append((line, run, lambda upto, line=line, run=run: line.set_data(run.x[:upto, 0], run.x[:upto, 1])))
-        moving.append((head, run, lambda upto, head=head, run=run: head.set_data([run.x[upto - 1, 0]],
-                                                                                 [run.x[upto - 1, 1]])))
+        moving.append(
+            (head, run, lambda upto, head=head, run=run: head.set_data([run.x[upto - 1, 0]], [run.x[upto - 1, 1]]))
+        )
     legend_2d(ax, items, colors, objective, location="upper right")
     if ax_surface is not None:
         draw_surface(ax_surface, objective, window, min(resolution, 60), cmap)
         for run, color in zip(items, colors):
-            (line,) = ax_surface.plot([], [], [], color=color, linewidth=1.8, marker=".", markersize=3, zorder=10,
-                                      markevery=path_markevery(len(run.x)))
-            moving.append((line, run, lambda upto, line=line, run=run: line.set_data_3d(
-                run.x[:upto, 0], run.x[:upto, 1], run.f[:upto])))
+            (line,) = ax_surface.plot(
+                [],
+                [],
+                [],
+                color=color,
+                linewidth=1.8,
+                marker=".",
+                markersize=3,
+                zorder=10,
+                markevery=path_markevery(len(run.x)),
+            )
+            moving.append(
+                (
+                    line,
+                    run,
+                    lambda upto, line=line, run=run: line.set_data_3d(run.x[:upto, 0], run.x[:upto, 1], run.f[:upto]),
+                )
+            )
     if ax_loss is not None:
         f_star = finite_minimum(objective)
         log = draw_loss(ax_loss, items, colors, f_star)
@@ -204,8 +262,15 @@ def animate(objective: Any, runs: Any, path: Any, *, fps: float = 20, max_frames
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     writer = PillowWriter(fps=fps) if target.suffix.lower() == ".gif" else FFMpegWriter(fps=fps)
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=Console(stderr=True), disable=not progress, transient=False)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=not progress,
+        transient=False,
+    )
     with atomic_path(target) as temporary, matplotlib.rc_context({"savefig.bbox": None}), bar:
         task = bar.add_task(f"Rendering {target.name}", total=len(iterations))
         writer.setup(figure, str(temporary), dpi=dpi)
@@ -241,8 +306,11 @@ def _blitter(figure, writer, moving):
     size = tuple(int(v) for v in writer.frame_size)
     fast = hasattr(canvas, "copy_from_bbox") and (
         (isinstance(writer, PillowWriter) and isinstance(getattr(writer, "_frames", None), list))
-        or (isinstance(writer, FFMpegWriter) and writer.frame_format == "rgba"
-            and getattr(getattr(writer, "_proc", None), "stdin", None) is not None)
+        or (
+            isinstance(writer, FFMpegWriter)
+            and writer.frame_format == "rgba"
+            and getattr(getattr(writer, "_proc", None), "stdin", None) is not None
+        )
     )
     if fast:
         for artist in moving:

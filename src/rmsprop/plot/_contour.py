@@ -73,8 +73,9 @@ def draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap,
     colormap = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
     norm = BoundaryNorm(level_values, colormap.N, extend="both") if len(level_values) > 1 else None
     if filled and len(level_values) > 1:
-        filled_set = ax.contourf(X, Y, Z, levels=level_values, cmap=colormap, norm=norm, extend="both", alpha=0.45,
-                                 zorder=0)
+        filled_set = ax.contourf(
+            X, Y, Z, levels=level_values, cmap=colormap, norm=norm, extend="both", alpha=0.45, zorder=0
+        )
         lines = ax.contour(X, Y, Z, levels=level_values, cmap=colormap, norm=norm, linewidths=0.6, zorder=1)
         mappable = filled_set
     else:
@@ -130,9 +131,18 @@ def draw_minima(ax, objective, window):
         minima = minima[inside]
     if len(minima) == 0:
         return None
-    (artist,) = ax.plot(minima[:, 0], minima[:, 1], linestyle="none", marker=MINIMUM_MARKER, markersize=15,
-                        markerfacecolor=MINIMUM_COLOR, markeredgecolor="black", markeredgewidth=0.8,
-                        zorder=Z_MINIMA, label="minimum")
+    (artist,) = ax.plot(
+        minima[:, 0],
+        minima[:, 1],
+        linestyle="none",
+        marker=MINIMUM_MARKER,
+        markersize=15,
+        markerfacecolor=MINIMUM_COLOR,
+        markeredgecolor="black",
+        markeredgewidth=0.8,
+        zorder=Z_MINIMA,
+        label="minimum",
+    )
     artist.set_gid("minimum")
     return artist
 
@@ -175,16 +185,30 @@ def draw_gradient_field(ax, objective, window, count=21):
         U, V = -G[0] / norm, -G[1] / norm
     bad = ~(np.isfinite(U) & np.isfinite(V)) | (norm == 0)
     U, V = np.where(bad, np.nan, U), np.where(bad, np.nan, V)
-    quiver = ax.quiver(X, Y, U, V, color="0.25", alpha=0.55, angles="xy", pivot="mid", scale=count * 1.25,
-                       width=0.0025, zorder=Z_FIELD)
+    quiver = ax.quiver(
+        X, Y, U, V, color="0.25", alpha=0.55, angles="xy", pivot="mid", scale=count * 1.25, width=0.0025, zorder=Z_FIELD
+    )
     quiver.set_gid("gradient field")
     return quiver
 
 
-def contour(objective: Any, *, resolution: int = 200, window: Any = None, levels: Any = None, scale: str = "auto",
-            filled: bool = True, cmap: Any = None, colorbar: bool = True, minima: bool = True,
-            title: str | None = None, figsize=(6.4, 5.2), dpi: float | None = None, ax: Any = None,
-            save: Any = None) -> Figure:
+def contour(
+    objective: Any,
+    *,
+    resolution: int = 200,
+    window: Any = None,
+    levels: Any = None,
+    scale: str = "auto",
+    filled: bool = True,
+    cmap: Any = None,
+    colorbar: bool = True,
+    minima: bool = True,
+    title: str | None = None,
+    figsize=(6.4, 5.2),
+    dpi: float | None = None,
+    ax: Any = None,
+    save: Any = None,
+) -> Figure:
     """Contours of a 2-D objective over its domain (or ``window``), filled unless ``filled=False``.
 
     The levels (``levels``: a count, default 20, or the values) are log-spaced when

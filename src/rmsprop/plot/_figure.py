@@ -57,9 +57,7 @@ def load_matplotlib():
     """
     import matplotlib
 
-    headless = sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    )
+    headless = sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if headless:
         chosen = getattr(matplotlib.rcParams, "_get_backend_or_none", lambda: "unknown")()
         if chosen is None:
@@ -167,8 +165,10 @@ def check_pixels(size: Any, dpi: Any) -> None:
     except (TypeError, ValueError):
         return  # matplotlib says what is wrong with the size
     if width * height > MAX_PIXELS:
-        raise ValueError(f"a raster image of {width:.0f} x {height:.0f} pixels is too large; at most {MAX_PIXELS} "
-                         "pixels are allowed (lower dpi or figsize, or save as .svg or .pdf)")
+        raise ValueError(
+            f"a raster image of {width:.0f} x {height:.0f} pixels is too large; at most {MAX_PIXELS} "
+            "pixels are allowed (lower dpi or figsize, or save as .svg or .pdf)"
+        )
 
 
 def _save(figure: Figure, target: Path | None, dpi: float | None) -> None:
@@ -177,8 +177,9 @@ def _save(figure: Figure, target: Path | None, dpi: float | None) -> None:
     form = FIGURE_SUFFIXES[target.suffix.lower()]
     if form == "png":
         check_pixels(figure.get_size_inches(), dpi if dpi is not None else figure.dpi)
-    write_atomically(target, lambda stream: figure.savefig(stream, format=form,
-                                                           dpi=dpi if dpi is not None else "figure"))
+    write_atomically(
+        target, lambda stream: figure.savefig(stream, format=form, dpi=dpi if dpi is not None else "figure")
+    )
 
 
 def finish_figure(figure: Figure, target: Path | None, dpi: float | None) -> Figure:

@@ -163,7 +163,9 @@ def contour_grid(objective: Objective, window, resolution: int):
     return X, Y, Z
 
 
-def contour_levels(Z: Any, min_value: float = -math.inf, levels: Any = None, scale: str = "auto") -> tuple[np.ndarray, str]:
+def contour_levels(
+    Z: Any, min_value: float = -math.inf, levels: Any = None, scale: str = "auto"
+) -> tuple[np.ndarray, str]:
     """The contour levels for the values ``Z`` on a grid, and the scale chosen (``"log"``/``"linear"``).
 
     ``f_ref`` is the smallest value on the grid, or ``min_value`` (f*) where that is finite

@@ -104,9 +104,7 @@ def _defaults(name: Any) -> dict[str, Any] | None:
             constructor = baselines.OPTIMIZERS.get(name)
     if not callable(constructor):
         return None
-    return {
-        p.name: p.default for p in inspect.signature(constructor).parameters.values() if p.default is not p.empty
-    }
+    return {p.name: p.default for p in inspect.signature(constructor).parameters.values() if p.default is not p.empty}
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -171,8 +169,11 @@ def settings_label(settings: Mapping[str, Any]) -> str:
         elif defaults is not None:
             if key in defaults and _same(value, defaults[key]):
                 continue
-        elif value is None or value is False or key in _EPS_KEYS or (
-            isinstance(value, numbers.Number) and not isinstance(value, bool) and value == 0
+        elif (
+            value is None
+            or value is False
+            or key in _EPS_KEYS
+            or (isinstance(value, numbers.Number) and not isinstance(value, bool) and value == 0)
         ):
             continue
         parts.append(key if value is True else f"{key}={format_value(value)}")

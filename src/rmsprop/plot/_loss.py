@@ -90,8 +90,18 @@ def draw_loss(ax, runs: Sequence[Run], colors, f_star: float | None):
     return log
 
 
-def loss(runs: Any, *, objective: Any = None, labels: Any = None, colors: Any = None, title: str | None = None,
-         figsize=(6.4, 4.4), dpi: float | None = None, ax: Any = None, save: Any = None) -> Figure:
+def loss(
+    runs: Any,
+    *,
+    objective: Any = None,
+    labels: Any = None,
+    colors: Any = None,
+    title: str | None = None,
+    figsize=(6.4, 4.4),
+    dpi: float | None = None,
+    ax: Any = None,
+    save: Any = None,
+) -> Figure:
     """``f`` against the iteration, one line per run (colours as :func:`paths`).
 
     With ``objective`` (an Objective or name) whose ``min_value`` f* is finite, the
@@ -145,8 +155,9 @@ def loss(runs: Any, *, objective: Any = None, labels: Any = None, colors: Any = 
     ('log', 'f - f*', ['lr 0.1', 'lr 0.01'])
     """
     objective = None if objective is None else as_objective(objective, "loss", two_d=False)
-    items = as_runs(runs, labels, None if objective is None else objective.dim,
-                    "" if objective is None else objective.name)
+    items = as_runs(
+        runs, labels, None if objective is None else objective.dim, "" if objective is None else objective.name
+    )
     figure, ax, target = begin_figure(ax, save, figsize, dpi)
     if ax is None:
         ax = figure.add_subplot(1, 1, 1)

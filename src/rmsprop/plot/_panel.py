@@ -20,10 +20,24 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["panel"]
 
 
-def panel(objective: Any, runs: Any, *, labels: Any = None, with_surface: bool = True, gradient_field: bool = False,
-          colors: Any = None, resolution: int = 160, window: Any = None, levels: Any = None, scale: str = "auto",
-          cmap: Any = None, title: str | None = None, figsize=None, dpi: float | None = None,
-          save: Any = None) -> Figure:
+def panel(
+    objective: Any,
+    runs: Any,
+    *,
+    labels: Any = None,
+    with_surface: bool = True,
+    gradient_field: bool = False,
+    colors: Any = None,
+    resolution: int = 160,
+    window: Any = None,
+    levels: Any = None,
+    scale: str = "auto",
+    cmap: Any = None,
+    title: str | None = None,
+    figsize=None,
+    dpi: float | None = None,
+    save: Any = None,
+) -> Figure:
     """Draw the surface, the paths on the contours, the loss and the step sizes of ``runs`` in one figure.
 
     The objective is 2-D; the surface is left out with ``with_surface=False``. With
@@ -109,8 +123,9 @@ def panel(objective: Any, runs: Any, *, labels: Any = None, with_surface: bool =
         ax_paths = figure.add_subplot(grid[:, 0])
         ax_loss = figure.add_subplot(grid[0, 1])
         ax_steps = figure.add_subplot(grid[1, 1])
-    shown = paths_on(ax_paths, objective, items, colors, gradient_field, resolution, window, levels, scale, True,
-                     cmap, True, True)
+    shown = paths_on(
+        ax_paths, objective, items, colors, gradient_field, resolution, window, levels, scale, True, cmap, True, True
+    )
     if with_surface:
         draw_surface(ax_surface, objective, shown, min(resolution, 80), cmap, items, colors)
         ax_surface.set_title("Surface")

@@ -22,12 +22,43 @@ __all__ = ["legend_2d", "paths", "paths_on"]
 def _draw_runs_2d(ax, runs: Sequence[Run], colors):
     """Each run's path (line and small markers), a start circle and an end square."""
     for run, color in zip(runs, colors):
-        ax.plot(run.x[:, 0], run.x[:, 1], "-", color=color, linewidth=1.6, marker=".", markersize=4,
-                markevery=path_markevery(len(run.x)), zorder=Z_PATH, label=run.label, gid=f"path:{run.label}")
-        ax.plot(run.x[0, 0], run.x[0, 1], linestyle="none", marker=START_MARKER, markersize=8, color=color,
-                markeredgecolor="black", markeredgewidth=0.8, zorder=Z_ENDS, gid=f"start:{run.label}")
-        ax.plot(run.x[-1, 0], run.x[-1, 1], linestyle="none", marker=END_MARKER, markersize=7, color=color,
-                markeredgecolor="black", markeredgewidth=0.8, zorder=Z_ENDS, gid=f"end:{run.label}")
+        ax.plot(
+            run.x[:, 0],
+            run.x[:, 1],
+            "-",
+            color=color,
+            linewidth=1.6,
+            marker=".",
+            markersize=4,
+            markevery=path_markevery(len(run.x)),
+            zorder=Z_PATH,
+            label=run.label,
+            gid=f"path:{run.label}",
+        )
+        ax.plot(
+            run.x[0, 0],
+            run.x[0, 1],
+            linestyle="none",
+            marker=START_MARKER,
+            markersize=8,
+            color=color,
+            markeredgecolor="black",
+            markeredgewidth=0.8,
+            zorder=Z_ENDS,
+            gid=f"start:{run.label}",
+        )
+        ax.plot(
+            run.x[-1, 0],
+            run.x[-1, 1],
+            linestyle="none",
+            marker=END_MARKER,
+            markersize=7,
+            color=color,
+            markeredgecolor="black",
+            markeredgewidth=0.8,
+            zorder=Z_ENDS,
+            gid=f"end:{run.label}",
+        )
 
 
 def legend_2d(ax, runs: Sequence[Run], colors, objective, location="best"):
@@ -69,20 +100,67 @@ def legend_2d(ax, runs: Sequence[Run], colors, objective, location="best"):
         Line2D([], [], color=color, linewidth=1.6, marker=".", markersize=4, label=run.label)
         for run, color in zip(runs, colors)
     ]
-    handles.append(Line2D([], [], linestyle="none", marker=START_MARKER, markersize=7, markerfacecolor="white",
-                          markeredgecolor="black", label="start"))
-    handles.append(Line2D([], [], linestyle="none", marker=END_MARKER, markersize=6, markerfacecolor="white",
-                          markeredgecolor="black", label="end"))
+    handles.append(
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=START_MARKER,
+            markersize=7,
+            markerfacecolor="white",
+            markeredgecolor="black",
+            label="start",
+        )
+    )
+    handles.append(
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=END_MARKER,
+            markersize=6,
+            markerfacecolor="white",
+            markeredgecolor="black",
+            label="end",
+        )
+    )
     if len(objective.minima):
-        handles.append(Line2D([], [], linestyle="none", marker=MINIMUM_MARKER, markersize=11,
-                              markerfacecolor=MINIMUM_COLOR, markeredgecolor="black", label="minimum"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker=MINIMUM_MARKER,
+                markersize=11,
+                markerfacecolor=MINIMUM_COLOR,
+                markeredgecolor="black",
+                label="minimum",
+            )
+        )
     return ax.legend(handles=handles, loc=location, fontsize="small", framealpha=0.85)
 
 
-def paths(objective: Any, runs: Any, *, labels: Any = None, gradient_field: bool = False, colors: Any = None,
-          resolution: int = 200, window: Any = None, levels: Any = None, scale: str = "auto", filled: bool = True,
-          cmap: Any = None, colorbar: bool = True, legend: bool = True, title: str | None = None,
-          figsize=(7.0, 5.6), dpi: float | None = None, ax: Any = None, save: Any = None) -> Figure:
+def paths(
+    objective: Any,
+    runs: Any,
+    *,
+    labels: Any = None,
+    gradient_field: bool = False,
+    colors: Any = None,
+    resolution: int = 200,
+    window: Any = None,
+    levels: Any = None,
+    scale: str = "auto",
+    filled: bool = True,
+    cmap: Any = None,
+    colorbar: bool = True,
+    legend: bool = True,
+    title: str | None = None,
+    figsize=(7.0, 5.6),
+    dpi: float | None = None,
+    ax: Any = None,
+    save: Any = None,
+) -> Figure:
     """One or many runs over the contours of a 2-D objective.
 
     Each run is a line with small markers in its own colour (the axes' colour cycle,
@@ -172,15 +250,29 @@ def paths(objective: Any, runs: Any, *, labels: Any = None, gradient_field: bool
     figure, ax, target = begin_figure(ax, save, figsize, dpi)
     if ax is None:
         ax = figure.add_subplot(1, 1, 1)
-    paths_on(ax, objective, items, run_colors(len(items), colors), gradient_field, resolution, window, levels, scale,
-             filled, cmap, colorbar, legend)
+    paths_on(
+        ax,
+        objective,
+        items,
+        run_colors(len(items), colors),
+        gradient_field,
+        resolution,
+        window,
+        levels,
+        scale,
+        filled,
+        cmap,
+        colorbar,
+        legend,
+    )
     if title is not None:
         ax.set_title(title)
     return finish_figure(figure, target, dpi)
 
 
-def paths_on(ax, objective, items, colors, gradient_field, resolution, window, levels, scale, filled, cmap,
-             colorbar, legend):
+def paths_on(
+    ax, objective, items, colors, gradient_field, resolution, window, levels, scale, filled, cmap, colorbar, legend
+):
     """Draw runs over the contours on ``ax``: contours, gradient field, minima, paths, legend and title.
 
     Parameters

@@ -234,8 +234,10 @@ def _batch_rows(result: Any, x: np.ndarray, name: str, label: str) -> list[Run]:
     f = np.asarray(result_field(result, "path_fun"), dtype=float)
     nit = np.asarray(result_field(result, "nit")).reshape(-1)
     if f.shape != x.shape[:2] or nit.shape != (x.shape[0],) or x.shape[1] == 0:
-        raise ValueError(f"{name}: a batch needs path_x (B, T, d), path_fun (B, T) and nit (B,); "
-                         f"got {x.shape}, {f.shape}, {nit.shape}")
+        raise ValueError(
+            f"{name}: a batch needs path_x (B, T, d), path_fun (B, T) and nit (B,); "
+            f"got {x.shape}, {f.shape}, {nit.shape}"
+        )
     rows = []
     for i in range(x.shape[0]):
         n = int(nit[i]) + 1

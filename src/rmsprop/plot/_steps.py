@@ -69,8 +69,9 @@ def effective_steps(result: Any) -> np.ndarray:
     try:
         g = np.asarray(result_field(result, "path_jac"), dtype=float)
     except (KeyError, AttributeError) as error:
-        raise ValueError("step sizes need path_jac (the gradient at each iterate, which rmsprop.minimize "
-                         "records); this run has none") from error
+        raise ValueError(
+            "step sizes need path_jac (the gradient at each iterate, which rmsprop.minimize records); this run has none"
+        ) from error
     if g.shape != x.shape:
         raise ValueError(f"path_jac must have the shape of path_x, {x.shape}; got {g.shape}")
     step = np.abs(np.diff(x, axis=0))
@@ -113,8 +114,14 @@ def draw_steps(ax, runs: Sequence[Run], colors):
         steps = effective_steps(run.result)
         for i in range(steps.shape[1]):
             label = f"{run.label}: x{i + 1}" if len(runs) > 1 else f"x{i + 1}"
-            ax.plot(np.arange(len(steps)), steps[:, i], color=color, linestyle=LINESTYLES[i % len(LINESTYLES)],
-                    linewidth=1.4, label=label if total <= 12 else None)
+            ax.plot(
+                np.arange(len(steps)),
+                steps[:, i],
+                color=color,
+                linestyle=LINESTYLES[i % len(LINESTYLES)],
+                linewidth=1.4,
+                label=label if total <= 12 else None,
+            )
     finite = np.concatenate([effective_steps(run.result).ravel() for run in runs])
     finite = finite[np.isfinite(finite)]
     if finite.size and np.all(finite > 0):
@@ -129,8 +136,17 @@ def draw_steps(ax, runs: Sequence[Run], colors):
         ax.legend(fontsize="small", framealpha=0.85)
 
 
-def step_sizes(runs: Any, *, labels: Any = None, colors: Any = None, title: str | None = None, figsize=(6.4, 4.4),
-               dpi: float | None = None, ax: Any = None, save: Any = None) -> Figure:
+def step_sizes(
+    runs: Any,
+    *,
+    labels: Any = None,
+    colors: Any = None,
+    title: str | None = None,
+    figsize=(6.4, 4.4),
+    dpi: float | None = None,
+    ax: Any = None,
+    save: Any = None,
+) -> Figure:
     """RMSprop's effective per-coordinate step against the iteration, log y-axis.
 
     The step of iteration ``t`` in coordinate ``i`` is

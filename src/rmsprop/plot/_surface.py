@@ -54,18 +54,46 @@ def draw_surface(ax, objective, window, resolution, cmap, runs=(), colors=(), vi
     """
     X, Y, Z = contour_grid(objective, window, resolution)
     ax.computed_zorder = False  # paths and minima over the surface, where they lie on it
-    ax.plot_surface(X, Y, np.ma.masked_invalid(Z), cmap=cmap if cmap is not None else DEFAULT_CMAP,
-                    rcount=min(resolution, 60), ccount=min(resolution, 60), linewidth=0, antialiased=True,
-                    alpha=0.8 if runs else 0.95, zorder=1)
+    ax.plot_surface(
+        X,
+        Y,
+        np.ma.masked_invalid(Z),
+        cmap=cmap if cmap is not None else DEFAULT_CMAP,
+        rcount=min(resolution, 60),
+        ccount=min(resolution, 60),
+        linewidth=0,
+        antialiased=True,
+        alpha=0.8 if runs else 0.95,
+        zorder=1,
+    )
     for run, color in zip(runs, colors):
-        ax.plot(run.x[:, 0], run.x[:, 1], run.f, color=color, linewidth=1.8, marker=".", markersize=3,
-                markevery=path_markevery(len(run.x)), zorder=10, label=run.label)
+        ax.plot(
+            run.x[:, 0],
+            run.x[:, 1],
+            run.f,
+            color=color,
+            linewidth=1.8,
+            marker=".",
+            markersize=3,
+            markevery=path_markevery(len(run.x)),
+            zorder=10,
+            label=run.label,
+        )
     minima = np.asarray(objective.minima, dtype=float)
     if len(minima):
         with np.errstate(all="ignore"):
             values = np.asarray(objective.f(minima.T), dtype=float)
-        ax.scatter(minima[:, 0], minima[:, 1], values, marker=MINIMUM_MARKER, s=160, color=MINIMUM_COLOR,
-                   edgecolors="black", depthshade=False, zorder=11)
+        ax.scatter(
+            minima[:, 0],
+            minima[:, 1],
+            values,
+            marker=MINIMUM_MARKER,
+            s=160,
+            color=MINIMUM_COLOR,
+            edgecolors="black",
+            depthshade=False,
+            zorder=11,
+        )
     ax.set_xlim(*window[0])
     ax.set_ylim(*window[1])
     ax.set_xlabel("x1")
@@ -75,9 +103,21 @@ def draw_surface(ax, objective, window, resolution, cmap, runs=(), colors=(), vi
         ax.view_init(elev=32, azim=-125)
 
 
-def surface(objective: Any, *, runs: Any = None, labels: Any = None, resolution: int = 80, window: Any = None,
-            cmap: Any = None, colors: Any = None, title: str | None = None, figsize=(7.0, 5.5),
-            dpi: float | None = None, ax: Any = None, save: Any = None) -> Figure:
+def surface(
+    objective: Any,
+    *,
+    runs: Any = None,
+    labels: Any = None,
+    resolution: int = 80,
+    window: Any = None,
+    cmap: Any = None,
+    colors: Any = None,
+    title: str | None = None,
+    figsize=(7.0, 5.5),
+    dpi: float | None = None,
+    ax: Any = None,
+    save: Any = None,
+) -> Figure:
     """The 3-D surface ``f(x1, x2)`` of a 2-D objective over its domain (or ``window``).
 
     ``runs`` (optional) are drawn on the surface at their ``f`` values; the known
@@ -136,7 +176,15 @@ def surface(objective: Any, *, runs: Any = None, labels: Any = None, resolution:
     view = ax is None  # a given Axes keeps its own view angles
     if ax is None:
         ax = figure.add_subplot(1, 1, 1, projection="3d")
-    draw_surface(ax, objective, plot_window(objective, items, window), resolution, cmap, items,
-                 run_colors(len(items), colors), view)
+    draw_surface(
+        ax,
+        objective,
+        plot_window(objective, items, window),
+        resolution,
+        cmap,
+        items,
+        run_colors(len(items), colors),
+        view,
+    )
     ax.set_title(title if title is not None else objective_title(objective))
     return finish_figure(figure, target, dpi)

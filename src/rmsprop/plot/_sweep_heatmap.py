@@ -69,10 +69,22 @@ def _categorical_ticks(axis, values: np.ndarray, most: int = 25) -> None:
     axis.set_ticks(positions, [format_value(_item(values[i])) for i in positions])
 
 
-def sweep_heatmap(table: Any, *, x: str = "learning_rate", y: str = "decay", value: str = "fun",
-                  aggregate: Any = "median", log_x: bool = True, log_color: bool | None = None, cmap: Any = None,
-                  title: str | None = None, figsize=None, dpi: float | None = None, ax: Any = None,
-                  save: Any = None) -> Figure:
+def sweep_heatmap(
+    table: Any,
+    *,
+    x: str = "learning_rate",
+    y: str = "decay",
+    value: str = "fun",
+    aggregate: Any = "median",
+    log_x: bool = True,
+    log_color: bool | None = None,
+    cmap: Any = None,
+    title: str | None = None,
+    figsize=None,
+    dpi: float | None = None,
+    ax: Any = None,
+    save: Any = None,
+) -> Figure:
     """Draw a heatmap of a sweep: ``aggregate`` of ``value`` over the starts, per ``x`` and ``y`` setting.
 
     A sweep of :func:`rmsprop.sweep.sweep`; ``x`` along the columns, ``y`` along the rows.
@@ -173,8 +185,10 @@ def sweep_heatmap(table: Any, *, x: str = "learning_rate", y: str = "decay", val
     x_values, y_values, other_values = axes_values[0], axes_values[1], axes_values[2:]
     panels = list(np.ndindex(*grid.shape[2:]))
     if ax is not None and len(panels) > 1:
-        raise ValueError(f"the sweep varies {', '.join(others)} too, which takes {len(panels)} panels; "
-                         "leave ax=None to draw one panel per value")
+        raise ValueError(
+            f"the sweep varies {', '.join(others)} too, which takes {len(panels)} panels; "
+            "leave ax=None to draw one panel per value"
+        )
     columns = min(3, len(panels))
     rows = math.ceil(len(panels) / columns)
     if figsize is None:
@@ -188,8 +202,11 @@ def sweep_heatmap(table: Any, *, x: str = "learning_rate", y: str = "decay", val
     finite = grid[np.isfinite(grid)]
     positive = finite[finite > 0]
     if log_color is None:
-        log_color = (positive.size > 0 and not np.any(finite < 0)
-                     and math.log10(positive.max() / positive.min()) >= LOG_LEVELS_DECADES)
+        log_color = (
+            positive.size > 0
+            and not np.any(finite < 0)
+            and math.log10(positive.max() / positive.min()) >= LOG_LEVELS_DECADES
+        )
     log_color = bool(log_color) and positive.size > 0
     if log_color:
         low, high = float(positive.min()), float(positive.max())
@@ -223,11 +240,21 @@ def sweep_heatmap(table: Any, *, x: str = "learning_rate", y: str = "decay", val
         cells = shown[(slice(None), slice(None), *index)].T  # rows: y, columns: x
         missing = ~np.isfinite(cells)
         if missing.any():
-            target_ax.add_patch(Rectangle((x_edges[0], y_edges[0]), x_edges[-1] - x_edges[0],
-                                          y_edges[-1] - y_edges[0], facecolor="0.93", edgecolor="0.6",
-                                          hatch="//", linewidth=0, zorder=0))
-        mesh = target_ax.pcolormesh(x_edges, y_edges, np.ma.masked_invalid(cells), cmap=colormap, norm=norm,
-                                    shading="flat", zorder=1)
+            target_ax.add_patch(
+                Rectangle(
+                    (x_edges[0], y_edges[0]),
+                    x_edges[-1] - x_edges[0],
+                    y_edges[-1] - y_edges[0],
+                    facecolor="0.93",
+                    edgecolor="0.6",
+                    hatch="//",
+                    linewidth=0,
+                    zorder=0,
+                )
+            )
+        mesh = target_ax.pcolormesh(
+            x_edges, y_edges, np.ma.masked_invalid(cells), cmap=colormap, norm=norm, shading="flat", zorder=1
+        )
         if log_x:
             target_ax.set_xscale("log")
         else:
@@ -238,26 +265,51 @@ def sweep_heatmap(table: Any, *, x: str = "learning_rate", y: str = "decay", val
         target_ax.set_xlabel(x + (" (log scale)" if log_x else ""))
         target_ax.set_ylabel(y)
         if others:
-            target_ax.set_title(", ".join(f"{name}={format_value(_item(values[i]))}"
-                                          for name, values, i in zip(others, other_values, index)),
-                                fontsize="medium")
+            target_ax.set_title(
+                ", ".join(
+                    f"{name}={format_value(_item(values[i]))}" for name, values, i in zip(others, other_values, index)
+                ),
+                fontsize="medium",
+            )
         handles = []
         if best is not None and tuple(best[2:]) == index:
             i, j = best[0], best[1]
             settings = {x: _item(x_values[i]), y: _item(y_values[j])}
             settings.update({name: _item(values[k]) for name, values, k in zip(others, other_values, best[2:])})
             text = ", ".join(f"{name}={format_value(v)}" for name, v in settings.items())
-            (marker,) = target_ax.plot([x_centres[i]], [j], linestyle="none", marker=_BEST_MARKER, markersize=17,
-                                       color="white", markeredgecolor="black", markeredgewidth=1.2, zorder=3,
-                                       gid="best", label=f"best: {text} ({label} {format_number(grid[best])})")
+            (marker,) = target_ax.plot(
+                [x_centres[i]],
+                [j],
+                linestyle="none",
+                marker=_BEST_MARKER,
+                markersize=17,
+                color="white",
+                markeredgecolor="black",
+                markeredgewidth=1.2,
+                zorder=3,
+                gid="best",
+                label=f"best: {text} ({label} {format_number(grid[best])})",
+            )
             marker.rmsprop_best = {**settings, value: float(grid[best])}
             handles.append(marker)
         if missing.any():
-            handles.append(Patch(facecolor="0.93", edgecolor="0.6", hatch="//",
-                                 label="did not reach tol" if value == "nit" else "no finite value"))
+            handles.append(
+                Patch(
+                    facecolor="0.93",
+                    edgecolor="0.6",
+                    hatch="//",
+                    label="did not reach tol" if value == "nit" else "no finite value",
+                )
+            )
         if handles:
-            target_ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize="small",
-                             frameon=False, ncols=1)
+            target_ax.legend(
+                handles=handles,
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.13),
+                fontsize="small",
+                frameon=False,
+                ncols=1,
+            )
     starts = len(np.unique(np.asarray(table["start"]))) if "start" in table.columns else None
     aggregate_name = aggregate if isinstance(aggregate, str) else getattr(aggregate, "__name__", "aggregate")
     bar = figure.colorbar(mesh, ax=panel_axes, extend="min" if under else "neither", shrink=0.9)

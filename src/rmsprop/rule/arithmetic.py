@@ -44,8 +44,17 @@ __all__ = [
 ]
 
 #: The functions that choose a piece, in the order the step calls them.
-PIECES = ("coupled_weight_decay", "mean_square", "mean", "debias", "variance", "denominator",
-          "centered_denominator", "descend", "decoupled_weight_decay")
+PIECES = (
+    "coupled_weight_decay",
+    "mean_square",
+    "mean",
+    "debias",
+    "variance",
+    "denominator",
+    "centered_denominator",
+    "descend",
+    "decoupled_weight_decay",
+)
 
 # Codes of the pieces, small integers so that compiled code folds the choice away.
 SEED = PLAIN = 0  # every line as written, two roundings per a * b + c
@@ -102,10 +111,17 @@ ARITHMETICS = {
         # Keras 3's RMSprop on its torch backend: torch._foreach_add_(a, b, alpha=w) is fma(b, w, a); the
         # centered denominator is sqrt((e + eps) - m^2); decoupled weight decay multiplies x by 1 - wd * lr
         # first, that factor formed in Keras's floatx (keras/src/backend/torch/optimizers/).
-        Arithmetic("keras_torch", mean_square=KERAS, mean=KERAS, variance=KERAS, decoupled_weight_decay=KERAS,
-                   floatx="float32"),
-        Arithmetic("keras_torch_float64", mean_square=KERAS, mean=KERAS, variance=KERAS,
-                   decoupled_weight_decay=KERAS, floatx="float64"),
+        Arithmetic(
+            "keras_torch", mean_square=KERAS, mean=KERAS, variance=KERAS, decoupled_weight_decay=KERAS, floatx="float32"
+        ),
+        Arithmetic(
+            "keras_torch_float64",
+            mean_square=KERAS,
+            mean=KERAS,
+            variance=KERAS,
+            decoupled_weight_decay=KERAS,
+            floatx="float64",
+        ),
         # Optax's scale_by_rms / scale_by_stddev op by op (Optax 0.2.8, jax 0.10): the centered variance is
         # not clamped, and in float32 the bias correction multiplies by 1 / c. XLA's rsqrt in the step
         # -lr * (g * rsqrt(v + eps)) is an approximation refined by Newton steps on AVX-512 CPUs, not a

@@ -154,8 +154,9 @@ class Settings:
         "Decay the weights apart from the step (AdamW style).",
         "flag",
     )
-    maximize: bool = option(False, "Ascend instead of descend (PyTorch's ``maximize``).",
-                            "Ascend instead of descend.", "flag")
+    maximize: bool = option(
+        False, "Ascend instead of descend (PyTorch's ``maximize``).", "Ascend instead of descend.", "flag"
+    )
     bias_correction: bool = option(
         False,
         "Divide the averages by ``1 - decay^(t+1)`` so that they are unbiased while they warm up from zero "
@@ -164,21 +165,27 @@ class Settings:
         "flag",
     )
     clip_value: float | None = option(
-        None, "Clip each raw gradient component to ``[-clip_value, clip_value]`` (Keras's ``clipvalue``).",
-        "Clip each gradient component to [-c, c].", "limit",
+        None,
+        "Clip each raw gradient component to ``[-clip_value, clip_value]`` (Keras's ``clipvalue``).",
+        "Clip each gradient component to [-c, c].",
+        "limit",
     )
     clip_norm: float | None = option(
-        None, "Clip each array's gradient to this L2 norm (Keras's ``clipnorm``), after ``clip_value``.",
-        "Clip the gradient's norm to c.", "limit",
+        None,
+        "Clip each array's gradient to this L2 norm (Keras's ``clipnorm``), after ``clip_value``.",
+        "Clip the gradient's norm to c.",
+        "limit",
     )
     global_clip_norm: float | None = option(
-        None, "Clip the norm of all arrays together (Keras's ``global_clipnorm``), after ``clip_norm``.",
-        "Clip the norm of all gradients together to c (Keras).", "limit",
+        None,
+        "Clip the norm of all arrays together (Keras's ``global_clipnorm``), after ``clip_norm``.",
+        "Clip the norm of all gradients together to c (Keras).",
+        "limit",
     )
     arithmetic: str = option(
         "seed",
-        "How the lines are rounded, not what they compute: ``\"seed\"`` (every line as written), "
-        "``\"torch\"``, ``\"keras_torch\"``, ``\"keras_torch_float64\"`` or ``\"optax\"`` (those libraries' "
+        'How the lines are rounded, not what they compute: ``"seed"`` (every line as written), '
+        '``"torch"``, ``"keras_torch"``, ``"keras_torch_float64"`` or ``"optax"`` (those libraries\' '
         "fused multiply-adds and orders, see :mod:`rmsprop.rule.arithmetic`). The flavors of "
         ":mod:`rmsprop.compat` set it; with a fused arithmetic an update may be formed as ``x_new - x``, which "
         "``apply_updates`` turns back into ``x_new`` exactly whenever the step is less than half of ``|x|`` "
@@ -425,4 +432,5 @@ def parameters_doc(indent: str = "") -> str:
 
 # The Parameters of Settings, made from the fields as rmsprop.rmsprop's are (before its Raises).
 Settings.__doc__ = (Settings.__doc__ or "").replace(
-    "\n    Raises\n", f"\n    Parameters\n    ----------\n{parameters_doc(indent='    ')}\n\n    Raises\n", 1)
+    "\n    Raises\n", f"\n    Parameters\n    ----------\n{parameters_doc(indent='    ')}\n\n    Raises\n", 1
+)

@@ -95,8 +95,21 @@ SCALARS = (
     "lr_weight_decay",  # lr * weight_decay, formed in float64
     "keras_decay_factor",  # 1 - wd * lr in Keras's floatx
 )
-(LR, NEG_LR, DECAY, ONE_MINUS_DECAY, EPS, CORRECTION, MOMENTUM, WEIGHT_DECAY, CLIP_VALUE, LEAF_SCALE,
- GLOBAL_SCALE, LR_WEIGHT_DECAY, KERAS_DECAY_FACTOR) = range(len(SCALARS))
+(
+    LR,
+    NEG_LR,
+    DECAY,
+    ONE_MINUS_DECAY,
+    EPS,
+    CORRECTION,
+    MOMENTUM,
+    WEIGHT_DECAY,
+    CLIP_VALUE,
+    LEAF_SCALE,
+    GLOBAL_SCALE,
+    LR_WEIGHT_DECAY,
+    KERAS_DECAY_FACTOR,
+) = range(len(SCALARS))
 
 
 def make_step(spec: tuple[int, ...]) -> Callable[..., tuple[Any, Any, Any, Any]]:
@@ -150,8 +163,23 @@ def make_step(spec: tuple[int, ...]) -> Callable[..., tuple[Any, Any, Any, Any]]
     >>> float(u), float(e)
     (0.31622776600695585, 159.99999999999997)
     """
-    (clip_value, clip_norm, global_clip_norm, maximize, coupled, mean_square_piece, centered, mean_piece,
-     variance_piece, debias_piece, eps_in_sqrt, momentum, nesterov, descend_piece, decoupled) = spec
+    (
+        clip_value,
+        clip_norm,
+        global_clip_norm,
+        maximize,
+        coupled,
+        mean_square_piece,
+        centered,
+        mean_piece,
+        variance_piece,
+        debias_piece,
+        eps_in_sqrt,
+        momentum,
+        nesterov,
+        descend_piece,
+        decoupled,
+    ) = spec
 
     def step(g: Any, x: Any, e: Any, m: Any, b: Any, s: Any) -> tuple[Any, Any, Any, Any]:
         if clip_value:
@@ -248,8 +276,16 @@ def clip_factor(sum_of_squares: float, limit: float) -> float:
     return 1.0 if norm <= limit else limit / norm
 
 
-def scalars(settings: Any, lr: Any, correction: Any, leaf_scale: Any, global_scale: Any, dtype: Any,
-            decay: Any = None, eps: Any = None) -> tuple:
+def scalars(
+    settings: Any,
+    lr: Any,
+    correction: Any,
+    leaf_scale: Any,
+    global_scale: Any,
+    dtype: Any,
+    decay: Any = None,
+    eps: Any = None,
+) -> tuple:
     """The step's numbers (:data:`SCALARS`) in ``dtype``, each formed in float64 first and then rounded.
 
     That is how NumPy 2 treats a Python float meeting an array of ``dtype``, so every engine
@@ -314,4 +350,3 @@ def scalars(settings: Any, lr: Any, correction: Any, leaf_scale: Any, global_sca
         keras_factor,
     )
     return tuple(np.asarray(value, dtype=np.float64).astype(dtype)[()] for value in values)
-

@@ -112,9 +112,13 @@ def run_chunk(task: ChunkTask) -> dict:
         lock = _COMPILED_LOCK if compiled_engine(objective, task.flavor, options) else contextlib.nullcontext()
         with lock:
             result = minimize_many(objective, task.x0, maxiter=task.maxiter, gtol=task.gtol, **settings, **options)
-        return {"x": np.ascontiguousarray(result.x, dtype=np.float64), "fun": np.asarray(result.fun, np.float64),
-                "nit": np.asarray(result.nit, np.int64), "status": np.asarray(result.status, np.int64),
-                "engine": result.engine}
+        return {
+            "x": np.ascontiguousarray(result.x, dtype=np.float64),
+            "fun": np.asarray(result.fun, np.float64),
+            "nit": np.asarray(result.nit, np.int64),
+            "status": np.asarray(result.status, np.int64),
+            "engine": result.engine,
+        }
 
     from .._minimize import minimize
 

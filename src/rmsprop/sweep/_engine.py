@@ -95,7 +95,7 @@ def check_rule_settings(learning_rate: Any, decay: Any, eps: Any, options: dict,
     ...
     ValueError: ...
     """
-    from .._batch import check_settings
+    from .._batch_inputs import check_settings
 
     check_settings(learning_rate, decay, eps, options, runs)
 
@@ -114,6 +114,6 @@ def physical_memory() -> int | None:
     >>> memory is None or memory > 2**20
     True
     """
-    from .._batch import physical_memory as memory
+    from .._batch_inputs import physical_memory as memory
 
     return memory()

@@ -28,8 +28,7 @@ from ._engine import compiled_engine
 from ._messages import one_line
 from ._plan import Chunk, Plan
 
-__all__ = ["POOL_MIN_SECONDS", "executor_kind", "import_distributed", "connect", "cpu_count", "run_local",
-           "run_dask"]
+__all__ = ["POOL_MIN_SECONDS", "executor_kind", "import_distributed", "connect", "cpu_count", "run_local", "run_dask"]
 
 #: Local chunks off the compiled engine go to a process pool when they add up to this many seconds (a rough guess).
 POOL_MIN_SECONDS = 3.0
@@ -80,8 +79,10 @@ def executor_kind(executor: Any) -> str:
         distributed = import_distributed()
         if isinstance(executor, distributed.Client):
             return "client"
-    raise TypeError(f"executor must be None (this machine), a dask.distributed.Client or a scheduler address "
-                    f"such as 'tcp://host:8786'; got {type(executor).__name__}")
+    raise TypeError(
+        f"executor must be None (this machine), a dask.distributed.Client or a scheduler address "
+        f"such as 'tcp://host:8786'; got {type(executor).__name__}"
+    )
 
 
 def import_distributed() -> Any:
@@ -251,8 +252,10 @@ def run_dask(client: Any, plan: Plan, pending: list[Chunk], done: Callable[[Chun
 
             cloudpickle.dumps(plan.objective)
         except Exception as error:  # noqa: BLE001 - whatever cloudpickle raises
-            raise TypeError(f"objective {plan.objective.name!r} cannot be sent to the cluster "
-                            f"({one_line(error)}); give a catalogue name or a formula") from None
+            raise TypeError(
+                f"objective {plan.objective.name!r} cannot be sent to the cluster "
+                f"({one_line(error)}); give a catalogue name or a formula"
+            ) from None
     queue = iter(pending)  # a few chunks ahead of the workers: the scheduler never holds them all
     futures: dict = {}
 

@@ -35,8 +35,19 @@ CHUNK_FORMAT = "rmsprop-sweep-chunk"
 
 _CHUNK_LEFTOVER = re.compile(r"\.chunk-\d{6,}-[0-9a-f]{8}\.tmp\.npz")
 # What reading a damaged or foreign chunk file can raise (zipfile, zlib, numpy.lib.format, json).
-_READ_ERRORS = (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, RuntimeError, NotImplementedError,
-                MemoryError, zipfile.BadZipFile, zlib.error)
+_READ_ERRORS = (
+    OSError,
+    EOFError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    RuntimeError,
+    NotImplementedError,
+    MemoryError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
 
 
 class ChunkFolder:
@@ -121,20 +132,25 @@ class ChunkFolder:
             try:
                 saved = json.loads(self.spec_file.read_text(encoding="utf-8"))
             except (OSError, ValueError, UnicodeDecodeError) as error:
-                raise ValueError(f"out: {str(self.spec_file)!r} cannot be read ({one_line(error)}); give another "
-                                 "folder, or remove it") from None
+                raise ValueError(
+                    f"out: {str(self.spec_file)!r} cannot be read ({one_line(error)}); give another "
+                    "folder, or remove it"
+                ) from None
             if not isinstance(saved, dict) or saved.get("format") != FORMAT:
-                raise ValueError(f"out: {str(self.spec_file)!r} is not a sweep's spec; give another folder, "
-                                 "or remove it")
+                raise ValueError(
+                    f"out: {str(self.spec_file)!r} is not a sweep's spec; give another folder, or remove it"
+                )
             previous = "tol" in saved and "gtol" not in saved  # saved before tol was renamed gtol
             if previous:
                 saved = renamed(saved, "tol", "gtol")
             if saved != plan.spec:
                 fields = [key for key in plan.spec if saved.get(key) != plan.spec[key]]
                 fields += [key for key in saved if key not in plan.spec]
-                raise ValueError(f"out: {str(self.path)!r} holds another sweep (its {', '.join(fields)} "
-                                 f"{'differs' if len(fields) == 1 else 'differ'}); give another folder, or "
-                                 "remove that one")
+                raise ValueError(
+                    f"out: {str(self.path)!r} holds another sweep (its {', '.join(fields)} "
+                    f"{'differs' if len(fields) == 1 else 'differ'}); give another folder, or "
+                    "remove that one"
+                )
             if not previous:
                 return
         text = json.dumps(plan.spec, indent=1, allow_nan=False) + "\n"
@@ -175,9 +191,16 @@ class ChunkFolder:
             If the file cannot be written.
         """
         arrays = {"runs": runs, **{name: result[name] for name in ("x", "fun", "nit", "status")}}
-        meta = {"format": CHUNK_FORMAT, "version": VERSION, "spec": plan.digest, "chunk": chunk.index,
-                "first_run": int(runs[0]), "runs": int(runs.size), "engine": str(result.get("engine")),
-                "sha256": _digest(arrays)}
+        meta = {
+            "format": CHUNK_FORMAT,
+            "version": VERSION,
+            "spec": plan.digest,
+            "chunk": chunk.index,
+            "first_run": int(runs[0]),
+            "runs": int(runs.size),
+            "engine": str(result.get("engine")),
+            "sha256": _digest(arrays),
+        }
         arrays["meta"] = np.array(json.dumps(meta))
         write_atomically(self.chunk_file(chunk), lambda stream: np.savez(stream, allow_pickle=False, **arrays))
 
@@ -210,9 +233,13 @@ class ChunkFolder:
         except _READ_ERRORS:
             return None
         dim = plan.starts.shape[1]
-        expected = {"runs": ((runs.size,), np.int64), "x": ((runs.size, dim), np.float64),
-                    "fun": ((runs.size,), np.float64), "nit": ((runs.size,), np.int64),
-                    "status": ((runs.size,), np.int64)}
+        expected = {
+            "runs": ((runs.size,), np.int64),
+            "x": ((runs.size, dim), np.float64),
+            "fun": ((runs.size,), np.float64),
+            "nit": ((runs.size,), np.int64),
+            "status": ((runs.size,), np.int64),
+        }
         if not isinstance(meta, dict) or meta.get("format") != CHUNK_FORMAT or meta.get("version") != VERSION:
             return None
         if meta.get("spec") not in (plan.digest, plan.previous_digest) or meta.get("chunk") != chunk.index:

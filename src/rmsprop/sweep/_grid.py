@@ -95,8 +95,9 @@ def _grid_value(key: str, value: Any) -> Any:
         value = value.item()
     if key == "flavor":
         if value != RULE and value not in compat.FLAVORS:
-            raise ValueError(f"unknown flavor {value!r} in grid['flavor']; choose from: "
-                             f"{', '.join((RULE,) + tuple(compat.FLAVORS))}")
+            raise ValueError(
+                f"unknown flavor {value!r} in grid['flavor']; choose from: {', '.join((RULE,) + tuple(compat.FLAVORS))}"
+            )
         return value
     if key in SETTINGS:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):

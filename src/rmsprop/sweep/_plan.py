@@ -27,8 +27,18 @@ from ._grid import RULE, SETTINGS, read_grid, unravel
 from ._messages import one_line
 from ._source import Source, resolve_objective
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "DEFAULT_FLAVOR_CHUNK_SIZE", "FORMAT", "VERSION", "Group", "Chunk", "Plan",
-           "make_plan", "spec_digest", "renamed"]
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "DEFAULT_FLAVOR_CHUNK_SIZE",
+    "FORMAT",
+    "VERSION",
+    "Group",
+    "Chunk",
+    "Plan",
+    "make_plan",
+    "spec_digest",
+    "renamed",
+]
 
 #: Runs per chunk for this package's rule (``minimize_many`` runs a chunk as one batch).
 DEFAULT_CHUNK_SIZE = 50_000
@@ -214,8 +224,15 @@ class Plan:
             else:
                 per_run[name] = None
         objective = self.source if portable and self.source is not None else self.objective
-        return ChunkTask(objective, group.flavor, group.options, np.ascontiguousarray(self.starts[start]),
-                         maxiter=self.maxiter, gtol=self.gtol, **per_run)
+        return ChunkTask(
+            objective,
+            group.flavor,
+            group.options,
+            np.ascontiguousarray(self.starts[start]),
+            maxiter=self.maxiter,
+            gtol=self.gtol,
+            **per_run,
+        )
 
     def cost(self, chunk: Chunk) -> float:
         """Return a rough guess of the chunk's seconds (for deciding whether a process pool pays).
@@ -293,8 +310,9 @@ def make_plan(objective: Any, grid: Any, starts: Any, maxiter: Any, gtol: Any, s
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be an integer >= 0; got {seed!r}")
     seed = int(seed)
-    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer))
-                                   or chunk_size < 1):
+    if chunk_size is not None and (
+        isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1
+    ):
         raise ValueError(f"chunk_size must be an integer >= 1 (or None for the defaults); got {chunk_size!r}")
 
     count = _start_count(starts)
@@ -322,12 +340,18 @@ def make_plan(objective: Any, grid: Any, starts: Any, maxiter: Any, gtol: Any, s
         "version": VERSION,
         "objective": identity,
         "grid": {key: list(values[key]) for key in keys},  # None, bools, ints, finite floats, strings
-        "starts": {"count": int(x0.shape[0]), "dim": int(x0.shape[1]), "seed": seed if count is not None else None,
-                   "sha256": hashlib.sha256(np.ascontiguousarray(x0, dtype="<f8").tobytes()).hexdigest()},
+        "starts": {
+            "count": int(x0.shape[0]),
+            "dim": int(x0.shape[1]),
+            "seed": seed if count is not None else None,
+            "sha256": hashlib.sha256(np.ascontiguousarray(x0, dtype="<f8").tobytes()).hexdigest(),
+        },
         "maxiter": maxiter,
         "gtol": gtol,
-        "chunk_size": {"rule": int(chunk_size or DEFAULT_CHUNK_SIZE),
-                       "flavor": int(chunk_size or DEFAULT_FLAVOR_CHUNK_SIZE)},
+        "chunk_size": {
+            "rule": int(chunk_size or DEFAULT_CHUNK_SIZE),
+            "flavor": int(chunk_size or DEFAULT_FLAVOR_CHUNK_SIZE),
+        },
     }
     spec = json.loads(json.dumps(spec, allow_nan=False))  # as it reads back from sweep.json
     return Plan(objective, source, keys, values, shape, x0, maxiter, gtol, groups, chunks, spec, spec_digest(spec))
@@ -404,8 +428,10 @@ def _start_array(starts: Any, objective: Objective) -> np.ndarray:
         got = type(starts).__name__ if x0 is None else f"dtype {x0.dtype}"
         raise ValueError(f"starts must be a number of starts or an array (N, dim) of real numbers; got {got}")
     if x0.ndim != 2 or x0.shape[1] != objective.dim or x0.shape[0] == 0:
-        raise ValueError(f"starts must have shape (N, {objective.dim}) with N >= 1 for objective "
-                         f"{objective.name!r}; got shape {x0.shape}")
+        raise ValueError(
+            f"starts must have shape (N, {objective.dim}) with N >= 1 for objective "
+            f"{objective.name!r}; got shape {x0.shape}"
+        )
     x0 = np.ascontiguousarray(x0, dtype=np.float64)
     finite = np.isfinite(x0).all(axis=1)
     if not finite.all():
@@ -419,8 +445,10 @@ def _check_size(runs: int, dim: int, keys: int) -> None:
     need = float(runs) * (8 * (2 * dim + 7 + keys))
     memory = physical_memory()
     if memory is not None and need > memory:
-        raise ValueError(f"a sweep of {runs} runs needs {need / 2**30:.3g} GiB for its table, more than this "
-                         f"machine's {memory / 2**30:.3g} GiB; sweep fewer combinations or starts at a time")
+        raise ValueError(
+            f"a sweep of {runs} runs needs {need / 2**30:.3g} GiB for its table, more than this "
+            f"machine's {memory / 2**30:.3g} GiB; sweep fewer combinations or starts at a time"
+        )
 
 
 def _groups(keys: tuple, values: dict, shape: tuple, chunk_size: int | None) -> list[Group]:
@@ -445,13 +473,15 @@ def _groups(keys: tuple, values: dict, shape: tuple, chunk_size: int | None) -> 
 def _check_group(group: Group, keys: tuple, values: dict, shape: tuple) -> None:
     """Build the optimizer of every combination of the group (as the chunks will), turning errors into one line."""
     index = unravel(group.combinations, shape)
-    per_run = {name: np.array(values[name], dtype=np.float64)[index[keys.index(name)]]
-               for name in SETTINGS if name in keys}
+    per_run = {
+        name: np.array(values[name], dtype=np.float64)[index[keys.index(name)]] for name in SETTINGS if name in keys
+    }
     options = dict(group.options)
     if group.flavor == RULE:
         try:
-            check_rule_settings(per_run.get("learning_rate"), per_run.get("decay"), per_run.get("eps"), options,
-                                group.combinations.size)
+            check_rule_settings(
+                per_run.get("learning_rate"), per_run.get("decay"), per_run.get("eps"), options, group.combinations.size
+            )
         except (TypeError, ValueError) as error:
             raise ValueError(f"grid: {one_line(error)}") from None
         return
@@ -461,5 +491,4 @@ def _check_group(group: Group, keys: tuple, values: dict, shape: tuple) -> None:
             compat.configure(group.flavor, **settings, **options)
         except (TypeError, ValueError) as error:
             shown = ", ".join(f"{name}={value!r}" for name, value in {**settings, **options}.items())
-            raise ValueError(f"grid: flavor {group.flavor} with {shown or 'its defaults'}: "
-                             f"{one_line(error)}") from None
+            raise ValueError(f"grid: flavor {group.flavor} with {shown or 'its defaults'}: {one_line(error)}") from None

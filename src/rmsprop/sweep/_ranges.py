@@ -69,8 +69,10 @@ def parse_range(text: str) -> list[float]:
         if count < 1:
             raise ValueError(f"bad range {shown!r}: the count must be at least 1; got {count}")
         if count == 1 and start != stop:
-            raise ValueError(f"bad range {shown!r}: one value cannot run from {start!r} to {stop!r}; "
-                             "give a count of 2 or more, or one number")
+            raise ValueError(
+                f"bad range {shown!r}: one value cannot run from {start!r} to {stop!r}; "
+                "give a count of 2 or more, or one number"
+            )
         if scale == "log":
             if start <= 0 or stop <= 0:
                 raise ValueError(f"bad range {shown!r}: a log range needs START and STOP > 0")
@@ -89,4 +91,3 @@ def _number(part: str, text: str, usage: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"bad range {text!r}: {part!r} is not a finite number")
     return value
-

@@ -93,23 +93,42 @@ def resolve_objective(objective: Any, dim: int | None) -> tuple[Objective, Sourc
             built = objectives.from_expression(objective)
         except ValueError as error:
             if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", objective.strip()):
-                raise ValueError(f"unknown objective {objective!r}: not a catalogue name "
-                                 f"({', '.join(objectives.names())}) nor a formula ({error})") from None
+                raise ValueError(
+                    f"unknown objective {objective!r}: not a catalogue name "
+                    f"({', '.join(objectives.names())}) nor a formula ({error})"
+                ) from None
             raise
-        return built, Source("formula", objective, built.dim), {"kind": "formula", "formula": objective,
-                                                                 "dim": built.dim}
+        return (
+            built,
+            Source("formula", objective, built.dim),
+            {"kind": "formula", "formula": objective, "dim": built.dim},
+        )
     if not isinstance(objective, Objective):
-        raise TypeError(f"objective must be an rmsprop.objectives.Objective, a catalogue name or a formula; "
-                        f"got {type(objective).__name__}")
+        raise TypeError(
+            f"objective must be an rmsprop.objectives.Objective, a catalogue name or a formula; "
+            f"got {type(objective).__name__}"
+        )
     if compiled_name(objective) is not None:  # the catalogue's own formula and gradient
-        return (objective, Source("catalogue", objective.name, objective.dim),
-                {"kind": "catalogue", "name": objective.name, "dim": objective.dim})
-    if (objective.reference == "typed expression" and getattr(objective.f, "__module__", None) == _EXPRESSION
-            and getattr(objective.grad, "__module__", None) == _EXPRESSION):
-        return (objective, Source("formula", objective.formula, objective.dim),
-                {"kind": "formula", "formula": objective.formula, "dim": objective.dim})
-    return objective, None, {"kind": "custom", "name": objective.name, "formula": objective.formula,
-                             "dim": objective.dim}
+        return (
+            objective,
+            Source("catalogue", objective.name, objective.dim),
+            {"kind": "catalogue", "name": objective.name, "dim": objective.dim},
+        )
+    if (
+        objective.reference == "typed expression"
+        and getattr(objective.f, "__module__", None) == _EXPRESSION
+        and getattr(objective.grad, "__module__", None) == _EXPRESSION
+    ):
+        return (
+            objective,
+            Source("formula", objective.formula, objective.dim),
+            {"kind": "formula", "formula": objective.formula, "dim": objective.dim},
+        )
+    return (
+        objective,
+        None,
+        {"kind": "custom", "name": objective.name, "formula": objective.formula, "dim": objective.dim},
+    )
 
 
 _EXPRESSION = "rmsprop.objectives._expression.numpy_code"  # where from_expression makes f and grad

@@ -122,8 +122,10 @@ class SweepTable:
 
     def __repr__(self) -> str:
         combinations = len(np.unique(self._columns["combination"])) if "combination" in self._columns else "?"
-        return (f"SweepTable({self._length} runs, {combinations} combinations of {', '.join(self.names) or 'nothing'}"
-                f"; columns {', '.join(self._columns)})")
+        return (
+            f"SweepTable({self._length} runs, {combinations} combinations of {', '.join(self.names) or 'nothing'}"
+            f"; columns {', '.join(self._columns)})"
+        )
 
     # -- files -----------------------------------------------------------------------
 
@@ -218,7 +220,7 @@ class SweepTable:
             raise ValueError(f"{os.fspath(path)!r} is not a sweep table (its header is not run,combination,...)")
         header, body = rows[0], rows[1:]
         fields = list(zip(*body)) if body else [()] * len(header)
-        names = tuple(header[2:header.index("start")])
+        names = tuple(header[2 : header.index("start")])
         columns = {}
         for name, texts in zip(header, fields):
             if name in _INT_COLUMNS:
@@ -258,8 +260,12 @@ class SweepTable:
         import pyarrow.parquet
 
         target = target_path(path, (".parquet",), "the Parquet file")
-        table = pyarrow.table({name: pyarrow.array(array.tolist() if array.dtype.kind in "OU" else array)
-                               for name, array in self._columns.items()})
+        table = pyarrow.table(
+            {
+                name: pyarrow.array(array.tolist() if array.dtype.kind in "OU" else array)
+                for name, array in self._columns.items()
+            }
+        )
         with atomic_path(target) as temporary:
             pyarrow.parquet.write_table(table, str(temporary))
         return target
@@ -361,8 +367,9 @@ class SweepTable:
         combinations, cell = np.unique(self._columns["combination"], return_inverse=True)
         out, _ = _reduce_cells(values, cell.reshape(-1), combinations.size, reduce)
         if np.isnan(out).all():
-            raise ValueError(f"no combination has a {aggregate if isinstance(aggregate, str) else 'finite'} "
-                             f"{value} that is a number")
+            raise ValueError(
+                f"no combination has a {aggregate if isinstance(aggregate, str) else 'finite'} {value} that is a number"
+            )
         winner = int(np.nanargmin(out))
         row = int(np.flatnonzero(cell == winner)[0])
         result = {name: _item(self._columns[name][row]) for name in self.names}
@@ -409,7 +416,7 @@ def _reduce_cells(values: np.ndarray, cell: np.ndarray, cells: int, reduce: Call
     out = np.full(cells, np.nan)
     count = np.diff(bounds)
     for i in np.flatnonzero(count).tolist():
-        out[i] = float(reduce(values[order[bounds[i]:bounds[i + 1]]]))
+        out[i] = float(reduce(values[order[bounds[i] : bounds[i + 1]]]))
     return out, count
 
 

@@ -270,7 +270,9 @@ class Builder(Positions, Operations):
             reject(f"literal {self.piece(node)} is not allowed ({ALLOWED})")
         too_big = abs(value) > 10**100 if isinstance(value, int) else not abs(value) <= limits.MAX_LITERAL
         if too_big:
-            reject(f"number {self.piece(node)} is out of range; literals must be at most {limits.MAX_LITERAL:g} in absolute value")
+            reject(
+                f"number {self.piece(node)} is out of range; literals must be at most {limits.MAX_LITERAL:g} in absolute value"
+            )
         return self.normal(value, node)
 
     def name(self, node):
@@ -305,11 +307,17 @@ class Builder(Positions, Operations):
             if digits.startswith("0"):
                 reject(f"variable {self.piece(node)} has a leading zero; write x{digits.lstrip('0')}")
             if len(digits) > 3 or int(digits) > limits.MAX_DIM:
-                reject(f"variable {self.piece(node)} is beyond x{limits.MAX_DIM}; at most {limits.MAX_DIM} variables are allowed")
+                reject(
+                    f"variable {self.piece(node)} is beyond x{limits.MAX_DIM}; at most {limits.MAX_DIM} variables are allowed"
+                )
             return self.variable(node, "indexed", int(digits))
         if ident in XYZ:
             return self.variable(node, "xyz", XYZ[ident])
-        hint = " (names are case-sensitive)" if ident.lower() in {*FUNCTIONS, *CONSTANTS, *XYZ} or indexed(ident.lower()) else ""
+        hint = (
+            " (names are case-sensitive)"
+            if ident.lower() in {*FUNCTIONS, *CONSTANTS, *XYZ} or indexed(ident.lower())
+            else ""
+        )
         reject(f"{self.piece(node)} is not a known name{hint} ({ALLOWED})")
 
     def variable(self, node, style: str, index: int):

@@ -22,7 +22,9 @@ def _one_line(value) -> str:
 def _domain(domain, dim: int) -> tuple[tuple[float, float], ...]:
     if domain is None:
         return ((-5.0, 5.0),) * dim
-    message = f"domain must be one (lo, hi) pair or {dim} such pairs of finite numbers with lo < hi; got {_one_line(domain)}"
+    message = (
+        f"domain must be one (lo, hi) pair or {dim} such pairs of finite numbers with lo < hi; got {_one_line(domain)}"
+    )
     try:
         pairs = np.array(domain, dtype=np.float64)
     except (TypeError, ValueError):
@@ -163,7 +165,9 @@ def from_expression(text: str, *, domain=None, start=None, name: str | None = No
         f(start)
         grad(start)
     except Exception as error:  # pragma: no cover - defensive
-        raise ValueError(f"{PREFIX}{show(text.strip())} could not be evaluated ({type(error).__name__}: {error})".replace("\n", " ")) from error
+        raise ValueError(
+            f"{PREFIX}{show(text.strip())} could not be evaluated ({type(error).__name__}: {error})".replace("\n", " ")
+        ) from error
     return Objective(
         name=label,
         f=f,

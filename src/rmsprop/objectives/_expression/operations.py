@@ -292,7 +292,9 @@ class Operations:
         if node.keywords:
             keyword = node.keywords[0]
             what = "keyword argument" if keyword.arg is not None else "argument unpacking"
-            reject(f"{what} {self.piece(keyword)} in {show(self.segment(node))} is not allowed; write {ident}(...) with plain arguments")
+            reject(
+                f"{what} {self.piece(keyword)} in {show(self.segment(node))} is not allowed; write {ident}(...) with plain arguments"
+            )
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 reject(f"starred argument {self.piece(arg)} in {show(self.segment(node))} is not allowed")

@@ -107,10 +107,7 @@ def parse(text: str) -> tuple[ast.expr, str, int]:
         offset = error.offset if error.offset is not None and error.offset >= 1 else len(line) + 1  # 0: at the end
         index = sum(len(before) + 1 for before in lines[: lineno - 1]) + min(offset - 1, len(line))
         near = source[max(index - 10, 0) : index + 10].strip() or source.strip()
-        reject(
-            f"{message} {location(text, index + shift)} near {show(near)} "
-            f"(write a formula such as {EXAMPLE})"
-        )
+        reject(f"{message} {location(text, index + shift)} near {show(near)} (write a formula such as {EXAMPLE})")
     except (ValueError, RecursionError, MemoryError, OverflowError) as error:
         reject(f"the expression could not be parsed ({type(error).__name__}); write a formula such as {EXAMPLE}")
     return tree.body, source, shift

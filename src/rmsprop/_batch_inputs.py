@@ -1,0 +1,181 @@
+"""The inputs of :func:`rmsprop.minimize_many`, checked: the starts, the settings of every run, the memory.
+
+The settings are checked as :class:`rmsprop.Settings` checks one run's, for every run, and
+spread over the runs as float64 arrays (or a shared schedule).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .rule.settings import DEFAULT_LEARNING_RATE, Settings
+
+__all__ = [
+    "checked_starts",
+    "physical_memory",
+    "trajectory_error",
+    "check_trajectory_size",
+    "BatchSettings",
+    "batch_settings",
+    "check_settings",
+    "per_run_values",
+]
+
+
+def checked_starts(x0s: Any) -> np.ndarray:
+    """``x0s`` as a C-contiguous (B, d) float32 or float64 copy, or a clear error."""
+    memory = physical_memory()
+    if isinstance(x0s, np.ndarray) and memory is not None and x0s.size * 8 > memory:  # e.g. a broadcast view
+        raise ValueError(
+            f"x0s of shape {x0s.shape} needs {x0s.size * 8 / 2**30:.3g} GiB for each copy of the "
+            f"starts, more than this machine's {memory / 2**30:.3g} GiB; give fewer or shorter rows"
+        )
+    try:
+        x = np.array(x0s, copy=True)
+    except (TypeError, ValueError) as error:
+        got = f"{type(x0s).__name__} {x0s!r:.60}"
+        raise ValueError(f"x0s must be an array of starts, shape (B, d); got {got}") from error
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"x0s must hold real numbers; got dtype {x.dtype}")
+    if x.ndim != 2:
+        raise ValueError(f"x0s must have shape (B, d), one start per row; got shape {x.shape}")
+    if x.size == 0:
+        raise ValueError(f"x0s is empty (shape {x.shape}); give at least one start with at least one coordinate")
+    x = np.ascontiguousarray(x, dtype=np.float32 if x.dtype == np.float32 else np.float64)
+    finite = np.isfinite(x).all(axis=1)
+    if not finite.all():
+        row = int(np.flatnonzero(~finite)[0])
+        raise ValueError(f"x0s must be finite; row {row} is {x[row].tolist()}")
+    return x
+
+
+def physical_memory() -> int | None:
+    """This machine's memory in bytes, where the system tells it.
+
+    Returns
+    -------
+    int or None
+        ``SC_PHYS_PAGES * SC_PAGE_SIZE``, or ``None`` where ``os.sysconf`` cannot tell.
+
+    Examples
+    --------
+    >>> physical_memory() is None or physical_memory() > 2**20
+    True
+    """
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - Windows has no sysconf
+        return None
+
+
+def trajectory_error(runs: int, maxiter: int, dim: int, need: float, memory: int | None) -> ValueError:
+    have = "" if memory is None else f", more than this machine's {memory / 2**30:.3g} GiB"
+    return ValueError(
+        f"trajectories=True needs {need / 2**30:.3g} GiB for path_x and path_fun ({runs} run(s) x "
+        f"{maxiter + 1} iterates x {dim} coordinate(s)){have}; lower maxiter or the number of runs, "
+        "or leave trajectories=False"
+    )
+
+
+def check_trajectory_size(runs: int, dim: int, maxiter: int, dtype: np.dtype) -> None:
+    """Refuse trajectories that cannot fit in memory, before any work (a ValueError, not a MemoryError)."""
+    need = float(runs) * (maxiter + 1) * (dim * dtype.itemsize + 8)
+    memory = physical_memory()
+    if memory is not None and need > memory:
+        raise trajectory_error(runs, maxiter, dim, need, memory)
+
+
+class BatchSettings(NamedTuple):
+    """The checked settings: per-run float64 arrays, or a shared schedule, and the shared options."""
+
+    learning_rate: np.ndarray | None  # (B,) float64 (read-only, maybe a broadcast scalar), None with a schedule
+    schedule: Callable[[int], float] | None
+    decay: np.ndarray  # (B,) float64, read-only
+    eps: np.ndarray  # (B,) float64, read-only
+    rule: Settings  # the rule's checked settings (those of the first run)
+    options: dict  # the options as given, for building the rule again
+    per_run: frozenset  # the names among learning_rate, decay, eps given one value per run
+
+
+def batch_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs: int) -> BatchSettings:
+    """Check the settings as :func:`rmsprop.rmsprop` does, for every run, and spread them over the runs.
+
+    Scalars and the first value of each array are checked by building the rule once; the
+    arrays are then checked all at once, and the first run with a bad value is built too,
+    to raise :func:`rmsprop.rmsprop`'s own error.
+    """
+    if learning_rate is None:
+        learning_rate = DEFAULT_LEARNING_RATE
+    schedule = learning_rate if callable(learning_rate) else None
+    given = {"learning_rate": learning_rate, "decay": decay, "eps": eps}
+    arrays = {
+        name: per_run_values(name, value, runs)
+        for name, value in given.items()
+        if value is not None and not callable(value) and np.ndim(value) > 0
+    }
+    first = {name: arrays[name][0] if name in arrays else value for name, value in given.items()}
+    rule = rule_of(first, options)
+
+    def spread(name: str) -> np.ndarray:
+        return arrays[name] if name in arrays else np.broadcast_to(float(getattr(rule, name)), (runs,))
+
+    lr = None if schedule is not None else spread("learning_rate")
+    decays, epsilons = spread("decay"), spread("eps")
+    with np.errstate(invalid="ignore"):
+        good = np.isfinite(decays) & (decays >= 0.0) & (decays < 1.0) & np.isfinite(epsilons)
+        good &= epsilons > 0.0 if rule.initial_scale == 0.0 else epsilons >= 0.0
+        if lr is not None:
+            good &= np.isfinite(lr) & (lr >= 0.0)
+    if not good.all():
+        row = int(np.flatnonzero(~good)[0])
+        values = {name: float(arrays[name][row]) if name in arrays else first[name] for name in given}
+        rule_of(values, options)  # raises the rule's message
+        raise ValueError(f"invalid learning_rate, decay or eps for run {row}: {values}")
+    return BatchSettings(lr, schedule, decays, epsilons, rule, dict(options), frozenset(arrays))
+
+
+def rule_of(given: dict, options: dict) -> Settings:
+    """The rule's checked settings of one run, with the messages of :class:`rmsprop.Settings`."""
+    return Settings.build("minimize_many", **{k: v for k, v in given.items() if v is not None}, **options)
+
+
+def check_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs: int) -> None:
+    """Check the settings of ``runs`` runs as :func:`minimize_many` will: its TypeError or ValueError, or nothing.
+
+    Parameters
+    ----------
+    learning_rate, decay, eps : float, array_like or None
+        As :func:`minimize_many` takes them (``None``: unset).
+    options : dict
+        The other options of :func:`rmsprop.rmsprop`.
+    runs : int
+        The number of runs, B.
+
+    Examples
+    --------
+    >>> check_settings(0.1, [0.5, 0.9], None, {}, 2)
+    >>> check_settings(0.1, [0.5, 0.9, 0.99], None, {}, 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: decay must be a scalar or a 1-D array of length 2 (one value per run); got shape (3,)
+    """
+    batch_settings(learning_rate, decay, eps, options, runs)
+
+
+def per_run_values(name: str, value: Any, runs: int) -> np.ndarray:
+    """A 1-D array of settings as float64 of length ``runs`` (a length-1 array is spread)."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be a number or a 1-D array of numbers, one per run; got {value!r:.60}") from error
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be a number or a 1-D array of real numbers, one per run; got dtype {array.dtype}")
+    if array.ndim != 1 or array.shape[0] not in (1, runs):
+        raise ValueError(
+            f"{name} must be a scalar or a 1-D array of length {runs} (one value per run); got shape {array.shape}"
+        )
+    return np.broadcast_to(array.astype(np.float64), (runs,))

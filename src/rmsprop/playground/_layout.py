@@ -1,0 +1,208 @@
+"""The playground's page: the controls on the left, the figures, the player and the table on the right."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from . import _state
+from ._controls import CONTROLS, EPS_SLIDER, FORMULA, LR_SLIDER, controls_from_view
+from ._state import BASELINES, FLAVORS, OBJECTIVES, OWN_RULE, View
+
+__all__ = ["layout", "slider", "labelled"]
+
+
+def slider(id_, low, high, step, value, marks) -> dcc.Slider:
+    return dcc.Slider(
+        id=id_,
+        min=low,
+        max=high,
+        step=step,
+        value=value,
+        marks=marks,
+        updatemode="mouseup",
+        allow_direct_input=False,
+        className="slider",
+    )
+
+
+def labelled(text, control, value_id=None, help_text=None):
+    label = [html.Span(text)]
+    if value_id:
+        label.append(html.Span(id=value_id, className="value"))
+    return html.Div([html.Label(label, title=help_text), control], className="control")
+
+
+def layout(defaults: View = _state.DEFAULT) -> html.Div:
+    """Build the page: the controls on the left, the figures, the player and the table on the right.
+
+    Parameters
+    ----------
+    defaults : View, optional
+        The view the controls show before the URL is read; default the seed's experiment.
+
+    Returns
+    -------
+    dash.html.Div
+        The page, with the URL, the stores and the animation's ticker first.
+
+    Examples
+    --------
+    >>> page = layout()
+    >>> [child.id for child in page.children[:4]]
+    ['url', 'click-point', 'paths', 'ticker']
+    """
+    values = dict(zip((id_ for id_, _ in CONTROLS), controls_from_view(defaults)))
+    controls = html.Div(
+        [
+            html.H1("RMSprop playground"),
+            labelled(
+                "function",
+                dcc.Dropdown(
+                    id="objective",
+                    clearable=False,
+                    value=values["objective"],
+                    options=[{"label": name, "value": name} for name in OBJECTIVES]
+                    + [{"label": "formula (type it below)", "value": FORMULA}],
+                ),
+            ),
+            dcc.Input(
+                id="formula",
+                type="text",
+                debounce=True,
+                value=values["formula"],
+                maxLength=1000,
+                placeholder="formula in x, y, e.g. (1-x)**2 + 100*(y-x**2)**2 (Enter)",
+                className="formula",
+            ),
+            html.Div(
+                [
+                    labelled("start x1", dcc.Input(id="x1", type="text", debounce=True, value=values["x1"])),
+                    labelled("start x2", dcc.Input(id="x2", type="text", debounce=True, value=values["x2"])),
+                ],
+                className="pair",
+                title="or click on the contour",
+            ),
+            labelled(
+                "learning rate",
+                slider("lr", *LR_SLIDER, 0.1, values["lr"], {k: f"1e{k}" for k in range(-5, 2)}),
+                "lr-value",
+            ),
+            labelled(
+                "decay",
+                slider("decay", 0.0, 0.999, 0.001, values["decay"], {0: "0", 0.5: "0.5", 0.9: "0.9", 0.99: ".99"}),
+                "decay-value",
+            ),
+            labelled(
+                "eps",
+                slider("eps", *EPS_SLIDER, 1.0, values["eps"], {k: f"1e{k}" for k in range(-16, 1, 4)}),
+                "eps-value",
+            ),
+            labelled(
+                "iterations",
+                dcc.Input(
+                    id="iterations",
+                    type="number",
+                    min=1,
+                    max=_state.MAX_ITERATIONS,
+                    step=1,
+                    debounce=True,
+                    value=values["iterations"],
+                ),
+            ),
+            labelled(
+                "flavor",
+                dcc.Dropdown(
+                    id="flavor",
+                    clearable=False,
+                    value=values["flavor"],
+                    options=[
+                        {"label": "rmsprop (every option)" if name == OWN_RULE else name, "value": name}
+                        for name in FLAVORS
+                    ],
+                ),
+            ),
+            dcc.Checklist(
+                id="flags",
+                value=values["flags"],
+                inline=True,
+                className="flags",
+                options=[{"label": " centered", "value": "centered"}, {"label": " nesterov", "value": "nesterov"}],
+            ),
+            labelled(
+                "momentum",
+                slider("momentum", 0.0, 0.99, 0.01, values["momentum"], {0: "0", 0.5: "0.5", 0.9: "0.9"}),
+                "momentum-value",
+            ),
+            labelled(
+                "eps placement",
+                dcc.RadioItems(
+                    id="sqrt",
+                    value=values["sqrt"],
+                    inline=True,
+                    options=[{"label": " sqrt(e + eps)", "value": "in"}, {"label": " sqrt(e) + eps", "value": "out"}],
+                ),
+            ),
+            labelled(
+                "baselines (same learning rate)",
+                dcc.Checklist(
+                    id="baselines",
+                    value=values["baselines"],
+                    inline=True,
+                    options=[{"label": f" {name}", "value": name} for name in BASELINES],
+                ),
+            ),
+            html.Div(id="message", className="message", role="alert"),
+            html.Div(id="url-message", className="message", role="status"),
+        ],
+        className="controls",
+    )
+    main = html.Div(
+        [
+            html.Div(
+                [
+                    dcc.Graph(id="contour", className="contour", config={"displaylogo": False, "responsive": True}),
+                    html.Div(
+                        [
+                            html.Button("Play", id="play", n_clicks=0, className="play"),
+                            html.Div(
+                                dcc.Slider(
+                                    id="frame",
+                                    min=0,
+                                    max=1,
+                                    step=1,
+                                    value=1,
+                                    marks=None,
+                                    updatemode="drag",
+                                    allow_direct_input=False,
+                                ),
+                                className="frame",
+                            ),
+                            html.Span(id="frame-value", className="value"),
+                        ],
+                        className="player",
+                    ),
+                ],
+                className="left",
+            ),
+            html.Div(
+                [
+                    dcc.Graph(id="loss", className="small", config={"displaylogo": False}),
+                    dcc.Graph(id="steps", className="small", config={"displaylogo": False}),
+                ],
+                className="right",
+            ),
+            html.Div(id="results", className="results"),
+        ],
+        className="main",
+    )
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            dcc.Store(id="click-point"),
+            dcc.Store(id="paths"),
+            dcc.Interval(id="ticker", interval=50, disabled=True),
+            controls,
+            main,
+        ],
+        className="page",
+    )
