@@ -27,7 +27,44 @@ __all__ = [
 
 
 def checked_starts(x0s: Any) -> np.ndarray:
-    """``x0s`` as a C-contiguous (B, d) float32 or float64 copy, or a clear error."""
+    """``x0s`` as a C-contiguous (B, d) float32 or float64 copy, or a clear error.
+
+    Parameters
+    ----------
+    x0s : array_like
+        The starts, one per row, shape (B, d); real numbers, all finite.
+
+    Returns
+    -------
+    numpy.ndarray
+        A new C-contiguous array of shape (B, d): float32 if ``x0s`` is float32, else
+        float64.
+
+    Raises
+    ------
+    TypeError
+        If ``x0s`` does not hold real numbers.
+    ValueError
+        If ``x0s`` is not an array, is not 2-D, is empty, holds a value that is not
+        finite, or is larger than this machine's memory.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> checked_starts([[1, 2], [3, 4]])
+    array([[1., 2.],
+           [3., 4.]])
+    >>> checked_starts(np.zeros((2, 3), dtype=np.float32)).dtype
+    dtype('float32')
+    >>> checked_starts([1.0, 2.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: x0s must have shape (B, d), one start per row; got shape (2,)
+    >>> checked_starts([[np.nan, 1.0]])
+    Traceback (most recent call last):
+    ...
+    ValueError: x0s must be finite; row 0 is [nan, 1.0]
+    """
     memory = physical_memory()
     if isinstance(x0s, np.ndarray) and memory is not None and x0s.size * 8 > memory:  # e.g. a broadcast view
         raise ValueError(
@@ -73,6 +110,33 @@ def physical_memory() -> int | None:
 
 
 def trajectory_error(runs: int, maxiter: int, dim: int, need: float, memory: int | None) -> ValueError:
+    """The error for trajectories too large to keep: what they need, and what to lower.
+
+    Parameters
+    ----------
+    runs : int
+        The number of runs, B.
+    maxiter : int
+        The iterations per run (the trajectories keep ``maxiter + 1`` iterates).
+    dim : int
+        The coordinates per start, d.
+    need : float
+        The bytes the trajectories need.
+    memory : int or None
+        This machine's memory in bytes (:func:`physical_memory`), or ``None`` if unknown.
+
+    Returns
+    -------
+    ValueError
+        The error, to raise (it is returned, not raised).
+
+    Examples
+    --------
+    >>> trajectory_error(10, 99, 2, 3 * 2**30, 2**30)
+    ValueError("trajectories=True needs 3 GiB for path_x and path_fun (10 run(s) x 100 iterates x
+    2 coordinate(s)), more than this machine's 1 GiB; lower maxiter or the number of runs, or leave
+    trajectories=False")
+    """
     have = "" if memory is None else f", more than this machine's {memory / 2**30:.3g} GiB"
     return ValueError(
         f"trajectories=True needs {need / 2**30:.3g} GiB for path_x and path_fun ({runs} run(s) x "
@@ -82,7 +146,35 @@ def trajectory_error(runs: int, maxiter: int, dim: int, need: float, memory: int
 
 
 def check_trajectory_size(runs: int, dim: int, maxiter: int, dtype: np.dtype) -> None:
-    """Refuse trajectories that cannot fit in memory, before any work (a ValueError, not a MemoryError)."""
+    """Refuse trajectories that cannot fit in memory, before any work (a ValueError, not a MemoryError).
+
+    Parameters
+    ----------
+    runs : int
+        The number of runs, B.
+    dim : int
+        The coordinates per start, d.
+    maxiter : int
+        The iterations per run (the trajectories keep ``maxiter + 1`` iterates).
+    dtype : numpy.dtype
+        The iterates' dtype (each value of ``path_fun`` takes 8 bytes more).
+
+    Raises
+    ------
+    ValueError
+        If ``path_x`` and ``path_fun`` would need more than this machine's memory
+        (:func:`trajectory_error`); where the memory is unknown, nothing is refused.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_trajectory_size(4, 2, 100, np.dtype(np.float64)) is None  # under 10 KiB: kept
+    True
+    >>> check_trajectory_size(10**6, 10**6, 10**6, np.dtype(np.float64))  # some 7 EiB: refused
+    Traceback (most recent call last):
+    ...
+    ValueError: trajectories=True needs 7.45e+09 GiB for path_x and path_fun (...), more than this machine's ...
+    """
     need = float(runs) * (maxiter + 1) * (dim * dtype.itemsize + 8)
     memory = physical_memory()
     if memory is not None and need > memory:
@@ -90,7 +182,35 @@ def check_trajectory_size(runs: int, dim: int, maxiter: int, dtype: np.dtype) ->
 
 
 class BatchSettings(NamedTuple):
-    """The checked settings: per-run float64 arrays, or a shared schedule, and the shared options."""
+    """The checked settings: per-run float64 arrays, or a shared schedule, and the shared options.
+
+    Made by :func:`batch_settings`.
+
+    Parameters
+    ----------
+    learning_rate : numpy.ndarray or None
+        (B,) float64, read-only (maybe a broadcast scalar); ``None`` with a schedule.
+    schedule : callable or None
+        The shared learning-rate schedule, ``step -> rate``; ``None`` with a rate.
+    decay : numpy.ndarray
+        (B,) float64, read-only.
+    eps : numpy.ndarray
+        (B,) float64, read-only.
+    rule : Settings
+        The rule's checked settings (those of the first run).
+    options : dict
+        The options as given, for building the rule again.
+    per_run : frozenset of str
+        The names among ``learning_rate``, ``decay``, ``eps`` given one value per run.
+
+    Examples
+    --------
+    >>> settings = batch_settings(0.1, [0.5, 0.9], None, {}, 2)
+    >>> settings.decay, settings.learning_rate, settings.per_run
+    (array([0.5, 0.9]), array([0.1, 0.1]), frozenset({'decay'}))
+    >>> settings.rule.decay
+    0.5
+    """
 
     learning_rate: np.ndarray | None  # (B,) float64 (read-only, maybe a broadcast scalar), None with a schedule
     schedule: Callable[[int], float] | None
@@ -107,6 +227,44 @@ def batch_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs
     Scalars and the first value of each array are checked by building the rule once; the
     arrays are then checked all at once, and the first run with a bad value is built too,
     to raise :func:`rmsprop.rmsprop`'s own error.
+
+    Parameters
+    ----------
+    learning_rate : float, array_like, callable or None
+        The rate of every run, one per run, or a schedule shared by all (``None``: the
+        default rate).
+    decay, eps : float, array_like or None
+        The value of every run, or one per run (``None``: the rule's default).
+    options : dict
+        The other options of :func:`rmsprop.rmsprop`, shared by the runs.
+    runs : int
+        The number of runs, B.
+
+    Returns
+    -------
+    BatchSettings
+        The settings, spread over the ``runs`` runs.
+
+    Raises
+    ------
+    TypeError
+        If a setting or option is of the wrong type, or an option is unknown (the
+        rule's message, or :func:`per_run_values`').
+    ValueError
+        If a value of some run is out of range, or an array is not of length 1 or
+        ``runs`` (the rule's message, or :func:`per_run_values`').
+
+    Examples
+    --------
+    >>> settings = batch_settings(0.1, [0.5, 0.9], None, {}, 2)
+    >>> settings.decay, settings.eps
+    (array([0.5, 0.9]), array([1.e-08, 1.e-08]))
+    >>> batch_settings(lambda step: 0.1, 0.9, None, {}, 2).learning_rate is None
+    True
+    >>> batch_settings(0.1, [0.5, 1.5], None, {}, 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid decay: 1.5; allowed: [0, 1)
     """
     if learning_rate is None:
         learning_rate = DEFAULT_LEARNING_RATE
@@ -139,7 +297,37 @@ def batch_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs
 
 
 def rule_of(given: dict, options: dict) -> Settings:
-    """The rule's checked settings of one run, with the messages of :class:`rmsprop.Settings`."""
+    """The rule's checked settings of one run, with the messages of :class:`rmsprop.Settings`.
+
+    Parameters
+    ----------
+    given : dict
+        ``learning_rate``, ``decay`` and ``eps`` of the run (a ``None`` is left unset).
+    options : dict
+        The other options of :func:`rmsprop.rmsprop`.
+
+    Returns
+    -------
+    Settings
+        The run's settings, checked.
+
+    Raises
+    ------
+    TypeError
+        If a setting or option is of the wrong type, or an option is unknown.
+    ValueError
+        If a setting or option is out of range.
+
+    Examples
+    --------
+    >>> settings = rule_of({"learning_rate": 0.1, "decay": None}, {"centered": True})
+    >>> settings.learning_rate, settings.decay, settings.centered
+    (0.1, 0.9, True)
+    >>> rule_of({"decay": 2.0}, {})
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid decay: 2.0; allowed: [0, 1)
+    """
     return Settings.build("minimize_many", **{k: v for k, v in given.items() if v is not None}, **options)
 
 
@@ -167,7 +355,40 @@ def check_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs
 
 
 def per_run_values(name: str, value: Any, runs: int) -> np.ndarray:
-    """A 1-D array of settings as float64 of length ``runs`` (a length-1 array is spread)."""
+    """A 1-D array of settings as float64 of length ``runs`` (a length-1 array is spread).
+
+    Parameters
+    ----------
+    name : str
+        The setting's name, for the messages.
+    value : array_like
+        One value per run, or one for all (a length-1 array).
+    runs : int
+        The number of runs, B.
+
+    Returns
+    -------
+    numpy.ndarray
+        (``runs``,) float64, read-only (a broadcast view where one value is spread).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` does not hold real numbers.
+    ValueError
+        If ``value`` is not 1-D of length 1 or ``runs``.
+
+    Examples
+    --------
+    >>> per_run_values("decay", [0.9], 3)
+    array([0.9, 0.9, 0.9])
+    >>> per_run_values("decay", [0.5, 0.9, 0.99], 3)
+    array([0.5 , 0.9 , 0.99])
+    >>> per_run_values("decay", [0.5, 0.9], 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: decay must be a scalar or a 1-D array of length 3 (one value per run); got shape (2,)
+    """
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:

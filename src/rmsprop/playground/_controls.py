@@ -42,17 +42,81 @@ CONTROLS = (
 
 
 def from_log(value, digits: int = 6) -> float | None:
-    """10 ** value to ``digits`` significant digits (so 10 ** -1 is 0.1 and 10 ** log10(x) is x)."""
+    """10 ** value to ``digits`` significant digits (so 10 ** -1 is 0.1 and 10 ** log10(x) is x).
+
+    Parameters
+    ----------
+    value : float or None
+        A slider's value: ``log10`` of a rate (``None``: unset).
+    digits : int, optional
+        The significant digits kept; default 6.
+
+    Returns
+    -------
+    float or None
+        The rate, or ``None`` if ``value`` is ``None``.
+
+    Examples
+    --------
+    >>> from_log(-1)
+    0.1
+    >>> from_log(0.5), from_log(0.5, digits=3)
+    (3.16228, 3.16)
+    >>> from_log(log10(0.003))
+    0.003
+    >>> from_log(None) is None
+    True
+    """
     if value is None:
         return None
     return float(f"{10.0 ** float(value):.{digits}g}")
 
 
 def log10(value: float) -> float:
+    """A rate's position on a logarithmic slider: ``log10(value)`` (the inverse of :func:`from_log`).
+
+    Parameters
+    ----------
+    value : float
+        The rate, > 0.
+
+    Returns
+    -------
+    float
+        Its base-10 logarithm.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not > 0 (:func:`math.log10`'s error).
+
+    Examples
+    --------
+    >>> log10(0.01), log10(1e-8)
+    (-2.0, -8.0)
+    """
     return math.log10(value)
 
 
 def number_text(value: float) -> str:
+    """A start's coordinate as the text of its field: a whole number without ``.0``, any other as ``repr``.
+
+    Parameters
+    ----------
+    value : float
+        The coordinate.
+
+    Returns
+    -------
+    str
+        ``"3"`` for 3.0, ``"0.25"`` for 0.25; numbers of 1e16 and more in magnitude as
+        ``repr`` (``"1e+16"``).
+
+    Examples
+    --------
+    >>> number_text(3.0), number_text(-4), number_text(0.25), number_text(2.5e-7), number_text(1e16)
+    ('3', '-4', '0.25', '2.5e-07', '1e+16')
+    """
     return repr(float(value)) if value != int(value) or abs(value) >= 1e16 else str(int(value))
 
 

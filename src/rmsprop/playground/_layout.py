@@ -12,6 +12,32 @@ __all__ = ["layout", "slider", "labelled"]
 
 
 def slider(id_, low, high, step, value, marks) -> dcc.Slider:
+    """A slider of the controls: it sends its value when the mouse is let go, and takes no typed input.
+
+    Parameters
+    ----------
+    id_ : str
+        The component's id.
+    low, high : float
+        The slider's range.
+    step : float
+        The step between its values.
+    value : float
+        The value it shows first.
+    marks : dict
+        The labels under it: value -> text.
+
+    Returns
+    -------
+    dash.dcc.Slider
+        The slider.
+
+    Examples
+    --------
+    >>> lr = slider("lr", -5.0, 1.0, 0.1, -1.0, {-5: "1e-5", 1: "1e1"})
+    >>> type(lr).__name__, lr.id, lr.value, lr.updatemode
+    ('Slider', 'lr', -1.0, 'mouseup')
+    """
     return dcc.Slider(
         id=id_,
         min=low,
@@ -26,6 +52,34 @@ def slider(id_, low, high, step, value, marks) -> dcc.Slider:
 
 
 def labelled(text, control, value_id=None, help_text=None):
+    """A control with its label above it, and a place for the value it shows (a slider's).
+
+    Parameters
+    ----------
+    text : str
+        The label.
+    control : dash component
+        The control.
+    value_id : str, optional
+        The id of a span beside the label where a callback writes the control's value;
+        default none.
+    help_text : str, optional
+        The label's tooltip; default none.
+
+    Returns
+    -------
+    dash.html.Div
+        The label and the control, of class ``control``.
+
+    Examples
+    --------
+    >>> box = labelled("decay", slider("decay", 0.0, 0.999, 0.001, 0.9, {}), "decay-value")
+    >>> label, control = box.children
+    >>> box.className, label.children[0].children, label.children[1].id, control.id
+    ('control', 'decay', 'decay-value', 'decay')
+    >>> len(labelled("flavor", control).children[0].children)  # the label alone
+    1
+    """
     label = [html.Span(text)]
     if value_id:
         label.append(html.Span(id=value_id, className="value"))

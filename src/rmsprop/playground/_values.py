@@ -14,6 +14,39 @@ __all__ = ["number", "short", "in_range", "flag", "iterations", "start", "baseli
 
 
 def number(text, what: str) -> float:
+    """A control's value as a finite float: a number as it is, text read as one.
+
+    Parameters
+    ----------
+    text : str, int, float or None
+        The value: a field's text, a number, or ``None`` (what a browser's number field
+        sends when it is empty or unreadable).
+    what : str
+        The control's name, for the message.
+
+    Returns
+    -------
+    float
+        The value.
+
+    Raises
+    ------
+    ViewError
+        If the value is empty, a bool, not a number, or not finite.
+
+    Examples
+    --------
+    >>> number(" 2.5 ", "start x1"), number(3, "start x1")
+    (2.5, 3.0)
+    >>> number("abc", "start x1")
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: start x1 must be a number; got 'abc'
+    >>> number("inf", "start x1")
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: start x1 must be finite; got 'inf'
+    """
     if isinstance(text, bool):
         raise ViewError(f"{what} must be a number; got {text!r}")
     if isinstance(text, (int, float)):
@@ -33,11 +66,64 @@ def number(text, what: str) -> float:
 
 
 def short(text, limit: int = 40) -> str:
+    """A value quoted for a message: ``repr`` of its text, cut to ``limit`` characters and ``...``.
+
+    Parameters
+    ----------
+    text : object
+        The value (anything: it is shown as ``str(text)``).
+    limit : int, optional
+        The characters kept; default 40.
+
+    Returns
+    -------
+    str
+        The text in quotes, as ``repr`` writes it.
+
+    Examples
+    --------
+    >>> short("abc"), short(12)
+    ("'abc'", "'12'")
+    >>> short("abcdef", limit=3)
+    "'abc...'"
+    """
     text = str(text)
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def in_range(value: float, what: str, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> float:
+    """``value`` if it lies between ``lo`` and ``hi`` (ends included unless open), else an error.
+
+    Parameters
+    ----------
+    value : float
+        The value.
+    what : str
+        The control's name, for the message.
+    lo, hi : float
+        The range's ends.
+    lo_open, hi_open : bool, optional
+        Leave out ``lo``, ``hi``; default both included.
+
+    Returns
+    -------
+    float
+        ``value``, as it is.
+
+    Raises
+    ------
+    ViewError
+        If ``value`` is outside the range.
+
+    Examples
+    --------
+    >>> in_range(0.5, "decay", 0.0, 1.0, hi_open=True)
+    0.5
+    >>> in_range(1.0, "decay", 0.0, 1.0, hi_open=True)
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: decay must be in [0, 1); got 1
+    """
     if (value <= lo if lo_open else value < lo) or (value >= hi if hi_open else value > hi):
         low, high = ("(" if lo_open else "[") + f"{lo:g}", f"{hi:g}" + (")" if hi_open else "]")
         raise ViewError(f"{what} must be in {low}, {high}; got {value:g}")
@@ -45,6 +131,34 @@ def in_range(value: float, what: str, lo: float, hi: float, *, lo_open: bool = F
 
 
 def flag(value, what: str) -> bool:
+    """A switch's value as a bool: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``/empty.
+
+    Parameters
+    ----------
+    value : bool, int, str or None
+        The value: a bool, 0 or 1, one of those words, or ``""``/``None`` (off).
+    what : str
+        The switch's name, for the message.
+
+    Returns
+    -------
+    bool
+        The switch's state.
+
+    Raises
+    ------
+    ViewError
+        If ``value`` is none of those.
+
+    Examples
+    --------
+    >>> flag("1", "centered"), flag("off", "centered"), flag(None, "centered"), flag(True, "centered")
+    (True, False, False, True)
+    >>> flag("maybe", "centered")
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: centered must be 0 or 1; got 'maybe'
+    """
     if isinstance(value, bool):
         return value
     if value in ("1", "true", "yes", "on", 1):
@@ -55,6 +169,36 @@ def flag(value, what: str) -> bool:
 
 
 def iterations(value) -> int:
+    """The iterations field's value as a whole number in [1, :data:`MAX_ITERATIONS`].
+
+    Parameters
+    ----------
+    value : str, int, float or None
+        The field's value (read as :func:`number` reads it).
+
+    Returns
+    -------
+    int
+        The number of iterations.
+
+    Raises
+    ------
+    ViewError
+        If the value is not a number, not whole, or out of range.
+
+    Examples
+    --------
+    >>> iterations("50"), iterations(10.0)
+    (50, 10)
+    >>> iterations("2.5")
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: iterations must be a whole number; got 2.5
+    >>> iterations(0)
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: iterations must be in [1, 2000]; got 0
+    """
     count = number(value, "iterations")
     if count != int(count):
         raise ViewError(f"iterations must be a whole number; got {count:g}")
@@ -62,6 +206,32 @@ def iterations(value) -> int:
 
 
 def start(x1, x2) -> tuple[float, float]:
+    """The start's fields as a point, each coordinate at most :data:`MAX_ABS_START` in magnitude.
+
+    Parameters
+    ----------
+    x1, x2 : str, int, float or None
+        The fields' values (read as :func:`number` reads them).
+
+    Returns
+    -------
+    tuple of float
+        ``(x1, x2)``.
+
+    Raises
+    ------
+    ViewError
+        If a coordinate is not a number or too large, naming it (``start x1``, ``start x2``).
+
+    Examples
+    --------
+    >>> start("-4", 3)
+    (-4.0, 3.0)
+    >>> start("1", "2e7")
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: start x2 must be in [-1e+06, 1e+06]; got 2e+07
+    """
     return tuple(
         in_range(number(v, f"start {name}"), f"start {name}", -MAX_ABS_START, MAX_ABS_START)
         for v, name in ((x1, "x1"), (x2, "x2"))
@@ -69,6 +239,33 @@ def start(x1, x2) -> tuple[float, float]:
 
 
 def baseline_names(names) -> tuple[str, ...]:
+    """The baselines chosen, known ones only, in the order of :data:`BASELINES`.
+
+    Parameters
+    ----------
+    names : str or list of str
+        The names: a list (the checklist's value), or comma-separated text (the URL's).
+
+    Returns
+    -------
+    tuple of str
+        The names, each once, in the order of :data:`BASELINES` whatever their order in
+        ``names``.
+
+    Raises
+    ------
+    ViewError
+        If a name is not a baseline.
+
+    Examples
+    --------
+    >>> baseline_names("adam, sgd"), baseline_names(["adam", "sgd"]), baseline_names("")
+    (('sgd', 'adam'), ('sgd', 'adam'), ())
+    >>> baseline_names(["lion"])
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: unknown baseline 'lion'; choose from: sgd, momentum, ...
+    """
     if isinstance(names, str):
         names = [name.strip() for name in names.split(",") if name.strip()]
     unknown = [name for name in names or () if name not in BASELINES]
@@ -78,6 +275,33 @@ def baseline_names(names) -> tuple[str, ...]:
 
 
 def objective_text(text) -> str:
+    """The function's text, a catalogue name or a formula, with its runs of whitespace made one space.
+
+    Parameters
+    ----------
+    text : str
+        The dropdown's value or the formula field's text.
+
+    Returns
+    -------
+    str
+        The text, stripped, each run of whitespace one space (whether it names a
+        function is checked later).
+
+    Raises
+    ------
+    ViewError
+        If the text is empty or not a string.
+
+    Examples
+    --------
+    >>> objective_text("  x**2   +  y**2 ")
+    'x**2 + y**2'
+    >>> objective_text("  ")
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: the function is empty; pick one from the list or type a formula in x and y
+    """
     if not isinstance(text, str) or not text.strip():
         raise ViewError("the function is empty; pick one from the list or type a formula in x and y")
     return " ".join(text.split())
