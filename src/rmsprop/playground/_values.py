@@ -268,7 +268,8 @@ def baseline_names(names) -> tuple[str, ...]:
     """
     if isinstance(names, str):
         names = [name.strip() for name in names.split(",") if name.strip()]
-    unknown = [name for name in names or () if name not in BASELINES]
+    names = names or ()  # an empty checklist may come as None
+    unknown = [name for name in names if name not in BASELINES]
     if unknown:
         raise ViewError(f"unknown baseline {short(unknown[0])}; choose from: {', '.join(BASELINES)}")
     return tuple(name for name in BASELINES if name in names)  # one order, whatever the input's
