@@ -104,7 +104,7 @@ class Chunk(NamedTuple):
      Chunk(index=2, group=0, first=10, stop=12)]
     """
 
-    index: int
+    index: int  # type: ignore[assignment]  # NamedTuple field deliberately shadows tuple.index (public field name)
     group: int
     first: int  # position in the group's (combination, start) pairs, combination-major
     stop: int
