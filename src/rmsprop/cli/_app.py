@@ -90,7 +90,7 @@ def main(args: list[str] | None = None) -> None:
     try:
         from typer._click import exceptions  # Typer 0.2x carries its own copy of Click
     except ImportError:  # pragma: no cover - older Typer, on Click itself
-        from click import exceptions
+        from click import exceptions  # type: ignore[no-redef]  # the same module, from Click itself
 
     command = typer.main.get_command(app)
     try:
