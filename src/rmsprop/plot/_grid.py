@@ -114,7 +114,7 @@ def check_resolution(resolution: Any) -> int:
     ...
     ValueError: resolution must be an integer in [2, 4000]; got 1
     """
-    if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral) or not 2 <= resolution <= 4000:
+    if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral) or not 2 <= int(resolution) <= 4000:
         raise ValueError(f"resolution must be an integer in [2, 4000]; got {resolution!r}")
     return int(resolution)
 
