@@ -62,10 +62,11 @@ def iterations(value) -> int:
 
 
 def start(x1, x2) -> tuple[float, float]:
-    return tuple(
+    first, second = (
         in_range(number(v, f"start {name}"), f"start {name}", -MAX_ABS_START, MAX_ABS_START)
         for v, name in ((x1, "x1"), (x2, "x2"))
     )
+    return first, second
 
 
 def baseline_names(names) -> tuple[str, ...]:
