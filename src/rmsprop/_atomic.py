@@ -178,7 +178,7 @@ def remove_leftovers(target: str | os.PathLike) -> list[Path]:
     return removed
 
 
-def write_atomically(target: str | os.PathLike, write: Callable[[IO[bytes]], None]) -> Path:
+def write_atomically(target: str | os.PathLike, write: Callable[[IO[bytes]], object]) -> Path:
     """Call ``write(stream)`` on a temporary file beside ``target``, fsync it, then rename it to ``target``.
 
     Parameters

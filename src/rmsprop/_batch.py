@@ -163,7 +163,7 @@ def minimize_many(
     vector_norm_order(norm)
     trajectories = flag("trajectories", trajectories)
     if trajectories:
-        check_trajectory_size(*x0.shape, maxiter, x0.dtype)
+        check_trajectory_size(x0.shape[0], x0.shape[1], maxiter, x0.dtype)
     settings = batch_settings(learning_rate, decay, eps, options, x0.shape[0])
     problem = problem_of(objective, jac, x0.shape[1])
 
@@ -287,6 +287,7 @@ def _run_numpy(
     out = _Outcome.empty(x0, maxiter, trajectories)
     f, g = problem.evaluate(x0)
     if trajectories:
+        assert out.path_x is not None and out.path_f is not None  # allocated for trajectories
         out.path_x[:, 0], out.path_f[:, 0] = x0, f
     state = _Going(
         np.arange(x0.shape[0]),
@@ -308,10 +309,10 @@ def _run_numpy(
             break
         with np.errstate(all="ignore"):  # a diverging run is a status, not a warning
             x = _numpy_step(step, state, rule, settings.schedule, t)
-        finite = np.isfinite(x).all(axis=1) if not np.isfinite(x).all() else None
-        if finite is not None:
-            state.stop(~finite, out, 3, STEP, t)
-            x = x[finite]
+        finite_x = np.isfinite(x).all(axis=1) if not np.isfinite(x).all() else None
+        if finite_x is not None:
+            state.stop(~finite_x, out, 3, STEP, t)
+            x = x[finite_x]
         f, g = problem.evaluate(x)
         finite = finite_rows(f, g)
         if not finite.all():
@@ -319,6 +320,7 @@ def _run_numpy(
             x, f, g = x[finite], f[finite], g[finite]
         state.x, state.f, state.g = x, f, g
         if trajectories:
+            assert out.path_x is not None and out.path_f is not None  # allocated for trajectories
             out.path_x[state.rows, t + 1], out.path_f[state.rows, t + 1] = x, f
         _stop_converged(state, out, norm, gtol, t + 1, maxiter)
     return out
@@ -342,7 +344,7 @@ def _clip_factors(g: np.ndarray, rule: Settings) -> tuple[np.ndarray | None, np.
     if rule.clip_norm is None and rule.global_clip_norm is None:
         return None, None
     h = g if rule.clip_value is None else clip(g, rule.clip_value)
-    factors = []
+    factors: list[np.ndarray | None] = []
     for limit in (rule.clip_norm, rule.global_clip_norm):
         if limit is None:
             factors.append(None)
@@ -358,7 +360,7 @@ def _numpy_step(step: Callable, state: _Going, rule: Settings, schedule: Callabl
     """One step of every run going, with the rule's own step on ``(n, d)`` arrays; returns the new iterates."""
     rows, x = state.settings, state.x
     lr = rows.lr if schedule is None else _schedules.evaluate(schedule, t)
-    correction = 1.0
+    correction: float | np.ndarray = 1.0
     if rule.bias_correction:  # per distinct decay, as the single run's Python float
         correction = np.array([bias_correction(d, t) for d in rows.decays.tolist()])[rows.decay_index][:, None]
     leaf, total = _clip_factors(state.g, rule)
@@ -369,7 +371,9 @@ def _numpy_step(step: Callable, state: _Going, rule: Settings, schedule: Callabl
     return x + u
 
 
-def _compiled(problem: Problem, settings: BatchSettings, norm: Any, maxiter: int) -> tuple | None:
+def _compiled(
+    problem: Problem, settings: BatchSettings, norm: Any, maxiter: int
+) -> tuple[int, np.ndarray | None] | None:
     """``(objective code, schedule rates or None)`` for the compiled engine; ``None`` where it does not apply."""
     name = problem.compiled_objective
     if name is None or norm != math.inf or not compiled_objectives_available(name):
@@ -444,8 +448,9 @@ def _compiled_module() -> Any:
             from . import _compiled
             from ._compiled import batch, objectives  # noqa: F401 - loaded as attributes of the package
         except ImportError:  # no Numba: the NumPy engine runs everything
-            _compiled = False
-        _compiled_modules = _compiled
+            _compiled_modules = False
+        else:
+            _compiled_modules = _compiled
     return _compiled_modules or None
 
 

@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from ._atomic import remove_leftovers, target_path, write_atomically
 from ._tree import flatten
@@ -483,7 +484,7 @@ def _shown(value: Any) -> str:
 def _checked_trajectory(where: str, arrays: dict, nit: int, x0: np.ndarray) -> list:
     """The trajectory as the loop's lists, after checking shapes, dtypes, finiteness and the start."""
     d, dtype = x0.size, x0.dtype
-    wanted = {
+    wanted: dict[str, tuple[tuple[int, ...], DTypeLike]] = {
         "x": ((d,), dtype),
         "jac": ((d,), dtype),
         "fun": ((), np.float64),
@@ -517,6 +518,7 @@ def _leaf_like(where: str, i: int, saved: np.ndarray | None, template: Any) -> A
     """Saved leaf ``i`` with the type, shape and dtype of the template's leaf, or a one-line error."""
     if template is None:
         return None
+    assert saved is not None  # every leaf that is not None was stored, and the archive's entries were checked
     if isinstance(template, np.ndarray):
         if saved.shape != template.shape or saved.dtype != template.dtype:
             raise ValueError(

@@ -102,7 +102,7 @@ def clip_factors(
         leaf_scales = [clip_factor(sum_of_squares(g, clip_value), clip_norm) for g in leaves]
     global_scale = None
     if global_clip_norm is not None:
-        scales = leaf_scales or [None] * len(leaves)
+        scales: list[float] | list[None] = leaf_scales or [None] * len(leaves)
         total = sum(sum_of_squares(g, clip_value, scale) for g, scale in zip(leaves, scales))
         global_scale = clip_factor(total, global_clip_norm)
     return leaf_scales, global_scale

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import operator
 import os
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -65,7 +65,7 @@ def jit_enabled() -> bool:
     return _kernels is not False
 
 
-def _order(arrays: list[np.ndarray]) -> str | None:
+def _order(arrays: list[np.ndarray]) -> Literal["C", "F"] | None:
     """``"C"`` or ``"F"`` when every array is contiguous in that order, else ``None``."""
     if all(a.flags.c_contiguous for a in arrays):
         return "C"
@@ -74,7 +74,7 @@ def _order(arrays: list[np.ndarray]) -> str | None:
     return None
 
 
-def _flat(array: np.ndarray, order: str) -> np.ndarray:
+def _flat(array: np.ndarray, order: Literal["C", "F"]) -> np.ndarray:
     return array.reshape(-1, order=order)
 
 

@@ -192,6 +192,7 @@ def minimize(
         state = optimizer.init(x)
         nit = 0
     else:
+        assert run is not None  # described above, as resume is given
         saved = _checkpoint.load(resume, run, optimizer.init(x), x, maxiter)
         nit, counts["nfev"], counts["njev"], state, path_x, path_fun, path_jac, path_grad_norm = saved
         x, f, g = path_x[-1].copy(), path_fun[-1], path_jac[-1].copy()
@@ -202,6 +203,7 @@ def minimize(
     state_at_x, counts_at_x, saved_at = state, None, None
 
     def save_checkpoint() -> int:
+        assert run is not None  # described above, as there is a checkpoint to save
         nfev, njev = counts_at_x or (counts["nfev"], counts["njev"])
         progress = _checkpoint.Progress(nit, nfev, njev, state_at_x, path_x, path_fun, path_jac, path_grad_norm)
         _checkpoint.save(checkpoint, run, progress)
@@ -286,8 +288,9 @@ def _evaluator(fun: Callable, jac: Any, args: tuple, size: int):
     """``value_and_grad(x) -> (float f, ndarray g)`` and the evaluation counts it keeps."""
     if not callable(fun):
         raise TypeError(f"fun must be callable; got {type(fun).__name__}")
-    if jac is None and callable(getattr(fun, "grad", None)):
-        jac = fun.grad  # a catalogue objective knows its gradient
+    grad = getattr(fun, "grad", None) if jac is None else None
+    if callable(grad):
+        jac = grad  # a catalogue objective knows its gradient
     counts = {"nfev": 0, "njev": 0, "finite_differences": False}
 
     def value(x: np.ndarray) -> float:

@@ -53,7 +53,7 @@ class RMSpropState(NamedTuple):
     (1, {'w': array([0.1, 0.4])})
     """
 
-    count: int
+    count: int  # type: ignore[assignment]  # NamedTuple field deliberately shadows tuple.count (optax-style public name)
     nu: Any
     mu: Any
     momentum: Any

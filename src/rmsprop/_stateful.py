@@ -7,7 +7,7 @@ in place, so ``x += update`` is the same arithmetic as ``apply_updates``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -199,7 +199,7 @@ def _copy(value: Any) -> Any:
     return value  # None, Python and NumPy scalars: immutable
 
 
-def _check_settings(saved: Any, current: dict[str, Any]) -> None:
+def _check_settings(saved: Any, current: Mapping[str, Any]) -> None:
     if not isinstance(saved, dict):
         raise ValueError(f"state_dict['settings'] must be a dict of settings; got {type(saved).__name__}")
     for name, value in current.items():

@@ -10,6 +10,7 @@ the iterates on the contour plot.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from ._minimize import minimize
 __all__ = ["SEED_SETTINGS", "run_seed", "seed_lines", "save_seed_figures"]
 
 #: The seed's experiment.
-SEED_SETTINGS = {"x0": (-4.0, 3.0), "learning_rate": 0.1, "decay": 0.9, "eps": 1e-8, "maxiter": 50}
+SEED_SETTINGS: dict[str, Any] = {"x0": (-4.0, 3.0), "learning_rate": 0.1, "decay": 0.9, "eps": 1e-8, "maxiter": 50}
 
 FIGURE_NAMES = ("surface_and_contour.png", "path_on_contour.png")
 
@@ -147,5 +148,5 @@ def save_seed_figures(result: Any, out_dir: str | os.PathLike) -> list[Path]:
 
     written = []
     for figure, name in zip((landscape, path_figure), FIGURE_NAMES):
-        written.append(write_atomically(out / name, lambda stream, figure=figure: figure.savefig(stream, format="png")))
+        written.append(write_atomically(out / name, functools.partial(figure.savefig, format="png")))
     return written

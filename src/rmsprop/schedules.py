@@ -13,6 +13,7 @@ import math
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -258,10 +259,11 @@ class linear_warmup:
         object.__setattr__(self, "warmup_steps", _count("warmup_steps", self.warmup_steps, 1))
 
     def __call__(self, t: int) -> float:
+        then = cast(Schedule, self.then)  # made a schedule by __post_init__
         if t < self.warmup_steps:
-            peak = self.then(0)
+            peak = then(0)
             return self.init_value + (peak - self.init_value) * t / self.warmup_steps
-        return self.then(t - self.warmup_steps)
+        return then(t - self.warmup_steps)
 
 
 def _power(base: float, exponent: float) -> float:

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypedDict
+
 import numba
 import numpy as np
 from llvmlite import ir
@@ -20,8 +22,15 @@ from numba.extending import intrinsic, overload
 
 __all__ = ["JIT", "libm_pow", "like", "scalar_pow", "numpy_sum"]
 
+
+class _JitOptions(TypedDict):
+    cache: bool
+    error_model: Literal["python", "numpy"]
+    nogil: bool
+
+
 #: The options of every compiled function here: cached on disk, NumPy's error model, no GIL.
-JIT = {"cache": True, "error_model": "numpy", "nogil": True}
+JIT: _JitOptions = {"cache": True, "error_model": "numpy", "nogil": True}
 
 
 @intrinsic

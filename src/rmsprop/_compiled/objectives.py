@@ -158,7 +158,9 @@ def rosenbrock_grad(x, g):
 
 def _source_hash() -> str:
     sources = [inspect.getsource(module) for module in (primitives, formulas, numpy_semantics)]
-    sources.append(inspect.getsource(inspect.getmodule(_source_hash)))
+    this_module = inspect.getmodule(_source_hash)
+    assert this_module is not None  # a function defined in a module file
+    sources.append(inspect.getsource(this_module))
     return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:16]
 
 

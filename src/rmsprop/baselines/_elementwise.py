@@ -21,7 +21,7 @@ def elementwise(
     name: str,
     learning_rate: _schedules.LearningRate,
     arguments: dict[str, Any],
-    state_type: type,
+    state_type: type[Any],  # a NamedTuple class: a count, then the state trees
     starts: tuple[float, ...],
     rule: Rule,
     real_only: bool = True,

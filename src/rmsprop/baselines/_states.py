@@ -24,7 +24,7 @@ class SGDState(NamedTuple):
     SGDState(count=1)
     """
 
-    count: int
+    count: int  # type: ignore[assignment]  # NamedTuple field deliberately shadows tuple.count (optax-style public name)
 
 
 class MomentumState(NamedTuple):
@@ -46,7 +46,7 @@ class MomentumState(NamedTuple):
     MomentumState(count=1, momentum=array([ 1., -2.]))
     """
 
-    count: int
+    count: int  # type: ignore[assignment]  # NamedTuple field deliberately shadows tuple.count (optax-style public name)
     momentum: Any
 
 
@@ -69,7 +69,7 @@ class AdagradState(NamedTuple):
     AdagradState(count=1, sum_of_squares=array([1., 4.]))
     """
 
-    count: int
+    count: int  # type: ignore[assignment]  # NamedTuple field deliberately shadows tuple.count (optax-style public name)
     sum_of_squares: Any
 
 
@@ -94,7 +94,7 @@ class AdadeltaState(NamedTuple):
     array([0.1, 0.4])
     """
 
-    count: int
+    count: int  # type: ignore[assignment]  # NamedTuple field deliberately shadows tuple.count (optax-style public name)
     mean_square_grad: Any
     mean_square_delta: Any
 
@@ -120,6 +120,6 @@ class AdamState(NamedTuple):
     AdamState(count=1, mu=array([ 0.1, -0.2]), nu=array([0.001, 0.004]))
     """
 
-    count: int
+    count: int  # type: ignore[assignment]  # NamedTuple field deliberately shadows tuple.count (optax-style public name)
     mu: Any
     nu: Any

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import typer
 
@@ -15,7 +16,7 @@ app = typer.Typer(
 )
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print ``message`` as one line on stderr and exit with status 2.
 
     Parameters
@@ -90,7 +91,7 @@ def main(args: list[str] | None = None) -> None:
     try:
         from typer._click import exceptions  # Typer 0.2x carries its own copy of Click
     except ImportError:  # pragma: no cover - older Typer, on Click itself
-        from click import exceptions
+        from click import exceptions  # type: ignore[no-redef]  # the same module, from Click itself
 
     command = typer.main.get_command(app)
     try:

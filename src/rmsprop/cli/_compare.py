@@ -92,6 +92,7 @@ def compare_runs(objective, start, names: list[str], lr: float | None, maxiter: 
                 score = result.fun if math.isfinite(result.fun) else math.inf
                 if best is None or score < best[0]:
                     best = (score, result)
+            assert best is not None  # rates is never empty
             runs[name] = best[1]
     return runs
 

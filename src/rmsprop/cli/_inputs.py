@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import overload
 
 from ._app import fail
 
@@ -63,6 +64,7 @@ def objective_and_start(text: str, x0: str | None):
         try:
             objective = objectives.get(text, dim=None if start is None or len(start) == 2 else len(start))
         except (ValueError, TypeError) as error:  # only a dimension from --x0 can be wrong here
+            assert start is not None  # without --x0 the catalogue's own dimension is used
             fail(f"--x0 has {len(start)} coordinate(s) but objective {text!r} cannot take them: {error}")
     else:
         try:
@@ -81,6 +83,10 @@ def objective_and_start(text: str, x0: str | None):
     return objective, start
 
 
+@overload
+def output(path: Path, what: str, suffixes: tuple[str, ...]) -> Path: ...
+@overload
+def output(path: Path | None, what: str, suffixes: tuple[str, ...]) -> Path | None: ...
 def output(path: Path | None, what: str, suffixes: tuple[str, ...]) -> Path | None:
     """``path`` checked for writing before any work starts, or a one-line error naming ``what``.
 

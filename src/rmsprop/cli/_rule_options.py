@@ -132,7 +132,9 @@ def with_rule_options(after: str) -> Callable:
             if p.kind is not inspect.Parameter.VAR_KEYWORD
         ]
         at = [p.name for p in own].index(after) + 1
-        command.__signature__ = inspect.Signature(own[:at] + rule_parameters() + own[at:])
+        command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # read by inspect and Typer
+            own[:at] + rule_parameters() + own[at:]
+        )
         return command
 
     return decorate

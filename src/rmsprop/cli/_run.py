@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -166,7 +167,7 @@ def save_trajectory(result, path: Path) -> None:
         fail(str(error))
 
 
-def checkpointing(checkpoint: Path | None, every: int | None, resume: Path | None) -> dict:
+def checkpointing(checkpoint: Path | None, every: int | None, resume: Path | None) -> dict[str, Any]:
     """The checkpoint arguments of ``minimize``, checked before any work starts, or a one-line error.
 
     ``minimize`` checks the ``--resume`` file, also before any work.
@@ -208,7 +209,7 @@ def checkpointing(checkpoint: Path | None, every: int | None, resume: Path | Non
         fail("--checkpoint-every needs --checkpoint FILE, the file to write")
     if every is not None and every < 1:
         fail(f"--checkpoint-every must be an integer >= 1; got {every}")
-    arguments = {"checkpoint": output(checkpoint, "--checkpoint", (".npz",)), "resume": resume}
+    arguments: dict[str, Any] = {"checkpoint": output(checkpoint, "--checkpoint", (".npz",)), "resume": resume}
     if every is not None:
         arguments["checkpoint_every"] = every
     return {name: value for name, value in arguments.items() if value is not None}

@@ -28,6 +28,7 @@ compares them (:data:`FLAVOR_FACTS`, :func:`seed_comparison`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -53,7 +54,7 @@ __all__ = [
 
 
 #: Every flavor by name, for the command line and loops over flavors.
-FLAVORS = {
+FLAVORS: dict[str, Callable[..., GradientTransformation]] = {
     "seed": seed,
     "torch": torch,
     "keras": keras,

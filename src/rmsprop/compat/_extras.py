@@ -22,7 +22,7 @@ __all__ = ["with_parameter_ema", "keras_clip", "complex_as_real_pairs"]
 class _EmaState(NamedTuple):
     inner: Any
     ema: Any
-    count: int
+    count: int  # type: ignore[assignment]  # NamedTuple field deliberately shadows tuple.count (optax-style public name)
 
 
 def with_parameter_ema(inner: GradientTransformation, ema_momentum: float) -> GradientTransformation:

@@ -51,7 +51,7 @@ def _labels(lr, decay, eps, momentum) -> list[str]:
     return ["" if value is None else f"{value:g}" for value in shown]
 
 
-def _click_start(point, window_width: float = 10.0) -> tuple[str, str]:
+def _click_start(point, window_width: float = 10.0) -> tuple[str, ...]:
     """The clicked point as the start's two texts, rounded to a thousandth of the view's width."""
     digits = max(0, 3 - math.floor(math.log10(window_width))) if window_width > 0 else 3
     return tuple(number_text(round(float(v), digits)) for v in point[:2])
@@ -275,7 +275,7 @@ def create_app() -> Dash:
         __name__,
         assets_folder=str(ASSETS),
         title="RMSprop playground",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # None turns the title off (Dash's documented value)
         serve_locally=True,
         compress=False,
     )

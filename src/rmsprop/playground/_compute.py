@@ -162,7 +162,8 @@ def window(objective, start) -> tuple[tuple[float, float], tuple[float, float]]:
     for (lo, hi), s in zip(objective.domain, start):
         margin = 0.05 * (max(hi, s) - min(lo, s))
         bounds.append((min(lo, s - margin), max(hi, s + margin)))
-    return tuple(bounds)
+    x1_bounds, x2_bounds = bounds  # the playground's objectives and starts are 2-D
+    return x1_bounds, x2_bounds
 
 
 def grid(objective, bounds, resolution: int = RESOLUTION):

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,7 @@ def _list(values: np.ndarray, digits: int | None = None) -> list:
     values = np.asarray(values, dtype=float)
     if digits is not None:
         values = np.round(values, digits)
-    return np.where(np.isfinite(values), values, None).tolist()
+    return np.where(np.isfinite(values), values, None).tolist()  # type: ignore[call-overload]  # None: an object fill
 
 
 def _short(value: float) -> str:
@@ -192,7 +193,11 @@ def loss_figure(picture: Picture) -> dict:
     ]
     positive = all(bool(np.all(y > 0)) for y in curves)
     name = "f - f*" if gap else "f"
-    yaxis = {"title": {"text": name}, "type": "log" if positive else "linear", "exponentformat": "power"}
+    yaxis: dict[str, Any] = {
+        "title": {"text": name},
+        "type": "log" if positive else "linear",
+        "exponentformat": "power",
+    }
     if positive:
         lowest, start = min(float(y.min()) for y in curves), max(float(y[0]) for y in curves)
         if math.isfinite(lowest) and math.isfinite(start):
@@ -282,7 +287,7 @@ def table_rows(picture: Picture) -> list[tuple[str, ...]]:
     ('rmsprop lr=0.1 decay=0.9', '-0.10352260359924752', '0.0025296212056016548', '0.05362944016394148', '50',
      'ran every iteration', '0.1036')
     """
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for run in picture.runs:
         x1, x2 = run.x[-1]
         distance = "unknown" if math.isnan(run.distance) else f"{run.distance:.4g}"

@@ -211,7 +211,7 @@ def build_objective(text: str):
     return objective, None
 
 
-def suggested_start(name: str) -> tuple[float, float]:
+def suggested_start(name: str) -> tuple[float, ...]:
     """Return the catalogue's suggested start for objective ``name`` (the seed's is (-4, 3)).
 
     Parameters

@@ -232,10 +232,11 @@ def start(x1, x2) -> tuple[float, float]:
     ...
     rmsprop.playground._limits.ViewError: start x2 must be in [-1e+06, 1e+06]; got 2e+07
     """
-    return tuple(
+    first, second = (
         in_range(number(v, f"start {name}"), f"start {name}", -MAX_ABS_START, MAX_ABS_START)
         for v, name in ((x1, "x1"), (x2, "x2"))
     )
+    return first, second
 
 
 def baseline_names(names) -> tuple[str, ...]:

@@ -331,7 +331,8 @@ def _blitter(figure, writer, moving):
         if isinstance(writer, PillowWriter):
             from PIL import Image
 
-            writer._frames.append(Image.frombuffer("RGBA", size, frame, "raw", "RGBA", 0, 1).convert("RGB"))
+            image = Image.frombuffer("RGBA", size, frame, "raw", "RGBA", 0, 1).convert("RGB")
+            writer._frames.append(image)  # type: ignore[attr-defined]  # made by setup(); private, so not in the stubs
         else:
             writer._proc.stdin.write(frame)
 

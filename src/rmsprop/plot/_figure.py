@@ -11,7 +11,7 @@ import numbers
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._atomic import target_path, write_atomically
 
@@ -116,12 +116,14 @@ def root_figure(ax: Axes) -> Figure:
     (True, False)
     """
     try:
-        return ax.get_figure(root=True)
+        root = ax.get_figure(root=True)
     except TypeError:  # matplotlib < 3.10
         figure = ax.figure
         while getattr(figure, "figure", figure) is not figure:
             figure = figure.figure
-        return figure
+        return cast("Figure", figure)  # the figure that is its own figure: the root
+    assert root is not None  # an Axes always belongs to a figure
+    return root
 
 
 def _check_ax(ax: Any, three_d: bool = False) -> None:
@@ -296,5 +298,5 @@ def check_dpi(dpi: Any) -> None:
     ...
     ValueError: dpi must be a positive number; got 0
     """
-    if dpi is not None and (isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not dpi > 0):
+    if dpi is not None and (isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not dpi > 0):  # type: ignore[operator]  # numbers.Real's stub lacks >
         raise ValueError(f"dpi must be a positive number; got {dpi!r}")

@@ -71,7 +71,7 @@ def plot_window(objective: Objective, runs: Sequence[Run] = (), window: Any = No
         if len(bounds) != 2 or not all(math.isfinite(lo) and math.isfinite(hi) and lo < hi for lo, hi in bounds):
             raise ValueError(f"window must be ((x1_lo, x1_hi), (x2_lo, x2_hi)) with lo < hi; got {window!r}")
         return bounds
-    bounds = []
+    widened: list[tuple[float, float]] = []
     for axis, (lo, hi) in enumerate(objective.domain):
         values = np.concatenate([run.x[:, axis] for run in runs]) if runs else np.empty(0)
         values = values[np.isfinite(values)]
@@ -83,8 +83,8 @@ def plot_window(objective: Objective, runs: Sequence[Run] = (), window: Any = No
                 lo = max(low - margin, lo - width)
             if high > hi:
                 hi = min(high + margin, hi + width)
-        bounds.append((float(lo), float(hi)))
-    return tuple(bounds)
+        widened.append((float(lo), float(hi)))
+    return tuple(widened)
 
 
 def check_resolution(resolution: Any) -> int:
@@ -114,7 +114,7 @@ def check_resolution(resolution: Any) -> int:
     ...
     ValueError: resolution must be an integer in [2, 4000]; got 1
     """
-    if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral) or not 2 <= resolution <= 4000:
+    if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral) or not 2 <= int(resolution) <= 4000:
         raise ValueError(f"resolution must be an integer in [2, 4000]; got {resolution!r}")
     return int(resolution)
 
@@ -256,4 +256,4 @@ def contour_levels(
     low, high = float(finite.min()), float(finite.max())
     if high <= low:
         high = low + 1.0
-    return MaxNLocator(count + 1).tick_values(low, high), "linear"
+    return np.asarray(MaxNLocator(count + 1).tick_values(low, high)), "linear"  # an array (the stub says Sequence)

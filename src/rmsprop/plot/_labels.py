@@ -6,7 +6,7 @@ import dataclasses
 import inspect
 import numbers
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -77,7 +77,7 @@ def format_value(value: Any) -> str:
     if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real):
-        return format_number(value)
+        return format_number(float(value))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         shown = [
             format_value(getattr(value, field.name))
@@ -96,6 +96,7 @@ def _defaults(name: Any) -> dict[str, Any] | None:
     from .. import baselines, compat
     from .._rmsprop import rmsprop as rmsprop_rule
 
+    constructor: Callable[..., Any] | None
     if name == "rmsprop":
         constructor = rmsprop_rule
     else:

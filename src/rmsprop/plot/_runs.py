@@ -181,6 +181,7 @@ def as_runs(runs: Any, labels: Any = None, dim: int | None = None, objective_nam
     >>> [run.label for run in as_runs([again, again])]
     ['rmsprop lr=0.1 decay=0.9 from (1, 1)', 'rmsprop lr=0.1 decay=0.9 from (1, 1) #2']
     """
+    items: list[tuple[str | None, Any]]
     if _is_result(runs):
         items = [(None, runs)]
     elif isinstance(runs, Mapping):

@@ -208,6 +208,7 @@ def sweep_heatmap(
             and math.log10(positive.max() / positive.min()) >= LOG_LEVELS_DECADES
         )
     log_color = bool(log_color) and positive.size > 0
+    norm: Normalize
     if log_color:
         low, high = float(positive.min()), float(positive.max())
         norm = LogNorm(vmin=low, vmax=high if high > low else low * 10)
@@ -237,7 +238,7 @@ def sweep_heatmap(
         else:
             target_ax = figure.add_subplot(rows, columns, number + 1)
         panel_axes.append(target_ax)
-        cells = shown[(slice(None), slice(None), *index)].T  # rows: y, columns: x
+        cells = shown[(slice(None), slice(None)) + index].T  # rows: y, columns: x
         missing = ~np.isfinite(cells)
         if missing.any():
             target_ax.add_patch(

@@ -379,7 +379,10 @@ class Settings:
 def _rate(value: Any) -> Any:
     """A checked learning rate: a Python float ``>= 0``, or the schedule as given."""
     schedule = schedules.as_schedule(value)
-    return schedule if callable(value) else schedule.value
+    if callable(value):
+        return schedule
+    assert isinstance(schedule, schedules.constant)  # as_schedule makes a number a constant
+    return schedule.value
 
 
 #: Every field of :class:`Settings`, in order.

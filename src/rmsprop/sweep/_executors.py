@@ -159,7 +159,8 @@ def run_local(plan: Plan, pending: list[Chunk], done: Callable[[Chunk, dict], No
     >>> finished
     [(0, (5,)), (1, (5,)), (2, (2,))]
     """
-    here, elsewhere = [], []
+    here: list[Chunk] = []
+    elsewhere: list[Chunk] = []
     for chunk in pending:
         group = plan.groups[chunk.group]
         compiled = compiled_engine(plan.objective, group.flavor, dict(group.options))

@@ -104,7 +104,7 @@ class Chunk(NamedTuple):
      Chunk(index=2, group=0, first=10, stop=12)]
     """
 
-    index: int
+    index: int  # type: ignore[assignment]  # NamedTuple field deliberately shadows tuple.index (public field name)
     group: int
     first: int  # position in the group's (combination, start) pairs, combination-major
     stop: int
@@ -326,10 +326,10 @@ def make_plan(objective: Any, grid: Any, starts: Any, maxiter: Any, gtol: Any, s
     shape = tuple(len(values[key]) for key in keys)
     _check_size(math.prod(shape) * x0.shape[0], x0.shape[1], len(keys))
 
-    groups = _groups(keys, values, shape, chunk_size)
+    groups = _groups(keys, values, shape, None if chunk_size is None else int(chunk_size))
     for group in groups:
         _check_group(group, keys, values, shape)
-    chunks = []
+    chunks: list[Chunk] = []
     for g, group in enumerate(groups):
         pairs = group.combinations.size * x0.shape[0]
         for first in range(0, pairs, group.chunk_size):

@@ -321,7 +321,7 @@ class SweepTable:
         values = self._numbers(value)
         uniques, inverses = zip(*(_unique(self._columns[name]) for name in by))
         shape = tuple(len(u) for u in uniques)
-        cell = np.ravel_multi_index(inverses, shape) if self._length else np.zeros(0, np.int64)
+        cell = np.asarray(np.ravel_multi_index(inverses, shape)) if self._length else np.zeros(0, np.int64)
         out, count = _reduce_cells(values, cell, math.prod(shape), reduce)
         result: dict[str, Any] = {name: u for name, u in zip(by, uniques)}
         result[value] = result["values"] = out.reshape(shape)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import math
+from typing import TYPE_CHECKING, Any
 
 from . import limits
 from .grammar import ALLOWED, CHAIN_GROUP, CONSTANTS, FUNCTIONS, OPERATOR_TEXT, XYZ, indexed
@@ -43,6 +44,12 @@ class Operations:
     >>> Builder(text, text, 0, sympy).build(parse(text)[0])
     8*x
     """
+
+    if TYPE_CHECKING:  # the Builder's own, which these operators are mixed into
+
+        def sym(self, value: Any) -> Any: ...
+
+        def atom(self, value: Any) -> Any: ...
 
     def unary(self, node):
         """A unary ``-`` or ``+``.

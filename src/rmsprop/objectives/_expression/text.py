@@ -141,7 +141,7 @@ def check_size(body: ast.expr, locate) -> None:
     ValueError: expression rejected: the expression has more than 400 parts; simplify it
     """
     count = 0
-    stack = [(body, 1)]
+    stack: list[tuple[ast.AST, int]] = [(body, 1)]
     while stack:
         node, depth = stack.pop()
         if isinstance(node, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)):
@@ -155,6 +155,7 @@ def check_size(body: ast.expr, locate) -> None:
         for child in ast.iter_child_nodes(node):
             same_chain = (
                 group is not None
+                and isinstance(node, ast.BinOp)
                 and child is node.left
                 and isinstance(child, ast.BinOp)
                 and CHAIN_GROUP.get(type(child.op)) == group
