@@ -331,6 +331,8 @@ def problems_of(module) -> list[str]:
     for node in tree.body:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or node.name.startswith("_"):
             continue
+        if not isinstance(node, ast.ClassDef) and _decorators(node) & {"overload", "typing.overload"}:
+            continue  # a typing stub: the implementation that follows carries the docstring
         what = f"{module.__name__}.{node.name}"
         value = getattr(module, node.name)
         docstring = inspect.getdoc(value) if node.name in generated_docs else ast.get_docstring(node)
