@@ -295,7 +295,7 @@ def test_the_compiled_loop_is_vectorised():
     cached = array_kernel.kernel(spec, True, False)
     fresh = numba.njit(error_model="numpy")(cached.py_func)  # the cached code cannot be inspected
     x, g, e, m, b = (np.ones(64) for _ in range(5))
-    fresh(x, g, e, m, b, e, m, b, x, tuple(np.ones(len(SCALARS))))
+    fresh(x, g, e, m, b, e, m, b, x, np.ones(len(SCALARS)))
     assembly = "\n".join(fresh.inspect_asm().values())
     assert re.search(r"\bv?sqrtpd\b", assembly), "no packed sqrt: the loop was not vectorised"
     assert re.search(r"\bv?divpd\b", assembly)
@@ -343,7 +343,7 @@ CACHE_CODE = (
     "spec = rmsprop.Settings().spec(np.float64)\n"
     "serial, parallel = K.kernel(spec, True, False), K.kernel(spec, True, True)\n"
     "x, g, e = np.ones(10), np.ones(10), np.ones(10)\n"
-    "s = tuple(np.ones(len(SCALARS)))\n"
+    "s = np.ones(len(SCALARS))\n"
     "serial(x, g, e, x, x, e, x, x, x, s)\n"
     "try:\n"
     "    print('serial started threads:', numba.threading_layer())\n"

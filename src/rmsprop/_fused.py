@@ -85,7 +85,7 @@ def _takes_kernel(g: np.ndarray, e: np.ndarray) -> bool:
 def _run(spec, s, g, x, e, m, b, e_out, m_out, b_out, out, order, in_place: bool) -> None:
     g = np.asarray(g, order=order)
     flat = [_flat(a, order) for a in (x, g, e, m, b, e_out, m_out, b_out, out)]
-    _kernels.kernel(spec, in_place, e.size >= PARALLEL_MIN_SIZE)(*flat, s)
+    _kernels.kernel(spec, in_place, e.size >= PARALLEL_MIN_SIZE)(*flat, np.array(s, dtype=e.dtype))
 
 
 def leaf_update(spec, s, g, x, e, m, b) -> tuple | None:
@@ -290,7 +290,7 @@ class InPlaceSteps:
     def _kernel_and_scalars(self, plan: _Plan, i: int, lr: float, correction: float) -> tuple:
         dtype, size = plan.e[i].dtype, plan.e[i].size
         spec, s = self.numbers.get(dtype, self.uses_params, lr, correction, None, None)
-        return _kernels.kernel(spec, True, size >= PARALLEL_MIN_SIZE), s
+        return _kernels.kernel(spec, True, size >= PARALLEL_MIN_SIZE), np.array(s, dtype=dtype)
 
 
 class _Plan:

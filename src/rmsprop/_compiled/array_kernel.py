@@ -22,8 +22,9 @@ from __future__ import annotations
 import functools
 
 import numba
+from numba.np.unsafe.ndarray import to_fixed_tuple
 
-from ..rule.step import CENTERED, MOMENTUM_SPEC, OFF
+from ..rule.step import CENTERED, MOMENTUM_SPEC, OFF, SCALARS
 from .numpy_semantics import JIT
 from .rule import RULE_SOURCE_HASH, with_step
 
@@ -35,8 +36,9 @@ def kernel(spec: tuple[int, ...], in_place: bool, parallel: bool):
     """The compiled kernel for ``spec``: ``kernel(x, g, e, m, b, e_out, m_out, b_out, out, s)``.
 
     All arrays are 1-D, contiguous, of one real dtype and one length; ``s`` holds
-    :data:`rmsprop.rule.step.SCALARS` in that dtype, as a tuple (an array might alias the
-    others, and LLVM would not vectorise the loop). ``e, m, b`` are read and ``e_out,
+    :data:`rmsprop.rule.step.SCALARS` in that dtype (an array: Numba dispatches on it in
+    half the time of a tuple; the kernel copies it into a tuple before the loop, since an
+    array the loop reads might alias the others, and LLVM would not vectorise). ``e, m, b`` are read and ``e_out,
     m_out, b_out`` written; ``m``, ``b`` and their outputs are ignored unless the spec uses
     them, ``x`` unless the step reads it. ``out`` receives the update ``u``. With
     ``in_place`` the step writes ``x + u`` into ``x`` and the new ``e, m, b`` over the old,
@@ -73,7 +75,7 @@ def kernel(spec: tuple[int, ...], in_place: bool, parallel: bool):
     >>> step is kernel(spec, False, False)
     True
     >>> g, e, e_out, u = np.full(4, -40.0), np.zeros(4), np.empty(4), np.empty(4)
-    >>> step(g, g, e, g, g, e_out, u, u, u, s)
+    >>> step(g, g, e, g, g, e_out, u, u, u, np.array(s))
     >>> float(u[0]), float(e_out[0])
     (0.31622776600695585, 159.99999999999997)
     """
@@ -83,12 +85,14 @@ def kernel(spec: tuple[int, ...], in_place: bool, parallel: bool):
     rule_version = RULE_SOURCE_HASH
     # Where a spec has no m or b, other arrays stand in for them: they are never written.
     centered, momentum = spec[CENTERED] != 0, spec[MOMENTUM_SPEC] != OFF
+    count = len(SCALARS)
 
     def rmsprop_kernel(x, g, e, m, b, e_out, m_out, b_out, out, s):
         spec, rule_version  # noqa: B018 - closure constants: the disk cache's key follows the spec and the rule
+        numbers = to_fixed_tuple(s, count)
         for i in loop(g.size):
             xi = x[i]
-            u, ei, mi, bi = step(g[i], xi, e[i], m[i], b[i], s)  # noqa: F821 - the compiled step of spec
+            u, ei, mi, bi = step(g[i], xi, e[i], m[i], b[i], numbers)  # noqa: F821 - the compiled step of spec
             if in_place:
                 e[i] = ei
                 if centered:
