@@ -86,3 +86,36 @@ def rmsprop_process(*args, cwd=None, env=None, timeout=600) -> subprocess.Comple
 def cli_process():
     """Run ``python -m rmsprop ARGS`` as a real process: ``cli_process("--help")`` -> ``CompletedProcess``."""
     return rmsprop_process
+
+
+#: The long tests, marked ``slow``: a plain ``pytest`` leaves them out, ``pytest -m ""`` (the README's command and
+#: .ci/run) runs them. Whole files, or (file, test name) pairs; each line says why it is long.
+SLOW_FILES = {
+    "test_playground_browser.py",  # a real server and headless Chromium
+    "test_compat_keras.py",  # Keras's grid: every option x schedule x dtype, hundreds of steps, against Keras itself
+    "test_compat_optax.py",  # the same against Optax (JAX compiles every case)
+    "test_compat_torch.py",  # the same against torch.optim, 500 steps a case
+    "test_example_digits.py",  # trains the digits example end to end, beside torch
+}
+SLOW_TESTS = {
+    ("test_sweep.py", "test_cluster_table_equals_the_local_table"),  # starts a Dask LocalCluster
+    ("test_sweep.py", "test_a_worker_killed_mid_sweep_loses_and_duplicates_nothing"),
+    ("test_checkpoint.py", "test_runs_killed_at_random_moments_and_resumed_end_bit_identical"),  # 12 SIGKILLs
+    ("test_properties.py", "test_minimize_many_rows_are_minimize_runs"),  # hypothesis over batches of runs
+    ("test_properties.py", "test_big_arrays"),
+    ("test_expression.py", "test_a_small_fuzz_run"),  # 1,500 fuzzed formulas in forked workers
+    ("test_expression.py", "test_the_fuzzer_reports_a_crash_and_a_hang"),
+    ("test_kernels.py", "test_kernel_equals_numpy_form"),  # 5 arithmetics x 16 option sets x 2 dtypes, compiled
+    ("test_kernels.py", "test_parallel_kernel_equals_numpy_form"),
+    ("test_engines.py", "test_the_compiled_batch_engine_runs_the_rule"),  # one compiled engine per row
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests of :data:`SLOW_FILES` and :data:`SLOW_TESTS`, and the pair rows of the engines' table, slow."""
+    for item in items:
+        file = item.path.name
+        name = getattr(item, "originalname", item.name)
+        pair_row = file == "test_engines.py" and hasattr(item, "callspec") and " + " in item.callspec.id
+        if file in SLOW_FILES or (file, name) in SLOW_TESTS or pair_row:
+            item.add_marker(pytest.mark.slow)
