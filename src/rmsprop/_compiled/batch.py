@@ -161,11 +161,20 @@ def _compile(factory, spec):
     return numba.njit(**JIT)(with_step(factory(spec), spec))
 
 
+def _run_options(spec: tuple[int, ...]) -> tuple[bool, bool, bool, bool]:
+    """What a batch run does around the step: clip by value, by norm, by global norm; bias correction."""
+    names = dict(zip(SPEC, spec))
+    return (
+        bool(names["clip_value"]),
+        bool(names["clip_norm"]),
+        bool(names["global_clip_norm"]),
+        names["debias"] >= 0,
+    )
+
+
 def _make_block_2d(spec):
     rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
-    names = dict(zip(SPEC, spec))
-    clip_value, clip_norm, global_clip_norm = names["clip_value"], names["clip_norm"], names["global_clip_norm"]
-    debias = names["debias"] >= 0
+    clip_value, clip_norm, global_clip_norm, debias = _run_options(spec)
 
     def block_2d(
         code,
@@ -285,9 +294,7 @@ def _make_block_2d(spec):
 
 def _make_block_nd(spec):
     rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
-    names = dict(zip(SPEC, spec))
-    clip_value, clip_norm, global_clip_norm = names["clip_value"], names["clip_norm"], names["global_clip_norm"]
-    debias = names["debias"] >= 0
+    clip_value, clip_norm, global_clip_norm, debias = _run_options(spec)
 
     def block_nd(
         code,
