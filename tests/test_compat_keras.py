@@ -347,11 +347,11 @@ def replay(dtype, case: Case, *, floatx: str = "float32", closed_loop: bool = Fa
         if case.use_ema:
             ema[t] = deviation(ema_of(state), run.ema[t])
     inner = rmsprop_state_of(state)
-    pairs = [(inner.nu, run.velocity)]
+    pairs = [(inner.e, run.velocity)]
     if case.centered:
-        pairs.append((inner.mu, run.average_gradient))
+        pairs.append((inner.m, run.average_gradient))
     if case.momentum > 0:
-        pairs.append((inner.momentum, run.momentum))
+        pairs.append((inner.b, run.momentum))
     assert all(a.dtype == dtype for a in ours)
     return Replay(params, ema, max(deviation(o, k) for o, k in pairs), run.clipped, ours)
 

@@ -118,7 +118,7 @@ def our_state(optax_state, count, centered, momentum):
     """Optax's state as ours: ``nu``/``mu`` from the first link, ``-trace`` from the last (Optax's sign)."""
     first = optax_state[0]
     trace = [-np.asarray(a) for a in optax_state[-1].trace] if momentum else None
-    return RMSpropState(count=count, nu=_leaves(first.nu), mu=_leaves(first.mu) if centered else None, momentum=trace)
+    return RMSpropState(count=count, e=_leaves(first.nu), m=_leaves(first.mu) if centered else None, b=trace)
 
 
 def _deviation(ours, theirs):
@@ -261,8 +261,8 @@ def test_optax_complex_parameters_use_abs_squared():
         our_updates, ours_state = flavor.update(ours - target, ours_state, ours)
         ours = rmsprop.apply_updates(ours, our_updates)
     assert ours.dtype == np.complex128 and theirs.dtype == jnp.complex128
-    assert ours_state.nu.dtype == np.float64  # ours keeps e real; Optax keeps a complex nu with zero imaginary part
-    np.testing.assert_allclose(np.asarray(state[0].nu).real, ours_state.nu, rtol=1e-12, atol=0)
+    assert ours_state.e.dtype == np.float64  # ours keeps e real; Optax keeps a complex nu with zero imaginary part
+    np.testing.assert_allclose(np.asarray(state[0].nu).real, ours_state.e, rtol=1e-12, atol=0)
     assert np.all(np.asarray(state[0].nu).imag == 0)  # |g|^2, not g^2 (which would be complex)
     np.testing.assert_allclose(ours, np.asarray(theirs), rtol=1e-12, atol=0)
 

@@ -111,9 +111,9 @@ def tf_slots(state, updates, index):
     TF1 always keeps a ``momentum`` slot; with ``momentum=0`` it holds ``lr * g / sqrt(...)``,
     which is minus our update (we keep no buffer then).
     """
-    rms = state.nu[index]
-    mg = None if state.mu is None else state.mu[index]
-    mom = -updates[index] if state.momentum is None else state.momentum[index]
+    rms = state.e[index]
+    mg = None if state.m is None else state.m[index]
+    mom = -updates[index] if state.b is None else state.b[index]
     return rms, mg, mom
 
 
@@ -137,8 +137,8 @@ def test_tf1_testDense(learning_rate, decay, momentum, epsilon, centered, dtype)
     mom0_np = np.array([0.0, 0.0], dtype=dtype)
     mom1_np = np.array([0.0, 0.0], dtype=dtype)
     # The accumulator starts at 1 (the "rms" slot's initial value in TF1).
-    np.testing.assert_array_equal(state.nu[0], rms0_np)
-    np.testing.assert_array_equal(state.nu[1], rms1_np)
+    np.testing.assert_array_equal(state.e[0], rms0_np)
+    np.testing.assert_array_equal(state.e[1], rms1_np)
 
     for t in range(1, 5):  # "Run 4 steps of RMSProp"
         updates, state = opt.update([grads0_np, grads1_np], state, params)
@@ -251,8 +251,8 @@ def test_tf1_testWithoutMomentum(dtype):
     # Step 1: the rms accumulators were 1.
     updates, state = opt.update(grads, state, params)
     params = rmsprop.apply_updates(params, updates)
-    assert_close_according_to_type(np.array([0.901, 0.901]), state.nu[0], dtype, "rms0 step 1")
-    assert_close_according_to_type(np.array([0.90001, 0.90001]), state.nu[1], dtype, "rms1 step 1")
+    assert_close_according_to_type(np.array([0.901, 0.901]), state.e[0], dtype, "rms0 step 1")
+    assert_close_according_to_type(np.array([0.90001, 0.90001]), state.e[1], dtype, "rms1 step 1")
     assert_close_according_to_type(
         np.array([1.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1.0)), 2.0 - (0.1 * 2.0 / math.sqrt(0.901 + 1.0))]),
         params[0],
@@ -270,10 +270,10 @@ def test_tf1_testWithoutMomentum(dtype):
     updates, state = opt.update(grads, state, params)
     params = rmsprop.apply_updates(params, updates)
     assert_close_according_to_type(
-        np.array([0.901 * 0.9 + 0.001, 0.901 * 0.9 + 0.001]), state.nu[0], dtype, "rms0 step 2"
+        np.array([0.901 * 0.9 + 0.001, 0.901 * 0.9 + 0.001]), state.e[0], dtype, "rms0 step 2"
     )
     assert_close_according_to_type(
-        np.array([0.90001 * 0.9 + 1e-5, 0.90001 * 0.9 + 1e-5]), state.nu[1], dtype, "rms1 step 2"
+        np.array([0.90001 * 0.9 + 1e-5, 0.90001 * 0.9 + 1e-5]), state.e[1], dtype, "rms1 step 2"
     )
     assert_close_according_to_type(
         np.array(
@@ -310,17 +310,17 @@ def test_tf1_testWithMomentum(dtype):
     # Step 1: rms = 1, mom = 0.
     updates, state = opt.update(grads, state, params)
     params = rmsprop.apply_updates(params, updates)
-    assert_close_according_to_type(np.array([0.901, 0.901]), state.nu[0], dtype, "rms0 step 1")
-    assert_close_according_to_type(np.array([0.90001, 0.90001]), state.nu[1], dtype, "rms1 step 1")
+    assert_close_according_to_type(np.array([0.901, 0.901]), state.e[0], dtype, "rms0 step 1")
+    assert_close_according_to_type(np.array([0.90001, 0.90001]), state.e[1], dtype, "rms1 step 1")
     assert_close_according_to_type(
         np.array([(0.1 * 2.0 / math.sqrt(0.901 + 1e-5)), (0.1 * 2.0 / math.sqrt(0.901 + 1e-5))]),
-        state.momentum[0],
+        state.b[0],
         dtype,
         "mom0 step 1",
     )
     assert_close_according_to_type(
         np.array([(0.01 * 2.0 / math.sqrt(0.90001 + 1e-5)), (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5))]),
-        state.momentum[1],
+        state.b[1],
         dtype,
         "mom1 step 1",
     )
@@ -341,15 +341,15 @@ def test_tf1_testWithMomentum(dtype):
     updates, state = opt.update(grads, state, params)
     params = rmsprop.apply_updates(params, updates)
     assert_close_according_to_type(
-        np.array([0.901 * 0.9 + 0.001, 0.901 * 0.9 + 0.001]), state.nu[0], dtype, "rms0 step 2"
+        np.array([0.901 * 0.9 + 0.001, 0.901 * 0.9 + 0.001]), state.e[0], dtype, "rms0 step 2"
     )
     assert_close_according_to_type(
-        np.array([0.90001 * 0.9 + 1e-5, 0.90001 * 0.9 + 1e-5]), state.nu[1], dtype, "rms1 step 2"
+        np.array([0.90001 * 0.9 + 1e-5, 0.90001 * 0.9 + 1e-5]), state.e[1], dtype, "rms1 step 2"
     )
     mom0 = 0.5 * (0.1 * 2.0 / math.sqrt(0.901 + 1e-5)) + (0.1 * 2.0 / math.sqrt(0.901 * 0.9 + 0.001 + 1e-5))
     mom1 = 0.5 * (0.01 * 2.0 / math.sqrt(0.90001 + 1e-5)) + (0.01 * 2.0 / math.sqrt(0.90001 * 0.9 + 2e-5))
-    assert_close_according_to_type(np.array([mom0, mom0]), state.momentum[0], dtype, "mom0 step 2")
-    assert_close_according_to_type(np.array([mom1, mom1]), state.momentum[1], dtype, "mom1 step 2")
+    assert_close_according_to_type(np.array([mom0, mom0]), state.b[0], dtype, "mom0 step 2")
+    assert_close_according_to_type(np.array([mom1, mom1]), state.b[1], dtype, "mom1 step 2")
     assert_close_according_to_type(
         np.array(
             [
@@ -487,7 +487,7 @@ def caffe_check(expected, actual, k_precision=1e-2, k_min_precision=1e-7):
 
 def caffe_history(state):
     """Our accumulator, laid out as the test indexes Caffe's history: D weights, then the bias."""
-    return [float(v) for v in state.nu[0]] + [float(state.nu[1][0])]
+    return [float(v) for v in state.e[0]] + [float(state.e[1][0])]
 
 
 @pytest.mark.parametrize("name, learning_rate, weight_decay, num_iters", CAFFE_CASES, ids=[c[0] for c in CAFFE_CASES])
@@ -632,7 +632,7 @@ def test_lasagne_updates_formula_bit_for_bit():
             updates, state = opt.update([lasagne_f_grad(ours[0]) + np.sin(ours[0])], state, ours)
             ours = rmsprop.apply_updates(ours, updates)
             np.testing.assert_array_equal(ours[0], x)
-            np.testing.assert_array_equal(state.nu[0], accu)
+            np.testing.assert_array_equal(state.e[0], accu)
     assert compat.lasagne().settings == {"name": "lasagne", "learning_rate": 1.0, "rho": 0.9, "epsilon": 1e-6}
 
 
@@ -696,9 +696,9 @@ def test_graves_equations_38_to_41_bit_for_bit():
         updates, state = opt.update(grads, state, params)
         params = rmsprop.apply_updates(params, updates)
         assert list(params[0]) == w, f"w differs at step {t + 1}"
-        assert list(state.nu[0]) == n, f"n differs at step {t + 1}"
-        assert list(state.mu[0]) == g, f"g differs at step {t + 1}"
-        assert list(-state.momentum[0]) == delta, f"Delta differs at step {t + 1}"
+        assert list(state.e[0]) == n, f"n differs at step {t + 1}"
+        assert list(state.m[0]) == g, f"g differs at step {t + 1}"
+        assert list(-state.b[0]) == delta, f"Delta differs at step {t + 1}"
         assert list(updates[0]) == delta, f"the update is not Delta at step {t + 1}"
     # The run moved the weights, and the paper's variance estimate n - g^2 stayed positive throughout
     # (so our clamp max(n - g^2, 0) never acted and the comparison is of eqs. (38)-(41) as printed).

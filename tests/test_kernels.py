@@ -96,7 +96,7 @@ def run_in_place(settings, x0, grads):
 
 def assert_same_state(a, b):
     assert a.count == b.count
-    for field in ("nu", "mu", "momentum"):
+    for field in ("e", "m", "b"):
         left, right = getattr(a, field), getattr(b, field)
         assert (left is None) == (right is None), field
         if left is not None:

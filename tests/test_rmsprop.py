@@ -101,7 +101,7 @@ def test_norm_clipping_equals_reference(desc, options):
 def test_float32_stays_float32_and_tracks_reference(desc, options):
     ours, state = run_ours(10, dtype=np.float32, **dict(options))
     assert ours.dtype == np.float32
-    for leaf in (state.nu, state.mu, state.momentum):
+    for leaf in (state.e, state.m, state.b):
         assert leaf is None or leaf.dtype == np.float32
     expected = run_reference(10, **dict(options))
     np.testing.assert_allclose(ours, expected, rtol=2e-5, atol=2e-6)
@@ -115,7 +115,7 @@ def test_seed_run_through_the_functional_api():
         updates, state = opt.update(np.array([10.0 * x[0], 14.0 * x[1]]), state)
         x = rmsprop.apply_updates(x, updates)
     assert x[0] == SEED_X1 and x[1] == SEED_X2
-    assert state.count == 50 and state.mu is None and state.momentum is None
+    assert state.count == 50 and state.m is None and state.b is None
 
 
 def test_update_is_pure():
@@ -124,12 +124,31 @@ def test_update_is_pure():
     state = opt.init(x)
     g = np.array([0.5, 0.25])
     _, state = opt.update(g, state, x)
-    snapshot = [a.copy() for a in (state.nu, state.mu, state.momentum, g, x)]
+    snapshot = [a.copy() for a in (state.e, state.m, state.b, g, x)]
     first, _ = opt.update(g, state, x)
     second, _ = opt.update(g, state, x)
-    for before, after in zip(snapshot, (state.nu, state.mu, state.momentum, g, x)):
+    for before, after in zip(snapshot, (state.e, state.m, state.b, g, x)):
         np.testing.assert_array_equal(before, after)
     np.testing.assert_array_equal(first, second)
+
+
+def test_state_fields_take_the_rules_letters_and_the_old_names_warn():
+    opt = rmsprop.rmsprop(0.1, centered=True, momentum=0.9)
+    state = opt.init(np.array([1.0, -2.0]))
+    assert state._fields == ("count", "e", "m", "b")
+    for old, new in (("nu", "e"), ("mu", "m"), ("momentum", "b")):
+        with pytest.warns(DeprecationWarning, match=f"RMSpropState.{old} is deprecated; use RMSpropState.{new}"):
+            assert getattr(state, old) is getattr(state, new)
+    with pytest.warns(DeprecationWarning, match="RMSpropState.nu is deprecated"):
+        built = rmsprop.RMSpropState(count=1, nu=state.e, m=state.m, b=state.b)
+    assert built == (1, state.e, state.m, state.b) and type(built) is rmsprop.RMSpropState
+    with pytest.raises(TypeError, match="both 'e' and its deprecated alias 'nu'"), pytest.warns(DeprecationWarning):
+        rmsprop.RMSpropState(count=1, e=state.e, nu=state.e, m=None, b=None)
+    # a state built with the old names steps on as one built by init
+    with pytest.warns(DeprecationWarning):
+        old = rmsprop.RMSpropState(count=0, nu=state.e.copy(), mu=state.m.copy(), momentum=state.b.copy())
+    g = np.array([0.5, 0.25])
+    np.testing.assert_array_equal(opt.update(g, old)[0], opt.update(g, state)[0])
 
 
 def test_trees_of_arrays_are_updated_leaf_by_leaf():
@@ -157,17 +176,17 @@ def test_global_norm_spans_all_arrays():
     state = opt.init(params)
     _, state = opt.update([np.array([3.0]), np.array([4.0])], state)
     # The global norm is 5, so the gradients become 0.6 and 0.8 before they are squared.
-    np.testing.assert_allclose([state.nu[0][0], state.nu[1][0]], [0.1 * 0.36, 0.1 * 0.64], rtol=1e-15)
+    np.testing.assert_allclose([state.e[0][0], state.e[1][0]], [0.1 * 0.36, 0.1 * 0.64], rtol=1e-15)
 
 
 def test_complex_parameters_use_squared_modulus():
     opt = rmsprop.rmsprop(0.1)
     x = np.array([1.0 + 1.0j], dtype=np.complex64)
     state = opt.init(x)
-    assert state.nu.dtype == np.float32
+    assert state.e.dtype == np.float32
     updates, state = opt.update(np.array([3.0 + 4.0j], dtype=np.complex64), state)
     assert updates.dtype == np.complex64
-    np.testing.assert_allclose(state.nu, [0.1 * 25.0], rtol=1e-6)
+    np.testing.assert_allclose(state.e, [0.1 * 25.0], rtol=1e-6)
     np.testing.assert_allclose(updates, [-0.1 * (3 + 4j) / math.sqrt(2.5 + 1e-8)], rtol=1e-6)
 
 
@@ -183,7 +202,7 @@ def test_gradient_in_other_precision_is_cast_to_the_state():
     opt = rmsprop.rmsprop(0.1)
     state = opt.init(np.ones(3, dtype=np.float32))
     updates, state = opt.update(np.ones(3, dtype=np.float64), state)
-    assert updates.dtype == np.float32 and state.nu.dtype == np.float32
+    assert updates.dtype == np.float32 and state.e.dtype == np.float32
 
 
 def test_settings_are_recorded():

@@ -148,7 +148,7 @@ def test_float64_gradients_for_float32_params_keep_float32():
     opt = rmsprop.RMSprop(params, 0.02, momentum=0.9)
     opt.step([g.astype(np.float64) for g in grads_for(params)])
     assert all(p.dtype == np.float32 for p in params)
-    assert opt.state.nu[0].dtype == np.float32 and opt.state.momentum[0].dtype == np.float32
+    assert opt.state.e[0].dtype == np.float32 and opt.state.b[0].dtype == np.float32
 
 
 def test_non_contiguous_view_is_updated_in_place():
@@ -324,7 +324,7 @@ def test_state_dict_is_a_copy():
     assert saved["state"]["count"] == 4
 
     # Writing into the optimizer's own arrays, and stepping it, leaves the saved dict alone.
-    for field in (opt.state.nu, opt.state.mu, opt.state.momentum):
+    for field in (opt.state.e, opt.state.m, opt.state.b):
         for leaf in field:
             if isinstance(leaf, np.ndarray):  # the 0-d leaf may be kept as a NumPy scalar
                 leaf[...] = 123.0
@@ -338,7 +338,7 @@ def test_state_dict_is_a_copy():
     twin = rmsprop.RMSprop(twin_copies, 0.01, momentum=0.9, centered=True)
     resumed.load_state_dict(saved)
     twin.load_state_dict(snapshot)
-    for field in ("nu", "mu", "momentum"):
+    for field in ("e", "m", "b"):
         for leaf in saved["state"][field]:
             leaf[...] = -7.0
     for _ in range(5):
@@ -363,7 +363,7 @@ def test_state_dict_round_trips_through_npz(tmp_path):
     _run(opt, params, 6)
     saved = opt.state_dict()
     arrays = {"count": np.array(saved["state"]["count"])}
-    for field in ("nu", "mu", "momentum"):
+    for field in ("e", "m", "b"):
         for i, leaf in enumerate(saved["state"][field]):
             assert isinstance(leaf, np.ndarray) and leaf.dtype == np.float32
             arrays[f"{field}_{i}"] = leaf
@@ -372,9 +372,9 @@ def test_state_dict_round_trips_through_npz(tmp_path):
     with np.load(path, allow_pickle=False) as npz:
         state = {
             "count": int(npz["count"]),
-            "nu": [npz[f"nu_{i}"] for i in range(len(SHAPES))],
-            "mu": [npz[f"mu_{i}"] for i in range(len(SHAPES))],
-            "momentum": [npz[f"momentum_{i}"] for i in range(len(SHAPES))],
+            "e": [npz[f"e_{i}"] for i in range(len(SHAPES))],
+            "m": [npz[f"m_{i}"] for i in range(len(SHAPES))],
+            "b": [npz[f"b_{i}"] for i in range(len(SHAPES))],
         }
     loaded = {"format": saved["format"], "settings": dict(saved["settings"]), "state": state}
     copies = [p.copy() for p in params]
@@ -492,10 +492,10 @@ BAD_STATE_DICTS = [
     ("missing format", _edit(_delete(["format"])), "format"),
     ("missing settings", _edit(_delete(["settings"])), "saved with"),
     ("missing state", _edit(_delete(["state"])), "fields"),
-    ("missing nu", _edit(_delete(["state", "nu"])), "fields"),
+    ("missing e", _edit(_delete(["state", "e"])), "fields"),
     ("missing count", _edit(_delete(["state", "count"])), "fields"),
     ("extra field", _edit(_set(["state", "velocity"], None)), "fields"),
-    ("wrong format", _edit(_set(["format"], 2)), "format"),
+    ("wrong format", _edit(_set(["format"], 3)), "format"),
     ("format as text", _edit(_set(["format"], "1")), "format"),
     ("garbage string", lambda: "garbage", "state_dict"),
     ("garbage None", lambda: None, "state_dict"),
@@ -506,11 +506,11 @@ BAD_STATE_DICTS = [
     ("count float", _edit(_set(["state", "count"], 2.5)), "count"),
     ("count text", _edit(_set(["state", "count"], "3")), "count"),
     ("count None", _edit(_set(["state", "count"], None)), "count"),
-    ("nu a text leaf", _edit(lambda sd: sd["state"]["nu"].__setitem__(1, "abc")), "nu"),
-    ("nu a tuple", _edit(lambda sd: sd["state"].__setitem__("nu", tuple(sd["state"]["nu"]))), "nu"),
-    ("nu None", _edit(_set(["state", "nu"], None)), "nu"),
-    ("nu transposed leaf", _edit(lambda sd: sd["state"]["nu"].__setitem__(1, sd["state"]["nu"][1].T)), "shape"),
-    ("mu where none is kept", _edit(_set(["state", "mu"], [np.zeros(3)])), "mu"),
+    ("e a text leaf", _edit(lambda sd: sd["state"]["e"].__setitem__(1, "abc")), "field 'e"),
+    ("e a tuple", _edit(lambda sd: sd["state"].__setitem__("e", tuple(sd["state"]["e"]))), "field 'e"),
+    ("e None", _edit(_set(["state", "e"], None)), "field 'e"),
+    ("e transposed leaf", _edit(lambda sd: sd["state"]["e"].__setitem__(1, sd["state"]["e"][1].T)), "shape"),
+    ("m where none is kept", _edit(_set(["state", "m"], [np.zeros(3)])), "field 'm"),
 ]
 
 
@@ -530,8 +530,8 @@ def test_bad_state_dicts(desc, make, words):
 def test_unexpected_arrays_give_a_one_line_message():
     target = _target()
     sd = _saved()
-    sd["state"]["mu"] = [np.zeros(s) for s in SHAPES]
-    with pytest.raises(ValueError, match="'mu'") as info:
+    sd["state"]["m"] = [np.zeros(s) for s in SHAPES]
+    with pytest.raises(ValueError, match="'m'") as info:
         target.load_state_dict(sd)
     assert "\n" not in str(info.value)
 
@@ -649,3 +649,22 @@ def test_unknown_option_with_optimizer():
 def test_bad_option_values(kwargs, error, words):
     with pytest.raises(error, match=words):
         rmsprop.RMSprop([np.ones(2)], **kwargs)
+
+
+def test_a_format_1_state_dict_with_the_old_field_names_still_loads():
+    params = fresh(np.float64)
+    opt = rmsprop.RMSprop(params, 0.01, centered=True, momentum=0.9)
+    _run(opt, params, 3)
+    saved = opt.state_dict()
+    renamed = {"count": "count", "e": "nu", "m": "mu", "b": "momentum"}
+    old = {"format": 1, "settings": saved["settings"], "state": {renamed[k]: v for k, v in saved["state"].items()}}
+    copies, twin_copies = [p.copy() for p in params], [p.copy() for p in params]
+    resumed = rmsprop.RMSprop(copies, 0.01, centered=True, momentum=0.9)
+    twin = rmsprop.RMSprop(twin_copies, 0.01, centered=True, momentum=0.9)
+    resumed.load_state_dict(old)
+    twin.load_state_dict(saved)
+    for _ in range(3):
+        resumed.step(grads_for(copies))
+        twin.step(grads_for(twin_copies))
+    for a, b in zip(copies, twin_copies):
+        np.testing.assert_array_equal(a, b)

@@ -231,7 +231,7 @@ class InPlaceSteps:
     >>> state = rmsprop(0.1).init(params)
     >>> steps.step([np.full(MIN_SIZE, -40.0)], state, params, 0.1, 1.0)
     True
-    >>> float(params[0][0]), float(state.nu[0][0])
+    >>> float(params[0][0]), float(state.e[0][0])
     (-3.6837722339930443, 159.99999999999997)
     >>> steps.step([np.full(MIN_SIZE, -40.0)], state, params[0], 0.1, 1.0)  # not a list: the general path
     False
@@ -297,7 +297,7 @@ class _Plan:
     """Flat views of one parameter list and its state, checked once for the kernels."""
 
     def __init__(self, state, params, x, e, m, b, order) -> None:
-        self.trees = (state.nu, state.mu, state.momentum, params)
+        self.trees = (state.e, state.m, state.b, params)
         self.params = list(params)
         self.x, self.e, self.m, self.b = x, e, m, b
         self.order = order
@@ -310,15 +310,15 @@ class _Plan:
     @classmethod
     def make(cls, state, params) -> _Plan | None:
         """The plan for these arrays, or ``None`` when one of them cannot take a kernel."""
-        if not isinstance(params, list) or not isinstance(state.nu, list):
+        if not isinstance(params, list) or not isinstance(state.e, list):
             return None
         n = len(params)
-        mu = state.mu if state.mu is not None else [None] * n
-        buf = state.momentum if state.momentum is not None else [None] * n
-        if len(state.nu) != n or len(mu) != n or len(buf) != n:
+        mu = state.m if state.m is not None else [None] * n
+        buf = state.b if state.b is not None else [None] * n
+        if len(state.e) != n or len(mu) != n or len(buf) != n:
             return None
         orders = []
-        for x, e, m, b in zip(params, state.nu, mu, buf):
+        for x, e, m, b in zip(params, state.e, mu, buf):
             arrays = [a for a in (x, e, m, b) if a is not None]
             if not all(isinstance(a, np.ndarray) for a in arrays):
                 return None
@@ -327,15 +327,15 @@ class _Plan:
                 return None
             orders.append(order)
         flat = lambda arrays: [None if a is None else _flat(a, o) for a, o in zip(arrays, orders)]  # noqa: E731
-        x, e = flat(params), flat(state.nu)
+        x, e = flat(params), flat(state.e)
         # Where a rule has no m or b, the parameters stand in: the kernel never touches them.
         m = [xi if mi is None else mi for xi, mi in zip(x, flat(mu))]
         b = [xi if bi is None else bi for xi, bi in zip(x, flat(buf))]
         return cls(state, params, x, e, m, b, orders)
 
     def fits(self, state, params) -> bool:
-        nu, mu, momentum, planned = self.trees
-        if state.nu is not nu or state.mu is not mu or state.momentum is not momentum or params is not planned:
+        e, m, b, planned = self.trees
+        if state.e is not e or state.m is not m or state.b is not b or params is not planned:
             return False
         return len(params) == len(self.params) and all(map(operator.is_, params, self.params))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -26,19 +27,49 @@ from .rule.step import make_step, scalars
 __all__ = ["RMSpropState", "rmsprop", "OPTION_NAMES", "resolve_optimizer", "DEFAULT_LEARNING_RATE"]
 
 
-class RMSpropState(NamedTuple):
+class _StateFields(NamedTuple):
+    count: int  # type: ignore[assignment]  # NamedTuple field deliberately shadows tuple.count (optax-style public name)
+    e: Any
+    m: Any
+    b: Any
+
+
+_UNSET: Any = object()
+
+#: The state's fields before they took the letters of the rule: old name -> new name.
+RENAMED_STATE_FIELDS = {"nu": "e", "mu": "m", "momentum": "b"}
+
+
+class RMSpropState(_StateFields):
     """What RMSprop remembers between steps; trees have the parameters' structure.
+
+    The fields are named with the letters of the rule (:mod:`rmsprop.rule.step`)::
+
+        e <- decay * e + (1 - decay) * g**2                 the average of squares
+        m <- decay * m + (1 - decay) * g                    centered=True
+        b <- momentum * b + g / sqrt(e - m**2 + eps)        momentum > 0
 
     Parameters
     ----------
     count : int
         Steps taken so far (``t``); the next step uses ``learning_rate(count)``.
-    nu : tree of numpy.ndarray
-        ``e``, the decaying average of squared gradients (real, like the parameters).
-    mu : tree of numpy.ndarray or None
-        ``m``, the decaying average of gradients (``centered=True`` only, else ``None``).
-    momentum : tree of numpy.ndarray or None
-        The momentum buffer ``b`` (``momentum > 0`` only, else ``None``).
+    e : tree of numpy.ndarray
+        The decaying average of squared gradients (real, like the parameters); Optax's
+        ``nu``, PyTorch's ``square_avg``.
+    m : tree of numpy.ndarray or None
+        The decaying average of gradients (``centered=True`` only, else ``None``); Optax's
+        ``mu``, PyTorch's ``grad_avg``.
+    b : tree of numpy.ndarray or None
+        The momentum buffer (``momentum > 0`` only, else ``None``); PyTorch's
+        ``momentum_buffer``.
+    **renamed
+        ``nu``, ``mu`` and ``momentum``, the fields' names before 0.3: deprecated aliases
+        of ``e``, ``m`` and ``b`` that warn (as do the attributes of those names).
+
+    Raises
+    ------
+    TypeError
+        If a field is given twice, is missing, or is not a field.
 
     Examples
     --------
@@ -47,16 +78,53 @@ class RMSpropState(NamedTuple):
     >>> opt = rmsprop(0.1, centered=True)
     >>> state = opt.init({"w": np.zeros(2)})
     >>> state
-    RMSpropState(count=0, nu={'w': array([0., 0.])}, mu={'w': array([0., 0.])}, momentum=None)
+    RMSpropState(count=0, e={'w': array([0., 0.])}, m={'w': array([0., 0.])}, b=None)
     >>> _, state = opt.update({"w": np.array([1.0, -2.0])}, state)
-    >>> state.count, state.nu
+    >>> state.count, state.e
     (1, {'w': array([0.1, 0.4])})
     """
 
-    count: int  # type: ignore[assignment]  # NamedTuple field deliberately shadows tuple.count (optax-style public name)
-    nu: Any
-    mu: Any
-    momentum: Any
+    __slots__ = ()
+
+    def __new__(cls, count: int, e: Any = _UNSET, m: Any = _UNSET, b: Any = _UNSET, **renamed: Any) -> RMSpropState:
+        fields = {"e": e, "m": m, "b": b}
+        for old, value in renamed.items():
+            if old not in RENAMED_STATE_FIELDS:
+                raise TypeError(f"RMSpropState has no field {old!r}; its fields are count, e, m and b")
+            _warn_renamed(old)
+            new = RENAMED_STATE_FIELDS[old]
+            if fields[new] is not _UNSET:
+                raise TypeError(f"RMSpropState got both {new!r} and its deprecated alias {old!r}")
+            fields[new] = value
+        missing = [name for name, value in fields.items() if value is _UNSET]
+        if missing:
+            raise TypeError(f"RMSpropState needs {', '.join(missing)}")
+        return super().__new__(cls, count, fields["e"], fields["m"], fields["b"])
+
+    @property
+    def nu(self) -> Any:
+        """Deprecated alias of :attr:`e`."""
+        _warn_renamed("nu")
+        return self.e
+
+    @property
+    def mu(self) -> Any:
+        """Deprecated alias of :attr:`m`."""
+        _warn_renamed("mu")
+        return self.m
+
+    @property
+    def momentum(self) -> Any:
+        """Deprecated alias of :attr:`b`."""
+        _warn_renamed("momentum")
+        return self.b
+
+
+def _warn_renamed(old: str) -> None:
+    new = RENAMED_STATE_FIELDS[old]
+    warnings.warn(
+        f"RMSpropState.{old} is deprecated; use RMSpropState.{new}, the rule's letter for it", DeprecationWarning, 3
+    )
 
 
 def resolve_optimizer(
@@ -230,12 +298,12 @@ def from_settings(settings: Settings) -> GradientTransformation:
         mu = [np.zeros_like(p) for p in leaves] if centered else None
         buf = [np.zeros_like(p) for p in leaves] if has_momentum else None
         wrap = lambda trees: None if trees is None else unflatten(structure, trees)  # noqa: E731
-        return RMSpropState(count=0, nu=wrap(nu), mu=wrap(mu), momentum=wrap(buf))
+        return _new_state(RMSpropState, (0, wrap(nu), wrap(mu), wrap(buf)))
 
     def prepare(grads: Any, state: RMSpropState, params: Any) -> _Step:
         """Check the inputs against the state and gather one step's leaves."""
         g_leaves, structure = as_leaves(grads, "grads")
-        nu_leaves, nu_structure = flatten(state.nu)
+        nu_leaves, nu_structure = flatten(state.e)
         if structure != nu_structure:
             raise ValueError(
                 "grads must have the structure of the params the state was made for "
@@ -247,9 +315,9 @@ def from_settings(settings: Settings) -> GradientTransformation:
             structure=structure,
             g=g_leaves,
             x=_params_for(params, structure, nu_leaves, needs_params, uses_params),
-            nu=nu_leaves,
-            mu=flatten(state.mu)[0] if centered else none,
-            momentum=flatten(state.momentum)[0] if has_momentum else none,
+            e=nu_leaves,
+            m=flatten(state.m)[0] if centered else none,
+            b=flatten(state.b)[0] if has_momentum else none,
         )
 
     def update(grads: Any, state: RMSpropState, params: Any = None) -> tuple[Any, RMSpropState]:
@@ -270,11 +338,14 @@ def from_settings(settings: Settings) -> GradientTransformation:
             mu.append(m)
             buf.append(b)
         structure = leaves.structure
-        return unflatten(structure, updates), RMSpropState(
-            count=t + 1,
-            nu=unflatten(structure, nu),
-            mu=unflatten(structure, mu) if centered else None,
-            momentum=unflatten(structure, buf) if has_momentum else None,
+        return unflatten(structure, updates), _new_state(
+            RMSpropState,
+            (
+                t + 1,
+                unflatten(structure, nu),
+                unflatten(structure, mu) if centered else None,
+                unflatten(structure, buf) if has_momentum else None,
+            ),
         )
 
     fast = _fused.InPlaceSteps(settings, numbers)
@@ -292,13 +363,13 @@ def from_settings(settings: Settings) -> GradientTransformation:
             type(state) is RMSpropState
             and type(t := state.count) is int
             and t >= 0
-            and (state.mu is not None) is centered
-            and (state.momentum is not None) is has_momentum
+            and (state.m is not None) is centered
+            and (state.b is not None) is has_momentum
         ):
             t = _check_state(state, centered, has_momentum)
         lr, correction = settings.step_numbers(t)
         if fast.step(grads, state, params, lr, correction):
-            return _new_state(RMSpropState, (t + 1, state.nu, state.mu, state.momentum))
+            return _new_state(RMSpropState, (t + 1, state.e, state.m, state.b))
         leaves = prepare(grads, state, params if uses_params else None)
         x_leaves = flatten(params)[0]
         for i, (x, g) in enumerate(zip(x_leaves, leaves.g)):
@@ -317,7 +388,7 @@ def from_settings(settings: Settings) -> GradientTransformation:
                 for old, value in zip((e, m, b), new):
                     if old is not None:
                         np.copyto(old, value)
-        return RMSpropState(t + 1, state.nu, state.mu, state.momentum)
+        return RMSpropState(t + 1, state.e, state.m, state.b)
 
     return GradientTransformation(init, update, {"name": "rmsprop", **settings.as_dict()}, update_in_place)
 
@@ -372,8 +443,8 @@ def _check_state(state: Any, centered: bool, has_momentum: bool) -> int:
         if (
             type(count) is int
             and count >= 0
-            and (state.mu is not None) is centered
-            and (state.momentum is not None) is has_momentum
+            and (state.m is not None) is centered
+            and (state.b is not None) is has_momentum
         ):
             return count
     if not isinstance(state, RMSpropState):
@@ -381,14 +452,13 @@ def _check_state(state: Any, centered: bool, has_momentum: bool) -> int:
     count = state.count
     if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 0:
         raise ValueError(f"state.count must be an integer >= 0 (the steps taken so far); got {count!r}")
-    for name, kept, wanted in (
-        ("mu", state.mu is not None, centered),
-        ("momentum", state.momentum is not None, has_momentum),
+    for what, kept, wanted, option in (
+        ("m, the average of gradients", state.m is not None, centered, "centered=True"),
+        ("b, the momentum buffer", state.b is not None, has_momentum, "momentum > 0"),
     ):
         if kept != wanted:
-            option = "centered=True" if name == "mu" else "momentum > 0"
             raise ValueError(
-                f"the state {'has' if kept else 'lacks'} a {name} array, so it was made by an rmsprop "
+                f"the state {'has' if kept else 'lacks'} {what}, so it was made by an rmsprop "
                 f"{'with' if kept else 'without'} {option}; continue with that optimizer or start "
                 "from this one's init"
             )
@@ -428,10 +498,10 @@ class _Step(NamedTuple):
     structure: Any
     g: list
     x: list
-    nu: list
-    mu: list
-    momentum: list
+    e: list
+    m: list
+    b: list
 
     def arrays(self):
         """``(g, x, e, m, b)`` per parameter array."""
-        return zip(self.g, self.x, self.nu, self.mu, self.momentum)
+        return zip(self.g, self.x, self.e, self.m, self.b)

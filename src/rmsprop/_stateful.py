@@ -13,11 +13,12 @@ from typing import Any
 import numpy as np
 
 from ._base import GradientTransformation
-from ._rmsprop import resolve_optimizer
+from ._rmsprop import RENAMED_STATE_FIELDS, RMSpropState, resolve_optimizer
 
 __all__ = ["RMSprop"]
 
-STATE_DICT_FORMAT = 1
+#: 2 since RMSpropState's fields took the rule's letters (1 named them nu, mu, momentum; still read).
+STATE_DICT_FORMAT = 2
 
 
 class RMSprop:
@@ -65,7 +66,7 @@ class RMSprop:
     >>> y = np.array([-4.0, 3.0])
     >>> other = rmsprop.RMSprop([y], learning_rate=0.1)
     >>> other.load_state_dict(opt.state_dict())
-    >>> other.state.count, other.state.nu
+    >>> other.state.count, other.state.e
     (1, [array([160. , 176.4])])
     """
 
@@ -123,7 +124,7 @@ class RMSprop:
         Returns
         -------
         dict
-            ``{"format": 1, "settings": {...}, "state": {field: value}}``, arrays copied.
+            ``{"format": 2, "settings": {...}, "state": {field: value}}``, arrays copied.
         """
         return {
             "format": STATE_DICT_FORMAT,
@@ -137,7 +138,9 @@ class RMSprop:
         Parameters
         ----------
         state_dict : dict
-            What :meth:`state_dict` returned; its arrays are copied.
+            What :meth:`state_dict` returned; its arrays are copied. Format 1, whose
+            RMSprop state named ``e``, ``m`` and ``b`` ``nu``, ``mu`` and ``momentum``, is
+            read too.
 
         Raises
         ------
@@ -145,10 +148,13 @@ class RMSprop:
             If it is not a state dict of this format, its settings differ from this
             optimizer's, or its state's structure, shapes or dtypes do not match.
         """
-        if not isinstance(state_dict, dict) or state_dict.get("format") != STATE_DICT_FORMAT:
-            raise ValueError(f"not an RMSprop state_dict of format {STATE_DICT_FORMAT}")
+        version = state_dict.get("format") if isinstance(state_dict, dict) else None
+        if version not in (1, STATE_DICT_FORMAT):
+            raise ValueError(f"not an RMSprop state_dict of format {STATE_DICT_FORMAT} (or 1)")
         _check_settings(state_dict.get("settings", {}), self.optimizer.settings)
         saved = state_dict.get("state")
+        if version == 1 and isinstance(saved, dict) and isinstance(self.state, RMSpropState):
+            saved = {RENAMED_STATE_FIELDS.get(name, name): value for name, value in saved.items()}
         current = self.state._asdict()
         if not isinstance(saved, dict) or set(saved) != set(current):
             raise ValueError(f"state_dict['state'] must have the fields {sorted(current)}")

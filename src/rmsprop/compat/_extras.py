@@ -68,8 +68,8 @@ def with_parameter_ema(inner: GradientTransformation, ema_momentum: float) -> Gr
         updates, inner_state = inner.update(grads, state.inner, params)
         mu = ema_momentum if state.count > 0 else 0.0
         x_leaves, structure = flatten(params)
-        new_ema = [
-            mu * a + (1.0 - mu) * (np.asarray(x) + u)
+        new_ema = [  # asarray: a 0-d parameter keeps a 0-d array, not the NumPy scalar its arithmetic gives
+            np.asarray(mu * a + (1.0 - mu) * (np.asarray(x) + u))
             for a, x, u in zip(flatten(state.ema)[0], x_leaves, flatten(updates)[0])
         ]
         return updates, _EmaState(inner_state, unflatten(structure, new_ema), state.count + 1)

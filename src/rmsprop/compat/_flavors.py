@@ -323,7 +323,7 @@ def tf1(
     >>> import numpy as np
     >>> opt, x = tf1(0.1), np.array([-4.0, 3.0])
     >>> updates, state = opt.update(np.array([10.0, 14.0]) * x, opt.init(x), x)
-    >>> (x + updates).tolist(), state.nu
+    >>> (x + updates).tolist(), state.e
     ([-3.6846578899605387, 2.684575863658556], array([160.9, 177.3]))
     """
     arguments = dict(learning_rate=learning_rate, decay=decay, momentum=momentum, epsilon=epsilon, centered=centered)
