@@ -84,10 +84,10 @@ INVALID = (
     {"x1": "abc"},
     {"x2": ""},
     {"x1": "1e9"},
-    {"iterations": 0},
-    {"iterations": MAX_ITERATIONS + 1},
-    {"iterations": 10.5},
-    {"iterations": None},
+    {"maxiter": 0},
+    {"maxiter": MAX_ITERATIONS + 1},
+    {"maxiter": 10.5},
+    {"maxiter": None},
     {"objective": FORMULA, "formula": "x**2 +"},
     {"objective": FORMULA, "formula": "x1 + x2 + x3"},
     {"objective": FORMULA, "formula": "__import__('os')"},
@@ -220,7 +220,7 @@ def random_view(rng: random.Random) -> dict:
         "lr": round(rng.uniform(max(low, -4.0), min(high, 0.0)), 1),  # the slider's 0.1 steps
         "decay": rng.choice((0.9, 0.9, 0.99, 0.95, 0.5, round(rng.uniform(0.0, 0.999), 3))),
         "eps": float(rng.choice((-8, -8, -8, -6, -4, -12))),
-        "iterations": rng.choice((50, 50, 100, 200, 300, 400, rng.randint(50, 400))),
+        "maxiter": rng.choice((50, 50, 100, 200, 300, 400, rng.randint(50, 400))),
         "flavor": OWN_RULE,
         "flags": [],
         "momentum": 0,
@@ -286,8 +286,8 @@ def check(status: int, data: bytes, values: dict, valid: bool) -> str | None:
     if len(paths) != 1 + len(values["baselines"]):
         return f"{len(paths)} paths for {1 + len(values['baselines'])} runs"
     steps = response["frame"]["max"]
-    if not isinstance(steps, int) or not 0 <= steps <= values["iterations"]:
-        return f"frame.max {steps!r} for {values['iterations']} iterations"
+    if not isinstance(steps, int) or not 0 <= steps <= values["maxiter"]:
+        return f"frame.max {steps!r} for maxiter {values['maxiter']}"
     return None
 
 
@@ -453,7 +453,7 @@ def main() -> int:
         # One valid and one invalid view first: the body is right, and what any view needs is loaded.
         probe = random.Random(f"{args.seed}-probe")
         values = random_view(probe)
-        values.update(objective="rosenbrock", x1="-1.5", x2="2", iterations=200, baselines=["adam"])
+        values.update(objective="rosenbrock", x1="-1.5", x2="2", maxiter=200, baselines=["adam"])
         checked = one(url, callback, values, "lr", True, args.timeout)
         first["valid_ms"] = checked["seconds"] * 1e3
         if checked["error"]:
@@ -473,7 +473,7 @@ def main() -> int:
                     formula=FORMULAS[0] if name == FORMULA else "",
                     x1="0.5",
                     x2="0.5",
-                    iterations=50,
+                    maxiter=50,
                     baselines=[],
                 )
                 checked = one(url, callback, view, "objective", True, args.timeout)

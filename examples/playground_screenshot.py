@@ -5,7 +5,7 @@ Starts ``rmsprop playground`` on a free port, opens the view's URL in headless C
 saves the page as a PNG, then stops the server::
 
     python examples/playground_screenshot.py docs/images/playground.png \\
-        "?f=rosenbrock&x0=-1.5,2&lr=0.01&n=600&momentum=0.5&vs=sgd,adam"
+        "?f=rosenbrock&x0=-1.5,2&lr=0.01&maxiter=600&momentum=0.5&vs=sgd,adam"
 """
 
 from __future__ import annotations

@@ -155,6 +155,8 @@ CHECKED_MODULES = {
     "rmsprop.playground._values",
     "rmsprop.playground._controls",
     "rmsprop.playground._layout",
+    "rmsprop.playground._rule_controls",
+    "rmsprop.playground._url",
 }
 
 #: Optional dependencies: a module that needs one that is not installed is skipped.

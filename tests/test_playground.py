@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+import warnings
+from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
@@ -16,7 +18,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("dash")
 
-from rmsprop.playground import _app, _compute, _controls, _figures, _state  # noqa: E402
+from rmsprop.playground import _app, _compute, _controls, _figures, _limits, _rule_controls, _state, _url  # noqa: E402
 from rmsprop.playground._state import View, ViewError  # noqa: E402
 
 # The seed document's printed result: 50 iterations from (-4, 3), lr 0.1, decay 0.9, eps 1e-8.
@@ -36,7 +38,7 @@ def controls(**changes):
 
 def test_default_view_is_the_seed_experiment():
     view = _state.DEFAULT
-    assert (view.objective, view.start, view.learning_rate, view.decay, view.eps, view.iterations) == (
+    assert (view.objective, view.start, view.learning_rate, view.decay, view.eps, view.maxiter) == (
         "seed",
         (-4.0, 3.0),
         0.1,
@@ -53,7 +55,7 @@ def test_query_round_trip_of_a_full_view():
         learning_rate=0.0123,
         decay=0.95,
         eps=1e-6,
-        iterations=777,
+        maxiter=777,
         flavor="rmsprop",
         centered=True,
         momentum=0.9,
@@ -61,7 +63,7 @@ def test_query_round_trip_of_a_full_view():
         eps_in_sqrt=False,
         baselines=("sgd", "adam"),
     )
-    back, problems = _state.from_query(_state.to_query(view))
+    back, problems = _url.from_query(_url.to_query(view))
     assert problems == []
     assert back == view
 
@@ -73,7 +75,7 @@ views = st.builds(
     learning_rate=st.floats(*_state.LR_RANGE),
     decay=st.floats(0, 0.999),
     eps=st.floats(*_state.EPS_RANGE),
-    iterations=st.integers(1, _state.MAX_ITERATIONS),
+    maxiter=st.integers(1, _state.MAX_ITERATIONS),
     flavor=st.just("rmsprop"),
     centered=st.booleans(),
     momentum=st.floats(0, 0.99),
@@ -88,7 +90,7 @@ views = st.builds(
 @settings(max_examples=200, deadline=None)
 @given(views)
 def test_every_checked_view_survives_its_url(view):
-    back, problems = _state.from_query(_state.to_query(view))
+    back, problems = _url.from_query(_url.to_query(view))
     assert problems == []
     assert back == view
 
@@ -99,9 +101,10 @@ def test_every_checked_view_survives_its_url(view):
         ("?lr=banana", "learning_rate", 0.1, "learning rate must be a number"),
         ("?lr=-1", "learning_rate", 0.1, "learning rate must be in"),
         ("?lr=nan", "learning_rate", 0.1, "must be finite"),
-        ("?n=999999", "iterations", 50, "iterations must be in [1, 2000]"),
-        ("?n=2.5", "iterations", 50, "whole number"),
-        ("?decay=1", "decay", 0.9, "decay must be in [0, 1)"),
+        ("?maxiter=999999", "maxiter", 50, "URL maxiter: maxiter must be in [1, 2000]; got 999999"),
+        ("?maxiter=2.5", "maxiter", 50, "maxiter must be a whole number; got 2.5"),
+        ("?decay=1", "decay", 0.9, "URL decay: Invalid decay: 1.0; allowed: [0, 1)"),
+        ("?momentum=-0.5", "momentum", 0.0, "URL momentum: Invalid momentum: -0.5; allowed: [0, 1)"),
         ("?x0=1", "start", (-4.0, 3.0), "two numbers"),
         ("?x0=1,2,3", "start", (-4.0, 3.0), "two numbers"),
         ("?x0=1e300,0", "start", (-4.0, 3.0), "start x1 must be in"),
@@ -116,14 +119,14 @@ def test_every_checked_view_survives_its_url(view):
     ],
 )
 def test_bad_url_values_keep_their_defaults_and_say_why(query, field, expected, message):
-    view, problems = _state.from_query(query)
+    view, problems = _url.from_query(query)
     assert getattr(view, field) == expected
     assert len(problems) == 1 and message in problems[0], problems
     assert "\n" not in problems[0]
 
 
 def test_url_view_that_its_rule_refuses_falls_back_to_a_valid_view():
-    view, problems = _state.from_query("?f=rosenbrock&flavor=lasagne&momentum=0.9")
+    view, problems = _url.from_query("?f=rosenbrock&flavor=lasagne&momentum=0.9")
     assert view.objective == "rosenbrock"  # the objective was fine: it stays
     assert "has no setting for momentum" in problems[0]
     _state.check(view)
@@ -135,16 +138,18 @@ def test_url_view_that_its_rule_refuses_falls_back_to_a_valid_view():
         ({"x1": "abc"}, "start x1 must be a number"),
         ({"x2": ""}, "start x2 is empty"),
         ({"x1": "inf"}, "start x1 must be finite"),
-        ({"iterations": None}, "iterations is empty or not a number"),
-        ({"iterations": 2001}, "iterations must be in [1, 2000]"),
-        ({"iterations": 0}, "iterations must be in"),
+        ({"maxiter": None}, "maxiter is empty or not a number"),
+        ({"maxiter": 2001}, "maxiter must be in [1, 2000]; got 2001"),
+        ({"maxiter": 0}, "maxiter must be in [1, 2000]; got 0"),
+        ({"decay": 1.0}, "Invalid decay: 1.0; allowed: [0, 1)"),
+        ({"lr": 2.0}, "learning rate must be in [1e-06, 10]; got 100"),
         ({"objective": _app.FORMULA, "formula": ""}, "the function is empty"),
         ({"objective": _app.FORMULA, "formula": "x**"}, "expression rejected"),
         ({"objective": _app.FORMULA, "formula": "1/0 + x + y"}, "expression rejected"),
         ({"objective": _app.FORMULA, "formula": "x" + "+x" * 600}, "expression rejected"),
         ({"objective": _app.FORMULA, "formula": "x1 + x2 + x3"}, "two variables"),
         ({"flavor": "lasagne", "momentum": 0.9}, "flavor lasagne has no setting for momentum"),
-        ({"flags": ["nesterov"]}, "nesterov needs momentum > 0"),
+        ({"flags": ["nesterov"]}, "nesterov=True needs momentum > 0"),
         ({"flavor": "evil"}, "unknown flavor"),
         ({"baselines": ["sgd", "rm -rf"]}, "unknown baseline"),
     ],
@@ -154,6 +159,130 @@ def test_bad_controls_get_one_line_messages(change, message):
         _app.view_from_controls(*controls(**change))
     assert message in str(error.value)
     assert "\n" not in str(error.value)
+
+
+# ----------------------------------------------------------------------------------------------
+# the rule's controls, derived from Settings
+
+OWN_FIELDS = {"objective", "start", "maxiter", "flavor", "baselines"}
+OWN_CONTROLS = {"objective", "formula", "x1", "x2", "maxiter", "flavor", "baselines"}
+
+
+def test_every_field_of_settings_is_shown_or_not_by_a_decision():
+    """A new field of Settings fails here until it is put in SHOWN (where) or NOT_SHOWN (why)."""
+    from rmsprop.rule.settings import FIELD_NAMES
+
+    shown, not_shown = set(_rule_controls.SHOWN), set(_rule_controls.NOT_SHOWN)
+    assert not shown & not_shown
+    assert shown | not_shown == set(FIELD_NAMES)
+    assert all(reason for reason in _rule_controls.NOT_SHOWN.values())
+
+
+def test_every_shown_option_has_its_field_control_and_url_key_and_nothing_else_does():
+    shown = _rule_controls.SHOWN
+    view_fields = {field.name for field in dataclasses.fields(View)}
+    assert view_fields - OWN_FIELDS == set(shown)
+    control_ids = {id_ for id_, _ in _app.CONTROLS}
+    assert control_ids - OWN_CONTROLS == {_rule_controls.control_id(name) for name in shown}
+    sliders = {name for name, how in shown.items() if how.control == "slider"}
+    assert sliders == set(_limits.SLIDERS)
+    # every option off its default is written to the URL under its key, and read back
+    changed = {name: not value if isinstance(value, bool) else 0.5 for name, value in _rule_controls.DEFAULTS.items()}
+    view = View(**changed)
+    query = _url.to_query(view)
+    assert {shown[name].key for name in shown} <= set(parse_qs(query[1:]))
+    assert _url.from_query(query) == (view, [])
+    # and shown by the controls, read back
+    assert _app.view_from_controls(*_app.controls_from_view(view)) == view
+
+
+def test_the_page_has_a_control_labelled_with_each_options_help():
+    from rmsprop.rule.settings import FIELDS
+
+    page = _app.layout()
+    titles, ids = set(), set()
+
+    def walk(component):
+        if isinstance(component, (list, tuple)):
+            for child in component:
+                walk(child)
+            return
+        if not hasattr(component, "to_plotly_json"):
+            return
+        titles.add(getattr(component, "title", None))
+        ids.add(getattr(component, "id", None))
+        walk(getattr(component, "children", None))
+        for option in getattr(component, "options", None) or []:
+            walk(option.get("label") if isinstance(option, dict) else None)
+
+    walk(page)
+    assert {id_ for id_, _ in _app.CONTROLS} <= ids
+    for name in _rule_controls.SHOWN:
+        assert FIELDS[name].metadata["help"] in titles, name
+
+
+def test_the_rule_defaults_are_settings_defaults_but_the_seeds_learning_rate():
+    from rmsprop import Settings
+
+    defaults = Settings()
+    for name in _rule_controls.SHOWN:
+        expected = 0.1 if name == "learning_rate" else getattr(defaults, name)
+        assert getattr(_state.DEFAULT, name) == expected, name
+
+
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [(name, bad) for name in ("decay", "momentum") for bad in (-0.5, 1.0, 7.0)],
+)
+def test_a_bad_option_gets_the_message_of_settings(name, bad):
+    from rmsprop import Settings
+
+    with pytest.raises(ValueError) as expected:
+        Settings(**{name: bad})
+    with pytest.raises(ViewError) as error:
+        _rule_controls.read(name, bad)
+    assert str(error.value) == str(expected.value)
+    view, problems = _url.from_query(f"?{_rule_controls.SHOWN[name].key}={bad}")
+    assert problems == [f"URL {_rule_controls.SHOWN[name].key}: {expected.value}"]
+
+
+def test_the_old_url_key_n_is_read_as_maxiter_and_said_to_be_deprecated():
+    view, problems = _url.from_query("?f=booth&n=80")
+    assert view.maxiter == 80 and view.objective == "booth"
+    assert problems == ["URL key 'n' is deprecated; the URL now says maxiter"]
+    assert _url.from_query("?n=0")[1] == [
+        "URL key 'n' is deprecated; the URL now says maxiter",
+        "URL n: maxiter must be in [1, 2000]; got 0",
+    ]
+    view, problems = _url.from_query("?n=80&maxiter=70")
+    assert view.maxiter == 70 and problems == ["URL key 'n' is deprecated and ignored: maxiter is given"]
+
+
+def test_loading_an_old_url_says_so_once_and_writes_the_url_with_maxiter(monkeypatch):
+    monkeypatch.setattr(_app, "ctx", None)  # a load: no trigger
+    out = _app.sync("?f=booth&n=80", *controls(), None)
+    named = dict(zip((id_ for id_, _ in _app.CONTROLS), out))
+    assert named["maxiter"] == 80
+    assert out[-1] == "URL key 'n' is deprecated; the URL now says maxiter"
+    written = out[len(_app.CONTROLS)]
+    assert "maxiter=80" in written and "n" not in parse_qs(written[1:])
+    again = _app.sync(written, *controls(), None)  # the page as the rewritten URL loads it
+    assert again[-1] == "" and again[len(_app.CONTROLS)] is _app.no_update
+
+
+def test_iterations_is_a_deprecated_alias_of_maxiter():
+    with pytest.warns(DeprecationWarning, match="use maxiter"):
+        assert View(iterations=30) == View(maxiter=30)
+    with pytest.raises(TypeError, match="both maxiter and iterations"):
+        View(maxiter=20, iterations=30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # replacing a field does not pass the alias
+        assert dataclasses.replace(View(maxiter=30), objective="booth").maxiter == 30
+    given = dict(objective_text="seed", x1="1", x2="2", flavor="rmsprop", baselines_=[])
+    with pytest.warns(DeprecationWarning, match="use maxiter"):
+        assert _state.from_controls(**given, iterations=30).maxiter == 30
+    with pytest.raises(TypeError, match="does not show: clip_norm"):
+        _state.from_controls(**given, maxiter=30, clip_norm=1.0)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -171,7 +300,7 @@ def test_first_steps_match_their_closed_forms():
     """From x0 on 5 x1^2 + 7 x2^2 (g = (10 x1, 14 x2)): RMSprop's first step is lr g / sqrt((1 - decay) g^2 + eps),
     SGD's is lr g, and Adam's (bias-corrected) is lr g / (|g| + eps_adam), about lr in each coordinate."""
     view = dataclasses.replace(
-        _state.DEFAULT, start=(1.5, -2.0), learning_rate=0.05, decay=0.8, iterations=3, baselines=("sgd", "adam")
+        _state.DEFAULT, start=(1.5, -2.0), learning_rate=0.05, decay=0.8, maxiter=3, baselines=("sgd", "adam")
     )
     picture = _compute.compute(view)
     g = np.array([10 * 1.5, 14 * -2.0])
@@ -191,7 +320,7 @@ def test_a_diverging_run_is_cut_at_its_last_finite_point_and_says_so():
         objective="rosenbrock",
         start=(-1.5, 2.0),
         learning_rate=0.01,
-        iterations=200,
+        maxiter=200,
         baselines=("sgd",),
     )
     picture = _compute.compute(view)
@@ -209,7 +338,7 @@ def test_slow_formulas_stop_at_the_time_budget(monkeypatch):
     view = dataclasses.replace(
         _state.DEFAULT,
         objective="sin(x)*cos(y) + exp(-x**2) + log(1 + y**2)",
-        iterations=_state.MAX_ITERATIONS,
+        maxiter=_state.MAX_ITERATIONS,
         baselines=_state.BASELINES,
     )
     started = time.perf_counter()
@@ -258,12 +387,13 @@ def test_draw_outputs_figures_table_and_animation_data():
 
 def test_sync_reads_the_url_into_the_controls(monkeypatch):
     monkeypatch.setattr(_app, "ctx", None)  # the initial call: no trigger
-    out = _app.sync("?f=himmelblau&x0=1,-2&lr=0.02&n=80&vs=adam&momentum=0.5", *controls(), None)
+    out = _app.sync("?f=himmelblau&x0=1,-2&lr=0.02&maxiter=80&vs=adam&momentum=0.5", *controls(), None)
     named = dict(zip((id_ for id_, _ in _app.CONTROLS), out))
     assert named["objective"] == "himmelblau" and named["x1"] == "1" and named["x2"] == "-2"
-    assert _controls.from_log(named["lr"]) == 0.02 and named["iterations"] == 80
+    assert _controls.from_log(named["lr"]) == 0.02 and named["maxiter"] == 80
     assert named["baselines"] == ["adam"] and named["momentum"] == 0.5
     assert out[-1] == ""  # no problems
+    assert out[len(_app.CONTROLS)] is _app.no_update  # the URL is left as it is
 
 
 class _Triggered:
@@ -272,16 +402,17 @@ class _Triggered:
 
 
 def test_sync_writes_a_checked_view_to_the_url(monkeypatch):
-    monkeypatch.setattr(_app, "ctx", _Triggered("iterations"))
-    out = _app.sync("", *controls(iterations=120), None)
+    monkeypatch.setattr(_app, "ctx", _Triggered("maxiter"))
+    out = _app.sync("", *controls(maxiter=120), None)
     search = out[len(_app.CONTROLS)]
-    view, problems = _state.from_query(search)
-    assert problems == [] and view.iterations == 120
+    assert "maxiter=120" in search
+    view, problems = _url.from_query(search)
+    assert problems == [] and view.maxiter == 120
 
 
 def test_sync_leaves_the_url_alone_while_a_control_is_bad(monkeypatch):
     monkeypatch.setattr(_app, "ctx", _Triggered("x1"))
-    out = _app.sync("?n=70", *controls(x1="oops"), None)
+    out = _app.sync("?maxiter=70", *controls(x1="oops"), None)
     assert out[len(_app.CONTROLS)] is _app.no_update
 
 
@@ -290,7 +421,7 @@ def test_sync_takes_a_click_as_the_start(monkeypatch):
     out = _app.sync("", *controls(), {"point": [1.23456789, -0.98765], "width": 10.0})
     named = dict(zip((id_ for id_, _ in _app.CONTROLS), out))
     assert (named["x1"], named["x2"]) == ("1.23", "-0.99")  # a thousandth of the window's width 10
-    view, _ = _state.from_query(out[len(_app.CONTROLS)])
+    view, _ = _url.from_query(out[len(_app.CONTROLS)])
     assert view.start == (1.23, -0.99)
 
 
@@ -307,7 +438,7 @@ def test_library_flavors_disable_what_they_cannot_set():
 def test_a_library_flavor_runs_as_that_library():
     from rmsprop import compat, minimize, objectives
 
-    view = _app.view_from_controls(*controls(flavor="torch", lr=math.log10(0.01), decay=0.99, iterations=30))
+    view = _app.view_from_controls(*controls(flavor="torch", lr=math.log10(0.01), decay=0.99, maxiter=30))
     picture = _compute.compute(view)
     reference = minimize(
         objectives.get("seed"), [-4.0, 3.0], maxiter=30, gtol=0, optimizer=compat.torch(lr=0.01, alpha=0.99, eps=1e-8)
@@ -330,9 +461,9 @@ def test_app_layout_and_callbacks_build():
 
 
 def test_a_catalogue_function_starts_at_its_suggested_start():
-    view, problems = _state.from_query("?f=rosenbrock")
+    view, problems = _url.from_query("?f=rosenbrock")
     assert problems == [] and view.start == (-1.2, 1.0)  # the catalogue's start, not the seed's
-    assert _state.from_query("?f=rosenbrock&x0=0.5,0.5")[0].start == (0.5, 0.5)
+    assert _url.from_query("?f=rosenbrock&x0=0.5,0.5")[0].start == (0.5, 0.5)
 
 
 def test_picking_a_function_from_the_list_moves_the_start_to_its_own(monkeypatch):
@@ -340,4 +471,4 @@ def test_picking_a_function_from_the_list_moves_the_start_to_its_own(monkeypatch
     out = _app.sync("", *controls(objective="booth"), None)
     named = dict(zip((id_ for id_, _ in _app.CONTROLS), out))
     assert (named["x1"], named["x2"]) == ("-8", "8")
-    assert _state.from_query(out[len(_app.CONTROLS)])[0].start == (-8.0, 8.0)
+    assert _url.from_query(out[len(_app.CONTROLS)])[0].start == (-8.0, 8.0)

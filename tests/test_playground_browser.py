@@ -44,7 +44,7 @@ VIEWPORT = {"width": 1400, "height": 1000}
 SEED_X1 = "-0.10352260359924752"
 SEED_X2 = "0.0025296212056016548"
 SEED_F = "0.05362944016394148"
-SHARED = "?f=rosenbrock&x0=-1.5,2&lr=0.01&n=300&vs=adam,sgd&momentum=0.5"
+SHARED = "?f=rosenbrock&x0=-1.5,2&lr=0.01&maxiter=300&vs=adam,sgd&momentum=0.5"
 
 
 def _missing() -> str | None:
@@ -116,7 +116,7 @@ def computed(url: str) -> tuple[list[list[str]], dict]:
     """The table and the paths the server computes for the view at ``url`` (computed here, in-process)."""
     from rmsprop.playground._compute import compute
     from rmsprop.playground._figures import table_rows
-    from rmsprop.playground._state import from_query
+    from rmsprop.playground._url import from_query
 
     view, problems = from_query("?" + urlsplit(url).query)
     assert not problems, problems
@@ -333,7 +333,7 @@ def test_load_draws_the_seed_experiment_from_this_server_only(open_page, server)
     header = page.evaluate("() => Array.from(document.querySelectorAll('#result-table th')).map(th => th.textContent)")
     row = dict(zip(header, table(page)[0]))
     assert (row["x1"], row["x2"], row["f(x)"]) == (SEED_X1, SEED_X2, SEED_F)
-    assert row["iterations"] == "50"
+    assert row["nit"] == "50"
     path = path0(page)
     assert len(path["x"]) == 51 and (path["x"][0], path["y"][0]) == (-4, 3)
     assert (repr(path["x"][-1]), repr(path["y"][-1])) == (SEED_X1, SEED_X2)
@@ -364,7 +364,7 @@ def test_click_on_the_contour_starts_there(open_page):
     url = wait_query(page, "x0", lambda x0: x0 != "-4.0,3.0")
     assert tuple(float(v) for v in url["x0"].split(",")) == start
     assert (float(page.input_value("#x1")), float(page.input_value("#x2"))) == start
-    assert url["f"] == "seed" and float(url["lr"]) == 0.1 and url["n"] == "50"
+    assert url["f"] == "seed" and float(url["lr"]) == 0.1 and url["maxiter"] == "50"
     assert len(after["x"]) == 51
     assert not page.errors, page.errors
 
@@ -444,7 +444,7 @@ def test_shared_url_shows_the_same_view_in_a_fresh_context(open_page):
             "() => Array.from(document.querySelectorAll('#baselines input:checked')).map(i => i.value)"
         )
         assert sorted(checked) == ["adam", "sgd"]
-        assert page.input_value("#iterations") == "300"
+        assert page.input_value("#maxiter") == "300"
         assert (page.input_value("#x1"), page.input_value("#x2")) == ("-1.5", "2")
         assert slider_value(page, "lr") == pytest.approx(-2.0)
         assert slider_value(page, "momentum") == pytest.approx(0.5)
@@ -483,13 +483,13 @@ def test_two_users_at_once_keep_their_own_views(open_page):
     alice_url = wait_query(alice, "x0", lambda x0: x0 != "-4.0,3.0")
     bob_url = wait_query(bob, "vs", lambda vs: vs == "sgd")
     # Each sees exactly their own changes, and nothing of the other's.
-    assert {k: alice_url[k] for k in ("f", "lr", "n")} == {"f": "seed", "lr": "0.0794328", "n": "50"}
+    assert {k: alice_url[k] for k in ("f", "lr", "maxiter")} == {"f": "seed", "lr": "0.0794328", "maxiter": "50"}
     assert "vs" not in alice_url and "momentum" not in alice_url
-    assert {k: bob_url[k] for k in ("f", "x0", "lr", "n", "momentum")} == {
+    assert {k: bob_url[k] for k in ("f", "x0", "lr", "maxiter", "momentum")} == {
         "f": "x**2 + 3*y**2",
         "x0": "-1.5,2.0",
         "lr": "0.01",
-        "n": "300",
+        "maxiter": "300",
         "momentum": "0.5",
     }
     assert "seed" in title(alice) and "x**2 + 3*y**2" in title(bob)
@@ -543,12 +543,18 @@ def test_bad_url_values_show_a_note_and_the_defaults(open_page):
     page.wait_for_function("() => document.querySelector('#url-message').innerText.trim() !== ''")
     note = page.inner_text("#url-message")
     assert "lr" in note and "banana" in note, note
-    assert "iterations" in note and "2000" in note, note
+    assert "URL n: maxiter must be in [1, 2000]" in note, note
     assert "colour" in note, note
+    # n is the old name of maxiter: read, said once, and the URL is written anew with maxiter
+    assert note.count("'n' is deprecated; the URL now says maxiter") == 1, note
+    url = wait_query(page, "maxiter", lambda maxiter: maxiter == "50")
+    assert "n" not in url and url["lr"] == "0.1", url
+    page.wait_for_timeout(500)  # time for a callback the rewritten URL would start (none does)
+    assert page.inner_text("#url-message") == note  # so the note stays
     assert page.inner_text("#message") == ""
     row = table(page)[0]
     assert row[1:5] == [SEED_X1, SEED_X2, SEED_F, "50"]  # the defaults stand in for the bad values
     assert slider_value(page, "lr") == pytest.approx(-1.0)
-    assert page.input_value("#iterations") == "50"
+    assert page.input_value("#maxiter") == "50"
     assert len(path0(page)["x"]) == 51
     assert not page.errors, page.errors

@@ -14,7 +14,7 @@ from typing import Any
 
 import typer
 
-from ..rule.settings import Settings
+from ..rule.settings import FIELDS, Settings
 
 #: Flags spelt otherwise than ``--name-with-dashes``.
 FLAG_NAMES = {"learning_rate": "--lr", "eps_in_sqrt": "--eps-in-sqrt/--eps-outside-sqrt"}
@@ -60,8 +60,7 @@ def flag_name(name: str) -> str:
     >>> flag_name("learning_rate"), flag_name("eps_in_sqrt"), flag_name("weight_decay")
     ('--lr', '--eps-in-sqrt', '--weight-decay')
     """
-    field = {field.name: field for field in dataclasses.fields(Settings)}[name]
-    return _declaration(field).split("/")[0]
+    return _declaration(FIELDS[name]).split("/")[0]
 
 
 def _declaration(field: dataclasses.Field) -> str:

@@ -3,8 +3,11 @@
 Start it with ``rmsprop playground`` (or :func:`serve`); it needs Dash, the
 ``playground`` extra: ``python -m pip install "rmsprop[playground]"``.
 
-- :mod:`._state`: the view (objective, start, settings, options, baselines) as one
-  checked value, and its URL query, so a view can be shared and reloaded.
+- :mod:`._rule_controls`: which of the rule's options (:class:`rmsprop.Settings`' fields) the
+  page shows, and how; their labels, help, defaults and checks come from the fields.
+- :mod:`._state`: the view (objective, start, maxiter, flavor, baselines, the rule's options)
+  as one checked value; :mod:`._url`: its URL query, so a view can be shared and reloaded.
+- :mod:`._controls`, :mod:`._layout`: the page's controls, both ways, and the page.
 - :mod:`._compute`: the numbers of a view (grid, runs, losses, step sizes), with its work capped.
 - :mod:`._figures`: those numbers as Plotly figure dicts and a table.
 - :mod:`._app`: the Dash layout and callbacks; ``assets/`` holds the page's script and style.

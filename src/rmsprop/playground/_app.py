@@ -4,8 +4,9 @@ Three server callbacks, all pure functions of what the browser sends (no state i
 kept on the server, so concurrent users never see each other's views):
 
 - ``sync``: the URL and the controls in one callback. On load (or Back/Forward) the
-  URL's query sets every control; after a change of a control, the URL is rewritten
-  to the checked view, so that the address bar always holds the last good view.
+  URL's query sets every control (and a URL with an old key, ``n``, is written anew
+  with ``maxiter``); after a change of a control, the URL is rewritten to the checked
+  view, so that the address bar always holds the last good view.
   A click on the contour arrives here as the new start; a function picked from the
   list starts at its suggested start.
 - ``draw``: the controls to the figures, the table and the paths for the animation.
@@ -24,29 +25,27 @@ from pathlib import Path
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
 
-from . import _state
+from . import _rule_controls as rule
+from . import _state, _url
 from ._compute import compute
-from ._controls import (
-    CONTROLS,
-    FORMULA,
-    controls_from_view,
-    from_log,
-    number_text,
-    view_from_controls,
-)
+from ._controls import CONTROLS, FORMULA, OPTION_IDS, controls_from_view, from_log, number_text, view_from_controls
 from ._figures import TABLE_COLUMNS, contour_figure, loss_figure, steps_figure, table_rows
-from ._layout import layout
+from ._layout import items, layout
+from ._limits import SLIDERS
 from ._state import OBJECTIVES, OWN_RULE, ViewError
 
 ASSETS = Path(__file__).with_name("assets")
 
 
-def _labels(lr, decay, eps, momentum) -> list[str]:
+#: The sliders of the rule's options, control id -> option, in the page's order; each shows its value by its label.
+_SLIDERS = {rule.control_id(name): name for name, shown in rule.SHOWN.items() if shown.control == "slider"}
+
+
+def _labels(named: dict) -> list[str]:
+    """The values the sliders show beside their labels (a log slider's as the value, to 3 digits)."""
     shown = [
-        from_log(lr, 3) if lr is not None else None,
-        decay,
-        from_log(eps, 3) if eps is not None else None,
-        momentum,
+        from_log(named[id_], 3) if SLIDERS[name].log and named[id_] is not None else named[id_]
+        for id_, name in _SLIDERS.items()
     ]
     return ["" if value is None else f"{value:g}" for value in shown]
 
@@ -90,7 +89,7 @@ def sync(search, *values):
     -------
     tuple
         The controls' new values (``no_update`` where they stay), the URL's new query
-        (or ``no_update``), the four slider labels, and the note on the URL's bad values.
+        (or ``no_update``), the sliders' value labels, and the note on the URL's bad or old keys.
 
     Examples
     --------
@@ -106,10 +105,17 @@ def sync(search, *values):
 
     The page loads: the URL sets the controls.
 
-    >>> out = copy_context().run(triggered, "url.search", "?f=himmelblau&n=80", controls_from_view(_state.DEFAULT))
+    >>> out = copy_context().run(triggered, "url.search", "?f=himmelblau&maxiter=80", controls_from_view(_state.DEFAULT))
     >>> shown = dict(zip([id_ for id_, _ in CONTROLS], out))
-    >>> shown["objective"], shown["iterations"], out[-1]
+    >>> shown["objective"], shown["maxiter"], out[-1]
     ('himmelblau', 80, '')
+
+    An old link's ``n`` is read as ``maxiter``, said once, and the URL is written anew:
+
+    >>> out = copy_context().run(triggered, "url.search", "?f=himmelblau&n=80", controls_from_view(_state.DEFAULT))
+    >>> out[len(CONTROLS)], out[-1]
+    ('?f=himmelblau&x0=0.0,0.0&lr=0.1&decay=0.9&eps=1e-08&maxiter=80&flavor=rmsprop',
+     "URL key 'n' is deprecated; the URL now says maxiter")
 
     A click on the contour: the start moves there (to a thousandth of the window) and
     the URL follows.
@@ -117,17 +123,17 @@ def sync(search, *values):
     >>> out = copy_context().run(triggered, "click-point.data", "", controls_from_view(_state.DEFAULT),
     ...                          {"point": [1.23456789, -0.98765], "width": 10.0})
     >>> out[2:4], out[len(CONTROLS)]
-    (('1.23', '-0.99'), '?f=seed&x0=1.23,-0.99&lr=0.1&decay=0.9&eps=1e-08&n=50&flavor=rmsprop')
+    (('1.23', '-0.99'), '?f=seed&x0=1.23,-0.99&lr=0.1&decay=0.9&eps=1e-08&maxiter=50&flavor=rmsprop')
     """
     *controls, click = values
     trigger = ctx.triggered_id if ctx else None
     keep = [no_update] * len(CONTROLS)
     if trigger in (None, "url"):
-        view, problems = _state.from_query(search)
+        view, problems = _url.from_query(search)
         controls_out = controls_from_view(view, formula_text=controls[1])
         shown = dict(zip((id_ for id_, _ in CONTROLS), controls_out))
-        note = "; ".join(problems)
-        return (*controls_out, no_update, *_labels(shown["lr"], shown["decay"], shown["eps"], shown["momentum"]), note)
+        url = _url.to_query(view) if _url.uses_old_keys(search) else no_update
+        return (*controls_out, url, *_labels(shown), "; ".join(problems))
     named = dict(zip((id_ for id_, _ in CONTROLS), controls))
     if trigger == "click-point" and click:
         named["x1"], named["x2"] = _click_start(click["point"], click.get("width", 10.0))
@@ -138,12 +144,12 @@ def sync(search, *values):
         ]
     if trigger == "formula" and named["formula"]:
         named["objective"] = keep[0] = FORMULA
-    labels = _labels(named["lr"], named["decay"], named["eps"], named["momentum"])
+    labels = _labels(named)
     try:
         view = view_from_controls(*named.values())
     except ViewError:
         return (*keep, no_update, *labels, no_update)  # ``draw`` shows the message
-    return (*keep, _state.to_query(view), *labels, "")
+    return (*keep, _url.to_query(view), *labels, "")
 
 
 def draw(*values):
@@ -192,7 +198,7 @@ def draw(*values):
 
 
 def rule_options(flavor):
-    """Disable what flavor ``flavor`` cannot set: options of the own rule, or those its constructor lacks.
+    """Disable what flavor ``flavor`` cannot set: the options it has no argument for, or that it decides itself.
 
     Parameters
     ----------
@@ -202,8 +208,8 @@ def rule_options(flavor):
     Returns
     -------
     tuple
-        The flags' options (``centered``, ``nesterov``), whether the momentum slider is
-        disabled, and the eps placement's options, each option with its ``disabled``.
+        Per control of the options (:data:`._controls.OPTION_IDS`, in order): the check
+        boxes' and a choice's items, each with its ``disabled``; whether a slider is disabled.
 
     Examples
     --------
@@ -215,18 +221,10 @@ def rule_options(flavor):
     """
     from .. import compat
 
-    def off(setting):
-        return flavor != OWN_RULE and (setting == "eps_in_sqrt" or not compat.accepts(flavor, setting))
+    def off(name):
+        return flavor != OWN_RULE and (rule.SHOWN[name].own_rule_only or not compat.accepts(flavor, name))
 
-    flags = [{"label": f" {name}", "value": name, "disabled": off(name)} for name in ("centered", "nesterov")]
-    return (
-        flags,
-        off("momentum"),
-        [
-            {"label": " sqrt(e + eps)", "value": "in", "disabled": off("eps_in_sqrt")},
-            {"label": " sqrt(e) + eps", "value": "out", "disabled": off("eps_in_sqrt")},
-        ],
-    )
+    return tuple(off(_SLIDERS[id_]) if id_ in _SLIDERS else items(id_, off) for id_ in OPTION_IDS)
 
 
 def warm_up() -> None:
@@ -283,14 +281,9 @@ def create_app() -> Dash:
     inputs = [Input(id_, prop) for id_, prop in CONTROLS]
     app.callback(
         [Output(id_, prop) for id_, prop in CONTROLS]
-        + [
-            Output("url", "search"),
-            Output("lr-value", "children"),
-            Output("decay-value", "children"),
-            Output("eps-value", "children"),
-            Output("momentum-value", "children"),
-            Output("url-message", "children"),
-        ],
+        + [Output("url", "search")]
+        + [Output(f"{id_}-value", "children") for id_ in _SLIDERS]
+        + [Output("url-message", "children")],
         [Input("url", "search"), *inputs, Input("click-point", "data")],
     )(sync)
     app.callback(
@@ -308,7 +301,7 @@ def create_app() -> Dash:
         prevent_initial_call=True,
     )(draw)
     app.callback(
-        [Output("flags", "options"), Output("momentum", "disabled"), Output("sqrt", "options")],
+        [Output(id_, "disabled" if id_ in _SLIDERS else "options") for id_ in OPTION_IDS],
         Input("flavor", "value"),
     )(rule_options)
     app.clientside_callback(

@@ -218,7 +218,7 @@ def _run(objective, view: View, name: str, optimizer, deadline: float, with_step
 
     with np.errstate(all="ignore"):
         result = minimize(
-            objective, list(view.start), maxiter=view.iterations, gtol=0, optimizer=optimizer, callback=budget
+            objective, list(view.start), maxiter=view.maxiter, gtol=0, optimizer=optimizer, callback=budget
         )
     x = np.asarray(result.path_x, dtype=float)
     fun = np.asarray(result.path_fun, dtype=float)
@@ -279,7 +279,7 @@ def compute(view: View) -> Picture:
     deadline = time.perf_counter() + MAX_SECONDS
     runs = [_run(objective, view, "RMSprop", view.optimizer(), deadline, with_steps=True)]
     for name in view.baselines:
-        optimizer = baselines.get(name, learning_rate=view.learning_rate)
+        optimizer = baselines.get(name, learning_rate=view.settings()["learning_rate"])
         runs.append(_run(objective, view, name, optimizer, deadline, with_steps=False))
     title = objective.name if objective.name == objective.formula else f"{objective.name}: {objective.formula}"
     return Picture(

@@ -1,16 +1,25 @@
-"""The playground's controls: their ids, and the view they show, both ways (controls to a view, a view to controls)."""
+"""The playground's controls: their ids, and the view they show, both ways (controls to a view, a view to controls).
+
+The rule's controls are those of :mod:`._rule_controls` (derived from :class:`rmsprop.Settings`):
+the main settings' sliders, then ``maxiter`` and the flavor, then the options.
+"""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
+from . import _rule_controls as rule
 from . import _state
+from ._limits import EPS_SLIDER, LR_SLIDER, SLIDERS
 from ._state import OBJECTIVES, View
 
 __all__ = [
     "FORMULA",
     "LR_SLIDER",
     "EPS_SLIDER",
+    "MAIN_IDS",
+    "OPTION_IDS",
     "CONTROLS",
     "from_log",
     "log10",
@@ -20,24 +29,19 @@ __all__ = [
 ]
 
 FORMULA = "__formula__"  # the dropdown's entry for a typed formula
-LR_SLIDER = (-5.0, 1.0)  # log10 of the learning rate
-EPS_SLIDER = (-16.0, 0.0)  # log10 of eps
 
-#: The controls, in the order the callbacks take them: (component id, property).
-CONTROLS = (
-    ("objective", "value"),
-    ("formula", "value"),
-    ("x1", "value"),
-    ("x2", "value"),
-    ("lr", "value"),
-    ("decay", "value"),
-    ("eps", "value"),
-    ("iterations", "value"),
-    ("flavor", "value"),
-    ("flags", "value"),
-    ("momentum", "value"),
-    ("sqrt", "value"),
-    ("baselines", "value"),
+
+def _ids(names) -> tuple[str, ...]:
+    """The controls of the rule's options ``names``, each once (the check boxes share one), in order."""
+    return tuple(dict.fromkeys(rule.control_id(name) for name in names))
+
+
+#: The ids of the rule's controls: the main settings' (above ``maxiter``), then the options'.
+MAIN_IDS, OPTION_IDS = _ids(rule.MAIN), _ids(rule.OPTIONS)
+#: The controls, in the page's order, the order the callbacks take them: (component id, property).
+CONTROLS = tuple(
+    (id_, "value")
+    for id_ in ("objective", "formula", "x1", "x2", *MAIN_IDS, "maxiter", "flavor", *OPTION_IDS, "baselines")
 )
 
 
@@ -120,37 +124,17 @@ def number_text(value: float) -> str:
     return repr(float(value)) if value != int(value) or abs(value) >= 1e16 else str(int(value))
 
 
-def view_from_controls(
-    objective, formula, x1, x2, lr, decay, eps, iterations, flavor, flags, momentum, sqrt, baselines
-) -> View:
+def view_from_controls(*values) -> View:
     """Return the checked :class:`View` the controls describe (:class:`ViewError` names the bad control).
 
     Parameters
     ----------
-    objective : str
-        The dropdown's value: a catalogue name, or :data:`FORMULA` for the typed one.
-    formula : str
-        The formula field.
-    x1, x2 : str
-        The start's fields.
-    lr : float
-        The learning-rate slider: ``log10`` of the rate.
-    decay : float
-        The decay slider.
-    eps : float
-        The eps slider: ``log10`` of eps.
-    iterations : int
-        The iterations field.
-    flavor : str
-        The flavor dropdown.
-    flags : list of str
-        The checked flags: ``"centered"``, ``"nesterov"``.
-    momentum : float
-        The momentum slider.
-    sqrt : str
-        ``"in"`` (``sqrt(e + eps)``) or ``"out"`` (``sqrt(e) + eps``).
-    baselines : list of str
-        The checked baselines.
+    *values
+        The controls' values, in the order of :data:`CONTROLS`: the function dropdown (a
+        catalogue name, or :data:`FORMULA` for the typed one), the formula, the start's two
+        fields, the main settings' sliders (``log10`` of the value on a log slider),
+        ``maxiter``, the flavor, the options' controls (the checked boxes of
+        :data:`._rule_controls.FLAGS`, the sliders, a choice's key) and the checked baselines.
 
     Returns
     -------
@@ -169,21 +153,26 @@ def view_from_controls(
     >>> view_from_controls(*controls) == _state.View(objective="booth", learning_rate=0.01)
     True
     """
-    flags = flags or []
+    named = dict(zip((id_ for id_, _ in CONTROLS), values))
+    checked = named[rule.FLAGS] or []
+    options = {}
+    for name, shown in rule.SHOWN.items():
+        value = named[rule.control_id(name)]
+        if shown.control == "check":
+            value = name in checked
+        elif value is None and name in rule.OPTIONS:
+            continue  # an option's control that sends nothing leaves the option at its default
+        elif shown.control == "slider" and SLIDERS[name].log and value is not None:
+            value = from_log(value)
+        options[name] = value
     return _state.from_controls(
-        objective_text=formula if objective == FORMULA else objective,
-        x1=x1,
-        x2=x2,
-        learning_rate=from_log(lr) if lr is not None else None,
-        decay=decay,
-        eps=from_log(eps) if eps is not None else None,
-        iterations=iterations,
-        flavor=flavor,
-        centered="centered" in flags,
-        momentum=momentum if momentum is not None else 0.0,
-        nesterov="nesterov" in flags,
-        eps_in_sqrt=sqrt != "out",
-        baselines_=baselines or [],
+        objective_text=named["formula"] if named["objective"] == FORMULA else named["objective"],
+        x1=named["x1"],
+        x2=named["x2"],
+        maxiter=named["maxiter"],
+        flavor=named["flavor"],
+        baselines_=named["baselines"] or [],
+        **options,
     )
 
 
@@ -201,9 +190,9 @@ def controls_from_view(view: View, formula_text: str | None = None) -> list:
     -------
     list
         One value per control: the dropdown's entry (:data:`FORMULA` for a formula),
-        the formula, the start as text, the sliders (rates as ``log10``), the
-        iterations, the flavor, the flags, the momentum, ``"in"``/``"out"`` and the
-        baselines.
+        the formula, the start as text, the main settings' sliders (``log10`` on a log
+        slider), ``maxiter``, the flavor, the options' controls (the checked boxes, the
+        sliders, a choice's key) and the baselines.
 
     Examples
     --------
@@ -214,18 +203,23 @@ def controls_from_view(view: View, formula_text: str | None = None) -> list:
     ['__formula__', 'x**2 + y**2']
     """
     is_catalogue = view.objective in OBJECTIVES
-    return [
-        view.objective if is_catalogue else FORMULA,
-        (formula_text or "") if is_catalogue else view.objective,
-        number_text(view.start[0]),
-        number_text(view.start[1]),
-        log10(view.learning_rate),
-        view.decay,
-        log10(view.eps),
-        view.iterations,
-        view.flavor,
-        [flag for flag in ("centered", "nesterov") if getattr(view, flag)],
-        view.momentum,
-        "in" if view.eps_in_sqrt else "out",
-        list(view.baselines),
-    ]
+    named: dict[str, Any] = {
+        "objective": view.objective if is_catalogue else FORMULA,
+        "formula": (formula_text or "") if is_catalogue else view.objective,
+        "x1": number_text(view.start[0]),
+        "x2": number_text(view.start[1]),
+        "maxiter": view.maxiter,
+        "flavor": view.flavor,
+        "baselines": list(view.baselines),
+        rule.FLAGS: [],
+    }
+    for name, shown in rule.SHOWN.items():
+        value = getattr(view, name)
+        if shown.control == "check":
+            if value:
+                named[rule.FLAGS].append(name)
+        elif shown.control == "choice":
+            named[shown.key] = rule.url_text(name, value)
+        else:
+            named[shown.key] = log10(value) if SLIDERS[name].log else value
+    return [named[id_] for id_, _ in CONTROLS]

@@ -262,7 +262,7 @@ def steps_figure(picture: Picture) -> dict:
     }
 
 
-TABLE_COLUMNS = ("optimizer", "x1", "x2", "f(x)", "iterations", "status", "to nearest minimum")
+TABLE_COLUMNS = ("optimizer", "x1", "x2", "f(x)", "nit", "status", "to nearest minimum")
 
 
 def table_rows(picture: Picture) -> list[tuple[str, ...]]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dash import dcc, html
 
+from . import _rule_controls as rule
 from . import _state
-from ._controls import CONTROLS, EPS_SLIDER, FORMULA, LR_SLIDER, controls_from_view
+from ._controls import CONTROLS, FORMULA, MAIN_IDS, OPTION_IDS, controls_from_view
+from ._limits import SLIDERS
 from ._state import BASELINES, FLAVORS, OBJECTIVES, OWN_RULE, View
 
-__all__ = ["layout", "slider", "labelled"]
+__all__ = ["layout", "slider", "labelled", "items", "rule_controls"]
 
 
 def slider(id_, low, high, step, value, marks) -> dcc.Slider:
@@ -86,6 +90,82 @@ def labelled(text, control, value_id=None, help_text=None):
     return html.Div([html.Label(label, title=help_text), control], className="control")
 
 
+def items(id_: str, off: Callable[[str], bool] | None = None) -> list[dict]:
+    """The items of a rule's check box list or radio items ``id_``, each ``disabled`` where ``off(option)`` says.
+
+    Parameters
+    ----------
+    id_ : str
+        :data:`._rule_controls.FLAGS`, or the id of a ``"choice"``.
+    off : callable, optional
+        ``off(name)``: whether the option ``name`` is disabled; default none is.
+
+    Returns
+    -------
+    list of dict
+        Dash's options: ``label`` (a check box's with its field's help as tooltip),
+        ``value`` and ``disabled``.
+
+    Examples
+    --------
+    >>> [(item["value"], item["disabled"]) for item in items("flags", off=lambda name: name == "nesterov")]
+    [('centered', False), ('nesterov', True)]
+    >>> [item["label"] for item in items("sqrt")]
+    [' sqrt(e + eps)', ' sqrt(e) + eps']
+    """
+    off = off or (lambda name: False)
+    if id_ == rule.FLAGS:
+        return [
+            {"label": html.Span(f" {name}", title=rule.help_text(name)), "value": name, "disabled": off(name)}
+            for name, shown in rule.SHOWN.items()
+            if shown.control == "check"
+        ]
+    (name,) = [name for name, shown in rule.SHOWN.items() if shown.key == id_]
+    return [{"label": f" {text}", "value": key, "disabled": off(name)} for key, _, text in rule.SHOWN[name].choices]
+
+
+def rule_controls(ids, values: dict) -> list:
+    """The controls of the rule's options ``ids`` (of :data:`._controls.CONTROLS`), showing ``values``.
+
+    A slider is labelled by its option, with the value it shows beside the label (in the span
+    ``<id>-value``) and its field's help as tooltip; the check boxes are one checklist; a
+    choice is radio items.
+
+    Parameters
+    ----------
+    ids : iterable of str
+        The controls' ids, in the page's order.
+    values : dict
+        Each control's value, by id.
+
+    Returns
+    -------
+    list
+        The components.
+
+    Examples
+    --------
+    >>> [type(control).__name__ for control in rule_controls(["flags", "momentum"], {"flags": [], "momentum": 0.0})]
+    ['Checklist', 'Div']
+    """
+    controls = []
+    for id_ in ids:
+        if id_ == rule.FLAGS:
+            controls.append(
+                dcc.Checklist(id=id_, value=values[id_], inline=True, className="flags", options=items(id_))
+            )
+            continue
+        (name,) = [name for name in rule.SHOWN if rule.control_id(name) == id_]
+        if rule.SHOWN[name].control == "choice":
+            radio = dcc.RadioItems(id=id_, value=values[id_], inline=True, options=items(id_))
+            controls.append(labelled(rule.label(name), radio, help_text=rule.help_text(name)))
+            continue
+        low, high, step, marks, _ = SLIDERS[name]
+        control = slider(id_, low, high, step, values[id_], marks)
+        controls.append(labelled(rule.label(name), control, f"{id_}-value", rule.help_text(name)))
+    return controls
+
+
 def layout(defaults: View = _state.DEFAULT) -> html.Div:
     """Build the page: the controls on the left, the figures, the player and the table on the right.
 
@@ -136,32 +216,19 @@ def layout(defaults: View = _state.DEFAULT) -> html.Div:
                 className="pair",
                 title="or click on the contour",
             ),
+            *rule_controls(MAIN_IDS, values),
             labelled(
-                "learning rate",
-                slider("lr", *LR_SLIDER, 0.1, values["lr"], {k: f"1e{k}" for k in range(-5, 2)}),
-                "lr-value",
-            ),
-            labelled(
-                "decay",
-                slider("decay", 0.0, 0.999, 0.001, values["decay"], {0: "0", 0.5: "0.5", 0.9: "0.9", 0.99: ".99"}),
-                "decay-value",
-            ),
-            labelled(
-                "eps",
-                slider("eps", *EPS_SLIDER, 1.0, values["eps"], {k: f"1e{k}" for k in range(-16, 1, 4)}),
-                "eps-value",
-            ),
-            labelled(
-                "iterations",
+                "maxiter",
                 dcc.Input(
-                    id="iterations",
+                    id="maxiter",
                     type="number",
                     min=1,
                     max=_state.MAX_ITERATIONS,
                     step=1,
                     debounce=True,
-                    value=values["iterations"],
+                    value=values["maxiter"],
                 ),
+                help_text="The iterations of every run at most.",
             ),
             labelled(
                 "flavor",
@@ -175,27 +242,7 @@ def layout(defaults: View = _state.DEFAULT) -> html.Div:
                     ],
                 ),
             ),
-            dcc.Checklist(
-                id="flags",
-                value=values["flags"],
-                inline=True,
-                className="flags",
-                options=[{"label": " centered", "value": "centered"}, {"label": " nesterov", "value": "nesterov"}],
-            ),
-            labelled(
-                "momentum",
-                slider("momentum", 0.0, 0.99, 0.01, values["momentum"], {0: "0", 0.5: "0.5", 0.9: "0.9"}),
-                "momentum-value",
-            ),
-            labelled(
-                "eps placement",
-                dcc.RadioItems(
-                    id="sqrt",
-                    value=values["sqrt"],
-                    inline=True,
-                    options=[{"label": " sqrt(e + eps)", "value": "in"}, {"label": " sqrt(e) + eps", "value": "out"}],
-                ),
-            ),
+            *rule_controls(OPTION_IDS, values),
             labelled(
                 "baselines (same learning rate)",
                 dcc.Checklist(

@@ -1,17 +1,7 @@
-"""What the playground shows, as one value: :class:`View`, read from controls or a URL and checked.
+"""What the playground shows, as one value: :class:`View`, read from the controls and checked.
 
-The whole view lives in the page's URL query, so that a view can be shared and
-reloaded as it was::
-
-    ?f=rosenbrock&x0=-1.5,2&lr=0.01&decay=0.9&eps=1e-08&n=500&flavor=rmsprop&momentum=0.9&vs=adam,sgd
-
-Keys: ``f`` (a catalogue name or a formula in x, y or x1, x2), ``x0`` (the start),
-``lr``, ``decay``, ``eps``, ``n`` (iterations), ``flavor`` (``rmsprop``, this
-package's rule with every option, or a library's flavor from :mod:`rmsprop.compat`),
-the options ``centered``, ``momentum``, ``nesterov`` and ``sqrt`` (``in``: sqrt(e + eps),
-``out``: sqrt(e) + eps), and ``vs`` (baselines drawn beside RMSprop). Keys left out
-take the defaults (without ``x0``, a catalogue function's suggested start), which are the seed's experiment: 50 iterations from (-4, 3) on
-5 x1^2 + 7 x2^2 with lr 0.1, decay 0.9, eps 1e-8.
+A view's defaults are the seed's experiment: 50 iterations from (-4, 3) on 5 x1^2 + 7 x2^2
+with lr 0.1, decay 0.9, eps 1e-8. Its URL query, to share and reload it, is :mod:`._url`'s.
 
 Every value is checked here, with a one-line message naming the control, and the
 work a view asks for is capped (:data:`MAX_ITERATIONS`, the formula caps of
@@ -22,9 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from urllib.parse import parse_qs, urlencode
+import warnings
 
 from .. import compat, objectives
+from ..rule.settings import parameters_doc
+from . import _rule_controls as rule
 from . import _values as values
 from ._limits import (
     BASELINES,
@@ -55,16 +47,33 @@ __all__ = [
     "objective",
     "from_controls",
     "check",
-    "to_query",
-    "from_query",
 ]
 
 
+def _with_rule_options(cls: type) -> type:
+    """Add to ``cls``, before it is made a dataclass, a keyword-only field per option the page shows.
+
+    The fields are those of :data:`._rule_controls.SHOWN`, in its order, typed as in
+    :class:`rmsprop.Settings`, with the defaults of :data:`._rule_controls.DEFAULTS`.
+    """
+    from ..rule.settings import FIELDS
+
+    annotations = cls.__dict__["__annotations__"]
+    for name in rule.SHOWN:
+        annotations[name] = FIELDS[name].type
+        setattr(cls, name, rule.DEFAULTS[name])
+    return cls
+
+
 @dataclasses.dataclass(frozen=True)
+@_with_rule_options
 class View:
     """Everything one picture of the playground depends on. The defaults are the seed's experiment.
 
-    A frozen dataclass; :func:`from_controls` and :func:`from_query` make checked ones.
+    A frozen dataclass; :func:`from_controls` and :func:`._url.from_query` make checked ones. Its
+    fields are the playground's own, then one keyword-only field per option of the rule that
+    the page shows (:data:`._rule_controls.SHOWN`); their entries below are made from
+    :class:`rmsprop.Settings`' fields.
 
     Parameters
     ----------
@@ -73,78 +82,71 @@ class View:
         default ``"seed"``.
     start : tuple of float, optional
         The start ``(x1, x2)``; default ``(-4.0, 3.0)``.
-    learning_rate : float, optional
-        Default 0.1.
-    decay : float, optional
-        Default 0.9.
-    eps : float, optional
-        Default 1e-8.
-    iterations : int, optional
+    maxiter : int, optional
         The iterations of every run; default 50.
     flavor : str, optional
         ``"rmsprop"`` (this package's rule, every option) or a name of
         :data:`rmsprop.compat.FLAVORS`; default ``"rmsprop"``.
-    centered : bool, optional
-        Default False.
-    momentum : float, optional
-        Default 0.
-    nesterov : bool, optional
-        Default False.
-    eps_in_sqrt : bool, optional
-        ``sqrt(e + eps)`` when True (default), ``sqrt(e) + eps`` otherwise.
     baselines : tuple of str, optional
         Baselines drawn beside RMSprop, with the same learning rate (:data:`BASELINES`);
         default none.
+    iterations : int, optional
+        Deprecated: the old name of ``maxiter`` (a :class:`DeprecationWarning`).
+    RULE_OPTIONS
+
+    Raises
+    ------
+    TypeError
+        If both ``maxiter`` (other than its default) and ``iterations`` are given.
 
     Examples
     --------
     >>> View()
-    View(objective='seed', start=(-4.0, 3.0), learning_rate=0.1, decay=0.9, eps=1e-08, iterations=50,
-         flavor='rmsprop', centered=False, momentum=0.0, nesterov=False, eps_in_sqrt=True, baselines=())
+    View(objective='seed', start=(-4.0, 3.0), maxiter=50, flavor='rmsprop', baselines=(), learning_rate=0.1,
+         decay=0.9, eps=1e-08, centered=False, nesterov=False, momentum=0.0, eps_in_sqrt=True)
     >>> View(objective="booth", momentum=0.5).settings()
-    {'learning_rate': 0.1, 'decay': 0.9, 'eps': 1e-08, 'centered': False, 'momentum': 0.5, 'nesterov': False,
+    {'learning_rate': 0.1, 'decay': 0.9, 'eps': 1e-08, 'centered': False, 'nesterov': False, 'momentum': 0.5,
      'eps_in_sqrt': True}
     """
 
     objective: str = "seed"
     start: tuple[float, float] = (-4.0, 3.0)
-    learning_rate: float = 0.1
-    decay: float = 0.9
-    eps: float = 1e-8
-    iterations: int = 50
+    maxiter: int = 50
     flavor: str = OWN_RULE
-    centered: bool = False
-    momentum: float = 0.0
-    nesterov: bool = False
-    eps_in_sqrt: bool = True
     baselines: tuple[str, ...] = ()
+    _: dataclasses.KW_ONLY
+    iterations: dataclasses.InitVar[int | None] = None
+
+    def __post_init__(self, iterations: int | None) -> None:
+        if iterations is not None:
+            if self.maxiter != View.__dataclass_fields__["maxiter"].default:
+                raise TypeError(
+                    "View() got both maxiter and iterations; iterations is maxiter's old name: give maxiter"
+                )
+            warnings.warn("View(iterations=...) is deprecated; use maxiter", DeprecationWarning, stacklevel=3)
+            object.__setattr__(self, "maxiter", iterations)
 
     def settings(self) -> dict:
         """Return the optimizer's settings, named as in :func:`rmsprop.rmsprop`: the ones this view sets.
 
-        For a library flavor, the options left at their off value are not passed, so
-        the flavor keeps its own defaults for them.
+        For the own rule, every option the page shows. For a library flavor, the main
+        settings (:data:`._rule_controls.MAIN`) and the options that differ from their
+        default, so that the flavor keeps its own defaults for the others; an option the
+        flavors decide themselves (``own_rule_only``) is never passed to them.
 
         Returns
         -------
         dict
-            ``learning_rate``, ``decay``, ``eps``, then the options: all of them for the
-            own rule, those not off for a flavor.
+            ``learning_rate``, ``decay``, ``eps``, then the options, in the page's order.
         """
-        settings = {"learning_rate": self.learning_rate, "decay": self.decay, "eps": self.eps}
+        settings = {name: getattr(self, name) for name in rule.SHOWN}
         if self.flavor == OWN_RULE:
-            settings.update(
-                centered=self.centered, momentum=self.momentum, nesterov=self.nesterov, eps_in_sqrt=self.eps_in_sqrt
-            )
             return settings
-        for name, value, off in (
-            ("centered", self.centered, False),
-            ("momentum", self.momentum, 0.0),
-            ("nesterov", self.nesterov, False),
-        ):
-            if value != off:
-                settings[name] = value
-        return settings
+        return {
+            name: value
+            for name, value in settings.items()
+            if name in rule.MAIN or (not rule.SHOWN[name].own_rule_only and value != rule.DEFAULTS[name])
+        }
 
     def optimizer(self):
         """Build the :class:`~rmsprop.GradientTransformation` this view runs, or raise :class:`ViewError`.
@@ -169,6 +171,11 @@ class View:
         except (ValueError, TypeError) as error:
             raise ViewError(str(error)) from None
 
+
+# The Parameters of the rule's options, made from Settings' fields (the playground's defaults).
+View.__doc__ = (View.__doc__ or "").replace(
+    "    RULE_OPTIONS\n", parameters_doc(indent="    ", names=rule.SHOWN, defaults=rule.DEFAULTS) + "\n", 1
+)
 
 DEFAULT = View()
 
@@ -275,7 +282,7 @@ def objective(view: View):
 
 
 # ----------------------------------------------------------------------------------------------
-# whole views: from the controls, from a URL, to a URL
+# whole views: from the controls, checked
 
 
 def from_controls(
@@ -283,16 +290,11 @@ def from_controls(
     objective_text,
     x1,
     x2,
-    learning_rate,
-    decay,
-    eps,
-    iterations,
     flavor,
-    centered,
-    momentum,
-    nesterov,
-    eps_in_sqrt,
     baselines_,
+    maxiter=None,
+    iterations=None,
+    **options,
 ) -> View:
     """Make a checked :class:`View` from the page's controls; :class:`ViewError` names the first bad one.
 
@@ -302,22 +304,20 @@ def from_controls(
         The function: a catalogue name or a formula (white space runs collapsed).
     x1, x2 : str or float
         The start, as typed.
-    learning_rate : str or float
-        In :data:`LR_RANGE`.
-    decay : str or float
-        In ``[0, 1)``.
-    eps : str or float
-        In :data:`EPS_RANGE`.
-    iterations : str or float
-        A whole number from 1 to :data:`MAX_ITERATIONS`.
     flavor : str
         One of :data:`FLAVORS`.
-    centered, nesterov, eps_in_sqrt : bool or str
-        Flags (``True``/``False``, or ``"1"``/``"0"``, ``"on"``/``"off"``, ...).
-    momentum : str or float
-        In ``[0, 1)``.
     baselines_ : list of str or str
         Names of :data:`BASELINES`, or one comma-separated string.
+    maxiter : str or float
+        A whole number from 1 to :data:`MAX_ITERATIONS`.
+    iterations : str or float, optional
+        Deprecated: the old name of ``maxiter`` (a :class:`DeprecationWarning`).
+    **options
+        The rule's options the page shows (:data:`._rule_controls.SHOWN`), by name, as
+        :func:`._rule_controls.read` reads them: the learning rate in :data:`LR_RANGE`, eps
+        in :data:`EPS_RANGE`, the others as :class:`rmsprop.Settings` takes them; flags as
+        ``True``/``False`` or ``"1"``/``"0"``, ``"on"``/``"off"``, ... An option left
+        out keeps its default.
 
     Returns
     -------
@@ -329,35 +329,39 @@ def from_controls(
     ViewError
         If a value is empty, not a number, out of range or unknown, or the view does
         not pass :func:`check`.
+    TypeError
+        For an option the page does not show, or both ``maxiter`` and ``iterations``.
 
     Examples
     --------
     >>> controls = dict(objective_text="booth", x1="1", x2="2", learning_rate=0.05, decay=0.9, eps=1e-8,
-    ...                 iterations=30, flavor="rmsprop", centered=False, momentum=0.0, nesterov=False,
+    ...                 maxiter=30, flavor="rmsprop", centered=False, momentum=0.0, nesterov=False,
     ...                 eps_in_sqrt=True, baselines_=["adam"])
     >>> view = from_controls(**controls)
-    >>> view.objective, view.start, view.iterations, view.baselines
+    >>> view.objective, view.start, view.maxiter, view.baselines
     ('booth', (1.0, 2.0), 30, ('adam',))
     >>> from_controls(**{**controls, "x1": "one"})
     Traceback (most recent call last):
     ...
     rmsprop.playground._limits.ViewError: start x1 must be a number; got 'one'
     """
+    if iterations is not None:
+        if maxiter is not None:
+            raise TypeError("from_controls() got both maxiter and iterations; iterations is maxiter's old name")
+        warnings.warn("from_controls(iterations=...) is deprecated; use maxiter", DeprecationWarning, stacklevel=2)
+        maxiter = iterations
+    unknown = [name for name in options if name not in rule.SHOWN]
+    if unknown:
+        raise TypeError(f"from_controls() got options the page does not show: {', '.join(unknown)}")
     if flavor not in FLAVORS:
         raise ViewError(f"unknown flavor {values.short(flavor)}; choose one of: {', '.join(FLAVORS)}")
     view = View(
         objective=values.objective_text(objective_text),
         start=values.start(x1, x2),
-        learning_rate=values.in_range(values.number(learning_rate, "learning rate"), "learning rate", *LR_RANGE),
-        decay=values.in_range(values.number(decay, "decay"), "decay", 0.0, 1.0, hi_open=True),
-        eps=values.in_range(values.number(eps, "eps"), "eps", *EPS_RANGE),
-        iterations=values.iterations(iterations),
+        maxiter=values.maxiter(maxiter),
         flavor=flavor,
-        centered=values.flag(centered, "centered"),
-        momentum=values.in_range(values.number(momentum, "momentum"), "momentum", 0.0, 1.0, hi_open=True),
-        nesterov=values.flag(nesterov, "nesterov"),
-        eps_in_sqrt=values.flag(eps_in_sqrt, "eps placement"),
         baselines=values.baseline_names(baselines_),
+        **{name: rule.read(name, value) for name, value in options.items()},
     )
     check(view)
     return view
@@ -379,179 +383,19 @@ def check(view: View) -> View:
     Raises
     ------
     ViewError
-        If the objective cannot be built (see :func:`objective`), ``nesterov`` is on
-        without momentum, or the optimizer refuses the settings.
+        If the objective cannot be built (see :func:`objective`), or the rule or the
+        flavor refuses the settings (their message: :class:`rmsprop.Settings` checks the
+        options that must go together).
 
     Examples
     --------
     >>> check(View(objective="rosenbrock", learning_rate=0.01)).objective
     'rosenbrock'
-    >>> check(View(learning_rate=-1.0))
+    >>> check(View(nesterov=True))
     Traceback (most recent call last):
     ...
-    rmsprop.playground._limits.ViewError: ...
+    rmsprop.playground._limits.ViewError: nesterov=True needs momentum > 0; set momentum (e.g. 0.9) or nesterov=False
     """
     objective(view)
-    if view.nesterov and view.momentum == 0:
-        raise ViewError("nesterov needs momentum > 0")
     view.optimizer()
     return view
-
-
-_KEYS = ("f", "x0", "lr", "decay", "eps", "n", "flavor", "centered", "momentum", "nesterov", "sqrt", "vs")
-
-
-def to_query(view: View) -> str:
-    """Write the URL query (with its ``?``) that reads back as ``view``: the main settings always, the options when set.
-
-    Parameters
-    ----------
-    view : View
-        The view.
-
-    Returns
-    -------
-    str
-        The query; numbers as ``repr``, so that they read back exactly.
-
-    Examples
-    --------
-    >>> query = to_query(View(objective="booth", momentum=0.5, baselines=("adam",)))
-    >>> query
-    '?f=booth&x0=-4.0,3.0&lr=0.1&decay=0.9&eps=1e-08&n=50&flavor=rmsprop&momentum=0.5&vs=adam'
-    >>> from_query(query) == (View(objective="booth", momentum=0.5, baselines=("adam",)), [])
-    True
-    """
-    query = {
-        "f": view.objective,
-        "x0": f"{view.start[0]!r},{view.start[1]!r}",
-        "lr": repr(view.learning_rate),
-        "decay": repr(view.decay),
-        "eps": repr(view.eps),
-        "n": str(view.iterations),
-        "flavor": view.flavor,
-    }
-    if view.centered:
-        query["centered"] = "1"
-    if view.momentum:
-        query["momentum"] = repr(view.momentum)
-    if view.nesterov:
-        query["nesterov"] = "1"
-    if not view.eps_in_sqrt:
-        query["sqrt"] = "out"
-    if view.baselines:
-        query["vs"] = ",".join(view.baselines)
-    return "?" + urlencode(query, safe=",")
-
-
-def from_query(search: str | None) -> tuple[View, list[str]]:
-    """Read the view a URL query describes, and a message for each value that was bad (it keeps its default).
-
-    Unknown keys are reported; repeated keys take their last value. Without ``x0``, a
-    catalogue function starts at its suggested start. A view that fails :func:`check`
-    as a whole is brought back to the closest valid one (the objective, then the
-    rule's settings, reset to the defaults).
-
-    Parameters
-    ----------
-    search : str or None
-        The query, with or without its ``?``; ``None`` or ``""`` for the defaults.
-
-    Returns
-    -------
-    view : View
-        A checked view.
-    problems : list of str
-        One message per bad or unknown value, in the order of the keys.
-
-    Examples
-    --------
-    >>> view, problems = from_query("?f=booth&lr=0.02&n=80&vs=sgd,adam&bogus=1")
-    >>> view.objective, view.start, view.learning_rate, view.iterations, view.baselines
-    ('booth', (-8.0, 8.0), 0.02, 80, ('sgd', 'adam'))
-    >>> problems
-    ["unknown URL key 'bogus' ignored"]
-    >>> from_query("?lr=abc&n=0")[1]
-    ["URL lr: learning rate must be a number; got 'abc'", 'URL n: iterations must be in [1, 2000]; got 0']
-    """
-    problems: list[str] = []
-    raw = {key: values[-1] for key, values in parse_qs((search or "").lstrip("?"), keep_blank_values=True).items()}
-    for key in raw:
-        if key not in _KEYS:
-            problems.append(f"unknown URL key {values.short(key)} ignored")
-    fields = {}
-
-    def take(field, key, read):
-        if key in raw:
-            try:
-                fields[field] = read(raw[key])
-            except ViewError as error:
-                problems.append(f"URL {key}: {error}")
-
-    take("objective", "f", values.objective_text)
-    take(
-        "start",
-        "x0",
-        lambda text: (
-            values.start(*(text.split(",") + ["", ""])[:2])
-            if text.count(",") == 1
-            else _raise(f"start must be two numbers 'x1,x2'; got {values.short(text)}")
-        ),
-    )
-    take(
-        "learning_rate", "lr", lambda v: values.in_range(values.number(v, "learning rate"), "learning rate", *LR_RANGE)
-    )
-    take("decay", "decay", lambda v: values.in_range(values.number(v, "decay"), "decay", 0.0, 1.0, hi_open=True))
-    take("eps", "eps", lambda v: values.in_range(values.number(v, "eps"), "eps", *EPS_RANGE))
-    take("iterations", "n", values.iterations)
-    take("flavor", "flavor", lambda v: v if v in FLAVORS else _raise(f"unknown flavor {values.short(v)}"))
-    take("centered", "centered", lambda v: values.flag(v, "centered"))
-    take(
-        "momentum",
-        "momentum",
-        lambda v: values.in_range(values.number(v, "momentum"), "momentum", 0.0, 1.0, hi_open=True),
-    )
-    take("nesterov", "nesterov", lambda v: values.flag(v, "nesterov"))
-    take(
-        "eps_in_sqrt",
-        "sqrt",
-        lambda v: (
-            {"in": True, "out": False}.get(v)
-            if v in ("in", "out")
-            else _raise(f"sqrt must be 'in' or 'out'; got {values.short(v)}")
-        ),
-    )
-    take("baselines", "vs", values.baseline_names)
-    if "start" not in fields and fields.get("objective", DEFAULT.objective) in OBJECTIVES:
-        fields["start"] = suggested_start(fields.get("objective", DEFAULT.objective))
-    view = View(**fields)
-    try:
-        check(view)
-    except ViewError as error:
-        problems.append(f"URL: {error}")
-        view = _closest_valid(view)
-    return view, problems
-
-
-def _closest_valid(view: View) -> View:
-    """``view`` with the parts that made it fail reset to the defaults: the objective, then the rule."""
-    try:
-        objective(view)
-    except ViewError:
-        view = dataclasses.replace(view, objective=DEFAULT.objective)
-    rule = {
-        field.name: getattr(DEFAULT, field.name)
-        for field in dataclasses.fields(View)
-        if field.name not in ("objective", "start", "iterations", "baselines")
-    }
-    for reset in ({}, {"nesterov": False}, {"flavor": OWN_RULE}, rule):
-        view = dataclasses.replace(view, **reset)
-        try:
-            return check(view)
-        except ViewError:
-            continue
-    return DEFAULT
-
-
-def _raise(message: str):
-    raise ViewError(message)

@@ -10,7 +10,7 @@ import math
 
 from ._limits import BASELINES, MAX_ABS_START, MAX_ITERATIONS, ViewError
 
-__all__ = ["number", "short", "in_range", "flag", "iterations", "start", "baseline_names", "objective_text"]
+__all__ = ["number", "short", "in_range", "flag", "maxiter", "start", "baseline_names", "objective_text"]
 
 
 def number(text, what: str) -> float:
@@ -168,8 +168,8 @@ def flag(value, what: str) -> bool:
     raise ViewError(f"{what} must be 0 or 1; got {short(value)}")
 
 
-def iterations(value) -> int:
-    """The iterations field's value as a whole number in [1, :data:`MAX_ITERATIONS`].
+def maxiter(value) -> int:
+    """The ``maxiter`` field's value as a whole number in [1, :data:`MAX_ITERATIONS`].
 
     Parameters
     ----------
@@ -179,7 +179,7 @@ def iterations(value) -> int:
     Returns
     -------
     int
-        The number of iterations.
+        The iterations of every run at most.
 
     Raises
     ------
@@ -188,21 +188,21 @@ def iterations(value) -> int:
 
     Examples
     --------
-    >>> iterations("50"), iterations(10.0)
+    >>> maxiter("50"), maxiter(10.0)
     (50, 10)
-    >>> iterations("2.5")
+    >>> maxiter("2.5")
     Traceback (most recent call last):
     ...
-    rmsprop.playground._limits.ViewError: iterations must be a whole number; got 2.5
-    >>> iterations(0)
+    rmsprop.playground._limits.ViewError: maxiter must be a whole number; got 2.5
+    >>> maxiter(0)
     Traceback (most recent call last):
     ...
-    rmsprop.playground._limits.ViewError: iterations must be in [1, 2000]; got 0
+    rmsprop.playground._limits.ViewError: maxiter must be in [1, 2000]; got 0
     """
-    count = number(value, "iterations")
+    count = number(value, "maxiter")
     if count != int(count):
-        raise ViewError(f"iterations must be a whole number; got {count:g}")
-    return int(in_range(count, "iterations", 1, MAX_ITERATIONS))
+        raise ViewError(f"maxiter must be a whole number; got {count:g}")
+    return int(in_range(count, "maxiter", 1, MAX_ITERATIONS))
 
 
 def start(x1, x2) -> tuple[float, float]:

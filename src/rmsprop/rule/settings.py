@@ -20,7 +20,7 @@ from .._validate import check_option_names, flag, in_range, positive_or_none
 from . import arithmetic as pieces
 from .step import INSIDE, OFF, OUTSIDE, SPEC, bias_correction
 
-__all__ = ["Settings", "FIELD_NAMES", "OPTION_NAMES", "DEFAULT_LEARNING_RATE", "option", "parameters_doc"]
+__all__ = ["Settings", "FIELDS", "FIELD_NAMES", "OPTION_NAMES", "DEFAULT_LEARNING_RATE", "option", "parameters_doc"]
 
 #: The default learning rate where one is not required (PyTorch's default; the seed uses 0.1).
 DEFAULT_LEARNING_RATE = 0.01
@@ -385,8 +385,10 @@ def _rate(value: Any) -> Any:
     return schedule.value
 
 
+#: Every field of :class:`Settings` by name, in order: its ``default`` and its ``metadata`` (``doc``, ``help``, ``kind``).
+FIELDS = {field.name: field for field in dataclasses.fields(Settings)}
 #: Every field of :class:`Settings`, in order.
-FIELD_NAMES = tuple(field.name for field in dataclasses.fields(Settings))
+FIELD_NAMES = tuple(FIELDS)
 #: Keyword options of :func:`rmsprop.rmsprop` besides ``learning_rate``, ``decay`` and ``eps``.
 OPTION_NAMES = FIELD_NAMES[3:]
 
@@ -394,8 +396,8 @@ OPTION_NAMES = FIELD_NAMES[3:]
 _TYPES = {"number": "float", "flag": "bool", "limit": "float or None", "rate": "float or callable", "choice": "str"}
 
 
-def parameters_doc(indent: str = "") -> str:
-    """The numpydoc Parameters entries of every field, made from their metadata.
+def parameters_doc(indent: str = "", names: Any = None, defaults: Any = None) -> str:
+    """The numpydoc Parameters entries of the fields, made from their metadata.
 
     Each field gives a line ``name : type, default value`` and its ``doc``, wrapped and
     indented by four more spaces.
@@ -404,6 +406,11 @@ def parameters_doc(indent: str = "") -> str:
     ----------
     indent : str, optional
         Put before every line (the docstring's own indentation); default none.
+    names : iterable of str, optional
+        The fields, in the order given; default every field, in order.
+    defaults : dict, optional
+        Defaults that differ from the fields' own (a caller's, such as the playground's
+        learning rate); default none.
 
     Returns
     -------
@@ -418,11 +425,16 @@ def parameters_doc(indent: str = "") -> str:
         A rate ``>= 0`` or a schedule ``t -> rate`` (see :mod:`rmsprop.schedules`).
     decay : float, default 0.9
         ``gamma`` of the seed, ``rho`` in Keras, ``alpha`` in PyTorch; in ``[0, 1)``.
+    >>> print(parameters_doc(names=["momentum"], defaults={"momentum": 0.5}))
+    momentum : float, default 0.5
+        Heavy-ball momentum ``b`` on the scaled gradient, in ``[0, 1)``.
     """
+    defaults = defaults or {}
     lines = []
-    for field in dataclasses.fields(Settings):
-        kind = field.metadata["kind"]
-        lines.append(f"{indent}{field.name} : {_TYPES[kind]}, default {field.default!r}")
+    for name in FIELD_NAMES if names is None else names:
+        field = FIELDS[name]
+        default = defaults.get(name, field.default)
+        lines.append(f"{indent}{name} : {_TYPES[field.metadata['kind']]}, default {default!r}")
         words, line = field.metadata["doc"].split(), indent + "    "
         for word in words:
             if len(line) + len(word) > 92:
