@@ -13,8 +13,8 @@ the published equations: bit for bit for the seed's arithmetic in float64, which
 claims (but for the norms of clipping, exact sums in the reference); within float32's or the
 library arithmetic's rounding otherwise, and then bit for bit
 between engines, which all run the one step of ``rmsprop.rule.step.make_step``. The compiled
-batch engine compiles one kernel per row, so it runs on the rows marked ``batch`` (a spread of
-the table), to keep a cold run of the suite short.
+batch engine compiles one kernel per row (a few seconds each on a cold cache), so its test is
+marked slow: ``.ci/run`` (``pytest -m ""``) runs it on every row.
 """
 
 import itertools
@@ -71,8 +71,6 @@ def _rows():
 
 
 ROWS = _rows()
-#: The rows the compiled batch engine runs: every seventh, and the seed's plain rule.
-BATCH_ROWS = {name for i, (name, *_) in enumerate(ROWS) if i % 7 == 0} | {"seed float64 centered=False none"}
 
 
 def gradient(x):
@@ -158,11 +156,7 @@ def test_every_engine_runs_the_rule(name, arithmetic, dtype, options, monkeypatc
         np.testing.assert_allclose(numpy_form, reference, rtol=tolerance, atol=tolerance)
 
 
-@pytest.mark.parametrize(
-    "name, arithmetic, dtype, options",
-    [row for row in ROWS if row[0] in BATCH_ROWS],
-    ids=[row[0] for row in ROWS if row[0] in BATCH_ROWS],
-)
+@pytest.mark.parametrize("name, arithmetic, dtype, options", ROWS, ids=[row[0] for row in ROWS])
 def test_the_compiled_batch_engine_runs_the_rule(name, arithmetic, dtype, options, monkeypatch):
     settings = {"learning_rate": 1e-3, "decay": DECAY, **options, "arithmetic": arithmetic}
     with np.errstate(all="ignore"):
