@@ -200,14 +200,16 @@ def test_rows_on_the_numpy_engine_are_minimize_too(monkeypatch):
 
 
 def test_flavor_rows_are_minimize_with_compat_configure():
+    """Every flavor runs on minimize_many's compiled engine, and each row is minimize with that flavor, bit for bit."""
     objective = objectives.get("himmelblau")
-    starts = np.random.default_rng(5).uniform(-5, 5, (2, 2))
-    grid = {"learning_rate": [0.01, 0.05], "decay": [0.9, 0.99], "flavor": ["rmsprop", "torch", "keras", "optax"]}
-    table = sweep(objective, grid, starts=starts, maxiter=60, gtol=1e-5, chunk_size=3)
-    assert list(np.unique(table["flavor"])) == ["keras", "optax", "rmsprop", "torch"]
+    starts = np.random.default_rng(5).uniform(-5, 5, (3, 2))
+    flavors = ["rmsprop", *compat.FLAVORS]
+    grid = {"learning_rate": [0.01, 0.05], "decay": [0.9, 0.99], "flavor": flavors}
+    table = sweep(objective, grid, starts=starts, maxiter=60, gtol=1e-5, chunk_size=5)
+    assert sorted(np.unique(table["flavor"])) == sorted(flavors)
     for row in range(len(table)):
         flavor = str(table["flavor"][row])
-        settings = {"learning_rate": float(table["learning_rate"][row]), "decay": float(table["decay"][row])}
+        settings = {key: table[key][row].item() for key in ("learning_rate", "decay")}
         x0 = starts[table["start"][row]]
         if flavor == "rmsprop":
             single = rmsprop.minimize(objective, x0, maxiter=60, gtol=1e-5, **settings)
@@ -215,8 +217,31 @@ def test_flavor_rows_are_minimize_with_compat_configure():
             single = rmsprop.minimize(
                 objective, x0, optimizer=compat.configure(flavor, **settings), maxiter=60, gtol=1e-5
             )
-        assert np.array_equal([table["x_1"][row], table["x_2"][row]], single.x), (row, flavor)
-        assert (table["fun"][row], table["nit"][row], table["status"][row]) == (single.fun, single.nit, single.status)
+        x = np.array([table["x_1"][row], table["x_2"][row]])
+        assert np.array_equal(x.view(np.uint64), single.x.view(np.uint64)), (row, flavor)
+        assert np.float64(table["fun"][row]).view(np.uint64) == np.float64(single.fun).view(np.uint64), (row, flavor)
+        assert (table["nit"][row], table["status"][row]) == (single.nit, single.status), (row, flavor)
+    plan = sweep_module._plan.make_plan(objective, grid, starts, 60, 1e-5, 0, 5)
+    if rmsprop._batch.compiled_objectives_available("himmelblau"):  # Numba is here: every chunk is one compiled batch
+        for chunk in plan.chunks[:: len(plan.chunks) // 7]:
+            assert sweep_module._chunk.run_chunk(plan.task(chunk, portable=True))["engine"] == "numba"
+
+
+def test_a_flavor_sweep_moves_the_progress_bar_chunk_by_chunk():
+    """The README's flavor sweep (``--flavor rmsprop,torch``) reports each chunk as it lands, not all at the end."""
+    grid = {"learning_rate": parse_range("1e-3:1:13:log"), "decay": [0.9, 0.99], "flavor": ["torch", "rmsprop"]}
+    plan = sweep_module._plan.make_plan("seed", grid, 20, 50, 1e-5, 0, None)
+    assert [(group.flavor, group.batch, group.chunk_size) for group in plan.groups] == [
+        ("torch", True, sweep_module.DEFAULT_CHUNK_SIZE),  # a batch, as the rule's
+        ("rmsprop", True, sweep_module.DEFAULT_CHUNK_SIZE),
+    ]
+    calls = []
+    sweep("seed", grid, starts=20, maxiter=50, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 1040), (520, 1040), (1040, 1040)]  # the torch group's chunk moved it halfway
+    calls.clear()
+    grid = {"learning_rate": [0.01, 0.1], "flavor": "keras", "momentum": 0.5}
+    table = sweep("rosenbrock", grid, starts=10, maxiter=50, chunk_size=6, progress=lambda *call: calls.append(call))
+    assert calls == [(0, 20), (6, 20), (12, 20), (18, 20), (20, 20)] and len(table) == 20
 
 
 def test_the_seed_run_is_in_the_table():
@@ -520,7 +545,7 @@ def test_process_pool_gives_the_same_table(monkeypatch):
 
     from rmsprop.sweep import _executors
 
-    grid = {"learning_rate": [0.02, 0.05], "flavor": ["torch", "keras"]}
+    grid = {"learning_rate": [0.02, 0.05], "flavor": "keras", "clip_value": [None, 0.5]}  # Keras's clipping: minimize
     here = sweep("goldstein_price", grid, starts=6, maxiter=120, chunk_size=4)
     pools = []
 

@@ -13,11 +13,14 @@ counters that can be printed, saved and compared.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from ._tree import flatten, unflatten
+
+if TYPE_CHECKING:
+    from .rule.settings import Settings
 
 __all__ = ["GradientTransformation", "ChainState", "apply_updates", "chain"]
 
@@ -40,6 +43,12 @@ class GradientTransformation(NamedTuple):
         followed by ``params += updates`` with the state's arrays overwritten: the same
         numbers without the temporaries (:class:`rmsprop.RMSprop` uses it). Default
         ``None``.
+    rule : Settings or None, optional
+        Where given, ``update`` is on real arrays exactly the step of :func:`rmsprop.rmsprop`
+        with these settings (its numbers, bit for bit), so an engine that runs the rule
+        itself, such as the compiled engine of :func:`rmsprop.minimize_many`, may run it
+        instead. :func:`rmsprop.rmsprop` and the flavors of :mod:`rmsprop.compat` that are
+        the rule set it; default ``None`` (an optimizer of its own).
 
     Examples
     --------
@@ -52,14 +61,15 @@ class GradientTransformation(NamedTuple):
     >>> updates, state = halve.update(np.array([1.0, -2.0]), halve.init(np.zeros(2)))
     >>> updates
     array([ 0.5, -1. ])
-    >>> halve.settings, halve.update_in_place
-    ({'name': 'halve'}, None)
+    >>> halve.settings, halve.update_in_place, halve.rule
+    ({'name': 'halve'}, None, None)
     """
 
     init: Callable[[Any], Any]
     update: Callable[..., tuple[Any, Any]]
     settings: Mapping[str, Any] = {}
     update_in_place: Callable[..., Any] | None = None
+    rule: Settings | None = None
 
 
 def apply_updates(params: Any, updates: Any) -> Any:
@@ -142,7 +152,7 @@ def chain(*transforms: GradientTransformation) -> GradientTransformation:
     GradientTransformation
         Its state is a :class:`ChainState` of the links' states; its ``settings`` are
         the links' settings merged in order (a later link's value wins); it has no
-        ``update_in_place``.
+        ``update_in_place`` and no ``rule``.
 
     Raises
     ------

@@ -39,7 +39,8 @@ sums each run pairwise, exactly as on one run), is exact for them; the numba eng
 
 Every option of :func:`rmsprop.rmsprop` and every library arithmetic (``arithmetic="torch"`` etc., set by
 :mod:`rmsprop.compat`) is exact on both engines, and learning-rate schedules too (shared by all runs): both engines
-run the one step of :func:`rmsprop.rule.step.make_step`. Stopping with ``norm=inf`` (the default) or ``-inf`` is
+run the one step of :func:`rmsprop.rule.step.make_step`. So is every flavor of :mod:`rmsprop.compat` (``flavor=``):
+each is the rule with some settings, which the engines run (Keras's clipping aside, refused: its own formulas). Stopping with ``norm=inf`` (the default) or ``-inf`` is
 exact; other norms are computed for all runs at once and computed again as ``minimize`` does (``np.linalg.norm`` of
 the row) for the runs within 0.1 % of ``gtol``. Central differences (no jac) are ``minimize``'s, per row. The numba
 engine also needs ``norm=inf`` and no ``jac``.
@@ -88,6 +89,7 @@ def minimize_many(
     norm: float = math.inf,
     trajectories: bool = False,
     jac: Callable[..., Any] | bool | None = None,
+    flavor: str | None = None,
     **options: Any,
 ):
     r"""Minimize ``objective`` from each row of ``x0s`` with RMSprop, all runs at once.
@@ -125,10 +127,20 @@ def minimize_many(
     jac : callable, bool or None, optional
         ``jac(X) -> (B, d)``, ``True`` (``fun`` returns ``(f, G)``), or ``None``: an objective's own gradient, else
         central differences, per row exactly those of :func:`rmsprop.minimize` (the message says so).
+    flavor : str or None, optional
+        A library's RMSprop, a name of :data:`rmsprop.compat.FLAVORS`: run ``i`` is then
+        ``minimize(..., optimizer=rmsprop.compat.configure(flavor, learning_rate=learning_rate[i],
+        decay=decay[i], eps=eps[i], **options))``, and a setting left unset takes the flavor's
+        default. Every flavor is the rule with some settings (:attr:`GradientTransformation.rule`)
+        and runs on the engines above, bit for bit as the rule does; all but Keras's clipping
+        (``clip_norm``, ``clip_value``, ``global_clip_norm`` with ``flavor="keras"``: its own
+        formulas, in float32), which is refused. Default ``None``: the rule itself.
     **options
         The other settings of :func:`rmsprop.rmsprop` (``centered``, ``momentum``,
         ``weight_decay``, ``bias_correction``, ``arithmetic``, ...), shared by all runs;
-        checked, with the same messages, as :func:`rmsprop.rmsprop` checks them.
+        checked, with the same messages, as :func:`rmsprop.rmsprop` checks them. With a
+        ``flavor``, the flavor's settings, named as in :func:`rmsprop.rmsprop` (as
+        :func:`rmsprop.compat.configure` takes them).
 
     Returns
     -------
@@ -144,7 +156,7 @@ def minimize_many(
     ------
     TypeError, ValueError
         For starts or settings that are not real, not finite, out of range or of another length than B,
-        an unknown option, or trajectories that cannot fit in memory.
+        an unknown option or flavor, a flavor the engines cannot run, or trajectories that cannot fit in memory.
 
     Examples
     --------
@@ -152,6 +164,17 @@ def minimize_many(
     >>> result = minimize_many(fun, [[-4.0, 3.0]] * 2, learning_rate=[0.1, 0.01], jac=jac, maxiter=50, gtol=0)
     >>> result.x.tolist(), result.engine
     ([[-0.10352260359924752, 0.0025296212056016548], [-3.418963877860035, 2.4226495081160118]], 'numpy')
+
+    PyTorch's RMSprop (its decay 0.99, eps outside the root, its fused multiply-adds), run
+    by run the numbers of ``minimize`` with ``compat.torch``:
+
+    >>> result = minimize_many(fun, [[-4.0, 3.0]] * 2, learning_rate=[0.1, 0.01], jac=jac, maxiter=50, gtol=0,
+    ...                        flavor="torch")
+    >>> import rmsprop
+    >>> single = rmsprop.minimize(lambda x: fun(x[None])[0], [-4.0, 3.0], jac=lambda x: jac(x[None])[0],
+    ...                           optimizer=rmsprop.compat.torch(lr=0.1), maxiter=50, gtol=0)
+    >>> result.x[0].tolist() == single.x.tolist()
+    True
     """
     from scipy.optimize import OptimizeResult
 
@@ -164,7 +187,7 @@ def minimize_many(
     trajectories = flag("trajectories", trajectories)
     if trajectories:
         check_trajectory_size(x0.shape[0], x0.shape[1], maxiter, x0.dtype)
-    settings = batch_settings(learning_rate, decay, eps, options, x0.shape[0])
+    settings = batch_settings(learning_rate, decay, eps, options, x0.shape[0], flavor)
     problem = problem_of(objective, jac, x0.shape[1])
 
     compiled = _compiled(problem, settings, norm, maxiter)

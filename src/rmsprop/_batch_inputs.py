@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .rule.settings import DEFAULT_LEARNING_RATE, Settings
+from .rule.settings import DEFAULT_LEARNING_RATE, OPTION_NAMES, Settings
 
 __all__ = [
     "checked_starts",
@@ -22,8 +22,12 @@ __all__ = [
     "BatchSettings",
     "batch_settings",
     "check_settings",
+    "flavor_rule",
     "per_run_values",
 ]
+
+#: The settings that :func:`rmsprop.minimize_many` takes one per run.
+SETTINGS = ("learning_rate", "decay", "eps")
 
 
 def checked_starts(x0s: Any) -> np.ndarray:
@@ -221,12 +225,17 @@ class BatchSettings(NamedTuple):
     per_run: frozenset  # the names among learning_rate, decay, eps given one value per run
 
 
-def batch_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs: int) -> BatchSettings:
+def batch_settings(
+    learning_rate: Any, decay: Any, eps: Any, options: dict, runs: int, flavor: str | None = None
+) -> BatchSettings:
     """Check the settings as :func:`rmsprop.rmsprop` does, for every run, and spread them over the runs.
 
     Scalars and the first value of each array are checked by building the rule once; the
     arrays are then checked all at once, and the first run with a bad value is built too,
-    to raise :func:`rmsprop.rmsprop`'s own error.
+    to raise :func:`rmsprop.rmsprop`'s own error. With a ``flavor``, each distinct
+    combination of the runs' values is built as that flavor (:func:`flavor_rule`), which
+    checks it with the flavor's messages and gives the rule's numbers of the run (Keras,
+    for one, rounds the learning rate to float32).
 
     Parameters
     ----------
@@ -239,6 +248,10 @@ def batch_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs
         The other options of :func:`rmsprop.rmsprop`, shared by the runs.
     runs : int
         The number of runs, B.
+    flavor : str or None, optional
+        A name of :data:`rmsprop.compat.FLAVORS`: the settings and options are that
+        flavor's (named as in :func:`rmsprop.rmsprop`, unset ones take the flavor's
+        defaults); ``None`` (default) for the rule itself.
 
     Returns
     -------
@@ -265,8 +278,14 @@ def batch_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs
     Traceback (most recent call last):
     ...
     ValueError: Invalid decay: 1.5; allowed: [0, 1)
+
+    A flavor's defaults and its own rounding (Keras's float32 learning rate):
+
+    >>> settings = batch_settings([0.1, 0.2], None, None, {}, 2, flavor="keras")
+    >>> settings.learning_rate.tolist(), settings.decay.tolist(), settings.eps.tolist(), settings.rule.arithmetic
+    ([0.10000000149011612, 0.20000000298023224], [0.9, 0.9], [1e-07, 1e-07], 'keras_torch')
     """
-    if learning_rate is None:
+    if learning_rate is None and flavor is None:
         learning_rate = DEFAULT_LEARNING_RATE
     schedule = learning_rate if callable(learning_rate) else None
     given = {"learning_rate": learning_rate, "decay": decay, "eps": eps}
@@ -276,6 +295,8 @@ def batch_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs
         if value is not None and not callable(value) and np.ndim(value) > 0
     }
     first = {name: arrays[name][0] if name in arrays else value for name, value in given.items()}
+    if flavor is not None:
+        return _flavor_settings(flavor, given, arrays, schedule, options, runs)
     rule = rule_of(first, options)
 
     def spread(name: str) -> np.ndarray:
@@ -294,6 +315,83 @@ def batch_settings(learning_rate: Any, decay: Any, eps: Any, options: dict, runs
         rule_of(values, options)  # raises the rule's message
         raise ValueError(f"invalid learning_rate, decay or eps for run {row}: {values}")
     return BatchSettings(lr, schedule, decays, epsilons, rule, dict(options), frozenset(arrays))
+
+
+def _flavor_settings(flavor: str, given: dict, arrays: dict, schedule: Any, options: dict, runs: int) -> BatchSettings:
+    """:func:`batch_settings` for a flavor: each distinct combination of per-run values built as the flavor."""
+    first = {name: arrays[name][0] if name in arrays else value for name, value in given.items()}
+    rule = flavor_rule(flavor, first, options)
+    shared = tuple(getattr(rule, name) for name in OPTION_NAMES)
+    spread = {
+        name: np.broadcast_to(float(getattr(rule, name)), (runs,)) for name in SETTINGS if name != "learning_rate"
+    }
+    if schedule is None:
+        spread["learning_rate"] = np.broadcast_to(float(rule.learning_rate), (runs,))
+    names = [name for name in SETTINGS if name in arrays]
+    if names:
+        table = np.stack([arrays[name] for name in names], axis=1)
+        distinct, inverse = np.unique(table, axis=0, return_inverse=True)
+        mapped = np.empty(distinct.shape)
+        for i, row in enumerate(distinct.tolist()):
+            run = flavor_rule(flavor, {**given, **dict(zip(names, row))}, options)
+            if tuple(getattr(run, name) for name in OPTION_NAMES) != shared:  # pragma: no cover - no flavor does
+                raise ValueError(f"flavor {flavor}: its options change with {', '.join(names)}; run it with minimize")
+            mapped[i] = [float(getattr(run, name)) for name in names]
+        for k, name in enumerate(names):
+            spread[name] = mapped[inverse.reshape(-1), k]
+    lr = None if schedule is not None else spread["learning_rate"]
+    return BatchSettings(lr, schedule, spread["decay"], spread["eps"], rule, dict(options), frozenset(arrays))
+
+
+def flavor_rule(flavor: str, given: dict, options: dict) -> Settings:
+    """The rule's settings of one run of flavor ``flavor``, with the flavor's messages.
+
+    The run's optimizer is ``rmsprop.compat.configure(flavor, **given, **options)``; this is
+    its ``rule``, the :class:`rmsprop.Settings` whose step it takes.
+
+    Parameters
+    ----------
+    flavor : str
+        A name of :data:`rmsprop.compat.FLAVORS`.
+    given : dict
+        ``learning_rate``, ``decay`` and ``eps`` of the run (a ``None`` is left unset: the
+        flavor's default).
+    options : dict
+        The flavor's other settings, named as in :func:`rmsprop.rmsprop`.
+
+    Returns
+    -------
+    Settings
+        The settings of the rule that the flavor's optimizer is.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`rmsprop.compat.configure` raises them; a ValueError too where the flavor
+        does more than the rule (Keras's clipping, in its own formulas and float32), which
+        ``minimize`` alone runs.
+
+    Examples
+    --------
+    >>> rule = flavor_rule("torch", {"learning_rate": 0.1, "decay": None}, {"momentum": 0.9})
+    >>> rule.decay, rule.eps_in_sqrt, rule.momentum, rule.arithmetic
+    (0.99, False, 0.9, 'torch')
+    >>> flavor_rule("keras", {"learning_rate": 0.1}, {"clip_norm": 1.0})
+    Traceback (most recent call last):
+    ...
+    ValueError: flavor keras with clip_norm=1.0 does more than the rule (Keras's clipping: ...
+    """
+    from . import compat
+
+    optimizer = compat.configure(flavor, **{k: v for k, v in given.items() if v is not None}, **options)
+    if optimizer.rule is None:
+        shown = ", ".join(f"{name}={value!r}" for name, value in options.items()) or "its defaults"
+        raise ValueError(
+            f"flavor {flavor} with {shown} does more than the rule (Keras's clipping: its own formulas, in "
+            f"float32), which minimize_many does not run; run rmsprop.minimize(..., "
+            f"optimizer=rmsprop.compat.configure({flavor!r}, ...)) per start"
+        )
+    return optimizer.rule
 
 
 def rule_of(given: dict, options: dict) -> Settings:

@@ -272,7 +272,7 @@ def from_settings(settings: Settings) -> GradientTransformation:
     -------
     GradientTransformation
         ``init``, ``update`` and ``update_in_place`` of the rule; its ``settings`` are
-        ``{"name": "rmsprop", **settings.as_dict()}``.
+        ``{"name": "rmsprop", **settings.as_dict()}`` and its ``rule`` is ``settings``.
 
     Examples
     --------
@@ -390,7 +390,9 @@ def from_settings(settings: Settings) -> GradientTransformation:
                         np.copyto(old, value)
         return RMSpropState(t + 1, state.e, state.m, state.b)
 
-    return GradientTransformation(init, update, {"name": "rmsprop", **settings.as_dict()}, update_in_place)
+    return GradientTransformation(
+        init, update, {"name": "rmsprop", **settings.as_dict()}, update_in_place, rule=settings
+    )
 
 
 class _StepNumbers:

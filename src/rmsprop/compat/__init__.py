@@ -28,7 +28,9 @@ compares them (:data:`FLAVOR_FACTS`, :func:`seed_comparison`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import inspect
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -102,10 +104,14 @@ def accepts(flavor: str, setting: str) -> bool:
 
 
 def _argument(flavor: str, setting: str) -> str | None:
-    import inspect
-
-    accepted = inspect.signature(FLAVORS[flavor]).parameters
+    accepted = _parameters(flavor)
     return next((name for name in SETTING_ALIASES.get(setting, (setting,)) if name in accepted), None)
+
+
+@functools.cache
+def _parameters(flavor: str) -> Mapping[str, inspect.Parameter]:
+    """The parameters of flavor ``flavor``'s constructor (read once: a sweep configures a flavor per setting)."""
+    return inspect.signature(FLAVORS[flavor]).parameters
 
 
 def configure(flavor: str, **settings: Any) -> GradientTransformation:
@@ -147,16 +153,11 @@ def configure(flavor: str, **settings: Any) -> GradientTransformation:
     for setting, value in settings.items():
         target = _argument(flavor, setting)
         if target is None:
-            import inspect
-
             raise ValueError(
-                f"flavor {flavor} has no setting for {setting}; its arguments: "
-                f"{', '.join(inspect.signature(FLAVORS[flavor]).parameters)}"
+                f"flavor {flavor} has no setting for {setting}; its arguments: {', '.join(_parameters(flavor))}"
             )
         arguments[target] = value
-    import inspect
-
-    for name, parameter in inspect.signature(FLAVORS[flavor]).parameters.items():
+    for name, parameter in _parameters(flavor).items():
         if parameter.default is inspect.Parameter.empty and name not in arguments:
             setting = next((s for s, aliases in SETTING_ALIASES.items() if name in aliases), name)
             option = "--lr" if setting == "learning_rate" else "--" + setting.replace("_", "-")

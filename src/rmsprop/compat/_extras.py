@@ -42,7 +42,8 @@ def with_parameter_ema(inner: GradientTransformation, ema_momentum: float) -> Gr
     -------
     GradientTransformation
         ``inner`` with the average in its state (``state.ema``, a copy of the parameters
-        at ``init``); ``update`` needs the parameters.
+        at ``init``); ``update`` needs the parameters. Its updates are ``inner``'s, so its
+        ``rule`` is ``inner``'s too.
 
     Examples
     --------
@@ -74,7 +75,7 @@ def with_parameter_ema(inner: GradientTransformation, ema_momentum: float) -> Gr
         ]
         return updates, _EmaState(inner_state, unflatten(structure, new_ema), state.count + 1)
 
-    return GradientTransformation(init, update, dict(inner.settings))
+    return GradientTransformation(init, update, dict(inner.settings), rule=inner.rule)
 
 
 def keras_clip(clipnorm: float | None, clipvalue: float | None, global_clipnorm: float | None, as_floatx: type):
@@ -151,7 +152,7 @@ def complex_as_real_pairs(inner: GradientTransformation) -> GradientTransformati
     GradientTransformation
         ``inner`` with complex parameters and gradients as pairs of reals, each part with its
         own average of squares; its updates are complex again where the gradients are. Real
-        arrays pass as they are.
+        arrays pass as they are, so its ``rule`` is ``inner``'s (which speaks of real arrays).
 
     Examples
     --------
@@ -184,7 +185,7 @@ def complex_as_real_pairs(inner: GradientTransformation) -> GradientTransformati
         back = [_complex_view(u) if np.iscomplexobj(g) else u for g, u in zip(g_leaves, u_leaves)]
         return unflatten(structure, back), state
 
-    return GradientTransformation(init, update, dict(inner.settings))
+    return GradientTransformation(init, update, dict(inner.settings), rule=inner.rule)
 
 
 def _real_view(array: Any) -> Any:

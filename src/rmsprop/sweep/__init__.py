@@ -17,15 +17,20 @@ the first key varies slowest), ``maxiter`` and ``gtol``: bit for bit where
 and on the compiled engine every catalogue objective it compiles). A library flavor
 (``grid["flavor"]``, a name of :data:`rmsprop.compat.FLAVORS`) is
 ``minimize(..., optimizer=compat.configure(flavor, learning_rate=..., decay=..., eps=...,
-**options))``, run by that very call, so it is exact everywhere.
+**options))``: every flavor is the rule with some settings, so its rows are
+``minimize_many(..., flavor=flavor)``'s, on the same engines and as exact as the rule's;
+Keras's clipping (``clip_norm``, ``clip_value`` or ``global_clip_norm`` with the ``keras``
+flavor), which is not the rule's (its own formulas, in float32), runs by that very call, one
+per run, and is exact everywhere.
 
 How the work is split
 ---------------------
 The runs are cut into *chunks*: a chunk belongs to one *group* (one flavor and one value of
 each option other than ``learning_rate``, ``decay`` and ``eps``) and is a contiguous range of
 the group's ``(combination, start)`` pairs, combination-major; at most ``chunk_size`` runs
-(default :data:`DEFAULT_CHUNK_SIZE` for this package's rule, :data:`DEFAULT_FLAVOR_CHUNK_SIZE`
-for a library flavor, which runs one ``minimize`` per run). The cut depends on the sweep's
+(default :data:`DEFAULT_CHUNK_SIZE` for a group that ``minimize_many`` runs, the rule and
+the flavors, :data:`DEFAULT_FLAVOR_CHUNK_SIZE` for Keras's clipping, which runs one
+``minimize`` per run). The cut depends on the sweep's
 spec alone, never on the machine, so a chunk saved by one machine is the chunk another would
 compute. A chunk is computed by ``_chunk.run_chunk``, one pure top-level function of picklable
 arguments (a ``_chunk.ChunkTask``: the objective as its catalogue name and dimension or its
@@ -39,8 +44,8 @@ Where the chunks run (``executor``)
   run here one after the other: its kernel is parallel over all cores already (Numba's
   ``prange``, and it releases the GIL), and running two at once from threads would
   oversubscribe the cores, and abort the process under Numba's ``workqueue`` threading
-  layer, which refuses concurrent launches. The other chunks (the NumPy engine, library
-  flavors), which hold the GIL most of the time, go to a pool of spawned processes, one per
+  layer, which refuses concurrent launches. The other chunks (the NumPy engine, Keras's
+  clipping one ``minimize`` per run), which hold the GIL most of the time, go to a pool of spawned processes, one per
   core, when there are two or more of them and enough work to repay starting the processes
   (about :data:`POOL_MIN_SECONDS` by a rough estimate); otherwise they too run here. As with
   any use of ``multiprocessing``, a script that starts a sweep must guard it with

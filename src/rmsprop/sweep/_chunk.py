@@ -29,7 +29,8 @@ class ChunkTask:
     runs) or an :class:`~rmsprop.objectives.Objective`; ``x0`` the starts of the chunk's
     rows, ``(n, d)`` float64; ``learning_rate``, ``decay``, ``eps`` one float64 per row,
     or ``None`` where the grid does not set them (the flavor's default then);
-    ``options`` the group's other settings.
+    ``options`` the group's other settings; ``batch`` whether :func:`rmsprop.minimize_many`
+    runs the rows (the group's :attr:`~._plan.Group.batch`).
 
     Parameters
     ----------
@@ -47,6 +48,8 @@ class ChunkTask:
         The iterations at most per run.
     gtol : float
         The stopping tolerance.
+    batch : bool
+        Whether ``minimize_many`` runs the rows, else one ``minimize`` per row.
 
     Examples
     --------
@@ -67,6 +70,7 @@ class ChunkTask:
     eps: np.ndarray | None
     maxiter: int
     gtol: float
+    batch: bool
 
 
 # Numba's ``workqueue`` threading layer aborts the process on concurrent launches of a parallel
@@ -78,8 +82,9 @@ def run_chunk(task: ChunkTask) -> dict:
     """The rows of one chunk: ``x`` (n, d) float64, ``fun`` (n,) float64, ``nit`` and ``status`` (n,) int64.
 
     Row ``i`` is ``rmsprop.minimize`` from ``task.x0[i]`` with row ``i``'s settings; the rule
-    runs as one :func:`rmsprop.minimize_many` batch, a library flavor one ``minimize`` per row.
-    Pure: the same task gives the same arrays wherever it runs.
+    and every flavor that is the rule with some settings run as one :func:`rmsprop.minimize_many`
+    batch (``flavor=``), Keras's clipping one ``minimize`` per row. Pure: the same task gives
+    the same arrays wherever it runs.
 
     Parameters
     ----------
@@ -90,8 +95,8 @@ def run_chunk(task: ChunkTask) -> dict:
     -------
     dict
         ``x``, ``fun``, ``nit``, ``status`` (one row per run) and ``engine``, the engine
-        that ran them (``"numba"`` or ``"numpy"`` for the rule, ``"minimize"`` for a
-        flavor).
+        that ran them (``"numba"`` or ``"numpy"`` for a batch, ``"minimize"`` one run at
+        a time).
 
     Examples
     --------
@@ -105,13 +110,16 @@ def run_chunk(task: ChunkTask) -> dict:
     objective = objective_of(task.objective)
     options = dict(task.options)
     rows = task.x0.shape[0]
-    if task.flavor == RULE:
+    if task.batch:
         from .._batch import minimize_many
 
         settings = {name: getattr(task, name) for name in SETTINGS if getattr(task, name) is not None}
-        lock = _COMPILED_LOCK if compiled_engine(objective, task.flavor, options) else contextlib.nullcontext()
+        flavor = None if task.flavor == RULE else task.flavor
+        lock = _COMPILED_LOCK if compiled_engine(objective, task.batch) else contextlib.nullcontext()
         with lock:
-            result = minimize_many(objective, task.x0, maxiter=task.maxiter, gtol=task.gtol, **settings, **options)
+            result = minimize_many(
+                objective, task.x0, maxiter=task.maxiter, gtol=task.gtol, flavor=flavor, **settings, **options
+            )
         return {
             "x": np.ascontiguousarray(result.x, dtype=np.float64),
             "fun": np.asarray(result.fun, np.float64),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..objectives import Objective
-from ._grid import RULE
 
 __all__ = ["compiled_name", "compiled_engine", "check_rule_settings", "physical_memory"]
 
@@ -35,33 +34,32 @@ def compiled_name(objective: Objective) -> str | None:
     return name_of(objective)
 
 
-def compiled_engine(objective: Objective, flavor: str, options: dict) -> bool:
-    """Tell whether ``minimize_many`` runs these rows on its compiled (Numba, parallel) engine.
+def compiled_engine(objective: Objective, batch: bool) -> bool:
+    """Tell whether ``minimize_many`` runs a group's rows on its compiled (Numba, parallel) engine.
 
     Parameters
     ----------
     objective : Objective
         The sweep's objective.
-    flavor : str
-        The group's flavor (:data:`RULE` for this package's rule).
-    options : dict
-        The group's other options.
+    batch : bool
+        Whether ``minimize_many`` runs the group (:attr:`~._plan.Group.batch`: the rule, or a
+        flavor that is the rule with some settings), not one ``minimize`` per run.
 
     Returns
     -------
     bool
-        True for the rule (any arithmetic) on a catalogue objective that the compiled
-        kernels know, when Numba is there (and ``RMSPROP_DISABLE_JIT`` is not ``1``).
+        True for a batch group on a catalogue objective that the compiled kernels know,
+        when Numba is there (and ``RMSPROP_DISABLE_JIT`` is not ``1``).
 
     Examples
     --------
     >>> from rmsprop import objectives
-    >>> compiled_engine(objectives.get("seed"), "torch", {})
+    >>> compiled_engine(objectives.get("seed"), False)
     False
-    >>> compiled_engine(objectives.from_expression("x**2 + y**2"), "rmsprop", {})
+    >>> compiled_engine(objectives.from_expression("x**2 + y**2"), True)
     False
     """
-    if flavor != RULE:
+    if not batch:
         return False
     from .._batch import compiled_objectives_available
 

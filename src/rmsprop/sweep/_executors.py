@@ -4,8 +4,8 @@
   run here one after the other: its kernel is parallel over all cores already (Numba's
   ``prange``, and it releases the GIL), and running two at once from threads would
   oversubscribe the cores, and abort the process under Numba's ``workqueue`` threading
-  layer, which refuses concurrent launches. The other chunks (the NumPy engine, library
-  flavors), which hold the GIL most of the time, go to a pool of spawned processes, one per
+  layer, which refuses concurrent launches. The other chunks (the NumPy engine, Keras's
+  clipping one ``minimize`` per run), which hold the GIL most of the time, go to a pool of spawned processes, one per
   core, when there are two or more of them and enough work to repay starting the processes
   (about :data:`POOL_MIN_SECONDS` by a rough estimate); otherwise they too run here.
 * a ``dask.distributed.Client``, or a scheduler address: one task per chunk
@@ -163,7 +163,7 @@ def run_local(plan: Plan, pending: list[Chunk], done: Callable[[Chunk, dict], No
     elsewhere: list[Chunk] = []
     for chunk in pending:
         group = plan.groups[chunk.group]
-        compiled = compiled_engine(plan.objective, group.flavor, dict(group.options))
+        compiled = compiled_engine(plan.objective, group.batch)
         (here if compiled else elsewhere).append(chunk)
     workers = min(cpu_count(), len(elsewhere))
     if workers < 2 or sum(plan.cost(chunk) for chunk in elsewhere) < POOL_MIN_SECONDS or not _picklable(plan):

@@ -40,9 +40,11 @@ __all__ = [
     "renamed",
 ]
 
-#: Runs per chunk for this package's rule (``minimize_many`` runs a chunk as one batch).
+#: Runs per chunk of a group that ``minimize_many`` runs as one batch: the rule, and every library flavor
+#: that is the rule with some settings (all of them, but Keras's clipping).
 DEFAULT_CHUNK_SIZE = 50_000
-#: Runs per chunk for a library flavor (one ``minimize`` per run, far slower per run than a batch).
+#: Runs per chunk of a group run one ``minimize`` per run (far slower per run than a batch): Keras's clipping,
+#: which is not the rule's (its own formulas, in float32).
 DEFAULT_FLAVOR_CHUNK_SIZE = 1_000
 
 #: ``sweep.json``'s ``format``; its ``version`` (and the chunk files').
@@ -52,6 +54,10 @@ VERSION = 1
 
 class Group(NamedTuple):
     """One flavor and one value of each other option: the combinations that can share a batch.
+
+    ``batch`` says whether :func:`rmsprop.minimize_many` runs them (the rule, or a flavor whose
+    optimizer is the rule with some settings, :attr:`rmsprop.GradientTransformation.rule`), or
+    one :func:`rmsprop.minimize` per run (Keras's clipping); it follows from the spec alone.
 
     Parameters
     ----------
@@ -64,21 +70,32 @@ class Group(NamedTuple):
         The group's combination numbers, int64, increasing.
     chunk_size : int
         The most runs per chunk of this group.
+    batch : bool
+        Whether ``minimize_many`` runs the group (else one ``minimize`` per run).
 
     Examples
     --------
     >>> plan = make_plan("5*x1**2 + 7*x2**2", {"learning_rate": [0.01, 0.1], "centered": [False, True]},
     ...                  starts=3, maxiter=20, gtol=1e-5, seed=0, chunk_size=None)
     >>> for group in plan.groups:
-    ...     print(group.flavor, group.options, group.combinations, group.chunk_size)
-    rmsprop (('centered', False),) [0 2] 50000
-    rmsprop (('centered', True),) [1 3] 50000
+    ...     print(group.flavor, group.options, group.combinations, group.chunk_size, group.batch)
+    rmsprop (('centered', False),) [0 2] 50000 True
+    rmsprop (('centered', True),) [1 3] 50000 True
+    >>> plan = make_plan("seed", {"learning_rate": 0.1, "flavor": ["rmsprop", "keras"], "clip_norm": [None, 1.0]},
+    ...                  starts=3, maxiter=20, gtol=1e-5, seed=0, chunk_size=None)
+    >>> for group in plan.groups:
+    ...     print(group.flavor, group.options, group.chunk_size, group.batch)
+    rmsprop (('clip_norm', None),) 50000 True
+    rmsprop (('clip_norm', 1.0),) 50000 True
+    keras (('clip_norm', None),) 50000 True
+    keras (('clip_norm', 1.0),) 1000 False
     """
 
     flavor: str
     options: tuple  # ((name, value), ...), sorted
     combinations: np.ndarray  # int64, increasing
     chunk_size: int
+    batch: bool
 
 
 class Chunk(NamedTuple):
@@ -231,6 +248,7 @@ class Plan:
             np.ascontiguousarray(self.starts[start]),
             maxiter=self.maxiter,
             gtol=self.gtol,
+            batch=group.batch,
             **per_run,
         )
 
@@ -248,7 +266,7 @@ class Plan:
             The guess, from the runs, ``maxiter`` and the dimension.
         """
         runs = chunk.stop - chunk.first
-        if self.groups[chunk.group].flavor != RULE:
+        if not self.groups[chunk.group].batch:
             return runs * self.maxiter * 3e-5
         return self.maxiter * (1e-4 + runs * self.starts.shape[1] * 5e-8)
 
@@ -271,8 +289,8 @@ def make_plan(objective: Any, grid: Any, starts: Any, maxiter: Any, gtol: Any, s
     seed : int
         The seed of ``np.random.default_rng`` that draws the starts, ``>= 0``.
     chunk_size : int or None
-        The most runs per chunk, or ``None`` for :data:`DEFAULT_CHUNK_SIZE` (the rule)
-        and :data:`DEFAULT_FLAVOR_CHUNK_SIZE` (a flavor).
+        The most runs per chunk, or ``None`` for :data:`DEFAULT_CHUNK_SIZE` (a group that
+        ``minimize_many`` runs) and :data:`DEFAULT_FLAVOR_CHUNK_SIZE` (one ``minimize`` per run).
 
     Returns
     -------
@@ -327,8 +345,6 @@ def make_plan(objective: Any, grid: Any, starts: Any, maxiter: Any, gtol: Any, s
     _check_size(math.prod(shape) * x0.shape[0], x0.shape[1], len(keys))
 
     groups = _groups(keys, values, shape, None if chunk_size is None else int(chunk_size))
-    for group in groups:
-        _check_group(group, keys, values, shape)
     chunks: list[Chunk] = []
     for g, group in enumerate(groups):
         pairs = group.combinations.size * x0.shape[0]
@@ -465,30 +481,39 @@ def _groups(keys: tuple, values: dict, shape: tuple, chunk_size: int | None) -> 
         members = combinations[label == label[at]]
         chosen = {keys[i]: values[keys[i]][index[i][at]] for i in grouping}
         flavor = chosen.pop("flavor", RULE)
-        size = chunk_size or (DEFAULT_CHUNK_SIZE if flavor == RULE else DEFAULT_FLAVOR_CHUNK_SIZE)
-        groups.append(Group(flavor, tuple(sorted(chosen.items())), members, int(size)))
+        options = tuple(sorted(chosen.items()))
+        batch = _check_group(flavor, options, members, keys, values, shape)
+        size = chunk_size or (DEFAULT_CHUNK_SIZE if batch else DEFAULT_FLAVOR_CHUNK_SIZE)
+        groups.append(Group(flavor, options, members, int(size), batch))
     return groups
 
 
-def _check_group(group: Group, keys: tuple, values: dict, shape: tuple) -> None:
-    """Build the optimizer of every combination of the group (as the chunks will), turning errors into one line."""
-    index = unravel(group.combinations, shape)
+def _check_group(
+    flavor: str, options: tuple, combinations: np.ndarray, keys: tuple, values: dict, shape: tuple
+) -> bool:
+    """Build the optimizer of every combination of a group (as the chunks will), turning errors into one line.
+
+    Returns whether ``minimize_many`` runs the group: the rule, or a flavor whose every optimizer is the rule.
+    """
+    index = unravel(combinations, shape)
     per_run = {
         name: np.array(values[name], dtype=np.float64)[index[keys.index(name)]] for name in SETTINGS if name in keys
     }
-    options = dict(group.options)
-    if group.flavor == RULE:
+    given = dict(options)
+    if flavor == RULE:
         try:
             check_rule_settings(
-                per_run.get("learning_rate"), per_run.get("decay"), per_run.get("eps"), options, group.combinations.size
+                per_run.get("learning_rate"), per_run.get("decay"), per_run.get("eps"), given, combinations.size
             )
         except (TypeError, ValueError) as error:
             raise ValueError(f"grid: {one_line(error)}") from None
-        return
-    for i in range(group.combinations.size):
+        return True
+    batch = True
+    for i in range(combinations.size):
         settings = {name: float(array[i]) for name, array in per_run.items()}
         try:
-            compat.configure(group.flavor, **settings, **options)
+            batch &= compat.configure(flavor, **settings, **given).rule is not None
         except (TypeError, ValueError) as error:
-            shown = ", ".join(f"{name}={value!r}" for name, value in {**settings, **options}.items())
-            raise ValueError(f"grid: flavor {group.flavor} with {shown or 'its defaults'}: {one_line(error)}") from None
+            shown = ", ".join(f"{name}={value!r}" for name, value in {**settings, **given}.items())
+            raise ValueError(f"grid: flavor {flavor} with {shown or 'its defaults'}: {one_line(error)}") from None
+    return batch

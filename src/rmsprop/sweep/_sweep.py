@@ -64,8 +64,9 @@ def sweep(
         A folder to save the sweep in as it goes (see :mod:`rmsprop.sweep`); a sweep started
         again with the same folder and spec computes only the chunks not saved yet.
     chunk_size : int, optional
-        Runs per chunk (default :data:`DEFAULT_CHUNK_SIZE` for the rule,
-        :data:`DEFAULT_FLAVOR_CHUNK_SIZE` for a library flavor). Part of the spec.
+        Runs per chunk (default :data:`DEFAULT_CHUNK_SIZE` for the rule and the flavors,
+        :data:`DEFAULT_FLAVOR_CHUNK_SIZE` for Keras's clipping, run one ``minimize`` per
+        run). Part of the spec.
     progress : callable, optional
         ``progress(done_runs, total_runs)``: called once before any work (with the runs
         loaded from ``out``) and after each chunk computed.
