@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import weakref
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -23,7 +24,10 @@ from ._validate import check_option_names
 from .rule.settings import DEFAULT_LEARNING_RATE, FIELD_NAMES, OPTION_NAMES, Settings, parameters_doc
 from .rule.step import make_step, scalars
 
-__all__ = ["RMSpropState", "rmsprop", "OPTION_NAMES", "resolve_optimizer", "DEFAULT_LEARNING_RATE"]
+__all__ = ["RMSpropState", "rmsprop", "OPTION_NAMES", "resolve_optimizer", "rule_settings", "DEFAULT_LEARNING_RATE"]
+
+#: The settings of each ``update`` made by :func:`from_settings`, so that an engine can tell the rule's own.
+_RULES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class RMSpropState(NamedTuple):
@@ -319,7 +323,38 @@ def from_settings(settings: Settings) -> GradientTransformation:
                         np.copyto(old, value)
         return RMSpropState(t + 1, state.nu, state.mu, state.momentum)
 
+    _RULES[update] = settings
     return GradientTransformation(init, update, {"name": "rmsprop", **settings.as_dict()}, update_in_place)
+
+
+def rule_settings(optimizer: GradientTransformation) -> Settings | None:
+    """The :class:`~rmsprop.Settings` of an optimizer made by :func:`rmsprop`, or ``None`` for any other.
+
+    An engine that runs the rule itself (the compiled path of :func:`rmsprop.minimize`) uses it
+    to know that ``optimizer.update`` is the rule's own, with these settings.
+
+    Parameters
+    ----------
+    optimizer : GradientTransformation
+        Any optimizer.
+
+    Returns
+    -------
+    Settings or None
+        Its settings, when its ``update`` is the one :func:`rmsprop` made.
+
+    Examples
+    --------
+    >>> rule_settings(rmsprop(0.1, centered=True)).centered
+    True
+    >>> from rmsprop import baselines
+    >>> rule_settings(baselines.sgd(0.1)) is None
+    True
+    """
+    try:
+        return _RULES.get(optimizer.update)
+    except TypeError:  # an update that cannot be weakly referenced is not the rule's
+        return None
 
 
 class _StepNumbers:

@@ -63,7 +63,7 @@ def compiled_engine(objective: Objective, flavor: str, options: dict) -> bool:
     """
     if flavor != RULE:
         return False
-    from .._batch import compiled_objectives_available
+    from .._compiled_runs import compiled_objectives_available
 
     name = compiled_name(objective)
     return name is not None and compiled_objectives_available(name)
