@@ -115,7 +115,9 @@ def test_the_seed_is_bit_exact_on_the_compiled_path(compiled_calls):
 
 
 def test_a_long_run_with_an_early_stop_fills_only_what_it_uses(compiled_calls):
-    result = both(compiled_calls, objectives.get("seed"), [-4.0, 3.0], learning_rate=SCHEDULE, maxiter=10**12, gtol=1e-3)
+    result = both(
+        compiled_calls, objectives.get("seed"), [-4.0, 3.0], learning_rate=SCHEDULE, maxiter=10**12, gtol=1e-3
+    )
     assert result.status == 0 and result.path_x.shape == (result.nit + 1, 2)
 
 

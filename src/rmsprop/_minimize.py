@@ -204,7 +204,9 @@ def minimize(
             end = run_compiled(compiled, start, maxiter, gtol, checkpoint, every, run)
         else:
             counts["nfev"], counts["njev"] = start.nfev, start.njev
-            end = _python_loop(start, optimizer, value_and_grad, counts, notify, maxiter, gtol, norm, checkpoint, every, run)
+            end = _python_loop(
+                start, optimizer, value_and_grad, counts, notify, maxiter, gtol, norm, checkpoint, every, run
+            )
 
     message = STATUS_MESSAGES[end.status] + end.note
     if counts["finite_differences"]:

@@ -295,7 +295,9 @@ def from_settings(settings: Settings) -> GradientTransformation:
         lr, correction = settings.step_numbers(t)
         leaf_scales, global_scale = (None, None)
         if clips:
-            leaf_scales, global_scale = clip_factors([g], settings.clip_value, settings.clip_norm, settings.global_clip_norm)
+            leaf_scales, global_scale = clip_factors(
+                [g], settings.clip_value, settings.clip_norm, settings.global_clip_norm
+            )
         spec, s = numbers.get(
             e.dtype, x is not None, lr, correction, None if leaf_scales is None else leaf_scales[0], global_scale
         )

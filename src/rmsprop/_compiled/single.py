@@ -118,7 +118,9 @@ def _make_chunk(spec, two):
                 correction = like(bias_correction(decay64[0], t), one)
             leaf = total = one
             if clip_norm or global_clip_norm:
-                leaf, total = clip_scales(g, 0, gc, work, clip_value, clip_norm, global_clip_norm, limits, shared[2], one)
+                leaf, total = clip_scales(
+                    g, 0, gc, work, clip_value, clip_norm, global_clip_norm, limits, shared[2], one
+                )
             s = scalars_at(rates, done if per_step else 0, per_run, 0, shared, correction, leaf, total)
             for i in range(d):
                 u, e_next[i], m_next[i], b_next[i] = step(g[0, i], x[i], e[i], m[i], b[i], s)  # noqa: F821

@@ -110,7 +110,9 @@ def run_quietly(objective, start, maxiter: int, gtol: float, label: str, **setti
     from .._minimize_compiled import compiled_run
     from .._rmsprop import resolve_optimizer
 
-    options = {name: value for name, value in settings.items() if name not in ("checkpoint", "checkpoint_every", "resume")}
+    options = {
+        name: value for name, value in settings.items() if name not in ("checkpoint", "checkpoint_every", "resume")
+    }
     try:
         optimizer = resolve_optimizer(options.pop("optimizer", None), "minimize", **options)
     except (ValueError, TypeError) as error:
