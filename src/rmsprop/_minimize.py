@@ -61,6 +61,11 @@ def minimize(
     ``maxiter=50``, ``learning_rate=0.1``, ``decay=0.9``, ``eps=1e-8`` and ``gtol=0``
     from ``(-4, 3)`` on the seed's objective it is the seed's run, bit for bit.
 
+    A catalogue objective with a compiled formula, with its own gradient, this package's
+    rule, ``norm=inf`` and no callback runs in compiled code where Numba is installed (and
+    ``RMSPROP_DISABLE_JIT`` is not ``1``), with the Python loop's result bit for bit, every
+    field (:mod:`rmsprop._minimize_compiled`); everything else runs the Python loop.
+
     Parameters
     ----------
     fun : callable
