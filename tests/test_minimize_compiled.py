@@ -161,7 +161,7 @@ def checkpoint_arrays(path):
 @pytest.mark.parametrize("every", [7, 1000])
 def test_checkpoints_and_resume_on_the_compiled_path(compiled_calls, every, tmp_path):
     seed = objectives.get("seed")
-    kwargs = dict(learning_rate=SCHEDULE, momentum=0.5, gtol=1e-3)
+    kwargs = dict(learning_rate=SCHEDULE, centered=True, momentum=0.9, nesterov=True, gtol=1e-3)  # a spec of FAST
     whole = rmsprop.minimize(seed, [-4.0, 3.0], maxiter=5000, **kwargs)
     compiled = tmp_path / "compiled.npz"
     first = rmsprop.minimize(seed, [-4.0, 3.0], maxiter=30, checkpoint=compiled, checkpoint_every=every, **kwargs)
