@@ -103,6 +103,8 @@ def apply_updates(params: Any, updates: Any) -> Any:
     >>> apply_updates({"w": np.ones(2, np.float32)}, {"w": np.array([0.25, 0.5])})
     {'w': array([1.25, 1.5 ], dtype=float32)}
     """
+    if type(params) is np.ndarray and type(updates) is np.ndarray and updates.shape == params.shape:
+        return np.asarray(params + updates, dtype=params.dtype)  # one array: the leaf's numbers, without the trees
     param_leaves, structure = flatten(params)
     update_leaves, update_structure = flatten(updates)
     if structure != update_structure:

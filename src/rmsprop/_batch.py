@@ -49,7 +49,6 @@ engine also needs ``norm=inf`` and no ``jac``.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -66,11 +65,12 @@ from ._batch_inputs import (
     trajectory_error,
 )
 from ._batch_problem import Problem, converged, finite_rows, problem_of
+from ._compiled_runs import compiled_module, compiled_objectives_available, step_tables
 from ._status import FINITE_DIFFERENCE_NOTE, RUNNING, STATUS_MESSAGES, Stop, stop_note
 from ._validate import flag, in_range, vector_norm_order
 from .rule.primitives import abs_sq, clip
 from .rule.settings import Settings
-from .rule.step import SCALARS, bias_correction, clip_factor, make_step, scalars
+from .rule.step import bias_correction, clip_factor, make_step, scalars
 
 __all__ = ["minimize_many"]
 
@@ -407,7 +407,7 @@ def _compiled(
             rates = np.array([_schedules.evaluate(settings.schedule, t) for t in range(maxiter)] or [0.0])
         except Exception:  # noqa: BLE001 - whatever it raises, the NumPy engine raises it at the right step
             return None
-    return _compiled_module().objectives.OBJECTIVES.index(name), rates
+    return compiled_module().objectives.OBJECTIVES.index(name), rates
 
 
 def _run_compiled(
@@ -420,7 +420,7 @@ def _run_compiled(
     trajectories: bool,
 ) -> _Outcome:
     """All runs on the compiled engine (:mod:`rmsprop._compiled.batch`), with the scalars of the rule."""
-    batch = _compiled_module().batch
+    batch = compiled_module().batch
     rule, dtype = settings.rule, x0.dtype
     out = _Outcome.empty(x0, maxiter, trajectories)
     dim = x0.shape[1]
@@ -429,21 +429,17 @@ def _run_compiled(
     decay, eps = shared("decay", settings.decay), shared("eps", settings.eps)
     if decay.size != eps.size:
         decay, eps = np.broadcast_arrays(decay, eps)
-    by_rate = dict(zip(SCALARS, scalars(rule, lr, 1.0, None, None, dtype)))
-    by_run = dict(zip(SCALARS, scalars(rule, 0.0, 1.0, None, None, dtype, decay=decay, eps=eps)))
-    table = lambda source, names: np.ascontiguousarray(  # noqa: E731
-        np.stack(np.broadcast_arrays(*(source[name] for name in names)), axis=-1).reshape(-1, len(names))
-    )
+    tables = step_tables(rule, lr, decay, eps, dtype)
     batch.runner(rule.spec(dtype))(
         code,
         out.x,
         out.g,
         out.f,
-        table(by_rate, batch.RATES),
+        tables.rates,
         rates is not None,
-        table(by_run, batch.PER_RUN),
+        tables.per_run,
         decay.size > 1,
-        np.array([by_run[name] for name in batch.SHARED], dtype),
+        tables.shared,
         np.ascontiguousarray(decay, dtype=np.float64),
         np.array([gtol, rule.clip_norm or 0.0, rule.global_clip_norm or 0.0]),
         dtype.type(rule.initial_scale),
@@ -456,47 +452,6 @@ def _run_compiled(
         out.path_f if trajectories else np.zeros((1, 1)),
     )
     return out
-
-
-_compiled_modules: Any = None  # the compiled package once imported; False when Numba is missing
-
-
-def _compiled_module() -> Any:
-    """:mod:`rmsprop._compiled` (batch and objectives), or ``None`` when Numba is missing or ``RMSPROP_DISABLE_JIT=1``."""
-    global _compiled_modules
-    if os.environ.get("RMSPROP_DISABLE_JIT", "") == "1":
-        return None
-    if _compiled_modules is None:
-        try:
-            from . import _compiled
-            from ._compiled import batch, objectives  # noqa: F401 - loaded as attributes of the package
-        except ImportError:  # no Numba: the NumPy engine runs everything
-            _compiled_modules = False
-        else:
-            _compiled_modules = _compiled
-    return _compiled_modules or None
-
-
-def compiled_objectives_available(name: str) -> bool:
-    """Whether ``minimize_many`` can run the catalogue objective ``name`` on its compiled engine here.
-
-    Parameters
-    ----------
-    name : str
-        A catalogue name.
-
-    Returns
-    -------
-    bool
-        True where Numba can be imported, ``RMSPROP_DISABLE_JIT`` is not ``1`` and ``name`` has a compiled formula.
-
-    Examples
-    --------
-    >>> compiled_objectives_available("rastrigin")  # NumPy's sin and cos: the NumPy engine's
-    False
-    """
-    module = _compiled_module()
-    return module is not None and name in module.objectives.OBJECTIVES
 
 
 # --------------------------------------------------------------------------------------

@@ -98,13 +98,13 @@ class Progress(NamedTuple):
         The evaluations of f and of the gradient so far.
     state : object
         The optimizer's state (a NamedTuple of numbers and arrays, as its ``init`` makes).
-    path_x : list of numpy.ndarray
-        The iterates ``x_0 .. x_nit``, each of shape ``(d,)``.
-    path_fun : list of float
+    path_x : list of numpy.ndarray or numpy.ndarray
+        The iterates ``x_0 .. x_nit``, each of shape ``(d,)`` (a list, or their array).
+    path_fun : list of float or numpy.ndarray
         ``f`` at each iterate.
-    path_jac : list of numpy.ndarray
+    path_jac : list of numpy.ndarray or numpy.ndarray
         The gradient at each iterate.
-    path_grad_norm : list of float
+    path_grad_norm : list of float or numpy.ndarray
         The norm of the gradient at each iterate (the one ``gtol`` is compared with).
 
     Examples
@@ -124,10 +124,10 @@ class Progress(NamedTuple):
     nfev: int
     njev: int
     state: Any
-    path_x: list
-    path_fun: list
-    path_jac: list
-    path_grad_norm: list
+    path_x: list | np.ndarray
+    path_fun: list | np.ndarray
+    path_jac: list | np.ndarray
+    path_grad_norm: list | np.ndarray
 
 
 def describe_run(fun: Any, x0: np.ndarray, settings: Any, gtol: float, norm: Any, finite_differences: bool) -> dict:

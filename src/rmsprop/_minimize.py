@@ -18,11 +18,16 @@ import numpy as np
 
 from . import _checkpoint
 from ._base import GradientTransformation, apply_updates
+from ._minimize_compiled import Outcome, compiled_run
+from ._minimize_compiled import run as run_compiled
 from ._rmsprop import resolve_optimizer
 from ._status import FINITE_DIFFERENCE_NOTE, STATUS_MESSAGES, Status, Stop, stop_note
 from ._validate import in_range, vector_norm_order
 
 __all__ = ["minimize", "STATUS_MESSAGES"]
+
+#: Vectors up to this length are checked and measured as Python floats (quicker than NumPy's calls).
+_SHORT = 16
 
 
 def minimize(
@@ -55,6 +60,11 @@ def minimize(
     ``||g||_norm <= gtol``, and otherwise takes one optimizer step. With
     ``maxiter=50``, ``learning_rate=0.1``, ``decay=0.9``, ``eps=1e-8`` and ``gtol=0``
     from ``(-4, 3)`` on the seed's objective it is the seed's run, bit for bit.
+
+    A catalogue objective with a compiled formula, with its own gradient, this package's
+    rule, ``norm=inf`` and no callback runs in compiled code where Numba is installed (and
+    ``RMSPROP_DISABLE_JIT`` is not ``1``), with the Python loop's result bit for bit, every
+    field (:mod:`rmsprop._minimize_compiled`); everything else runs the Python loop.
 
     Parameters
     ----------
@@ -174,6 +184,7 @@ def minimize(
     value_and_grad, counts = _evaluator(fun, jac, args, x.size)
     if checkpoint_every is not None and checkpoint is None:
         raise ValueError("checkpoint_every needs checkpoint, the file to write")
+    every = 0
     if checkpoint is not None:
         checkpoint = _checkpoint.checkpoint_target(checkpoint)
         every = _checkpoint.DEFAULT_EVERY if checkpoint_every is None else checkpoint_every
@@ -183,27 +194,74 @@ def minimize(
     if checkpoint is not None or resume is not None:
         run = _checkpoint.describe_run(fun, x, optimizer.settings, gtol, norm, counts["finite_differences"])
 
-    def norm_of(g: np.ndarray) -> float:
-        return float(np.linalg.norm(g, ord=norm)) if g.size else 0.0
-
-    if resume is None:
-        f, g = value_and_grad(x)
-        path_x, path_fun, path_jac, path_grad_norm = [x.copy()], [f], [g.copy()], [norm_of(g)]
-        state = optimizer.init(x)
-        nit = 0
-    else:
-        assert run is not None  # described above, as resume is given
-        saved = _checkpoint.load(resume, run, optimizer.init(x), x, maxiter)
-        nit, counts["nfev"], counts["njev"], state, path_x, path_fun, path_jac, path_grad_norm = saved
-        x, f, g = path_x[-1].copy(), path_fun[-1], path_jac[-1].copy()
-    status = Status.SUCCESS if _finite(f, g) else Status.NONFINITE
-    note = "" if status == 0 else stop_note(Stop.START, 0)
+    compiled = compiled_run(fun, jac, args, callback, norm, optimizer, x)
     notify = _callback_caller(callback)
+    with np.errstate(all="ignore"):  # a diverging run is a status, not a warning
+        if resume is None:
+            f, g = value_and_grad(x)
+            start = _checkpoint.Progress(
+                0, counts["nfev"], counts["njev"], optimizer.init(x), [x.copy()], [f], [g.copy()], [_norm(g, norm)]
+            )
+        else:
+            assert run is not None  # described above, as resume is given
+            start = _checkpoint.load(resume, run, optimizer.init(x), x, maxiter)
+        if compiled is not None:
+            end = run_compiled(compiled, start, maxiter, gtol, checkpoint, every, run)
+        else:
+            counts["nfev"], counts["njev"] = start.nfev, start.njev
+            end = _python_loop(
+                start, optimizer, value_and_grad, counts, notify, maxiter, gtol, norm, checkpoint, every, run
+            )
+
+    message = STATUS_MESSAGES[end.status] + end.note
+    if counts["finite_differences"]:
+        message += " " + FINITE_DIFFERENCE_NOTE
+    return OptimizeResult(
+        x=end.x,
+        fun=end.f,
+        jac=end.g,
+        nit=end.nit,
+        nfev=end.nfev,
+        njev=end.njev,
+        status=end.status,
+        success=end.status == 0,
+        message=message,
+        path_x=end.path_x,
+        path_fun=end.path_fun,
+        path_jac=end.path_jac,
+        path_grad_norm=end.path_grad_norm,
+        state=end.state,
+        settings=dict(optimizer.settings),
+    )
+
+
+def _python_loop(
+    start: _checkpoint.Progress,
+    optimizer: GradientTransformation,
+    value_and_grad: Callable,
+    counts: dict,
+    notify: Callable | None,
+    maxiter: int,
+    gtol: float,
+    norm: Any,
+    checkpoint: Any,
+    every: int,
+    run: Any,
+) -> Outcome:
+    """The run from ``start``, one Python iteration at a time: any objective, optimizer and callback."""
+    from scipy.optimize import OptimizeResult
+
+    nit, state = start.nit, start.state
+    path_x, path_fun, path_jac, path_grad_norm = (list(path) for path in start[4:])
+    x, f, g = path_x[-1].copy(), path_fun[-1], path_jac[-1].copy()
+    finite = _finite(f, g)
+    status = Status.SUCCESS if finite else Status.NONFINITE
+    note = "" if finite else stop_note(Stop.START, 0)
     # What a checkpoint saves: the state and counts at x (a failed step below changes them).
     state_at_x, counts_at_x, saved_at = state, None, None
+    update = optimizer.update
 
     def save_checkpoint() -> int:
-        assert run is not None  # described above, as there is a checkpoint to save
         nfev, njev = counts_at_x or (counts["nfev"], counts["njev"])
         progress = _checkpoint.Progress(nit, nfev, njev, state_at_x, path_x, path_fun, path_jac, path_grad_norm)
         _checkpoint.save(checkpoint, run, progress)
@@ -213,16 +271,14 @@ def minimize(
         if nit >= maxiter:
             status = Status.MAXITER
             break
-        # An overflowing step ends the run with status 3 below; it is not a warning.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            updates, state = optimizer.update(g, state_at_x, x)
-            x_next = apply_updates(x, updates)
-        if not np.all(np.isfinite(x_next)):
+        updates, state = update(g, state_at_x, x)
+        x_next = apply_updates(x, updates)
+        if not _all_finite(x_next):
             status, note = Status.NONFINITE, stop_note(Stop.STEP, nit)
             break
         evaluations = counts["nfev"], counts["njev"]
         f_next, g_next = value_and_grad(x_next)
-        if not _finite(f_next, g_next):
+        if not (math.isfinite(f_next) and _all_finite(g_next)):
             status, note = Status.NONFINITE, stop_note(Stop.EVALUATION, nit + 1)
             counts_at_x = evaluations
             break
@@ -231,7 +287,7 @@ def minimize(
         path_x.append(x.copy())
         path_fun.append(f)
         path_jac.append(g.copy())
-        path_grad_norm.append(norm_of(g))
+        path_grad_norm.append(_norm(g, norm))
         if notify is not None:
             try:
                 notify(OptimizeResult(x=x.copy(), fun=f, jac=g.copy(), nit=nit))
@@ -240,29 +296,38 @@ def minimize(
         if checkpoint is not None and nit % every == 0:
             saved_at = save_checkpoint()
     # The end of the run, unless just saved; never a non-finite start (the last good checkpoint stays).
-    if checkpoint is not None and saved_at != nit and _finite(f, g):
+    if checkpoint is not None and saved_at != nit and finite:
         save_checkpoint()
-
-    message = STATUS_MESSAGES[status] + note
-    if counts["finite_differences"]:
-        message += " " + FINITE_DIFFERENCE_NOTE
-    return OptimizeResult(
-        x=x,
-        fun=f,
-        jac=g,
-        nit=nit,
-        nfev=counts["nfev"],
-        njev=counts["njev"],
-        status=status,
-        success=status == 0,
-        message=message,
-        path_x=np.array(path_x),
-        path_fun=np.array(path_fun),
-        path_jac=np.array(path_jac),
-        path_grad_norm=np.array(path_grad_norm),
-        state=state,
-        settings=dict(optimizer.settings),
+    return Outcome(
+        x,
+        f,
+        g,
+        nit,
+        counts["nfev"],
+        counts["njev"],
+        status,
+        note,
+        np.array(path_x),
+        np.array(path_fun),
+        np.array(path_jac),
+        np.array(path_grad_norm),
+        state,
     )
+
+
+def _norm(g: np.ndarray, order: Any) -> float:
+    """``float(np.linalg.norm(g, ord=order))``, quicker for the orders +-inf of a short vector (the same number)."""
+    if g.size <= _SHORT and (order == math.inf or order == -math.inf):
+        values = map(abs, g.tolist())  # a float32 converts exactly; the largest absolute value is exact in any order
+        return max(values) if order > 0 else min(values)
+    return float(np.linalg.norm(g, ord=order)) if g.size else 0.0
+
+
+def _all_finite(a: np.ndarray) -> bool:
+    """Whether every element of ``a`` is finite (``np.isfinite(a).all()``, quicker for a short vector)."""
+    if a.size <= _SHORT:
+        return all(map(math.isfinite, a.tolist()))
+    return bool(np.isfinite(a).all())
 
 
 def _start(x0: Any) -> np.ndarray:
@@ -281,11 +346,15 @@ def _start(x0: Any) -> np.ndarray:
 
 
 def _finite(f: float, g: np.ndarray) -> bool:
-    return math.isfinite(f) and bool(np.all(np.isfinite(g)))
+    return math.isfinite(f) and _all_finite(g)
 
 
 def _evaluator(fun: Callable, jac: Any, args: tuple, size: int):
-    """``value_and_grad(x) -> (float f, ndarray g)`` and the evaluation counts it keeps."""
+    """``value_and_grad(x) -> (float f, ndarray g)`` and the evaluation counts it keeps.
+
+    The caller sets NumPy's floating-point errors to be ignored while it evaluates: an
+    overflowing objective is a status of the run, not a warning.
+    """
     if not callable(fun):
         raise TypeError(f"fun must be callable; got {type(fun).__name__}")
     grad = getattr(fun, "grad", None) if jac is None else None
@@ -295,11 +364,11 @@ def _evaluator(fun: Callable, jac: Any, args: tuple, size: int):
 
     def value(x: np.ndarray) -> float:
         counts["nfev"] += 1
-        with np.errstate(all="ignore"):
-            out = fun(x.copy(), *args)
-        return _scalar(out, "fun")
+        return _scalar(fun(x.copy(), *args), "fun")
 
     def gradient(out: Any, x: np.ndarray) -> np.ndarray:
+        if type(out) is np.ndarray and out.dtype == x.dtype and out.shape == x.shape:
+            return out  # the usual case, as it is
         g = np.asarray(out)
         if g.size != x.size:
             raise ValueError(f"the gradient must have the shape of x, {x.shape}; got {g.shape}")
@@ -313,8 +382,7 @@ def _evaluator(fun: Callable, jac: Any, args: tuple, size: int):
         def value_and_grad(x):
             counts["nfev"] += 1
             counts["njev"] += 1
-            with np.errstate(all="ignore"):
-                out = fun(x.copy(), *args)
+            out = fun(x.copy(), *args)
             if not (isinstance(out, tuple) and len(out) == 2):
                 raise ValueError("with jac=True, fun must return a pair (f, grad)")
             return _scalar(out[0], "fun"), gradient(out[1], x)
@@ -324,8 +392,7 @@ def _evaluator(fun: Callable, jac: Any, args: tuple, size: int):
         def value_and_grad(x):
             f = value(x)
             counts["njev"] += 1
-            with np.errstate(all="ignore"):
-                return f, gradient(jac(x.copy(), *args), x)
+            return f, gradient(jac(x.copy(), *args), x)
 
     elif jac is None or jac is False or jac in ("2-point", "3-point", "cs"):
         counts["finite_differences"] = True
@@ -352,6 +419,8 @@ def _central_differences(value: Callable[[np.ndarray], float], x: np.ndarray) ->
 
 
 def _scalar(out: Any, what: str) -> float:
+    if type(out) is float or type(out) is np.float64:
+        return float(out)  # the usual cases, at once
     array = np.asarray(out)
     if array.size != 1:
         raise ValueError(f"{what} must return a scalar; got shape {array.shape}")
@@ -370,6 +439,12 @@ def _callback_caller(callback: Callable | None) -> Callable | None:
         parameters = set(inspect.signature(callback).parameters)
     except (TypeError, ValueError):
         parameters = set()
-    if parameters == {"intermediate_result"}:
-        return lambda result: callback(intermediate_result=result)
-    return lambda result: callback(np.copy(result.x))
+    errors = np.geterr()  # the caller's; the loop ignores floating-point errors, the callback gets the caller's
+
+    def notify(result: Any) -> Any:
+        with np.errstate(**errors):
+            if parameters == {"intermediate_result"}:
+                return callback(intermediate_result=result)
+            return callback(np.copy(result.x))
+
+    return notify

@@ -28,102 +28,19 @@ import numba
 import numpy as np
 
 from .._status import RUNNING, Status, Stop
-from ..rule.step import SPEC
-from .numpy_semantics import JIT, like, numpy_sum
+from .numpy_semantics import JIT, like
 from .objectives import OBJECTIVES_SOURCE_HASH, objective2, rosenbrock, rosenbrock_grad
 from .rule import RULE_SOURCE_HASH, bias_correction, clip, clip_factor, with_step
+from .run_parts import all_finite, clip_scales, max_abs, run_options, scalars_at
+from .run_parts import status as _status
 
-__all__ = ["BLOCK", "RATES", "PER_RUN", "SHARED", "runner", "scalars_at"]
+__all__ = ["BLOCK", "runner"]
 
 #: Runs per block: one block's runs step together, one block per task of the thread pool.
 BLOCK = 256
 
-#: The columns of the ``rates`` table (one row per run or per step), the ``per_run`` table and ``shared``,
-#: each one of :data:`rmsprop.rule.step.SCALARS`.
-RATES = ("lr", "neg_lr", "lr_weight_decay", "keras_decay_factor")
-PER_RUN = ("decay", "one_minus_decay", "eps")
-SHARED = ("momentum", "weight_decay", "clip_value")
-
-_SUCCESS, _MAXITER, _NONFINITE = int(Status.SUCCESS), int(Status.MAXITER), int(Status.NONFINITE)
+_NONFINITE = int(Status.NONFINITE)
 _START, _STEP, _EVALUATION = int(Stop.START), int(Stop.STEP), int(Stop.EVALUATION)
-
-
-@numba.njit(inline="always")
-def scalars_at(rates, i, per_run, j, shared, correction, leaf, total):
-    """The step's scalars (:data:`rmsprop.rule.step.SCALARS`, in that order) from the tables' rows.
-
-    Parameters
-    ----------
-    rates : numpy.ndarray
-        The table of :data:`RATES`, one row per step or per run (or one for all).
-    i : int
-        The row of ``rates``.
-    per_run : numpy.ndarray
-        The table of :data:`PER_RUN`, one row per run (or one for all).
-    j : int
-        The row of ``per_run``.
-    shared : numpy.ndarray
-        :data:`SHARED`, the numbers of every run.
-    correction, leaf, total : float
-        This step's bias correction and clipping factors, in the runs' precision.
-
-    Returns
-    -------
-    tuple of float
-        The step's scalars.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> rates = np.array([[0.1, -0.1, 0.0, 1.0]])  # lr, neg_lr, lr_weight_decay, keras_decay_factor
-    >>> per_run = np.array([[0.9, 0.1, 1e-8]])  # decay, one_minus_decay, eps
-    >>> scalars_at(rates, 0, per_run, 0, np.zeros(3), 1.0, 1.0, 1.0)
-    (0.1, -0.1, 0.9, 0.1, 1e-08, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0)
-    """
-    return (
-        rates[i, 0],
-        rates[i, 1],
-        per_run[j, 0],
-        per_run[j, 1],
-        per_run[j, 2],
-        correction,
-        shared[0],
-        shared[1],
-        shared[2],
-        leaf,
-        total,
-        rates[i, 2],
-        rates[i, 3],
-    )
-
-
-@numba.njit(**JIT)
-def _status(f, g_norm, gtol, nit, maxiter):
-    """The status of a run at iterate ``nit`` with value ``f`` (``inf`` when anything is not finite)."""
-    if not np.isfinite(f):
-        return _NONFINITE
-    if g_norm <= gtol:
-        return _SUCCESS
-    if nit >= maxiter:
-        return _MAXITER
-    return RUNNING
-
-
-@numba.njit(**JIT)
-def _all_finite(v):
-    for i in range(v.size):
-        if not np.isfinite(v[i]):
-            return False
-    return True
-
-
-@numba.njit(**JIT)
-def _max_abs(v):
-    """``np.linalg.norm(v, ord=inf)`` as a float64."""
-    largest = np.float64(abs(v[0]))
-    for i in range(1, v.size):
-        largest = max(largest, np.float64(abs(v[i])))
-    return largest
 
 
 @functools.cache
@@ -161,20 +78,9 @@ def _compile(factory, spec):
     return numba.njit(**JIT)(with_step(factory(spec), spec))
 
 
-def _run_options(spec: tuple[int, ...]) -> tuple[bool, bool, bool, bool]:
-    """What a batch run does around the step: clip by value, by norm, by global norm; bias correction."""
-    names = dict(zip(SPEC, spec))
-    return (
-        bool(names["clip_value"]),
-        bool(names["clip_norm"]),
-        bool(names["global_clip_norm"]),
-        names["debias"] >= 0,
-    )
-
-
 def _make_block_2d(spec):
     rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
-    clip_value, clip_norm, global_clip_norm, debias = _run_options(spec)
+    clip_value, clip_norm, global_clip_norm, debias = run_options(spec)
 
     def block_2d(
         code,
@@ -294,7 +200,7 @@ def _make_block_2d(spec):
 
 def _make_block_nd(spec):
     rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
-    clip_value, clip_norm, global_clip_norm, debias = _run_options(spec)
+    clip_value, clip_norm, global_clip_norm, debias = run_options(spec)
 
     def block_nd(
         code,
@@ -327,7 +233,7 @@ def _make_block_nd(spec):
             e = np.full((hi - lo, d), initial)
             m = np.zeros((hi - lo, d), x.dtype)
             b = np.zeros((hi - lo, d), x.dtype)
-            gtol, clip_limit, global_limit = limits[0], limits[1], limits[2]
+            gtol = limits[0]
             one = like(1.0, initial)
             xn = np.empty(d, x.dtype)
             gn = np.empty(d, x.dtype)
@@ -346,7 +252,7 @@ def _make_block_nd(spec):
                 f[j], nit[j] = fj, 0
                 if trajectories:
                     path_f[j, 0] = fj
-                status[j] = _status(fj if _all_finite(gn) else np.inf, _max_abs(gn), gtol, 0, maxiter)
+                status[j] = _status(fj if all_finite(gn) else np.inf, max_abs(gn), gtol, 0, maxiter)
                 kind[j] = _START if status[j] == _NONFINITE else 0
                 running += status[j] == RUNNING
             t = 0
@@ -361,16 +267,9 @@ def _make_block_nd(spec):
                         correction = like(bias_correction(decay64[row], t), one)
                     leaf = total = one
                     if clip_norm or global_clip_norm:
-                        for i in range(d):
-                            gc[i] = clip(g[j, i], shared[2]) if clip_value else g[j, i]
-                            work[i] = np.float64(gc[i] * gc[i])
-                        if clip_norm:
-                            leaf = like(clip_factor(numpy_sum(work, d), clip_limit), one)
-                            for i in range(d):
-                                gc[i] = gc[i] * leaf
-                                work[i] = np.float64(gc[i] * gc[i])
-                        if global_clip_norm:
-                            total = like(clip_factor(numpy_sum(work, d), global_limit), one)
+                        leaf, total = clip_scales(
+                            g, j, gc, work, clip_value, clip_norm, global_clip_norm, limits, shared[2], one
+                        )
                     s = scalars_at(
                         rates,
                         column if per_step else (j if rates.shape[0] > 1 else 0),
@@ -385,13 +284,13 @@ def _make_block_nd(spec):
                         k = j - lo
                         u, e[k, i], m[k, i], b[k, i] = step(g[j, i], x[j, i], e[k, i], m[k, i], b[k, i], s)  # noqa: F821
                         xn[i] = x[j, i] + u
-                    if not _all_finite(xn):
+                    if not all_finite(xn):
                         status[j], kind[j] = _NONFINITE, _STEP
                         running -= 1
                         continue
                     fn = rosenbrock(xn, work)
                     rosenbrock_grad(xn, gn)
-                    if not (np.isfinite(fn) and _all_finite(gn)):
+                    if not (np.isfinite(fn) and all_finite(gn)):
                         status[j], kind[j] = _NONFINITE, _EVALUATION
                         running -= 1
                         continue
@@ -403,7 +302,7 @@ def _make_block_nd(spec):
                     f[j], nit[j] = fn, t + 1
                     if trajectories:
                         path_f[j, t + 1] = fn
-                    status[j] = _status(fn, _max_abs(gn), gtol, t + 1, maxiter)
+                    status[j] = _status(fn, max_abs(gn), gtol, t + 1, maxiter)
                     running -= status[j] != RUNNING
                 t += 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import typer
 
 from . import _tables as tables
@@ -103,9 +104,23 @@ def run_quietly(objective, start, maxiter: int, gtol: float, label: str, **setti
     >>> result.x.tolist(), result.nit
     ([-0.10352260359924752, 0.0025296212056016548], 50)
     """
-    from .._minimize import minimize
+    import math
 
-    context, advance = progress(maxiter, label)
+    from .._minimize import minimize
+    from .._minimize_compiled import compiled_run
+    from .._rmsprop import resolve_optimizer
+
+    options = {
+        name: value for name, value in settings.items() if name not in ("checkpoint", "checkpoint_every", "resume")
+    }
+    try:
+        optimizer = resolve_optimizer(options.pop("optimizer", None), "minimize", **options)
+    except (ValueError, TypeError) as error:
+        fail(str(error))
+    x = np.asarray(start, dtype=np.float64)
+    # a compiled run is over before a progress bar would show (and a callback would take the Python loop)
+    fast = compiled_run(objective, None, (), None, math.inf, optimizer, x) is not None
+    context, advance = progress(0 if fast else maxiter, label)
     with context:
         try:
             return minimize(objective, start, maxiter=maxiter, gtol=gtol, callback=advance, **settings)

@@ -61,7 +61,7 @@ def compiled_engine(objective: Objective, batch: bool) -> bool:
     """
     if not batch:
         return False
-    from .._batch import compiled_objectives_available
+    from .._compiled_runs import compiled_objectives_available
 
     name = compiled_name(objective)
     return name is not None and compiled_objectives_available(name)
