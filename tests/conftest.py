@@ -108,6 +108,7 @@ SLOW_TESTS = {
     ("test_kernels.py", "test_kernel_equals_numpy_form"),  # 5 arithmetics x 16 option sets x 2 dtypes, compiled
     ("test_kernels.py", "test_parallel_kernel_equals_numpy_form"),
     ("test_engines.py", "test_the_compiled_batch_engine_runs_the_rule"),  # one compiled engine per row
+    ("test_playground.py", "test_gunicorn_workers_serve_the_page_and_a_view_then_stop_on_ctrl_c"),  # a real server
 }
 
 
