@@ -1,8 +1,10 @@
 """The playground under load: many browsers at once asking the real server for views, over loopback.
 
-Starts ``rmsprop playground --port 0`` in a subprocess (the real Werkzeug server, threaded, one
-process), reads its ``/_dash-dependencies`` to find the ``draw`` callback (controls -> contour,
-loss and step figures, table, paths, message) and then lets ``--clients`` threads post to
+Starts ``rmsprop playground --port 0 [--workers N]`` in a subprocess (the real server: gunicorn's
+master and N worker processes, by default one per CPU; Werkzeug's threaded server in one process
+for ``--workers 1``), reads its ``/_dash-dependencies`` to find the ``draw`` callback (controls ->
+contour, loss and step figures, table, paths, message) and its ``/_dash-layout`` to find the
+iterations field (the one number input: its id and its maximum), and then lets ``--clients`` threads post to
 ``/_dash-update-component`` at once, ``--requests`` each, with the exact body Dash's renderer
 sends (``output``, ``outputs``, ``inputs`` with id/property/value, ``changedPropIds``; no
 ``state``: ``draw`` has none). Each client sends seeded random, realistic views: catalogue
@@ -28,9 +30,15 @@ the server is stopped with SIGINT, which must print ``Stopped.`` and exit 0; tra
 its stderr are counted as errors. Everything is bounded: requests per client, a timeout per
 request and ``--time-limit`` for the whole loaded phase (requests not sent by then are errors).
 
-    python benchmarks/playground.py [--clients 50] [--requests 20] [--port 0] [--seed 0]
-                                    [--timeout 120] [--time-limit 600] [--warm]
-                                    [--json playground.json]
+The targets (issue 14) are shown beside the numbers: no error, p50 <= 0.5 s and p99 <= 1.5 s
+with 50 clients, and the default view (the seed's experiment) computed by the ``draw``
+callback in at most 15 ms of CPU time, measured here in this process (median of ``--draw-calls``
+calls, after one to warm up; the wall time and the JSON encoding, as Dash sends it, shown beside). Only errors make the
+exit status 1: the times depend on the machine, and the table says whether they met the targets.
+
+    python benchmarks/playground.py [--clients 50] [--requests 20] [--workers N] [--port 0]
+                                    [--seed 0] [--timeout 120] [--time-limit 600] [--warm]
+                                    [--draw-calls 50] [--json playground.json]
 """
 
 from __future__ import annotations
@@ -54,8 +62,9 @@ import urllib.request
 import _machine  # benchmarks/_machine.py: what every benchmark records about the machine
 
 from rmsprop import compat, objectives
+from rmsprop.playground import default_workers
 from rmsprop.playground._controls import FORMULA, LR_SLIDER
-from rmsprop.playground._state import BASELINES, FLAVORS, MAX_ITERATIONS, OBJECTIVES, OWN_RULE
+from rmsprop.playground._state import BASELINES, FLAVORS, OBJECTIVES, OWN_RULE
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 60.0  # for the server's address line
@@ -71,6 +80,10 @@ VALID_OUTPUTS = {
     "message": "children",
 }
 INVALID_SHARE = 0.05
+#: The targets of issue 14: latency percentiles with 50 clients, and the default view's draw in-process.
+TARGET_P50_MS = 500.0
+TARGET_P99_MS = 1500.0
+TARGET_DRAW_MS = 15.0
 FORMULAS = (
     "x**2 + 3*y**2",
     "(1 - x)**2 + 100*(y - x**2)**2",
@@ -79,15 +92,17 @@ FORMULAS = (
     "x1**2 + 10*x2**2 + x1*x2",
     "abs(x) + 0.5*y**2",
 )
-#: Invalid views: what is changed from a valid one (control values as the browser would send them).
+#: Invalid views: what is changed from a valid one (control values as the browser would send them;
+#: ``"iterations"`` is the iterations field, whatever its id, and TOO_MANY one over its maximum).
+TOO_MANY = "one over the maximum"
 INVALID = (
     {"x1": "abc"},
     {"x2": ""},
     {"x1": "1e9"},
-    {"maxiter": 0},
-    {"maxiter": MAX_ITERATIONS + 1},
-    {"maxiter": 10.5},
-    {"maxiter": None},
+    {"iterations": 0},
+    {"iterations": TOO_MANY},
+    {"iterations": 10.5},
+    {"iterations": None},
     {"objective": FORMULA, "formula": "x**2 +"},
     {"objective": FORMULA, "formula": "x1 + x2 + x3"},
     {"objective": FORMULA, "formula": "__import__('os')"},
@@ -104,11 +119,14 @@ INVALID = (
 
 
 class Server:
-    """``rmsprop playground --port PORT`` in a subprocess; its stdout and stderr drained by threads."""
+    """``rmsprop playground --port PORT [--workers N]`` in a subprocess; its stdout and stderr drained by threads."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, workers: int | None) -> None:
+        command = [sys.executable, "-m", "rmsprop", "playground", "--host", HOST, "--port", str(port)]
+        if workers is not None:
+            command += ["--workers", str(workers)]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "rmsprop", "playground", "--host", HOST, "--port", str(port)],
+            command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -176,8 +194,35 @@ def draw_callback(dependencies: list[dict]) -> dict:
     return found[0]
 
 
-def request_body(callback: dict, values: dict, changed: str) -> bytes:
-    """The JSON Dash's renderer posts for ``callback`` with the inputs ``values`` (by id), ``changed`` the trigger."""
+def iterations_field(layout: dict, callback: dict) -> tuple[str, int]:
+    """The id and maximum of the iterations field: the one number input among ``callback``'s inputs."""
+    found = []
+    stack = [layout]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            props = node.get("props", {})
+            if node.get("type") == "Input" and props.get("type") == "number":
+                found.append(props)
+            stack.extend(props.values())
+    inputs = {spec["id"] for spec in callback["inputs"]}
+    fields = [props for props in found if props.get("id") in inputs]
+    if len(fields) != 1 or not isinstance(fields[0].get("max"), int):
+        raise RuntimeError(f"expected one number input with a maximum among the draw callback's inputs, found {fields}")
+    return fields[0]["id"], fields[0]["max"]
+
+
+def request_body(callback: dict, values: dict, changed: str, page: dict) -> bytes:
+    """The JSON Dash's renderer posts for ``callback`` with the inputs ``values``, ``changed`` the trigger.
+
+    ``values`` and ``changed`` name the controls by their ids, but for the iterations field, named
+    ``"iterations"`` here and sent under its id ``page["iterations_id"]``.
+    """
+    ids = {"iterations": page["iterations_id"]}
+    values = {ids.get(name, name): value for name, value in values.items()}
+    changed = ids.get(changed, changed)
     output = callback["output"]
     if output.startswith(".."):  # several outputs: "..a.p...b.q.."
         outputs = [dict(zip(("id", "property"), part.rsplit(".", 1))) for part in output[2:-2].split("...")]
@@ -220,7 +265,7 @@ def random_view(rng: random.Random) -> dict:
         "lr": round(rng.uniform(max(low, -4.0), min(high, 0.0)), 1),  # the slider's 0.1 steps
         "decay": rng.choice((0.9, 0.9, 0.99, 0.95, 0.5, round(rng.uniform(0.0, 0.999), 3))),
         "eps": float(rng.choice((-8, -8, -8, -6, -4, -12))),
-        "maxiter": rng.choice((50, 50, 100, 200, 300, 400, rng.randint(50, 400))),
+        "iterations": rng.choice((50, 50, 100, 200, 300, 400, rng.randint(50, 400))),
         "flavor": OWN_RULE,
         "flags": [],
         "momentum": 0,
@@ -247,11 +292,14 @@ def random_view(rng: random.Random) -> dict:
     return view
 
 
-def plan(rng: random.Random) -> tuple[dict, str, bool]:
+def plan(rng: random.Random, page: dict) -> tuple[dict, str, bool]:
     """One request: the control values, the control that changed, and whether the view is valid."""
     view = random_view(rng)
     if rng.random() < INVALID_SHARE:
-        change = rng.choice(INVALID)
+        change = {
+            name: page["max_iterations"] + 1 if value == TOO_MANY else value
+            for name, value in rng.choice(INVALID).items()
+        }
         view.update(change)
         return view, next(iter(change)), False
     return view, rng.choice(list(view)), True
@@ -286,8 +334,8 @@ def check(status: int, data: bytes, values: dict, valid: bool) -> str | None:
     if len(paths) != 1 + len(values["baselines"]):
         return f"{len(paths)} paths for {1 + len(values['baselines'])} runs"
     steps = response["frame"]["max"]
-    if not isinstance(steps, int) or not 0 <= steps <= values["maxiter"]:
-        return f"frame.max {steps!r} for maxiter {values['maxiter']}"
+    if not isinstance(steps, int) or not 0 <= steps <= values["iterations"]:
+        return f"frame.max {steps!r} for {values['iterations']} iterations"
     return None
 
 
@@ -302,9 +350,9 @@ def post(url: str, body: bytes, timeout: float) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-def one(url: str, callback: dict, values: dict, changed: str, valid: bool, timeout: float) -> dict:
+def one(url: str, callback: dict, page: dict, values: dict, changed: str, valid: bool, timeout: float) -> dict:
     """Send one view; its latency (send to last byte) and what was wrong, if anything."""
-    body = request_body(callback, values, changed)
+    body = request_body(callback, values, changed, page)
     start = time.perf_counter()
     try:
         status, data = post(url, body, timeout)
@@ -326,16 +374,16 @@ def one(url: str, callback: dict, values: dict, changed: str, valid: bool, timeo
 
 
 def client(
-    index: int, url: str, callback: dict, requests: int, seed: int, timeout: float, deadline: float
+    index: int, url: str, callback: dict, page: dict, requests: int, seed: int, timeout: float, deadline: float
 ) -> list[dict]:
     rng = random.Random(f"{seed}-{index}")
     results = []
     for _ in range(requests):
-        values, changed, valid = plan(rng)
+        values, changed, valid = plan(rng, page)
         if time.monotonic() > deadline:
             results.append({"seconds": None, "valid": valid, "error": "not sent: over the time limit", "view": values})
             continue
-        results.append(one(url, callback, values, changed, valid, timeout))
+        results.append(one(url, callback, page, values, changed, valid, timeout))
     return results
 
 
@@ -353,7 +401,39 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 def machine_info() -> dict:
-    return _machine.machine_info(("dash", "werkzeug", "numba"))
+    return _machine.machine_info(("dash", "werkzeug", "gunicorn", "orjson", "numba"))
+
+
+def default_view_draw(calls: int) -> dict:
+    """The ``draw`` callback on the default view (the seed's experiment), in this process: median ms of ``calls``.
+
+    The compute is this process's CPU time (``time.process_time``: what the callback costs, not counting
+    the time other processes of a shared machine hold the CPU); the wall time is shown beside it. Also the
+    JSON encoding of its outputs as Dash encodes a response (``dash._utils.to_json``), timed apart.
+    """
+    from dash._utils import to_json
+
+    from rmsprop.playground import _app, _controls, _state
+
+    values = _controls.controls_from_view(_state.DEFAULT)
+    out = _app.draw(*values)  # the first call: imports and compiles, unmeasured
+    if out[-1]:
+        raise RuntimeError(f"the default view was refused: {out[-1]}")
+    draw_ms, wall_ms, json_ms = [], [], []
+    for _ in range(calls):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        out = _app.draw(*values)
+        middle, middle_cpu = time.perf_counter(), time.process_time()
+        to_json({"multi": True, "response": out})
+        draw_ms.append((middle_cpu - start_cpu) * 1e3)
+        wall_ms.append((middle - start) * 1e3)
+        json_ms.append((time.process_time() - middle_cpu) * 1e3)
+    return {
+        "calls": calls,
+        "draw_ms": statistics.median(draw_ms),
+        "draw_wall_ms": statistics.median(wall_ms),
+        "json_ms": statistics.median(json_ms),
+    }
 
 
 def summary(results: list[dict], wall: float) -> dict:
@@ -378,20 +458,55 @@ def summary(results: list[dict], wall: float) -> dict:
     }
 
 
-def print_table(args: argparse.Namespace, numbers: dict, first: dict, load: dict, machine: dict, cpu: dict) -> None:
+def verdict(value: float | None, target: float) -> str:
+    return "-" if value is None else "met" if value <= target else "MISSED"
+
+
+def targets(numbers: dict, draw: dict | None) -> dict:
+    """Each target of issue 14: the value, the target and whether it was met."""
     latency = numbers["latency_ms"]
+    found = {
+        "errors": (numbers["errors"], 0),
+        "p50_ms": (latency.get("p50"), TARGET_P50_MS),
+        "p99_ms": (latency.get("p99"), TARGET_P99_MS),
+        "default_view_draw_ms": (draw["draw_ms"] if draw else None, TARGET_DRAW_MS),
+    }
+    return {name: {"value": v, "target": t, "met": v is not None and v <= t} for name, (v, t) in found.items()}
+
+
+def print_table(
+    args: argparse.Namespace,
+    kind: str,
+    numbers: dict,
+    first: dict,
+    load: dict,
+    machine: dict,
+    cpu: dict,
+    draw: dict | None,
+) -> None:
+    latency = numbers["latency_ms"]
+    p50, p99 = latency.get("p50", float("nan")), latency.get("p99", float("nan"))
     rows = [
+        ("server", f"{kind} (rmsprop playground --workers {args.workers or 'default'})"),
         ("clients", f"{args.clients}"),
         ("requests", f"{numbers['requests']} ({args.requests} per client; {numbers['invalid_views']} invalid views)"),
-        ("errors", f"{numbers['errors']}"),
+        ("errors", f"{numbers['errors']}   target 0: {verdict(numbers['errors'], 0)}"),
         ("wall time", f"{numbers['wall_s']:.1f} s"),
         ("throughput", f"{numbers['throughput_rps']:.1f} req/s"),
-        ("latency p50", f"{latency.get('p50', float('nan')):.0f} ms"),
+        ("latency p50", f"{p50:.0f} ms   target <= {TARGET_P50_MS:.0f} ms: {verdict(p50, TARGET_P50_MS)}"),
         ("latency p95", f"{latency.get('p95', float('nan')):.0f} ms"),
-        ("latency p99", f"{latency.get('p99', float('nan')):.0f} ms"),
+        ("latency p99", f"{p99:.0f} ms   target <= {TARGET_P99_MS:.0f} ms: {verdict(p99, TARGET_P99_MS)}"),
         ("latency max", f"{latency.get('max', float('nan')):.0f} ms"),
         ("mean response", f"{numbers['mean_response_kb']:.0f} kB" if numbers["mean_response_kb"] else "-"),
         ("first requests", f"valid {first['valid_ms']:.0f} ms, invalid {first['invalid_ms']:.0f} ms (unmeasured)"),
+        (
+            "default view",
+            f"draw {draw['draw_ms']:.1f} ms CPU   target <= {TARGET_DRAW_MS:.0f} ms: "
+            f"{verdict(draw['draw_ms'], TARGET_DRAW_MS)}   (wall {draw['draw_wall_ms']:.1f} ms; "
+            f"+ JSON {draw['json_ms']:.1f} ms CPU; in this process, median of {draw['calls']}, after the loaded phase)"
+            if draw
+            else "-",
+        ),
         (
             "load average",
             f"before {' '.join(f'{v:.2f}' for v in load['before'])}; "
@@ -415,6 +530,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (threads)")
     parser.add_argument("--requests", type=int, default=20, help="requests per client")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="the server's worker processes (default: its own, one per CPU)"
+    )
     parser.add_argument("--port", type=int, default=0, help="the server's port on 127.0.0.1 (0: any free one)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the views")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds one request may take")
@@ -424,6 +542,9 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="first draw every catalogue objective and a formula, one at a time (lazy imports done)",
     )
+    parser.add_argument(
+        "--draw-calls", type=int, default=50, help="calls of draw on the default view, in this process (0: none)"
+    )
     parser.add_argument("--json", default=None, help="also write the numbers here")
     args = parser.parse_args()
     if not 1 <= args.clients <= 500:
@@ -432,6 +553,10 @@ def parse_args() -> argparse.Namespace:
         parser.error("--requests must be between 1 and 1000")
     if not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
+    if args.workers is not None and args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if not 0 <= args.draw_calls <= 10000:
+        parser.error("--draw-calls must be between 0 and 10000")
     return args
 
 
@@ -439,27 +564,31 @@ def main() -> int:
     args = parse_args()
     machine = machine_info()
     load = {"before": os.getloadavg()}
-    server = Server(args.port)
+    server = Server(args.port, args.workers)
     problems: list[str] = []
     results: list[dict] = []
-    first = {}
+    workers = args.workers or default_workers()  # the server's default: the same function, on the same machine
+    kind = f"gunicorn, {workers} worker processes" if workers > 1 else "Werkzeug, one process"
+    first: dict = {}
     wall = 0.0
     try:
         base = server.wait_for_address(START_TIMEOUT_S)
         print(f"server: {base}/ (pid {server.process.pid})")
         callback = draw_callback(get_json(f"{base}/_dash-dependencies", args.timeout))
+        iterations_id, max_iterations = iterations_field(get_json(f"{base}/_dash-layout", args.timeout), callback)
+        page = {"iterations_id": iterations_id, "max_iterations": max_iterations}
         url = f"{base}/_dash-update-component"
 
         # One valid and one invalid view first: the body is right, and what any view needs is loaded.
         probe = random.Random(f"{args.seed}-probe")
         values = random_view(probe)
-        values.update(objective="rosenbrock", x1="-1.5", x2="2", maxiter=200, baselines=["adam"])
-        checked = one(url, callback, values, "lr", True, args.timeout)
+        values.update(objective="rosenbrock", x1="-1.5", x2="2", iterations=200, baselines=["adam"])
+        checked = one(url, callback, page, values, "lr", True, args.timeout)
         first["valid_ms"] = checked["seconds"] * 1e3
         if checked["error"]:
             raise RuntimeError(f"the first, valid request failed: {checked['error']}")
         bad = dict(values, x1="abc")
-        checked = one(url, callback, bad, "x1", False, args.timeout)
+        checked = one(url, callback, page, bad, "x1", False, args.timeout)
         first["invalid_ms"] = checked["seconds"] * 1e3
         if checked["error"]:
             raise RuntimeError(f"the first, invalid request failed: {checked['error']}")
@@ -473,10 +602,10 @@ def main() -> int:
                     formula=FORMULAS[0] if name == FORMULA else "",
                     x1="0.5",
                     x2="0.5",
-                    maxiter=50,
+                    iterations=50,
                     baselines=[],
                 )
-                checked = one(url, callback, view, "objective", True, args.timeout)
+                checked = one(url, callback, page, view, "objective", True, args.timeout)
                 if checked["error"]:
                     raise RuntimeError(f"warm-up view {name!r} failed: {checked['error']}")
             first["warm_up_s"] = time.perf_counter() - warm_start
@@ -487,7 +616,7 @@ def main() -> int:
         deadline = time.monotonic() + args.time_limit
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.clients) as pool:
             futures = [
-                pool.submit(client, index, url, callback, args.requests, args.seed, args.timeout, deadline)
+                pool.submit(client, index, url, callback, page, args.requests, args.seed, args.timeout, deadline)
                 for index in range(args.clients)
             ]
             for future in futures:
@@ -507,6 +636,10 @@ def main() -> int:
     tracebacks = sum(line.startswith("Traceback") for line in server.stderr)
     if tracebacks:
         problems.append(f"{tracebacks} traceback(s) in the server's stderr")
+    draw = None
+    if args.draw_calls:
+        print(f"the default view's draw in this process, {args.draw_calls} calls ...", flush=True)
+        draw = default_view_draw(args.draw_calls)
 
     numbers = summary(results, wall) if results else None
     failed = [r for r in results if r["error"]]
@@ -514,7 +647,7 @@ def main() -> int:
     for r in failed:
         kinds[r["error"]] = kinds.get(r["error"], 0) + 1
     if numbers:
-        print_table(args, numbers, first, load, machine, cpu)
+        print_table(args, kind, numbers, first, load, machine, cpu, draw)
         for error, count in sorted(kinds.items(), key=lambda item: -item[1])[:10]:
             example = next(r["view"] for r in failed if r["error"] == error)
             print(f"error x{count}: {error}\n    e.g. view {json.dumps(example)}")
@@ -538,9 +671,12 @@ def main() -> int:
                     "machine": machine,
                     "load_average": load,
                     "settings": vars(args),
+                    "server": kind,
                     "first_requests_ms": first,
                     "cpu_seconds": cpu,
                     "results": numbers,
+                    "default_view": draw,
+                    "targets": targets(numbers, draw) if numbers else None,
                     "error_kinds": kinds,
                     "problems": problems,
                     "server_exit_status": status,

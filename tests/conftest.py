@@ -109,6 +109,7 @@ SLOW_TESTS = {
     ("test_kernels.py", "test_parallel_kernel_equals_numpy_form"),
     ("test_engines.py", "test_the_compiled_batch_engine_runs_the_rule"),  # one compile per row: 151 specs
     ("test_minimize_compiled.py", "test_every_objective_option_and_dtype"),  # one compiled loop per option x dtype
+    ("test_playground.py", "test_gunicorn_workers_serve_the_page_and_a_view_then_stop_on_ctrl_c"),  # a real server
 }
 
 

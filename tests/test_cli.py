@@ -192,6 +192,10 @@ BAD = {
     "port out of range": ["playground", "--port", "70000"],
     "port not a number": ["playground", "--port", "http"],
     "host that does not resolve": ["playground", "--host", "no-such-host.invalid", "--port", "0"],
+    "no workers": ["playground", "--workers", "0"],
+    "negative workers": ["playground", "--workers", "-2"],
+    "workers not a number": ["playground", "--workers", "many"],
+    "workers not whole": ["playground", "--workers", "1.5"],
 }
 
 
@@ -242,6 +246,16 @@ def test_playground_serves_until_ctrl_c_then_stops_cleanly():
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert out.strip() == "Stopped." and "Traceback" not in err
+
+
+def test_playground_workers_without_gunicorn_is_one_line_and_status_2(cli, monkeypatch):
+    pytest.importorskip("dash")
+    import rmsprop.playground
+
+    monkeypatch.setattr(rmsprop.playground, "can_fork_workers", lambda: False)  # as on Windows, or without it
+    done = cli("playground", "--port", "0", "--workers", "3")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == "Error: --workers 3 needs gunicorn, on Unix: python -m pip install 'rmsprop[playground]'\n"
 
 
 def test_playground_on_a_port_in_use_is_one_line_and_status_2(cli):

@@ -472,3 +472,99 @@ def test_picking_a_function_from_the_list_moves_the_start_to_its_own(monkeypatch
     named = dict(zip((id_ for id_, _ in _app.CONTROLS), out))
     assert (named["x1"], named["x2"]) == ("-8", "8")
     assert _url.from_query(out[len(_app.CONTROLS)])[0].start == (-8.0, 8.0)
+
+
+# ----------------------------------------------------------------------------------------------
+# the server: one process, or gunicorn's workers
+
+
+def test_serve_checks_its_workers_before_it_binds(monkeypatch):
+    from rmsprop.playground import _server
+
+    for bad in (0, -1, 1.5, "2", True):
+        with pytest.raises(ValueError, match="workers must be a whole number of at least 1"):
+            _server.serve(port=0, workers=bad)
+    monkeypatch.setattr(_server, "can_fork_workers", lambda: False)
+    with pytest.raises(RuntimeError, match="2 worker processes need gunicorn"):
+        _server.serve(port=0, workers=2)
+
+
+def test_default_workers_are_the_usable_cpus_with_gunicorn_else_one(monkeypatch):
+    import os
+
+    from rmsprop.playground import _server
+
+    if _server.can_fork_workers():
+        assert _server.default_workers() == len(os.sched_getaffinity(0))
+    monkeypatch.setattr(_server, "can_fork_workers", lambda: False)
+    assert _server.default_workers() == 1
+
+
+def _draw_body(callback, values):
+    """The body Dash's renderer posts for the draw callback, the controls at ``values`` (by id)."""
+    outputs = [dict(zip(("id", "property"), part.rsplit(".", 1))) for part in callback["output"][2:-2].split("...")]
+    inputs = [{"id": s["id"], "property": s["property"], "value": values[s["id"]]} for s in callback["inputs"]]
+    changed = [f"{callback['inputs'][0]['id']}.value"]
+    return {"output": callback["output"], "outputs": outputs, "inputs": inputs, "changedPropIds": changed}
+
+
+def test_gunicorn_workers_serve_the_page_and_a_view_then_stop_on_ctrl_c():
+    """``rmsprop playground --port 0 --workers 2``: the real port, two worker processes, the page and the
+    seed's view, bit for bit; Ctrl-C (SIGINT to the process group, as a terminal sends it) stops them all."""
+    import json
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    from rmsprop.playground import can_fork_workers
+
+    if not can_fork_workers():
+        pytest.skip("gunicorn is not installed (or this is not Unix)")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rmsprop", "playground", "--port", "0", "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        start_new_session=True,  # a process group of its own, for the Ctrl-C below
+    )
+    try:
+        line = process.stdout.readline()
+        match = re.fullmatch(r"RMSprop playground on (http://127\.0\.0\.1:(\d+)/) \(Ctrl-C to stop\)\n", line)
+        assert match and int(match.group(2)) > 0, (line, process.stderr.read() if not line else "")
+        url = match.group(1)
+        with urllib.request.urlopen(url, timeout=60) as page:
+            assert page.status == 200 and b"RMSprop playground" in page.read()
+        with urllib.request.urlopen(url + "_dash-dependencies", timeout=60) as answer:
+            dependencies = json.loads(answer.read())
+        (callback,) = [d for d in dependencies if ".contour.figure..." in d["output"] and "message" in d["output"]]
+        values = dict(zip((id_ for id_, _ in _app.CONTROLS), _app.controls_from_view(_state.DEFAULT)))
+        request = urllib.request.Request(
+            url + "_dash-update-component",
+            data=json.dumps(_draw_body(callback, values)).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            response = json.loads(answer.read())["response"]
+        assert response["message"]["children"] == ""
+        assert f'"{SEED_X1}"' in json.dumps(response["results"]) and f'"{SEED_X2}"' in json.dumps(response["results"])
+        assert response["frame"]["max"] == 50
+        workers: list[str] = []
+        children = f"/proc/{process.pid}/task/{process.pid}/children"
+        if os.path.exists(children):  # Linux: the master's child processes are the two workers
+            deadline = time.monotonic() + 60
+            while len(workers) < 2 and time.monotonic() < deadline:  # gunicorn forks them one by one
+                time.sleep(0.1)
+                with open(children) as listed:
+                    workers = listed.read().split()
+            assert len(workers) == 2, workers
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert out == "Stopped.\n" and "Traceback" not in err, (out, err)
+    for pid in workers:
+        assert not os.path.exists(f"/proc/{pid}"), f"worker {pid} still runs"

@@ -11,10 +11,11 @@ Start it with ``rmsprop playground`` (or :func:`serve`); it needs Dash, the
 - :mod:`._compute`: the numbers of a view (grid, runs, losses, step sizes), with its work capped.
 - :mod:`._figures`: those numbers as Plotly figure dicts and a table.
 - :mod:`._app`: the Dash layout and callbacks; ``assets/`` holds the page's script and style.
-- :mod:`._server`: serving it on a host and port until Ctrl-C.
+- :mod:`._server`: serving it on a host and port until Ctrl-C, from one process or,
+  through :mod:`._gunicorn`, from one worker process per CPU.
 """
 
-from ._server import serve
+from ._server import can_fork_workers, default_workers, serve
 
 
 def create_app():
@@ -40,4 +41,4 @@ def create_app():
     return create()
 
 
-__all__ = ["create_app", "serve"]
+__all__ = ["can_fork_workers", "create_app", "default_workers", "serve"]

@@ -24,6 +24,7 @@ import math
 from pathlib import Path
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
+from dash.development.base_component import Component
 
 from . import _rule_controls as rule
 from . import _state, _url
@@ -56,10 +57,27 @@ def _click_start(point, window_width: float = 10.0) -> tuple[str, ...]:
     return tuple(number_text(round(float(v), digits)) for v in point[:2])
 
 
-def _table(picture) -> html.Table:
+def _plain(value):
+    """``value`` with every Dash component in it replaced by the dict Dash sends for it (``to_plotly_json``).
+
+    The same JSON, made once here: a response holding a component makes Plotly's
+    serializer fall back from one ``orjson.dumps`` to walking every value in Python,
+    the figures' 10,000 grid levels included.
+    """
+    if isinstance(value, Component):
+        value = value.to_plotly_json()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _table(picture) -> dict:
+    """The result table, as the plain dict of an ``html.Table`` (see :func:`_plain`)."""
     header = html.Tr([html.Th(column) for column in TABLE_COLUMNS])
     rows = [html.Tr([html.Td(cell) for cell in row]) for row in table_rows(picture)]
-    return html.Table([html.Thead(header), html.Tbody(rows)], id="result-table")
+    return _plain(html.Table([html.Thead(header), html.Tbody(rows)], id="result-table"))
 
 
 def _paths_data(picture) -> dict:
