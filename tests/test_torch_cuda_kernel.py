@@ -5,7 +5,7 @@ these tests hold what it computes to :func:`rmsprop.rmsprop`'s ``update`` (the N
 :func:`rmsprop.rule.step.make_step`) over a table of options x arithmetics x dtypes:
 
 * on CPU tensors, where the same kernel runs in Triton's interpreter (NumPy, with the
-  correctly rounded ``fma`` of :func:`rmsprop.torch._cuda_rule.exact_fma`), on every machine;
+  correctly rounded ``fma`` of :func:`rmsprop.torch._cuda_rule.like_the_gpu`), on every machine;
 * compiled for an H100/H200 (``sm_90``) without a GPU: the PTX has only IEEE divisions and
   square roots, and fused multiply-adds exactly where the arithmetic has them;
 * on a CUDA device (marked ``cuda``; skipped without one): the compiled kernel, bit for bit,
@@ -82,7 +82,9 @@ def run_kernel(settings, grads, x, dtype, device, on_device=False):
     b = torch.zeros_like(tx) if settings.momentum > 0 else None
     for t, g in enumerate(grads):
         lr, correction = settings.step_numbers(t)
-        leaf_scales, global_scale = clip_factors([g], settings.clip_value, settings.clip_norm, settings.global_clip_norm)
+        leaf_scales, global_scale = clip_factors(
+            [g], settings.clip_value, settings.clip_norm, settings.global_clip_norm
+        )
         s = scalars(settings, lr, correction, leaf_scales and leaf_scales[0], global_scale, dtype)
         if on_device:
             s = torch.tensor([float(v) for v in s], dtype=torch.float64, device=device)
@@ -271,3 +273,63 @@ def test_cuda_capturable_step_in_a_graph(dtype):
     tolerance = 8 * np.finfo(dtype).eps
     for name, got, expected in (("x", tx, x_numpy), ("b", b, state.b)):
         np.testing.assert_allclose(got.cpu().numpy(), expected, rtol=tolerance, atol=0, err_msg=name)
+
+
+# --- benchmarks/gpu.py's logic, without a GPU ------------------------------------------------------
+
+
+def gpu_benchmark():
+    import importlib.util
+    import pathlib
+    import sys
+
+    path = pathlib.Path(__file__).resolve().parent.parent / "benchmarks" / "gpu.py"
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec = importlib.util.spec_from_file_location("gpu_benchmark", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(path.parent))
+    return module
+
+
+def test_the_gpt2_small_list_has_148_tensors_and_124_4_million_parameters():
+    benchmark = gpu_benchmark()
+    shapes = benchmark.gpt2_small_shapes()
+    assert len(shapes) == 148
+    assert benchmark.count(shapes) == benchmark.GPT2_SMALL_PARAMETERS == 124_439_808
+
+
+def test_the_speed_table_and_its_verdicts():
+    benchmark = gpu_benchmark()
+    rows = [
+        {
+            "case": "gpt2-small float32",
+            "contender": c,
+            "ms": ms,
+            "gbps": 2.5e9 / ms / 1e6,
+            "ours_speedup": s,
+            "of_floor": f,
+        }
+        for c, ms, s, f in [
+            ("torch foreach", 2.0, 3.0, 0.3),
+            ("torch.compile", 0.8, 1.2, 0.75),
+            ("ours", 0.667, None, 0.9),
+            ("copy floor", 0.6, None, 1.0),
+        ]
+    ]
+    table = benchmark.format_table("NVIDIA H200", rows)
+    assert table.splitlines()[0].startswith("CUDA step on NVIDIA H200")
+    assert "| gpt2-small float32 | ours | 0.667 | 3748 |  | 90% |" in table
+    verdicts = benchmark.verdicts(rows)
+    assert verdicts["GPT-2 float32 ms"][2] and verdicts["GPT-2 float32 of floor"][2]
+    assert verdicts["GPT-2 float32 vs torch foreach"][2]
+    assert not verdicts["GPT-2 float32 vs torch.compile"][2]  # 1.2x < 1.4x
+
+
+@pytest.mark.skipif(CUDA, reason="checks the message of a machine without CUDA")
+def test_the_benchmark_says_no_cuda_device(capsys, tmp_path):
+    assert gpu_benchmark().main(["--check", "--json", str(tmp_path / "gpu.json")]) == 2
+    assert "no CUDA device" in capsys.readouterr().err
+    assert not (tmp_path / "gpu.json").exists()

@@ -17,7 +17,7 @@ computes ``1 - decay^count`` from a step count kept on the device (the rule's ow
 
 The same kernel runs on CPU tensors in Triton's interpreter (NumPy, one program at a time:
 slow, for the tests of a machine without a GPU), with the ``fma`` of the rule's NumPy form
-(:func:`rmsprop.torch._cuda_rule.exact_fma`).
+(:func:`rmsprop.torch._cuda_rule.like_the_gpu`).
 
 Kernels are compiled per spec and dtype on first use and kept on disk by Triton; they are
 compiled with ``enable_fp_fusion=False``, so that only the rule's ``fma`` fuses.
@@ -35,7 +35,7 @@ import triton
 import triton.language as tl
 
 from ..rule.step import CENTERED, MOMENTUM_SPEC, OFF, SCALARS, SPEC
-from ._cuda_rule import exact_fma, jit, namespace, step_for
+from ._cuda_rule import jit, like_the_gpu, namespace, step_for
 
 __all__ = ["step_flat", "kernel", "launch_config", "SCALAR_ARGUMENTS"]
 
@@ -109,7 +109,9 @@ def _rmsprop_kernel(
 
     c = _number(correction, 5, s_ptr, DEVICE_SCALARS)
     if DEVICE_CORRECTION:
-        c = bias_correction(_number(decay, 2, s_ptr, DEVICE_SCALARS), tl.load(count_ptr).to(tl.float64) - 1.0)
+        t = tl.load(count_ptr).to(tl.float64) - 1.0
+        # bias_correction: the rule's, from the kernel's namespace (see kernel)
+        c = bias_correction(_number(decay, 2, s_ptr, DEVICE_SCALARS), t)  # type: ignore[name-defined]  # noqa: F821
     s = (
         _number(lr, 0, s_ptr, DEVICE_SCALARS).to(dtype),
         _number(neg_lr, 1, s_ptr, DEVICE_SCALARS).to(dtype),
@@ -270,7 +272,7 @@ def step_flat(
     device_correction = on_device and spec[_DEBIAS] != OFF
     bits = [0] * len(SCALARS) if on_device else [_bits(value) for value in scalars]
     interpret = x.device.type == "cpu"
-    with exact_fma() if interpret else contextlib.nullcontext():
+    with like_the_gpu() if interpret else contextlib.nullcontext():
         kernel(interpret)[(triton.cdiv(n, block),)](
             x,
             g,
@@ -299,9 +301,13 @@ def _check(spec, scalars, x, g, e, m, b, count) -> None:
         raise ValueError(f"spec has {len(spec)} fields; rmsprop.rule.step.SPEC has {len(SPEC)}")
     wants_m, wants_b = bool(spec[CENTERED]), spec[MOMENTUM_SPEC] != OFF
     if (m is not None) != wants_m:
-        raise ValueError(f"m must be {'a tensor' if wants_m else 'None'}: the spec is {'' if wants_m else 'not '}centered")
+        raise ValueError(
+            f"m must be {'a tensor' if wants_m else 'None'}: the spec is {'' if wants_m else 'not '}centered"
+        )
     if (b is not None) != wants_b:
-        raise ValueError(f"b must be {'a tensor' if wants_b else 'None'}: the spec has {'' if wants_b else 'no '}momentum")
+        raise ValueError(
+            f"b must be {'a tensor' if wants_b else 'None'}: the spec has {'' if wants_b else 'no '}momentum"
+        )
     named = {"x": x, "g": g, "e": e, "m": m, "b": b}
     for name, tensor in named.items():
         if tensor is None:
@@ -313,9 +319,13 @@ def _check(spec, scalars, x, g, e, m, b, count) -> None:
         if tensor.dtype != x.dtype:
             raise TypeError(f"{name} has dtype {tensor.dtype}, x has {x.dtype}; one dtype per launch")
         if tensor.dim() != 1 or not tensor.is_contiguous():
-            raise ValueError(f"{name} must be a contiguous 1-D tensor (a flat buffer), not of shape {tuple(tensor.shape)}")
+            raise ValueError(
+                f"{name} must be a contiguous 1-D tensor (a flat buffer), not of shape {tuple(tensor.shape)}"
+            )
         if tensor.numel() != x.numel() or tensor.device != x.device:
-            raise ValueError(f"{name} has {tensor.numel()} elements on {tensor.device}; x has {x.numel()} on {x.device}")
+            raise ValueError(
+                f"{name} has {tensor.numel()} elements on {tensor.device}; x has {x.numel()} on {x.device}"
+            )
     if isinstance(scalars, torch.Tensor):
         if scalars.dtype != torch.float64 or scalars.shape != (len(SCALARS),) or scalars.device != x.device:
             raise ValueError(
@@ -325,6 +335,8 @@ def _check(spec, scalars, x, g, e, m, b, count) -> None:
         if spec[_DEBIAS] != OFF and (
             not isinstance(count, torch.Tensor) or count.numel() != 1 or count.device != x.device
         ):
-            raise ValueError(f"bias correction with scalars on the device needs count, a one-element tensor on {x.device}")
+            raise ValueError(
+                f"bias correction with scalars on the device needs count, a one-element tensor on {x.device}"
+            )
     elif len(scalars) != len(SCALARS):
         raise ValueError(f"scalars has {len(scalars)} numbers; rmsprop.rule.step.SCALARS has {len(SCALARS)}")

@@ -46,7 +46,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-
 import triton
 import triton.language as tl
 from triton.language.extra import libdevice
@@ -55,7 +54,7 @@ from triton.runtime.interpreter import InterpretedFunction, InterpreterBuilder, 
 from ..rule import arithmetic
 from ..rule import step as step_module
 
-__all__ = ["jit", "namespace", "step_for", "triton_source", "exact_fma"]
+__all__ = ["jit", "namespace", "step_for", "triton_source", "like_the_gpu"]
 
 
 def _fma(a, b, c):
@@ -99,7 +98,7 @@ def _lerp(a, b, weight):
 
 def _reciprocal(c):
     """``1 / c`` in ``c``'s precision, correctly rounded."""
-    return div(tl.full((), 1.0, c.dtype), c)
+    return div(tl.full((), 1.0, c.dtype), c)  # noqa: F821 (the namespace's div)
 
 
 def _power(a, b):
@@ -153,12 +152,13 @@ def triton_source(function: Any) -> str:
 
 
 @contextlib.contextmanager
-def exact_fma() -> Iterator[None]:
-    """Within the block, Triton's interpreter rounds ``tl.fma`` once, as the GPU's ``fma.rn`` does.
+def like_the_gpu() -> Iterator[None]:
+    """Within the block, Triton's interpreter computes as the GPU: ``tl.fma`` rounded once, no warnings.
 
     The interpreter computes ``tl.fma(a, b, c)`` as ``a * b + c`` in NumPy, two roundings;
-    here it is :func:`rmsprop._fma.fma`, the correctly rounded one that the rule's NumPy
-    form uses.
+    here it is :func:`rmsprop._fma.fma`, the correctly rounded one of the GPU's ``fma.rn``
+    and of the rule's NumPy form. And NumPy's floating-point warnings (a NaN from the
+    square root of a negative centered variance) are off, as a GPU raises none.
 
     Yields
     ------
@@ -166,7 +166,7 @@ def exact_fma() -> Iterator[None]:
 
     Examples
     --------
-    >>> with exact_fma():
+    >>> with like_the_gpu():
     ...     pass
     """
     from .._fma import fma
@@ -178,7 +178,8 @@ def exact_fma() -> Iterator[None]:
     original = InterpreterBuilder.create_fma
     InterpreterBuilder.create_fma = create_fma
     try:
-        yield
+        with np.errstate(all="ignore"):
+            yield
     finally:
         InterpreterBuilder.create_fma = original
 
