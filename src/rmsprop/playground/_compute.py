@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import baselines
 from .._minimize import minimize
+from .._minimize_compiled import compiled_run
 from ..plot import contour_grid, contour_levels, effective_steps, settings_label
 from ._state import View, ViewError
 from ._state import objective as objective_of
@@ -216,9 +217,12 @@ def _run(objective, view: View, name: str, optimizer, deadline: float, with_step
         if time.perf_counter() > deadline:
             raise StopIteration
 
+    start = np.array(view.start, dtype=float)
+    # A run that minimize compiles takes microseconds per step, and a callback would send it to the Python loop.
+    compiled = compiled_run(objective, None, (), None, math.inf, optimizer, start) is not None
     with np.errstate(all="ignore"):
         result = minimize(
-            objective, list(view.start), maxiter=view.maxiter, gtol=0, optimizer=optimizer, callback=budget
+            objective, start, maxiter=view.maxiter, gtol=0, optimizer=optimizer, callback=None if compiled else budget
         )
     x = np.asarray(result.path_x, dtype=float)
     fun = np.asarray(result.path_fun, dtype=float)
