@@ -108,6 +108,7 @@ SLOW_TESTS = {
     ("test_kernels.py", "test_kernel_equals_numpy_form"),  # 5 arithmetics x 16 option sets x 2 dtypes, compiled
     ("test_kernels.py", "test_parallel_kernel_equals_numpy_form"),
     ("test_engines.py", "test_the_compiled_batch_engine_runs_the_rule"),  # one compile per row: 151 specs
+    ("test_torch.py", "test_every_option_follows_torch_over_500_open_loop_steps"),  # 16 cases x 2 dtypes x 500 steps
 }
 
 
