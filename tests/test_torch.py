@@ -182,7 +182,10 @@ def test_lr_scheduler_zero_grad_and_closure():
     data, target = torch.randn(64, 5, dtype=torch.float64), torch.randn(64, 1, dtype=torch.float64)
     models = [torch.nn.Linear(5, 1).double() for _ in range(2)]
     models[1].load_state_dict(models[0].state_dict())
-    opts = [rmsprop.torch.RMSprop(models[0].parameters(), lr=0.01), torch.optim.RMSprop(models[1].parameters(), lr=0.01)]
+    opts = [
+        rmsprop.torch.RMSprop(models[0].parameters(), lr=0.01),
+        torch.optim.RMSprop(models[1].parameters(), lr=0.01),
+    ]
     schedulers = [torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.05, total_steps=40) for opt in opts]
     for _ in range(40):
         losses = []
@@ -222,7 +225,9 @@ def test_grad_scaler_unscales_and_skips_steps_with_infinite_gradients():
     assert ours_opt.state[ours[0]]["step"].item() == theirs_opt.state[theirs[0]]["step"].item() == 9
 
 
-@pytest.mark.parametrize("options", [{}, {"centered": True, "momentum": 0.9, "weight_decay": 0.01}], ids=["plain", "all"])
+@pytest.mark.parametrize(
+    "options", [{}, {"centered": True, "momentum": 0.9, "weight_decay": 0.01}], ids=["plain", "all"]
+)
 def test_state_dict_moves_between_the_two_classes_both_ways(options):
     ours, ours_opt, theirs, theirs_opt = _pair(lambda: _start(torch.float64), lr=0.01, **options)
     for step in range(10):

@@ -73,12 +73,8 @@ def step_cpu(rule: GroupRule, lr: float, params: list, grads: list, states: list
     for p, g, state in zip(params, grads, states):
         e, m, b = state["square_avg"], state.get("grad_avg"), state.get("momentum_buffer")
         dtype = p.dtype
-        for name, t in (("square_avg", e), ("grad_avg", m), ("momentum_buffer", b)):
-            if t is not None and t.dtype is not dtype:
-                raise TypeError(
-                    f"state {name} is {t.dtype} but its parameter is {dtype}; "
-                    "make the optimizer after converting the model (or load a state_dict again)"
-                )
+        if e.dtype is not dtype or (m is not None and m.dtype is not dtype) or (b is not None and b.dtype is not dtype):
+            _refuse_state_dtype(dtype, e, m, b)
         if (
             use_kernel
             and p.is_contiguous()
@@ -116,6 +112,15 @@ def step_cpu(rule: GroupRule, lr: float, params: list, grads: list, states: list
             parallel = sum(sizes) >= _fused.PARALLEL_MIN_SIZE
             kernel = list_kernel.kernel(spec, parallel)
             kernel(np.array(table, dtype=np.int64), chunks, np.array(s))
+
+
+def _refuse_state_dtype(dtype: torch.dtype, e, m, b) -> None:
+    for name, t in (("square_avg", e), ("grad_avg", m), ("momentum_buffer", b)):
+        if t is not None and t.dtype is not dtype:
+            raise TypeError(
+                f"state {name} is {t.dtype} but its parameter is {dtype}; "
+                "make the optimizer after converting the model (or load a state_dict again)"
+            )
 
 
 def _as_numpy(t: Any) -> Any:

@@ -26,7 +26,6 @@ only where its :mod:`rmsprop.compat` constructor has the argument
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import numpy as np
@@ -129,7 +128,6 @@ def settings_for(
     return Settings(**(options | form))
 
 
-@dataclasses.dataclass
 class GroupRule:
     """The rule of one parameter group: its settings, and each step's spec and scalars per dtype, kept.
 
@@ -149,9 +147,10 @@ class GroupRule:
     (np.float32(0.01), True)
     """
 
-    flavor: str
-    settings: Settings
-    kept: dict = dataclasses.field(default_factory=dict)
+    def __init__(self, flavor: str, settings: Settings) -> None:
+        self.flavor = flavor
+        self.settings = settings
+        self.kept: dict[tuple, tuple] = {}  # (lr, dtype) -> (spec, scalars)
 
     def numbers(self, lr: float, dtype: Any) -> tuple[tuple[int, ...], tuple]:
         """The spec and the scalars of a step at rate ``lr`` on arrays of ``dtype``.

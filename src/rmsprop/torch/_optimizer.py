@@ -23,6 +23,7 @@ __all__ = ["RMSprop", "step_cuda"]
 
 #: The options of a group that make its rule (the learning rate is a number of each step).
 _RULE_OPTIONS = ("alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
+_ONE = torch.tensor(1.0)
 #: The state tensors of a parameter, in ``torch.optim.RMSprop``'s order.
 _STATE_TENSORS = ("square_avg", "momentum_buffer", "grad_avg")
 
@@ -85,7 +86,8 @@ class RMSprop(torch.optim.Optimizer):
 
     Examples
     --------
-    The seed's first step, in PyTorch's form (eps outside the root):
+    The seed's first step, in PyTorch's form (eps outside the root; ``torch.optim.RMSprop``
+    gives the same numbers):
 
     >>> import torch, rmsprop.torch
     >>> x = torch.tensor([-4.0, 3.0], dtype=torch.float64, requires_grad=True)
@@ -93,7 +95,7 @@ class RMSprop(torch.optim.Optimizer):
     >>> (5 * x[0] ** 2 + 7 * x[1] ** 2).backward()
     >>> opt.step()
     >>> x.detach().tolist()
-    [-3.6837722339930443, 2.6837722339921255]
+    [-3.683772234233162, 2.6837722342212573]
     >>> sorted(opt.state_dict()["state"][0])
     ['square_avg', 'step']
     """
@@ -234,6 +236,7 @@ class RMSprop(torch.optim.Optimizer):
             lr = group["lr"]
             if isinstance(lr, torch.Tensor):
                 lr = lr.item()
+            centered, momentum = rule.settings.centered, rule.settings.momentum > 0
             by_device: dict[str, tuple[list, list, list]] = {}
             for p in group["params"]:
                 g = p.grad
@@ -245,16 +248,18 @@ class RMSprop(torch.optim.Optimizer):
                 if "square_avg" not in state:
                     self._check_dtype(p)
                     self._init_state(p, state, group, rule)
-                elif (rule.settings.centered and "grad_avg" not in state) or (
-                    rule.settings.momentum > 0 and "momentum_buffer" not in state
-                ):
+                elif (centered and "grad_avg" not in state) or (momentum and "momentum_buffer" not in state):
                     self._init_state(p, state, group, rule)
-                params, grads, states = by_device.setdefault(p.device.type, ([], [], []))
+                params, grads, states = by_device.setdefault("cpu" if p.is_cpu else p.device.type, ([], [], []))
                 params.append(p)
                 grads.append(g)
                 states.append(state)
             for device, (params, grads, states) in by_device.items():
-                torch._foreach_add_([state["step"] for state in states], 1.0)
+                steps = [state["step"] for state in states]
+                if steps[0].is_cpu:  # a tensor 1, not a number: PyTorch's fast form on CPU (its own trick)
+                    torch._foreach_add_(steps, _ONE, alpha=1.0)
+                else:
+                    torch._foreach_add_(steps, 1.0)
                 if device == "cpu":
                     step_cpu(rule, lr, params, grads, states)
                 elif device == "cuda":
