@@ -110,6 +110,7 @@ SLOW_TESTS = {
     ("test_engines.py", "test_the_compiled_batch_engine_runs_the_rule"),  # one compile per row: 151 specs
     ("test_minimize_compiled.py", "test_every_objective_option_and_dtype"),  # one compiled loop per option x dtype
     ("test_playground.py", "test_gunicorn_workers_serve_the_page_and_a_view_then_stop_on_ctrl_c"),  # a real server
+    ("test_torch.py", "test_every_option_follows_torch_over_500_open_loop_steps"),  # 16 cases x 2 dtypes x 500 steps
 }
 
 

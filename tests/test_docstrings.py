@@ -78,6 +78,12 @@ CHECKED_MODULES = {
     "rmsprop.sweep._ranges",
     "rmsprop.sweep._source",
     "rmsprop.sweep._sweep",
+    # PyTorch (skipped without torch)
+    "rmsprop.torch",
+    "rmsprop.torch._optimizer",
+    "rmsprop.torch._flavors",
+    "rmsprop.torch._cpu",
+    "rmsprop._compiled.list_kernel",
     "rmsprop.sweep._table",
     # objectives (the catalogue, objectives._catalogue, is not among them yet)
     "rmsprop.objectives",
@@ -160,7 +166,7 @@ CHECKED_MODULES = {
 }
 
 #: Optional dependencies: a module that needs one that is not installed is skipped.
-OPTIONAL = {"dash", "numba", "distributed", "dask", "pyarrow"}
+OPTIONAL = {"dash", "numba", "distributed", "dask", "pyarrow", "torch"}
 
 _SECTION = re.compile(r"^([A-Z][A-Za-z ]+)\n-{3,}[ \t]*$", re.MULTILINE)
 _PROPERTIES = {"property", "cached_property", "functools.cached_property"}

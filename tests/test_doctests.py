@@ -30,7 +30,7 @@ OPTIONAL = {"dash", "numba", "distributed", "dask", "pyarrow", "playwright", "to
 
 #: Packages that are an extra of their own: every module in them needs its dependency, even where it imports it
 #: lazily (the playground's examples start a Dash app).
-EXTRAS = {"rmsprop.playground": "dash"}
+EXTRAS = {"rmsprop.playground": "dash", "rmsprop.torch": "torch"}
 
 
 def _module_names() -> list[str]:

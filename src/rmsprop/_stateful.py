@@ -178,6 +178,11 @@ def _as_list(value: Any, expected: str) -> list:
 
 
 def _as_param_list(params: Any) -> list[np.ndarray]:
+    if _is_torch(params):
+        raise TypeError(
+            "params are PyTorch tensors: use rmsprop.torch.RMSprop(model.parameters(), lr=...) "
+            "(pip install rmsprop[torch]); rmsprop.RMSprop steps NumPy arrays"
+        )
     params = _as_list(params, "params must be a NumPy array or a list of arrays (RMSprop updates them in place)")
     if not params:
         raise ValueError("RMSprop needs at least one parameter array")
@@ -189,6 +194,16 @@ def _as_param_list(params: Any) -> list[np.ndarray]:
         if not p.flags.writeable:
             raise ValueError(f"params[{i}] is read-only; RMSprop updates its parameters in place")
     return params
+
+
+def _is_torch(params: Any) -> bool:
+    """Whether ``params`` is a PyTorch tensor, or a list, tuple or generator of them (by module name: torch is not imported)."""
+    if type(params).__name__ == "generator":
+        first = next(params, None)  # model.parameters(); what is read of it is lost, but only an error follows
+        return first is not None and _is_torch(first)
+    if isinstance(params, (list, tuple)):
+        return bool(params) and _is_torch(params[0])
+    return type(params).__module__.split(".")[0] == "torch"
 
 
 def _copy(value: Any) -> Any:
