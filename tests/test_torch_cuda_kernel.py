@@ -333,3 +333,32 @@ def test_the_benchmark_says_no_cuda_device(capsys, tmp_path):
     assert gpu_benchmark().main(["--check", "--json", str(tmp_path / "gpu.json")]) == 2
     assert "no CUDA device" in capsys.readouterr().err
     assert not (tmp_path / "gpu.json").exists()
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"centered": True, "momentum": 0.9, "weight_decay": 0.01}], ids=["plain", "all"]
+)
+def test_the_optimizers_cuda_hook_steps_as_its_cpu_path(options, monkeypatch):
+    """``rmsprop.torch.RMSprop``'s CUDA path (``step_cuda`` -> ``step_flat``), run here on CPU tensors in Triton's
+    interpreter, gives its CPU path's bits: the hook hands the kernel the right buffers, spec and scalars."""
+    from rmsprop.torch import _optimizer
+
+    def run(hook):
+        torch.manual_seed(0)
+        params = [torch.randn(37, dtype=torch.float64), torch.randn(5, 3, dtype=torch.float64)]
+        opt = rmsprop.torch.RMSprop(params, lr=0.01, **options)
+        if hook:
+            monkeypatch.setattr(_optimizer, "step_cpu", _optimizer.step_cuda)
+        for step in range(3):
+            for p in params:
+                p.grad = torch.sin(p.detach() * (step + 1))
+            opt.step()
+        monkeypatch.undo()
+        return params, opt.state_dict()["state"]
+
+    (cpu, cpu_state), (hooked, hooked_state) = run(False), run(True)
+    for a, b in zip(cpu, hooked):
+        assert torch.equal(a, b)
+    for i in cpu_state:
+        for key, value in cpu_state[i].items():
+            assert torch.equal(value, hooked_state[i][key]), (i, key)
