@@ -65,6 +65,7 @@ from ._batch_inputs import (
     trajectory_error,
 )
 from ._batch_problem import Problem, converged, finite_rows, problem_of
+from ._result import OptimizeResult
 from ._status import FINITE_DIFFERENCE_NOTE, RUNNING, STATUS_MESSAGES, Stop, stop_note
 from ._validate import flag, in_range, vector_norm_order
 from .rule.primitives import abs_sq, clip
@@ -153,8 +154,6 @@ def minimize_many(
     >>> result.x.tolist(), result.engine
     ([[-0.10352260359924752, 0.0025296212056016548], [-3.418963877860035, 2.4226495081160118]], 'numpy')
     """
-    from scipy.optimize import OptimizeResult
-
     x0 = checked_starts(x0s)
     if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
         raise ValueError(f"maxiter must be an integer >= 0; got {maxiter!r}")
@@ -373,8 +372,8 @@ def _numpy_step(step: Callable, state: _Going, rule: Settings, schedule: Callabl
 
 def _compiled(
     problem: Problem, settings: BatchSettings, norm: Any, maxiter: int
-) -> tuple[int, np.ndarray | None] | None:
-    """``(objective code, schedule rates or None)`` for the compiled engine; ``None`` where it does not apply."""
+) -> tuple[str, np.ndarray | None] | None:
+    """``(objective's name, schedule rates or None)`` for the compiled engine; ``None`` where it does not apply."""
     name = problem.compiled_objective
     if name is None or norm != math.inf or not compiled_objectives_available(name):
         return None
@@ -384,11 +383,11 @@ def _compiled(
             rates = np.array([_schedules.evaluate(settings.schedule, t) for t in range(maxiter)] or [0.0])
         except Exception:  # noqa: BLE001 - whatever it raises, the NumPy engine raises it at the right step
             return None
-    return _compiled_module().objectives.OBJECTIVES.index(name), rates
+    return name, rates
 
 
 def _run_compiled(
-    code: int,
+    objective: str,
     rates: np.ndarray | None,
     x0: np.ndarray,
     settings: BatchSettings,
@@ -412,7 +411,7 @@ def _run_compiled(
         np.stack(np.broadcast_arrays(*(source[name] for name in names)), axis=-1).reshape(-1, len(names))
     )
     batch.runner(rule.spec(dtype))(
-        code,
+        objective,
         out.x,
         out.g,
         out.f,

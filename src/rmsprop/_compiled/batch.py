@@ -29,6 +29,7 @@ import numpy as np
 
 from .._status import RUNNING, Status, Stop
 from ..rule.step import SPEC
+from .announce import watch
 from .numpy_semantics import JIT, like, numpy_sum
 from .objectives import OBJECTIVES_SOURCE_HASH, objective2, rosenbrock, rosenbrock_grad
 from .rule import RULE_SOURCE_HASH, bias_correction, clip, clip_factor, with_step
@@ -128,7 +129,7 @@ def _max_abs(v):
 
 @functools.cache
 def runner(spec: tuple[int, ...]):
-    """The compiled batch run of ``spec``: ``run(code, x, g, f, rates, per_run, shared, decay64, limits, ...)``.
+    """The compiled batch run of ``spec``: ``run(objective, x, g, f, rates, per_run, shared, decay64, limits, ...)``.
 
     See :mod:`rmsprop._batch` (``_run_compiled``) for the arguments; the spec's options are constants of the
     compiled code, and a spec is compiled once, on its first use, and cached on disk.
@@ -157,8 +158,13 @@ def runner(spec: tuple[int, ...]):
     return _make_run(spec)
 
 
-def _compile(factory, spec):
-    return numba.njit(**JIT)(with_step(factory(spec), spec))
+def _compile(spec, objective, two):
+    """The compiled loop of ``spec`` over blocks of runs: of the 2-D ``objective``, or of Rosenbrock in ``d != 2``."""
+    if two:
+        loop = numba.njit(**JIT)(with_step(_make_block_2d(spec, objective), spec, objective2=objective2(objective)))
+    else:
+        loop = numba.njit(**JIT)(with_step(_make_block_nd(spec), spec))
+    return watch(loop, "minimize_many", f"minimize_many on {objective}" + ("" if two else " in d != 2 dimensions"))
 
 
 def _run_options(spec: tuple[int, ...]) -> tuple[bool, bool, bool, bool]:
@@ -172,12 +178,11 @@ def _run_options(spec: tuple[int, ...]) -> tuple[bool, bool, bool, bool]:
     )
 
 
-def _make_block_2d(spec):
+def _make_block_2d(spec, objective):
     rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
     clip_value, clip_norm, global_clip_norm, debias = _run_options(spec)
 
     def block_2d(
-        code,
         start,
         stop,
         x,
@@ -201,7 +206,7 @@ def _make_block_2d(spec):
     ):
         """Runs ``start:stop`` of a 2-D objective, :data:`BLOCK` at a time; in a block the iterations are the
         outer loop, the runs the inner one."""
-        spec, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
+        spec, objective, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
         for lo in range(start, stop, BLOCK):
             hi = min(lo + BLOCK, stop)
             n = hi - lo
@@ -217,7 +222,7 @@ def _make_block_2d(spec):
             for k in range(n):
                 j = lo + k
                 x1[k], x2[k] = x[j, 0], x[j, 1]
-                values[k], g1[k], g2[k] = objective2(code, x1[k], x2[k])
+                values[k], g1[k], g2[k] = objective2(x1[k], x2[k])  # noqa: F821 - the run's
                 if trajectories:
                     path_x[j, 0, 0], path_x[j, 0, 1], path_f[j, 0] = x1[k], x2[k], values[k]
                 finite = np.isfinite(g1[k]) and np.isfinite(g2[k])
@@ -273,7 +278,7 @@ def _make_block_2d(spec):
                         states[k], kind[j] = _NONFINITE, _STEP
                         running -= 1
                         continue
-                    fn, h1, h2 = objective2(code, n1[k], n2[k])
+                    fn, h1, h2 = objective2(n1[k], n2[k])  # noqa: F821
                     if not (np.isfinite(fn) and np.isfinite(h1) and np.isfinite(h2)):
                         states[k], kind[j] = _NONFINITE, _EVALUATION
                         running -= 1
@@ -297,7 +302,6 @@ def _make_block_nd(spec):
     clip_value, clip_norm, global_clip_norm, debias = _run_options(spec)
 
     def block_nd(
-        code,
         start,
         stop,
         x,
@@ -319,7 +323,7 @@ def _make_block_nd(spec):
         path_x,
         path_f,
     ):
-        """Runs ``start:stop`` of Rosenbrock in ``d != 2`` dimensions (``code`` unused), one run at a time."""
+        """Runs ``start:stop`` of Rosenbrock in ``d != 2`` dimensions, one run at a time."""
         spec, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
         for lo in range(start, stop, BLOCK):
             hi = min(lo + BLOCK, stop)
@@ -415,7 +419,7 @@ def _make_run(spec):
     compiled = {}
 
     def run(
-        code,
+        objective,
         x,
         g,
         f,
@@ -436,9 +440,10 @@ def _make_run(spec):
         path_f,
     ):
         two = x.shape[1] == 2  # every objective but Rosenbrock in other dimensions
-        if two not in compiled:  # compile only the loop this call needs
-            compiled[two] = _compile(_make_block_2d if two else _make_block_nd, spec)
-        blocks = compiled[two]
+        key = objective if two else None
+        if key not in compiled:  # compile only the loop this call needs
+            compiled[key] = _compile(spec, objective, two)
+        blocks = compiled[key]
         arguments = (
             x,
             g,
@@ -462,12 +467,12 @@ def _make_run(spec):
         n_runs = x.shape[0]
         threads = min(numba.config.NUMBA_NUM_THREADS, (n_runs + BLOCK - 1) // BLOCK)
         if threads <= 1:
-            blocks(code, 0, n_runs, *arguments)
+            blocks(0, n_runs, *arguments)
             return
         per_thread = (n_runs + BLOCK - 1) // BLOCK // threads * BLOCK or BLOCK
         bounds = list(range(0, n_runs, per_thread)) + [n_runs]
         with ThreadPoolExecutor(threads) as pool:
-            for done in [pool.submit(blocks, code, lo, hi, *arguments) for lo, hi in zip(bounds, bounds[1:])]:
+            for done in [pool.submit(blocks, lo, hi, *arguments) for lo, hi in zip(bounds, bounds[1:])]:
                 done.result()
 
     return run
