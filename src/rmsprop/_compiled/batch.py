@@ -211,30 +211,32 @@ def _make_block_2d(spec, objective):
             hi = min(lo + BLOCK, stop)
             n = hi - lo
             gtol, clip_limit, global_limit = limits[0], limits[1], limits[2]
+            # Only np.empty, of the arrays' own dtypes, filled below: on a cold cache, each of np.full, np.zeros
+            # and each way of naming a dtype compiles one more function.
             x1, x2, g1, g2 = np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype)
-            e1, e2 = np.full(n, initial), np.full(n, initial)
-            m1, m2, b1, b2 = np.zeros(n, x.dtype), np.zeros(n, x.dtype), np.zeros(n, x.dtype), np.zeros(n, x.dtype)
-            n1, n2 = np.empty(n, x.dtype), np.empty(n, x.dtype)
-            values = np.empty(n, np.float64)
-            states = np.empty(n, np.int64)
-            one = like(1.0, initial)
+            e1, e2, m1, m2 = np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype)
+            b1, b2, n1, n2 = np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype)
+            values = np.empty(n, f.dtype)
+            states = np.empty(n, status.dtype)
+            one, zero = like(1.0, initial), like(0.0, initial)
             running = 0
             for k in range(n):
                 j = lo + k
                 x1[k], x2[k] = x[j, 0], x[j, 1]
+                e1[k], e2[k], m1[k], m2[k], b1[k], b2[k] = initial, initial, zero, zero, zero, zero
                 values[k], g1[k], g2[k] = objective2(x1[k], x2[k])  # noqa: F821 - the run's
                 if trajectories:
                     path_x[j, 0, 0], path_x[j, 0, 1], path_f[j, 0] = x1[k], x2[k], values[k]
                 finite = np.isfinite(g1[k]) and np.isfinite(g2[k])
+                nit[j] = 0
                 states[k] = _status(
                     values[k] if finite else np.inf,
                     max(np.float64(abs(g1[k])), np.float64(abs(g2[k]))),
                     gtol,
-                    0,
+                    nit[j],  # not the constant 0: a literal argument compiles _status once more
                     maxiter,
                 )
                 kind[j] = _START if states[k] == _NONFINITE else 0
-                nit[j] = 0
                 running += states[k] == RUNNING
             t = 0
             while running > 0:
@@ -350,7 +352,7 @@ def _make_block_nd(spec):
                 f[j], nit[j] = fj, 0
                 if trajectories:
                     path_f[j, 0] = fj
-                status[j] = _status(fj if _all_finite(gn) else np.inf, _max_abs(gn), gtol, 0, maxiter)
+                status[j] = _status(fj if _all_finite(gn) else np.inf, _max_abs(gn), gtol, nit[j], maxiter)
                 kind[j] = _START if status[j] == _NONFINITE else 0
                 running += status[j] == RUNNING
             t = 0
