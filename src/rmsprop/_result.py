@@ -53,8 +53,14 @@ class OptimizeResult(dict):
         except KeyError as missing:
             raise AttributeError(name) from missing
 
-    __setattr__ = dict.__setitem__
-    __delattr__ = dict.__delitem__
+    def __setattr__(self, name: str, value: Any) -> None:
+        self[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        try:
+            del self[name]
+        except KeyError as missing:
+            raise AttributeError(name) from missing
 
     def __dir__(self) -> list[str]:
         return list(self.keys())

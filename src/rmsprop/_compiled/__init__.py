@@ -4,7 +4,8 @@
 * :mod:`.numpy_semantics`: NumPy's scalar arithmetic (weak scalars, the C ``pow``, pairwise sums);
 * :mod:`.array_kernel`: the fused kernel of one step over arrays (``update``, ``RMSprop.step``);
 * :mod:`.objectives`: the catalogue's formulas (:mod:`rmsprop.objectives.formulas`), compiled from their own code;
-* :mod:`.batch`: whole runs of ``minimize_many``, one per row, parallel over the cores.
+* :mod:`.batch`: whole runs of ``minimize_many``, one per row, parallel over the cores;
+* :mod:`.announce`: the message, once per kind, that a kernel compiles (a cache miss).
 
 Nothing here is imported by ``import rmsprop``: the engines import these modules at their
 first use, and kernels compile on first call and are cached on disk.
