@@ -129,6 +129,7 @@ CHECKED_MODULES = {
     "rmsprop._stateful",
     "rmsprop._batch",
     "rmsprop._batch_inputs",
+    "rmsprop._result",
     "rmsprop.compat",
     "rmsprop.compat._flavors",
     "rmsprop.compat._extras",
@@ -146,6 +147,7 @@ CHECKED_MODULES = {
     "rmsprop.cli._tables",
     # the compiled engines (need Numba; _compiled.objectives is not among them yet)
     "rmsprop._compiled",
+    "rmsprop._compiled.announce",
     "rmsprop._compiled.array_kernel",
     "rmsprop._compiled.batch",
     "rmsprop._compiled.numpy_semantics",

@@ -16,6 +16,19 @@ def test_import_loads_numpy_only():
     assert json.loads(out) == []
 
 
+def test_the_demo_loads_neither_scipy_optimize_nor_pyplot_nor_numba(tmp_path):
+    # minimize returns rmsprop.OptimizeResult (SciPy's import alone takes longer than the seed's run); the figures
+    # are drawn with matplotlib's Figure, and two parameters take no compiled kernel.
+    code = (
+        "import sys, json; from rmsprop.cli import main\n"
+        f"try: main(['demo', '--out', {str(tmp_path)!r}])\n"
+        "except SystemExit: pass\n"
+        "print(json.dumps([m for m in ('scipy.optimize', 'matplotlib.pyplot', 'numba') if m in sys.modules]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out.splitlines()[-1]) == []
+
+
 def test_public_names():
     assert sorted(rmsprop.__all__) == sorted(set(rmsprop.__all__))
     for name in rmsprop.__all__:

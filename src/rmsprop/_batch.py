@@ -66,6 +66,7 @@ from ._batch_inputs import (
 )
 from ._batch_problem import Problem, converged, finite_rows, problem_of
 from ._compiled_runs import compiled_module, compiled_objectives_available, step_tables
+from ._result import OptimizeResult
 from ._status import FINITE_DIFFERENCE_NOTE, RUNNING, STATUS_MESSAGES, Stop, stop_note
 from ._validate import flag, in_range, vector_norm_order
 from .rule.primitives import abs_sq, clip
@@ -176,8 +177,6 @@ def minimize_many(
     >>> result.x[0].tolist() == single.x.tolist()
     True
     """
-    from scipy.optimize import OptimizeResult
-
     x0 = checked_starts(x0s)
     if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
         raise ValueError(f"maxiter must be an integer >= 0; got {maxiter!r}")
@@ -396,8 +395,8 @@ def _numpy_step(step: Callable, state: _Going, rule: Settings, schedule: Callabl
 
 def _compiled(
     problem: Problem, settings: BatchSettings, norm: Any, maxiter: int
-) -> tuple[int, np.ndarray | None] | None:
-    """``(objective code, schedule rates or None)`` for the compiled engine; ``None`` where it does not apply."""
+) -> tuple[str, np.ndarray | None] | None:
+    """``(objective's name, schedule rates or None)`` for the compiled engine; ``None`` where it does not apply."""
     name = problem.compiled_objective
     if name is None or norm != math.inf or not compiled_objectives_available(name):
         return None
@@ -407,11 +406,11 @@ def _compiled(
             rates = np.array([_schedules.evaluate(settings.schedule, t) for t in range(maxiter)] or [0.0])
         except Exception:  # noqa: BLE001 - whatever it raises, the NumPy engine raises it at the right step
             return None
-    return compiled_module().objectives.OBJECTIVES.index(name), rates
+    return name, rates
 
 
 def _run_compiled(
-    code: int,
+    objective: str,
     rates: np.ndarray | None,
     x0: np.ndarray,
     settings: BatchSettings,
@@ -431,7 +430,7 @@ def _run_compiled(
         decay, eps = np.broadcast_arrays(decay, eps)
     tables = step_tables(rule, lr, decay, eps, dtype)
     batch.runner(rule.spec(dtype))(
-        code,
+        objective,
         out.x,
         out.g,
         out.f,

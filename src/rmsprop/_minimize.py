@@ -1,7 +1,8 @@
 """``minimize``: run an optimizer on ``fun`` from ``x0``, the SciPy way.
 
-The result is a :class:`scipy.optimize.OptimizeResult` with SciPy's fields and
-the whole trajectory. The function is also a custom ``method`` for
+The result is an :class:`~rmsprop._result.OptimizeResult` (SciPy's container: a dict
+whose keys are attributes, without importing SciPy) with SciPy's fields and the whole
+trajectory. The function is also a custom ``method`` for
 :func:`scipy.optimize.minimize`, which calls it as
 ``method(fun, x0, args=args, jac=jac, hess=hess, hessp=hessp, bounds=bounds,
 constraints=constraints, callback=callback, **options)``.
@@ -20,6 +21,7 @@ from . import _checkpoint
 from ._base import GradientTransformation, apply_updates
 from ._minimize_compiled import Outcome, compiled_run
 from ._minimize_compiled import run as run_compiled
+from ._result import OptimizeResult
 from ._rmsprop import resolve_optimizer
 from ._status import FINITE_DIFFERENCE_NOTE, STATUS_MESSAGES, Status, Stop, stop_note
 from ._validate import in_range, vector_norm_order
@@ -164,8 +166,6 @@ def minimize(
     >>> result.x.tolist()
     [-0.10352260359924752, 0.0025296212056016548]
     """
-    from scipy.optimize import OptimizeResult
-
     optimizer = resolve_optimizer(optimizer, "minimize", learning_rate, decay, eps, **options)
     if hess is not None or hessp is not None:
         raise ValueError("RMSprop uses no Hessian; leave hess and hessp as None")
@@ -249,8 +249,6 @@ def _python_loop(
     run: Any,
 ) -> Outcome:
     """The run from ``start``, one Python iteration at a time: any objective, optimizer and callback."""
-    from scipy.optimize import OptimizeResult
-
     nit, state = start.nit, start.state
     path_x, path_fun, path_jac, path_grad_norm = (list(path) for path in start[4:])
     x, f, g = path_x[-1].copy(), path_fun[-1], path_jac[-1].copy()

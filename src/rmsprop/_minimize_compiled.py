@@ -76,14 +76,14 @@ class CompiledRun(NamedTuple):
     ----------
     module : module
         :mod:`rmsprop._compiled`.
-    code : int
-        The objective's index in :data:`rmsprop._compiled.objectives.OBJECTIVES`.
+    objective : str
+        The objective's name, one of :data:`rmsprop._compiled.objectives.OBJECTIVES`.
     settings : Settings
         The rule's settings.
     """
 
     module: Any
-    code: int
+    objective: str
     settings: Settings
 
 
@@ -107,8 +107,8 @@ def compiled_run(fun: Any, jac: Any, args: tuple, callback: Any, norm: Any, opti
     >>> import math, numpy as np
     >>> from rmsprop import objectives, rmsprop
     >>> x = np.array([-4.0, 3.0])
-    >>> compiled_run(objectives.get("seed"), None, (), None, math.inf, rmsprop(0.1), x).code
-    0
+    >>> compiled_run(objectives.get("seed"), None, (), None, math.inf, rmsprop(0.1), x).objective
+    'seed'
     >>> compiled_run(objectives.get("seed"), None, (), print, math.inf, rmsprop(0.1), x) is None  # a callback
     True
     """
@@ -121,7 +121,7 @@ def compiled_run(fun: Any, jac: Any, args: tuple, callback: Any, norm: Any, opti
     module = compiled_module()
     if module is None or name not in module.objectives.OBJECTIVES:
         return None
-    return CompiledRun(module, module.objectives.OBJECTIVES.index(name), settings)
+    return CompiledRun(module, name, settings)
 
 
 def run(
@@ -195,7 +195,7 @@ def run(
         status = int(Status.MAXITER)
 
     spec = settings.spec(dtype)
-    chunk = compiled.module.single.chunk_runner(spec, d == 2)
+    chunk = compiled.module.single.chunk_runner(spec, compiled.objective, d == 2)
     schedule = settings.learning_rate if callable(settings.learning_rate) else None
     decay64, eps64 = np.array([settings.decay]), np.array([settings.eps])
     tables = step_tables(settings, settings.learning_rate, decay64, eps64, dtype) if schedule is None else None
@@ -218,7 +218,6 @@ def run(
         assert tables is not None  # made above, for a rate or for this chunk's steps
         rows = (np.empty((steps, d), dtype), np.empty(steps), np.empty((steps, d), dtype), np.empty(steps))
         chunk(
-            compiled.code,
             x,
             g,
             f,

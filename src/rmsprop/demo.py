@@ -34,7 +34,7 @@ def run_seed() -> Any:
 
     Returns
     -------
-    scipy.optimize.OptimizeResult
+    rmsprop.OptimizeResult
         The result of :func:`rmsprop.minimize` with ``gtol=0`` (so every iteration
         runs), trajectory included.
 
@@ -56,7 +56,7 @@ def seed_lines(result: Any) -> list[str]:
 
     Parameters
     ----------
-    result : scipy.optimize.OptimizeResult
+    result : rmsprop.OptimizeResult
         A result of :func:`run_seed` (any result of a 2-D run: ``x`` and ``fun``).
 
     Returns
@@ -88,7 +88,7 @@ def save_seed_figures(result: Any, out_dir: str | os.PathLike) -> list[Path]:
 
     Parameters
     ----------
-    result : scipy.optimize.OptimizeResult
+    result : rmsprop.OptimizeResult
         A result of :func:`run_seed` (its ``path_x`` and ``nit`` are drawn).
     out_dir : str or os.PathLike
         The folder to write to; created, with its parents, if missing.

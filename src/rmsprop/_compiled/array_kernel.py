@@ -25,6 +25,7 @@ import numba
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from ..rule.step import CENTERED, MOMENTUM_SPEC, OFF, SCALARS
+from .announce import watch
 from .numpy_semantics import JIT
 from .rule import RULE_SOURCE_HASH, with_step
 
@@ -108,4 +109,5 @@ def kernel(spec: tuple[int, ...], in_place: bool, parallel: bool):
                     b_out[i] = bi
                 out[i] = u
 
-    return numba.njit(parallel=parallel, **JIT)(with_step(rmsprop_kernel, spec))
+    compiled = numba.njit(parallel=parallel, **JIT)(with_step(rmsprop_kernel, spec))
+    return watch(compiled, "fused step", "the fused step over arrays (rmsprop() and RMSprop on large arrays)")

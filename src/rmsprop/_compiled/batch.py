@@ -28,6 +28,7 @@ import numba
 import numpy as np
 
 from .._status import RUNNING, Status, Stop
+from .announce import watch
 from .numpy_semantics import JIT, like
 from .objectives import OBJECTIVES_SOURCE_HASH, objective2, rosenbrock, rosenbrock_grad
 from .rule import RULE_SOURCE_HASH, bias_correction, clip, clip_factor, with_step
@@ -45,7 +46,7 @@ _START, _STEP, _EVALUATION = int(Stop.START), int(Stop.STEP), int(Stop.EVALUATIO
 
 @functools.cache
 def runner(spec: tuple[int, ...]):
-    """The compiled batch run of ``spec``: ``run(code, x, g, f, rates, per_run, shared, decay64, limits, ...)``.
+    """The compiled batch run of ``spec``: ``run(objective, x, g, f, rates, per_run, shared, decay64, limits, ...)``.
 
     See :mod:`rmsprop._batch` (``_run_compiled``) for the arguments; the spec's options are constants of the
     compiled code, and a spec is compiled once, on its first use, and cached on disk.
@@ -74,16 +75,20 @@ def runner(spec: tuple[int, ...]):
     return _make_run(spec)
 
 
-def _compile(factory, spec):
-    return numba.njit(**JIT)(with_step(factory(spec), spec))
+def _compile(spec, objective, two):
+    """The compiled loop of ``spec`` over blocks of runs: of the 2-D ``objective``, or of Rosenbrock in ``d != 2``."""
+    if two:
+        loop = numba.njit(**JIT)(with_step(_make_block_2d(spec, objective), spec, objective2=objective2(objective)))
+    else:
+        loop = numba.njit(**JIT)(with_step(_make_block_nd(spec), spec))
+    return watch(loop, "minimize_many", f"minimize_many on {objective}" + ("" if two else " in d != 2 dimensions"))
 
 
-def _make_block_2d(spec):
+def _make_block_2d(spec, objective):
     rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
     clip_value, clip_norm, global_clip_norm, debias = run_options(spec)
 
     def block_2d(
-        code,
         start,
         stop,
         x,
@@ -107,35 +112,37 @@ def _make_block_2d(spec):
     ):
         """Runs ``start:stop`` of a 2-D objective, :data:`BLOCK` at a time; in a block the iterations are the
         outer loop, the runs the inner one."""
-        spec, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
+        spec, objective, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
         for lo in range(start, stop, BLOCK):
             hi = min(lo + BLOCK, stop)
             n = hi - lo
             gtol, clip_limit, global_limit = limits[0], limits[1], limits[2]
+            # Only np.empty, of the arrays' own dtypes, filled below: on a cold cache, each of np.full, np.zeros
+            # and each way of naming a dtype compiles one more function.
             x1, x2, g1, g2 = np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype)
-            e1, e2 = np.full(n, initial), np.full(n, initial)
-            m1, m2, b1, b2 = np.zeros(n, x.dtype), np.zeros(n, x.dtype), np.zeros(n, x.dtype), np.zeros(n, x.dtype)
-            n1, n2 = np.empty(n, x.dtype), np.empty(n, x.dtype)
-            values = np.empty(n, np.float64)
-            states = np.empty(n, np.int64)
-            one = like(1.0, initial)
+            e1, e2, m1, m2 = np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype)
+            b1, b2, n1, n2 = np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype), np.empty(n, x.dtype)
+            values = np.empty(n, f.dtype)
+            states = np.empty(n, status.dtype)
+            one, zero = like(1.0, initial), like(0.0, initial)
             running = 0
             for k in range(n):
                 j = lo + k
                 x1[k], x2[k] = x[j, 0], x[j, 1]
-                values[k], g1[k], g2[k] = objective2(code, x1[k], x2[k])
+                e1[k], e2[k], m1[k], m2[k], b1[k], b2[k] = initial, initial, zero, zero, zero, zero
+                values[k], g1[k], g2[k] = objective2(x1[k], x2[k])  # noqa: F821 - the run's
                 if trajectories:
                     path_x[j, 0, 0], path_x[j, 0, 1], path_f[j, 0] = x1[k], x2[k], values[k]
                 finite = np.isfinite(g1[k]) and np.isfinite(g2[k])
+                nit[j] = 0
                 states[k] = _status(
                     values[k] if finite else np.inf,
                     max(np.float64(abs(g1[k])), np.float64(abs(g2[k]))),
                     gtol,
-                    0,
+                    nit[j],  # not the constant 0: a literal argument compiles _status once more
                     maxiter,
                 )
                 kind[j] = _START if states[k] == _NONFINITE else 0
-                nit[j] = 0
                 running += states[k] == RUNNING
             t = 0
             while running > 0:
@@ -179,7 +186,7 @@ def _make_block_2d(spec):
                         states[k], kind[j] = _NONFINITE, _STEP
                         running -= 1
                         continue
-                    fn, h1, h2 = objective2(code, n1[k], n2[k])
+                    fn, h1, h2 = objective2(n1[k], n2[k])  # noqa: F821
                     if not (np.isfinite(fn) and np.isfinite(h1) and np.isfinite(h2)):
                         states[k], kind[j] = _NONFINITE, _EVALUATION
                         running -= 1
@@ -203,7 +210,6 @@ def _make_block_nd(spec):
     clip_value, clip_norm, global_clip_norm, debias = run_options(spec)
 
     def block_nd(
-        code,
         start,
         stop,
         x,
@@ -225,7 +231,7 @@ def _make_block_nd(spec):
         path_x,
         path_f,
     ):
-        """Runs ``start:stop`` of Rosenbrock in ``d != 2`` dimensions (``code`` unused), one run at a time."""
+        """Runs ``start:stop`` of Rosenbrock in ``d != 2`` dimensions, one run at a time."""
         spec, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
         for lo in range(start, stop, BLOCK):
             hi = min(lo + BLOCK, stop)
@@ -252,7 +258,7 @@ def _make_block_nd(spec):
                 f[j], nit[j] = fj, 0
                 if trajectories:
                     path_f[j, 0] = fj
-                status[j] = _status(fj if all_finite(gn) else np.inf, max_abs(gn), gtol, 0, maxiter)
+                status[j] = _status(fj if all_finite(gn) else np.inf, max_abs(gn), gtol, nit[j], maxiter)
                 kind[j] = _START if status[j] == _NONFINITE else 0
                 running += status[j] == RUNNING
             t = 0
@@ -314,7 +320,7 @@ def _make_run(spec):
     compiled = {}
 
     def run(
-        code,
+        objective,
         x,
         g,
         f,
@@ -335,9 +341,10 @@ def _make_run(spec):
         path_f,
     ):
         two = x.shape[1] == 2  # every objective but Rosenbrock in other dimensions
-        if two not in compiled:  # compile only the loop this call needs
-            compiled[two] = _compile(_make_block_2d if two else _make_block_nd, spec)
-        blocks = compiled[two]
+        key = objective if two else None
+        if key not in compiled:  # compile only the loop this call needs
+            compiled[key] = _compile(spec, objective, two)
+        blocks = compiled[key]
         arguments = (
             x,
             g,
@@ -361,12 +368,12 @@ def _make_run(spec):
         n_runs = x.shape[0]
         threads = min(numba.config.NUMBA_NUM_THREADS, (n_runs + BLOCK - 1) // BLOCK)
         if threads <= 1:
-            blocks(code, 0, n_runs, *arguments)
+            blocks(0, n_runs, *arguments)
             return
         per_thread = (n_runs + BLOCK - 1) // BLOCK // threads * BLOCK or BLOCK
         bounds = list(range(0, n_runs, per_thread)) + [n_runs]
         with ThreadPoolExecutor(threads) as pool:
-            for done in [pool.submit(blocks, code, lo, hi, *arguments) for lo, hi in zip(bounds, bounds[1:])]:
+            for done in [pool.submit(blocks, lo, hi, *arguments) for lo, hi in zip(bounds, bounds[1:])]:
                 done.result()
 
     return run

@@ -26,6 +26,7 @@ from older formulas.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import types as pytypes
@@ -40,9 +41,9 @@ from .rule import compiled_copy
 
 __all__ = ["OBJECTIVES", "OBJECTIVES_SOURCE_HASH", "namespace", "objective2", "rosenbrock", "rosenbrock_grad"]
 
-#: The catalogue objectives compiled here, in catalogue order; a run passes the index of its objective.
-#: Rastrigin and Ackley are not among them (:data:`rmsprop.objectives.formulas.NUMPY_ONLY`): NumPy's
-#: SIMD ``exp``, ``sin`` and ``cos`` are not the C library's, so their batches run on the NumPy engine.
+#: The catalogue objectives compiled here, in catalogue order. Rastrigin and Ackley are not among them
+#: (:data:`rmsprop.objectives.formulas.NUMPY_ONLY`): NumPy's SIMD ``exp``, ``sin`` and ``cos`` are not the
+#: C library's, so their batches run on the NumPy engine.
 OBJECTIVES = (
     "seed",
     "rosenbrock",
@@ -56,19 +57,6 @@ OBJECTIVES = (
     "ill_conditioned",
     "rotated",
 )
-(
-    SEED,
-    ROSENBROCK,
-    BEALE,
-    BOOTH,
-    HIMMELBLAU,
-    GOLDSTEIN_PRICE,
-    MATYAS,
-    THREE_HUMP_CAMEL,
-    SADDLE,
-    ILL_CONDITIONED,
-    ROTATED,
-) = range(len(OBJECTIVES))
 if set(OBJECTIVES) != set(formulas.PAIRS) | set(formulas.CHAINS):
     raise ImportError("rmsprop._compiled.objectives.OBJECTIVES must list the formulas' PAIRS and CHAINS")
 
@@ -91,49 +79,49 @@ def _compiled(name: str) -> tuple:
     return tuple(namespace[function.__name__] for function in table[name])
 
 
-seed, seed_grad = _compiled("seed")
-beale, beale_grad = _compiled("beale")
-booth, booth_grad = _compiled("booth")
-himmelblau, himmelblau_grad = _compiled("himmelblau")
-goldstein_price, goldstein_price_grad = _compiled("goldstein_price")
-matyas, matyas_grad = _compiled("matyas")
-three_hump_camel, three_hump_camel_grad = _compiled("three_hump_camel")
-saddle, saddle_grad = _compiled("saddle")
-ill_conditioned, ill_conditioned_grad = _compiled("ill_conditioned")
-rotated, rotated_grad = _compiled("rotated")
 rosenbrock_term, rosenbrock_term_grad = _compiled("rosenbrock")
 
 
-@numba.njit(inline="always", **JIT)
-def objective2(code, x1, x2):
-    """``(f, g1, g2)`` of a 2-D objective: ``f`` in float64 from the coordinates converted to float64
+def _pair(x1, x2):
+    """``(f, g1, g2)`` of a pair: ``f`` in float64 from the coordinates converted to float64
     (as ``Objective.__call__`` does), the gradient in the coordinates' dtype."""
-    y1, y2 = np.float64(x1), np.float64(x2)
-    if code == SEED:
-        f, g = seed(y1, y2), seed_grad(x1, x2)
-    elif code == ROSENBROCK:  # the chain of one term: np.sum's 0.0 + term; np.zeros_like, then += each part
-        f = 0.0 + rosenbrock_term(y1, y2)
-        d1, d2 = rosenbrock_term_grad(x1, x2)
-        g = like(0.0, x1) + d1, like(0.0, x1) + d2
-    elif code == BEALE:
-        f, g = beale(y1, y2), beale_grad(x1, x2)
-    elif code == BOOTH:
-        f, g = booth(y1, y2), booth_grad(x1, x2)
-    elif code == HIMMELBLAU:
-        f, g = himmelblau(y1, y2), himmelblau_grad(x1, x2)
-    elif code == GOLDSTEIN_PRICE:
-        f, g = goldstein_price(y1, y2), goldstein_price_grad(x1, x2)
-    elif code == MATYAS:
-        f, g = matyas(y1, y2), matyas_grad(x1, x2)
-    elif code == THREE_HUMP_CAMEL:
-        f, g = three_hump_camel(y1, y2), three_hump_camel_grad(x1, x2)
-    elif code == SADDLE:
-        f, g = saddle(y1, y2), saddle_grad(x1, x2)
-    elif code == ILL_CONDITIONED:
-        f, g = ill_conditioned(y1, y2), ill_conditioned_grad(x1, x2)
-    else:
-        f, g = rotated(y1, y2), rotated_grad(x1, x2)
+    f, g = formula(np.float64(x1), np.float64(x2)), gradient(x1, x2)  # noqa: F821 - the pair's, in the copy
     return f, g[0], g[1]
+
+
+def _chain_of_one(x1, x2):
+    """``(f, g1, g2)`` of a chain on two coordinates: ``np.sum``'s ``0.0 + term``; ``np.zeros_like``, then
+    ``+=`` each part of the term's gradient."""
+    f = 0.0 + formula(np.float64(x1), np.float64(x2))  # noqa: F821 - the chain's term, in the copy
+    d1, d2 = gradient(x1, x2)  # noqa: F821
+    return f, like(0.0, x1) + d1, like(0.0, x1) + d2
+
+
+@functools.cache
+def objective2(name: str):
+    """The compiled ``objective(x1, x2) -> (f, g1, g2)`` of the 2-D run of ``name``, to be inlined.
+
+    One objective per compiled run: a run compiles the formulas of its own objective only.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`OBJECTIVES`.
+
+    Returns
+    -------
+    numba.core.registry.CPUDispatcher
+        ``f`` in float64 from the coordinates converted to float64 (as ``Objective.__call__``
+        does), the gradient ``(g1, g2)`` in the coordinates' dtype; one per name, kept for the process.
+
+    Examples
+    --------
+    >>> objective2("seed")(-4.0, 3.0)
+    (143.0, -40.0, 42.0)
+    """
+    formula, gradient = _compiled(name)
+    template = _pair if name in formulas.PAIRS else _chain_of_one
+    return compiled_copy(template, {**globals(), "formula": formula, "gradient": gradient})
 
 
 @numba.njit(inline="always", **JIT)

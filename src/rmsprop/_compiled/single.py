@@ -19,6 +19,7 @@ import numba
 import numpy as np
 
 from .._status import RUNNING, Status, Stop
+from .announce import watch
 from .numpy_semantics import JIT, like
 from .objectives import OBJECTIVES_SOURCE_HASH, objective2, rosenbrock, rosenbrock_grad
 from .rule import RULE_SOURCE_HASH, bias_correction, with_step
@@ -31,11 +32,10 @@ _STEP, _EVALUATION = int(Stop.STEP), int(Stop.EVALUATION)
 
 
 @functools.cache
-def chunk_runner(spec: tuple[int, ...], two: bool):
-    """The compiled loop of ``spec``: ``chunk(code, x, g, f, e, m, b, e_next, m_next, b_next, ...)``.
+def chunk_runner(spec: tuple[int, ...], objective: str, two: bool):
+    """The compiled loop of ``spec`` on ``objective``: ``chunk(x, g, f, e, m, b, e_next, m_next, b_next, ...)``.
 
-    Its arguments, in order: ``code`` (the objective's index in
-    :data:`~rmsprop._compiled.objectives.OBJECTIVES`); the iterate ``x`` (d,), its gradient ``g``
+    Its arguments, in order: the iterate ``x`` (d,), its gradient ``g``
     (1, d) and value ``f`` (1,) float64, all updated in place; the state at ``x``, ``e, m, b``
     (d,), updated in place, and ``e_next, m_next, b_next`` (d,), which receive the state of a
     step that fails; the tables ``rates`` (one row, or one per step of the chunk when
@@ -51,6 +51,8 @@ def chunk_runner(spec: tuple[int, ...], two: bool):
     ----------
     spec : tuple of int
         The step's spec (:meth:`rmsprop.Settings.spec`).
+    objective : str
+        The objective's name, one of :data:`~rmsprop._compiled.objectives.OBJECTIVES`: its formulas only are compiled.
     two : bool
         Whether the objective is 2-D (any of them), else Rosenbrock in another dimension.
 
@@ -64,18 +66,18 @@ def chunk_runner(spec: tuple[int, ...], two: bool):
     >>> import numpy as np
     >>> from rmsprop import Settings
     >>> spec = Settings(learning_rate=0.1).spec(np.float64)
-    >>> chunk_runner(spec, True) is chunk_runner(spec, True)
+    >>> chunk_runner(spec, "seed", True) is chunk_runner(spec, "seed", True)
     True
     """
-    return numba.njit(**JIT)(with_step(_make_chunk(spec, two), spec))
+    loop = numba.njit(**JIT)(with_step(_make_chunk(spec, objective, two), spec, objective2=objective2(objective)))
+    return watch(loop, "minimize", f"minimize on {objective}")
 
 
-def _make_chunk(spec, two):
+def _make_chunk(spec, objective, two):
     rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
     clip_value, clip_norm, global_clip_norm, debias = run_options(spec)
 
     def chunk(
-        code,
         x,
         g,
         f,
@@ -101,7 +103,7 @@ def _make_chunk(spec, two):
         outcome,
     ):
         """Up to ``steps`` iterations of one run from iterate ``t0``; see :func:`chunk_runner`."""
-        spec, rule_version, objectives_version, two  # noqa: B018 - closure constants: keys of the disk cache
+        spec, objective, rule_version, objectives_version, two  # noqa: B018 - closure constants: keys of the disk cache
         d = x.size
         gtol = limits[0]
         one = like(1.0, x[0])
@@ -129,7 +131,7 @@ def _make_chunk(spec, two):
                 state, kind = _NONFINITE, _STEP
                 break
             if two:
-                fn, g_next[0], g_next[1] = objective2(code, x_next[0], x_next[1])
+                fn, g_next[0], g_next[1] = objective2(x_next[0], x_next[1])  # noqa: F821 - the run's
             else:
                 fn = rosenbrock(x_next, work)
                 rosenbrock_grad(x_next, g_next)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import NoReturn
 
@@ -49,11 +50,32 @@ def _root() -> None:
     """RMSprop, the reference implementation: run it, check it, see it."""
 
 
+class _ToStderr(logging.Handler):
+    """The package's messages (a compilation that takes seconds) as lines on stderr, where the errors go too.
+
+    It writes to the ``sys.stderr`` of the moment, so that a command run in a test's captured
+    streams writes there.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(self.format(record), err=True)
+
+
+def _show_messages() -> None:
+    """Show the ``rmsprop`` logger's ``INFO`` messages on stderr (once per process)."""
+    logger = logging.getLogger("rmsprop")
+    if not any(isinstance(handler, _ToStderr) for handler in logger.handlers):
+        logger.addHandler(_ToStderr())
+        logger.setLevel(logging.INFO)
+
+
 def main(args: list[str] | None = None) -> None:
     """Entry point of the ``rmsprop`` command and ``python -m rmsprop``; ``args`` default to ``sys.argv[1:]``.
 
     Click's own usage errors (a bad number, an unknown option) become one line on
-    stderr and exit status 2, like every other error here. Always ends in ``SystemExit``.
+    stderr and exit status 2, like every other error here. The package's messages
+    (``compiling kernels for ..., once; cached in ...`` before a compilation that takes
+    seconds) go to stderr too. Always ends in ``SystemExit``.
 
     Parameters
     ----------
@@ -93,6 +115,7 @@ def main(args: list[str] | None = None) -> None:
     except ImportError:  # pragma: no cover - older Typer, on Click itself
         from click import exceptions  # type: ignore[no-redef]  # the same module, from Click itself
 
+    _show_messages()
     command = typer.main.get_command(app)
     try:
         code = command.main(args=args, prog_name="rmsprop", standalone_mode=False)

@@ -14,7 +14,7 @@ To draw into a pyplot figure instead (to call ``plt.show()``), pass ``ax=``::
 (a temporary file in the same folder, renamed into place: a failure never leaves
 a half-written file); ``dpi=`` sets the resolution of the figure and of the file.
 
-A *run* is the :class:`scipy.optimize.OptimizeResult` of :func:`rmsprop.minimize`
+A *run* is the :class:`rmsprop.OptimizeResult` of :func:`rmsprop.minimize`
 (it has the trajectory ``path_x``, ``path_fun``, ``path_jac`` and the optimizer's
 ``settings``). ``runs`` is one result, a list of results or a dict
 ``label -> result``; legends name each run by its settings (:func:`settings_label`,
