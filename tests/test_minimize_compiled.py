@@ -15,7 +15,7 @@ import pytest
 from test_checkpoint import assert_same_result
 
 import rmsprop
-from rmsprop import _minimize, objectives, schedules
+from rmsprop import _minimize, _minimize_compiled, objectives, schedules
 from rmsprop._compiled_runs import compiled_objectives_available
 
 pytestmark = pytest.mark.skipif(not compiled_objectives_available("seed"), reason="Numba is not installed")
@@ -29,7 +29,8 @@ def noop(intermediate_result):
 
 @pytest.fixture
 def compiled_calls(monkeypatch):
-    """How many times ``minimize`` took the compiled path."""
+    """How many times ``minimize`` took the compiled path (short runs too: its threshold is lowered to 0)."""
+    monkeypatch.setattr(_minimize_compiled, "MIN_ITERATIONS", 0)
     calls = []
     run = _minimize.run_compiled
 

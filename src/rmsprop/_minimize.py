@@ -64,7 +64,8 @@ def minimize(
     from ``(-4, 3)`` on the seed's objective it is the seed's run, bit for bit.
 
     A catalogue objective with a compiled formula, with its own gradient, this package's
-    rule, ``norm=inf`` and no callback runs in compiled code where Numba is installed (and
+    rule, ``norm=inf``, no callback and ``maxiter`` of at least 20,000 (where compiled code pays
+    for starting Numba) runs in compiled code where Numba is installed (and
     ``RMSPROP_DISABLE_JIT`` is not ``1``), with the Python loop's result bit for bit, every
     field (:mod:`rmsprop._minimize_compiled`); everything else runs the Python loop.
 
@@ -194,7 +195,7 @@ def minimize(
     if checkpoint is not None or resume is not None:
         run = _checkpoint.describe_run(fun, x, optimizer.settings, gtol, norm, counts["finite_differences"])
 
-    compiled = compiled_run(fun, jac, args, callback, norm, optimizer, x)
+    compiled = compiled_run(fun, jac, args, callback, norm, optimizer, x, maxiter)
     notify = _callback_caller(callback)
     with np.errstate(all="ignore"):  # a diverging run is a status, not a warning
         if resume is None:

@@ -3,8 +3,10 @@
 :func:`rmsprop.minimize` takes this path when the objective is a catalogue objective with a compiled
 formula (:func:`rmsprop._compiled_runs.compiled_objectives_available`) and its own gradient (``jac``
 and ``args`` unset), the optimizer is :func:`rmsprop.rmsprop`'s rule (any options, arithmetic and
-learning-rate schedule), the norm is of order ``inf``, there is no callback, and the compiled runs
-may run here (Numba, ``RMSPROP_DISABLE_JIT`` not ``1``). Everything else takes the Python loop.
+learning-rate schedule), the norm is of order ``inf``, there is no callback, ``maxiter`` is at
+least :data:`MIN_ITERATIONS` (a shorter run ends in the Python loop before Numba has started), and
+the compiled runs may run here (Numba, ``RMSPROP_DISABLE_JIT`` not ``1``). Everything else takes the
+Python loop.
 
 The compiled loop (:mod:`rmsprop._compiled.single`) takes the iterations of the Python loop with
 the same step, objective and stopping test, so the result is the Python loop's bit for bit, every
@@ -28,7 +30,12 @@ from ._status import RUNNING, Status, Stop, stop_note
 from .objectives import Objective
 from .rule.settings import Settings
 
-__all__ = ["FIRST_CHUNK", "LAST_CHUNK", "Outcome", "CompiledRun", "compiled_run", "run"]
+__all__ = ["FIRST_CHUNK", "LAST_CHUNK", "MIN_ITERATIONS", "Outcome", "CompiledRun", "compiled_run", "run"]
+
+#: The fewest iterations (``maxiter``) that take the compiled path: below, the Python loop ends before Numba
+#: would have started (importing and starting Numba and loading a cached loop cost about as much as this
+#: many iterations of the Python loop on a 2-D objective; compiling it, several times more).
+MIN_ITERATIONS = 20_000
 
 #: Iterations of the first chunk; each next chunk doubles, up to :data:`LAST_CHUNK`.
 FIRST_CHUNK = 1024
@@ -87,13 +94,17 @@ class CompiledRun(NamedTuple):
     settings: Settings
 
 
-def compiled_run(fun: Any, jac: Any, args: tuple, callback: Any, norm: Any, optimizer: Any, x: np.ndarray):
+def compiled_run(
+    fun: Any, jac: Any, args: tuple, callback: Any, norm: Any, optimizer: Any, x: np.ndarray, maxiter: int
+):
     """The compiled path for this call of ``minimize``, or ``None`` where the Python loop runs it.
 
     Parameters
     ----------
     fun, jac, args, callback, norm, optimizer
         ``minimize``'s arguments (the optimizer resolved).
+    maxiter : int
+        ``minimize``'s; below :data:`MIN_ITERATIONS` the Python loop runs.
     x : numpy.ndarray
         The start, 1-D float32 or float64.
 
@@ -107,12 +118,14 @@ def compiled_run(fun: Any, jac: Any, args: tuple, callback: Any, norm: Any, opti
     >>> import math, numpy as np
     >>> from rmsprop import objectives, rmsprop
     >>> x = np.array([-4.0, 3.0])
-    >>> compiled_run(objectives.get("seed"), None, (), None, math.inf, rmsprop(0.1), x).objective
+    >>> compiled_run(objectives.get("seed"), None, (), None, math.inf, rmsprop(0.1), x, 10**6).objective
     'seed'
-    >>> compiled_run(objectives.get("seed"), None, (), print, math.inf, rmsprop(0.1), x) is None  # a callback
+    >>> compiled_run(objectives.get("seed"), None, (), print, math.inf, rmsprop(0.1), x, 10**6) is None  # a callback
     True
     """
-    if callback is not None or jac is not None or args or norm != math.inf or not isinstance(fun, Objective):
+    if maxiter < MIN_ITERATIONS or callback is not None or jac is not None or args or norm != math.inf:
+        return None
+    if not isinstance(fun, Objective):
         return None
     settings = rule_settings(optimizer)
     name = compiled_name(fun)
@@ -165,7 +178,7 @@ def run(
     >>> seed, x, opt = objectives.get("seed"), np.array([-4.0, 3.0]), rmsprop(0.1)
     >>> f, g = seed.value_and_grad(x)
     >>> start = Progress(0, 1, 1, opt.init(x), [x], [float(f)], [g], [42.0])
-    >>> outcome = run(compiled_run(seed, None, (), None, math.inf, opt, x), start, 50, 0.0)
+    >>> outcome = run(compiled_run(seed, None, (), None, math.inf, opt, x, 10**6), start, 50, 0.0)
     >>> outcome.x.tolist(), outcome.nit, outcome.status
     ([-0.10352260359924752, 0.0025296212056016548], 50, <Status.MAXITER: 1>)
     """

@@ -119,7 +119,7 @@ def run_quietly(objective, start, maxiter: int, gtol: float, label: str, **setti
         fail(str(error))
     x = np.asarray(start, dtype=np.float64)
     # a compiled run is over before a progress bar would show (and a callback would take the Python loop)
-    fast = compiled_run(objective, None, (), None, math.inf, optimizer, x) is not None
+    fast = compiled_run(objective, None, (), None, math.inf, optimizer, x, maxiter) is not None
     context, advance = progress(0 if fast else maxiter, label)
     with context:
         try:
