@@ -4,7 +4,8 @@
 formula (:func:`rmsprop._compiled_runs.compiled_objectives_available`) and its own gradient (``jac``
 and ``args`` unset), the optimizer is :func:`rmsprop.rmsprop`'s rule (any options, arithmetic and
 learning-rate schedule), the norm is of order ``inf``, there is no callback, ``maxiter`` is at
-least :data:`MIN_ITERATIONS` (a shorter run ends in the Python loop before Numba has started), and
+least :data:`MIN_ITERATIONS` or Numba is loaded already (a shorter run ends in the Python loop before
+Numba would have started; once it has, a cached loop costs microseconds), and
 the compiled runs may run here (Numba, ``RMSPROP_DISABLE_JIT`` not ``1``). Everything else takes the
 Python loop.
 
@@ -17,6 +18,7 @@ iterations and end at every checkpoint, where the checkpoint is saved as the Pyt
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -104,7 +106,8 @@ def compiled_run(
     fun, jac, args, callback, norm, optimizer
         ``minimize``'s arguments (the optimizer resolved).
     maxiter : int
-        ``minimize``'s; below :data:`MIN_ITERATIONS` the Python loop runs.
+        ``minimize``'s; below :data:`MIN_ITERATIONS` the Python loop runs, unless Numba is loaded
+        already (the same bits either way).
     x : numpy.ndarray
         The start, 1-D float32 or float64.
 
@@ -123,7 +126,9 @@ def compiled_run(
     >>> compiled_run(objectives.get("seed"), None, (), print, math.inf, rmsprop(0.1), x, 10**6) is None  # a callback
     True
     """
-    if maxiter < MIN_ITERATIONS or callback is not None or jac is not None or args or norm != math.inf:
+    if callback is not None or jac is not None or args or norm != math.inf:
+        return None
+    if maxiter < MIN_ITERATIONS and "numba" not in sys.modules:
         return None
     if not isinstance(fun, Objective):
         return None

@@ -253,6 +253,8 @@ def warm_up() -> None:
     :func:`rmsprop.plot.contour_levels`) raised ``AttributeError: rcParams`` under
     concurrent first requests. Drawing the default view and one typed formula here,
     before the server answers, imports matplotlib, SymPy and Numba's kernels once.
+    Numba is loaded first: then the catalogue's runs take ``minimize``'s compiled path
+    (microseconds a run, where the Python loop takes milliseconds), with the same bits.
 
     Examples
     --------
@@ -261,8 +263,10 @@ def warm_up() -> None:
     >>> "matplotlib.ticker" in sys.modules, "sympy" in sys.modules
     (True, True)
     """
+    from .._compiled_runs import compiled_module
     from ._state import build_objective
 
+    compiled_module()  # None where Numba is missing or disabled: the Python loop, as before
     compute(_state.DEFAULT)
     build_objective("x**2 + y**2")
 

@@ -219,7 +219,7 @@ def _run(objective, view: View, name: str, optimizer, deadline: float, with_step
 
     start = np.array(view.start, dtype=float)
     # A run that minimize compiles takes microseconds per step, and a callback would send it to the Python loop.
-    compiled = compiled_run(objective, None, (), None, math.inf, optimizer, start) is not None
+    compiled = compiled_run(objective, None, (), None, math.inf, optimizer, start, view.maxiter) is not None
     with np.errstate(all="ignore"):
         result = minimize(
             objective, start, maxiter=view.maxiter, gtol=0, optimizer=optimizer, callback=None if compiled else budget
