@@ -56,10 +56,17 @@ QUICK = {("seed", "plain"), ("torch", "centered"), ("torch", "coupled wd"), ("to
 
 
 def table():
-    for arithmetic in ARITHMETICS:
-        for name, options in OPTIONS.items():
-            marks = () if (arithmetic, name) in QUICK else (pytest.mark.slow,)
-            yield pytest.param(arithmetic, options, id=f"{arithmetic}-{name}", marks=marks)
+    """Every arithmetic x option set, the quick ones unmarked and the rest slow (a list: pytest 9.2 wants one)."""
+    return [
+        pytest.param(
+            arithmetic,
+            options,
+            id=f"{arithmetic}-{name}",
+            marks=() if (arithmetic, name) in QUICK else pytest.mark.slow,
+        )
+        for arithmetic in ARITHMETICS
+        for name, options in OPTIONS.items()
+    ]
 
 
 def run_numpy(settings, grads, x, dtype):
