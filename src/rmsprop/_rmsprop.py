@@ -324,6 +324,17 @@ def from_settings(settings: Settings) -> GradientTransformation:
             b=flatten(state.b)[0] if has_momentum else none,
         )
 
+    def scales(g_leaves: list) -> tuple:
+        """The clipping factors of these gradients (per array, global), ``(None, None)`` without clipping."""
+        if not clips:
+            return None, None
+        return clip_factors(g_leaves, settings.clip_value, settings.clip_norm, settings.global_clip_norm)
+
+    def leaf_step(g, x, e, m, b, lr, correction, leaf_scale, global_scale) -> tuple:
+        """One array's ``(u, e, m, b)``: the fused kernel where it takes the array, else the NumPy form."""
+        spec, s = numbers.get(e.dtype, x is not None, lr, correction, leaf_scale, global_scale)
+        return _fused.leaf_update(spec, s, g, x, e, m, b) or _numpy_step(spec, s, g, x, e, m, b)
+
     def update(grads: Any, state: RMSpropState, params: Any = None) -> tuple[Any, RMSpropState]:
         t = _check_state(state, centered, has_momentum)
         e = state.e
@@ -337,15 +348,11 @@ def from_settings(settings: Settings) -> GradientTransformation:
             return update_array(grads, t, e, state.m, state.b, params if uses_params else None)
         leaves = prepare(grads, state, params)
         lr, correction = settings.step_numbers(t)
-        leaf_scales, global_scale = clip_factors(
-            leaves.g, settings.clip_value, settings.clip_norm, settings.global_clip_norm
-        )
+        leaf_scales, global_scale = scales(leaves.g)
         updates, nu, mu, buf = [], [], [], []
         for i, (g, x, e, m, b) in enumerate(leaves.arrays()):
-            spec, s = numbers.get(
-                e.dtype, x is not None, lr, correction, None if leaf_scales is None else leaf_scales[i], global_scale
-            )
-            u, e, m, b = _fused.leaf_update(spec, s, g, x, e, m, b) or _numpy_step(spec, s, g, x, e, m, b)
+            leaf_scale = None if leaf_scales is None else leaf_scales[i]
+            u, e, m, b = leaf_step(g, x, e, m, b, lr, correction, leaf_scale, global_scale)
             updates.append(u)
             nu.append(e)
             mu.append(m)
@@ -364,15 +371,9 @@ def from_settings(settings: Settings) -> GradientTransformation:
     def update_array(g: np.ndarray, t: int, e: np.ndarray, m: Any, b: Any, x: Any) -> tuple[Any, RMSpropState]:
         """``update`` of one array whose gradient has its state's dtype and shape (checked by the caller)."""
         lr, correction = settings.step_numbers(t)
-        leaf_scales, global_scale = (None, None)
-        if clips:
-            leaf_scales, global_scale = clip_factors(
-                [g], settings.clip_value, settings.clip_norm, settings.global_clip_norm
-            )
-        spec, s = numbers.get(
-            e.dtype, x is not None, lr, correction, None if leaf_scales is None else leaf_scales[0], global_scale
-        )
-        u, e, m, b = _fused.leaf_update(spec, s, g, x, e, m, b) or _numpy_step(spec, s, g, x, e, m, b)
+        leaf_scales, global_scale = scales([g])
+        leaf_scale = None if leaf_scales is None else leaf_scales[0]
+        u, e, m, b = leaf_step(g, x, e, m, b, lr, correction, leaf_scale, global_scale)
         return u, _new_state(RMSpropState, (t + 1, e, m if centered else None, b if has_momentum else None))
 
     fast = _fused.InPlaceSteps(settings, numbers)
@@ -402,9 +403,7 @@ def from_settings(settings: Settings) -> GradientTransformation:
         for i, (x, g) in enumerate(zip(x_leaves, leaves.g)):
             if np.iscomplexobj(g) and not np.iscomplexobj(x):
                 raise TypeError(f"grads[{i}] is complex but params[{i}] is real ({x.dtype})")
-        leaf_scales, global_scale = clip_factors(
-            leaves.g, settings.clip_value, settings.clip_norm, settings.global_clip_norm
-        )
+        leaf_scales, global_scale = scales(leaves.g)
         for i, (params_i, (g, x, e, m, b)) in enumerate(zip(x_leaves, leaves.arrays())):
             spec, s = numbers.get(
                 e.dtype, x is not None, lr, correction, None if leaf_scales is None else leaf_scales[i], global_scale
