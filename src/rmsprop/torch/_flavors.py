@@ -17,8 +17,9 @@ argument       setting of :class:`rmsprop.Settings`
 ``maximize``   ``maximize``, in every flavor (``g = -g`` before the rule)
 =============  ===========================================================================
 
-and :data:`FORMS` holds what each flavor sets besides (where eps goes, where ``e`` starts,
-the library's arithmetic). A flavor takes ``weight_decay``, ``momentum`` or ``centered``
+and the rest of the form (where eps goes, where ``e`` starts, the library's arithmetic) is
+the :class:`~rmsprop.Settings` that the :mod:`rmsprop.compat` constructor builds
+(:func:`rmsprop.compat.configure`, its ``rule``). A flavor takes ``weight_decay``, ``momentum`` or ``centered``
 only where its :mod:`rmsprop.compat` constructor has the argument
 (:func:`rmsprop.compat.accepts`); tests hold every flavor here to its
 :mod:`rmsprop.compat` constructor, bit for bit.
@@ -26,6 +27,7 @@ only where its :mod:`rmsprop.compat` constructor has the argument
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -34,26 +36,10 @@ from .. import compat
 from ..rule.settings import Settings
 from ..rule.step import scalars
 
-__all__ = ["FORMS", "FLAVOR_NAMES", "GroupRule", "settings_for"]
+__all__ = ["FLAVOR_NAMES", "GroupRule", "settings_for"]
 
-#: What each flavor sets besides PyTorch's numbers: fixed fields, and fields set only with momentum or weight decay.
-FORMS: dict[str, dict[str, Any]] = {
-    "torch": {"eps_in_sqrt": False, "arithmetic": "torch"},
-    "seed": {},
-    "keras": {
-        "arithmetic": "keras_torch",
-        "with momentum": {"lr_inside_momentum": True},
-        "with weight decay": {"decoupled_weight_decay": True},
-    },
-    "optax": {"arithmetic": "optax", "with momentum": {"lr_inside_momentum": True}},
-    "tf1": {"initial_scale": 1.0, "with momentum": {"lr_inside_momentum": True}},
-    "jax_example": {"with momentum": {"lr_inside_momentum": True}},
-    "lasagne": {},
-    "caffe": {"eps_in_sqrt": False},
-    "graves": {"centered": True, "with momentum": {"lr_inside_momentum": True}},
-}
 #: The flavors, PyTorch's first.
-FLAVOR_NAMES = tuple(FORMS)
+FLAVOR_NAMES = ("torch", *(name for name in compat.FLAVORS if name != "torch"))
 #: The flavors that round the learning rate to float32 (Keras's floatx) before the step.
 _FLOAT32_RATE = ("keras",)
 
@@ -102,30 +88,25 @@ def settings_for(
     ...
     ValueError: flavor 'seed' has no momentum (rmsprop.compat.seed has not); use momentum=0 or another flavor
     """
-    if flavor not in FORMS:
+    if flavor not in compat.FLAVORS:
         raise ValueError(f"unknown flavor {flavor!r}; choose one of: {', '.join(FLAVOR_NAMES)}")
-    given = {"weight_decay": weight_decay > 0, "momentum": momentum > 0, "centered": bool(centered)}
-    for name, on in given.items():
-        if on and not compat.accepts(flavor, name):
+    numbers = {"learning_rate": lr, "decay": alpha, "eps": eps}
+    for name, value, on in (
+        ("weight_decay", weight_decay, weight_decay > 0),
+        ("momentum", momentum, momentum > 0),
+        ("centered", bool(centered), bool(centered)),
+    ):
+        if not on:
+            continue
+        if not compat.accepts(flavor, name):
             off = "centered=False" if name == "centered" else f"{name}=0"
             raise ValueError(
                 f"flavor {flavor!r} has no {name} (rmsprop.compat.{flavor} has not); use {off} or another flavor"
             )
-    form = dict(FORMS[flavor])
-    for option, on in (("with momentum", momentum > 0), ("with weight decay", weight_decay > 0)):
-        extra = form.pop(option, {})
-        if on:
-            form.update(extra)
-    options = dict(
-        learning_rate=lr,
-        decay=alpha,
-        eps=eps,
-        weight_decay=weight_decay,
-        momentum=momentum,
-        centered=bool(centered),
-        maximize=bool(maximize),
-    )
-    return Settings(**(options | form))
+        numbers[name] = value
+    rule = compat.configure(flavor, **numbers).rule
+    assert rule is not None  # every flavor without Keras's clipping is the rule with some settings
+    return dataclasses.replace(rule, learning_rate=lr, maximize=bool(maximize))
 
 
 class GroupRule:
