@@ -4,6 +4,7 @@ The table holds every pair of the rule's options and the full product of arithme
 centered x momentum x nesterov. Each row runs on every engine that runs the rule:
 
 * ``numpy``: the functional ``update`` as NumPy expressions;
+* ``floats``: the functional ``update`` on Python floats (float64 arrays of a few numbers);
 * ``kernel``: the functional ``update`` through the fused kernel;
 * ``in_place``: ``RMSprop.step`` through the fused kernel, in place;
 * ``batch_numpy`` and ``batch_compiled``: ``minimize_many``'s two engines, one run per row.
@@ -24,7 +25,7 @@ import pytest
 from reference import rmsprop_loop
 
 import rmsprop
-from rmsprop import _fused
+from rmsprop import _float_step, _fused
 
 pytest.importorskip("numba")
 
@@ -136,14 +137,17 @@ def run_batch_compiled(settings, dtype, monkeypatch):
 def test_every_engine_runs_the_rule(name, arithmetic, dtype, options, monkeypatch):
     settings = {"learning_rate": LR, "decay": DECAY, **options, "arithmetic": arithmetic}
     with np.errstate(all="ignore"):
+        floats = run_numpy(settings, dtype)  # 4 numbers: Python floats in float64, the NumPy form in float32
+        monkeypatch.setattr(_float_step, "MAX_SIZE", -1)
         monkeypatch.setattr(_fused, "_kernels", False)
         numpy_form = run_numpy(settings, dtype)
         batch = run_batch(settings, dtype)
-        monkeypatch.undo()
+        monkeypatch.setattr(_fused, "_kernels", None)
         monkeypatch.setattr(_fused, "MIN_SIZE", 0)
         kernel = run_numpy(settings, dtype)
         in_place = run_in_place(settings, dtype)
-    for engine, path in (("kernel", kernel), ("in_place", in_place), ("batch_numpy", batch)):
+    engines = (("floats", floats), ("kernel", kernel), ("in_place", in_place), ("batch_numpy", batch))
+    for engine, path in engines:
         np.testing.assert_array_equal(path, numpy_form, err_msg=engine, strict=True)
 
     reference = reference_path(options)

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import _fused
+from . import _float_step, _fused
 from ._base import GradientTransformation
 from ._clip import clip_factors
 from ._tree import as_leaves, flatten, unflatten
@@ -333,6 +333,8 @@ def from_settings(settings: Settings) -> GradientTransformation:
     def leaf_step(g, x, e, m, b, lr, correction, leaf_scale, global_scale) -> tuple:
         """One array's ``(u, e, m, b)``: the fused kernel where it takes the array, else the NumPy form."""
         spec, s = numbers.get(e.dtype, x is not None, lr, correction, leaf_scale, global_scale)
+        if e.size <= _float_step.MAX_SIZE:  # a few numbers: Python floats, where they apply
+            return _float_step.leaf_update(spec, s, g, x, e, m, b) or _numpy_step(spec, s, g, x, e, m, b)
         return _fused.leaf_update(spec, s, g, x, e, m, b) or _numpy_step(spec, s, g, x, e, m, b)
 
     def update(grads: Any, state: RMSpropState, params: Any = None) -> tuple[Any, RMSpropState]:
@@ -486,7 +488,10 @@ class _StepNumbers:
         if s is None:
             if len(self.kept) > 64:  # a schedule: a new rate every step
                 self.kept.clear()
-            s = self.kept[key] = scalars(self.settings, lr, correction, leaf_scale, global_scale, dtype)
+            s = scalars(self.settings, lr, correction, leaf_scale, global_scale, dtype)
+            if dtype == np.float64:  # Python floats: the same numbers for NumPy and the kernels, quicker on floats
+                s = tuple(map(float, s))
+            self.kept[key] = s
         return self.spec(dtype, x_given), s
 
 

@@ -4,13 +4,14 @@ Numba compiles the step of :func:`rmsprop.rule.step.make_step` and the arithmeti
 from their own code: each is a copy of the function whose global names are looked up in
 :data:`namespace`, where the primitives are the compiled ones, and is inlined where it is
 called, so that the spec's constants (the step closure's) fold away before typing. Only
-the primitives of :mod:`rmsprop.rule.primitives` have a compiled version of their own,
-each with the same bits as its NumPy version:
+the primitives of :mod:`rmsprop.rule.primitives` have a compiled version of their own
+(the namespace is made by :func:`rmsprop.rule.copies.rule_namespace`), each with the same
+bits as its NumPy version:
 
 * ``fma``: LLVM's ``llvm.fma`` (correctly rounded, a real FMA instruction on x86-64);
-* ``abs_sq``, ``clip``, ``clamp_at_zero``: comparisons and one multiplication, on real scalars;
-* ``lerp``: ATen's two-sided form, with ``1`` in the weight's precision;
-* ``reciprocal``: ``1 / c`` with ``1`` in ``c``'s precision;
+* ``abs_sq``, ``clip``, ``clamp_at_zero``, ``lerp`` (ATen's two-sided form) and ``reciprocal``:
+  :mod:`rmsprop.rule.scalar_primitives`, written once over real scalars, compiled with
+  Numba's ``like`` (:func:`rmsprop._compiled.numpy_semantics.like`) and the ``fma`` above;
 * ``power``: the C library's ``pow`` (:func:`rmsprop._compiled.numpy_semantics.libm_pow`).
 
 It is imported by every compiled module here and never by ``import rmsprop``.
@@ -26,14 +27,14 @@ import functools
 import hashlib
 import inspect
 import sys
-import types as pytypes
 
 import numba
 import numpy as np
 from numba.extending import intrinsic
 
-from ..rule import arithmetic, primitives
+from ..rule import arithmetic, copies, primitives, scalar_primitives
 from ..rule import step as step_module
+from ..rule.copies import copy_function, rule_namespace
 from . import numpy_semantics
 from .numpy_semantics import libm_pow, like
 
@@ -84,103 +85,6 @@ def _fma(a, b, c):
 
 
 @numba.njit(inline="always")
-def abs_sq(g):
-    """``g * g`` (real scalars).
-
-    Parameters
-    ----------
-    g : float
-        A real gradient component.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> abs_sq(-3.0)
-    9.0
-    """
-    return g * g
-
-
-@numba.njit(inline="always")
-def clip(g, limit):
-    """``g`` clipped to ``[-limit, limit]``, NaN kept.
-
-    Parameters
-    ----------
-    g : float
-        A real gradient component.
-    limit : float
-        The bound, ``> 0``.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> clip(5.0, 2.0), clip(-0.5, 2.0), clip(float("nan"), 2.0)
-    (2.0, -0.5, nan)
-    """
-    if g < -limit:
-        return -limit
-    if g > limit:
-        return limit
-    return g
-
-
-@numba.njit(inline="always")
-def clamp_at_zero(v):
-    """``max(v, 0)``, NaN kept.
-
-    Parameters
-    ----------
-    v : float
-        A real value (the centered variance).
-
-    Returns
-    -------
-    float
-        ``v``, or 0 in ``v``'s precision where ``v < 0``.
-
-    Examples
-    --------
-    >>> clamp_at_zero(-1e-17), clamp_at_zero(2.0)
-    (0.0, 2.0)
-    """
-    zero = like(0.0, v)
-    return zero if v < zero else v
-
-
-@numba.njit(inline="always")
-def lerp(a, b, weight):
-    """ATen's ``lerp``: from the nearer end, with ``1`` in the weight's precision.
-
-    Parameters
-    ----------
-    a, b : float
-        The two ends.
-    weight : float
-        The weight of ``b``.
-
-    Returns
-    -------
-    float
-        ``a + weight * (b - a)`` with one rounding, as :func:`rmsprop.rule.primitives.lerp`.
-
-    Examples
-    --------
-    >>> lerp(0.0, 3.0, 0.01), lerp(0.0, 3.0, 0.75)
-    (0.03, 2.25)
-    """
-    if abs(weight) < like(0.5, weight):
-        return fma(weight, b - a, a)
-    return fma(weight - like(1.0, weight), b - a, b)
-
-
-@numba.njit(inline="always")
 def power(a, b):
     """The C library's ``pow``.
 
@@ -199,28 +103,6 @@ def power(a, b):
     0.81
     """
     return libm_pow(a, b)
-
-
-@numba.njit(inline="always")
-def reciprocal(c):
-    """``1 / c`` in ``c``'s precision.
-
-    Parameters
-    ----------
-    c : float
-        The divisor.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> reciprocal(np.float32(0.6)), reciprocal(0.6)
-    (1.6666666269302368, 1.6666666666666667)
-    """
-    return like(1.0, c) / c
 
 
 def compiled_copy(function, namespace: dict):
@@ -246,29 +128,25 @@ def compiled_copy(function, namespace: dict):
     >>> compiled_copy(double, {"twice": numba.njit(lambda v: 2 * v)})(2.0)
     4.0
     """
-    copy = pytypes.FunctionType(
-        function.__code__, namespace, function.__name__, function.__defaults__, function.__closure__
-    )
-    copy.__qualname__ = function.__qualname__
-    return numba.njit(inline="always")(copy)
+    return numba.njit(inline="always")(copy_function(function, namespace))
 
 
-#: The rule's names, compiled: the primitives above, the constants and the compiled copies of the rule's functions.
-namespace: dict = {**vars(arithmetic), **vars(step_module)}
-namespace.update(
-    fma=_fma,
-    sqrt=np.sqrt,
-    abs_sq=abs_sq,
-    clip=clip,
-    clamp_at_zero=clamp_at_zero,
-    lerp=lerp,
-    reciprocal=reciprocal,
-    power=power,
+#: The scalar primitives (:mod:`rmsprop.rule.scalar_primitives`), compiled with Numba's ``like`` and ``fma``.
+_scalar_namespace = {"like": like, "fma": _fma}
+#: The rule's names, compiled: the primitives, the constants and the compiled copies of the rule's functions.
+namespace: dict = rule_namespace(
+    {
+        "fma": _fma,
+        "sqrt": np.sqrt,
+        "power": power,
+        **{
+            name: compiled_copy(getattr(scalar_primitives, name), _scalar_namespace)
+            for name in scalar_primitives.PRIMITIVES
+        },
+    },
+    numba.njit(inline="always"),
 )
-for _module, _names in ((arithmetic, arithmetic.PIECES), (step_module, ("bias_correction", "clip_factor"))):
-    for _name in _names:
-        namespace[_name] = compiled_copy(getattr(_module, _name), namespace)
-
+clip = namespace["clip"]
 bias_correction = namespace["bias_correction"]
 clip_factor = namespace["clip_factor"]
 
@@ -335,17 +213,15 @@ def with_step(function, spec: tuple[int, ...], **others):
     >>> numba.njit(with_step(first_update, settings.spec(np.float64)))(-40.0, s)
     0.31622776600695585
     """
-    namespace_ = {**function.__globals__, "step": step_for(spec), **others}
-    copy = pytypes.FunctionType(
-        function.__code__, namespace_, function.__name__, function.__defaults__, function.__closure__
-    )
-    copy.__qualname__ = function.__qualname__
-    return copy
+    return copy_function(function, {**function.__globals__, "step": step_for(spec), **others})
 
 
 def _source_hash() -> str:
     here = sys.modules[__name__]
-    sources = [inspect.getsource(module) for module in (primitives, arithmetic, step_module, numpy_semantics, here)]
+    sources = [
+        inspect.getsource(module)
+        for module in (primitives, scalar_primitives, copies, arithmetic, step_module, numpy_semantics, here)
+    ]
     return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:16]
 
 
