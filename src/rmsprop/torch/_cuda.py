@@ -54,7 +54,6 @@ from typing import Any
 
 import numpy as np
 import torch
-import triton
 import triton.language as tl
 
 from ..rule.step import CENTERED, MOMENTUM_SPEC, OFF, SCALARS, SPEC
@@ -247,14 +246,14 @@ def launch_config(dtype: torch.dtype) -> tuple[int, int]:
     return (4096 if dtype == torch.float32 else 2048), 8
 
 
-def chunks(sizes: list[int], block: int) -> np.ndarray:
+def chunks(sizes: Any, block: int) -> np.ndarray:
     """The chunks ``(row, start, stop)`` that cut tensors of ``sizes`` elements into blocks of ``block``.
 
     Each ``start`` is a multiple of ``block``; a tensor of no elements has no chunk.
 
     Parameters
     ----------
-    sizes : list of int
+    sizes : list of int or numpy.ndarray
         The number of elements of each row's tensors.
     block : int
         The elements of one program.
