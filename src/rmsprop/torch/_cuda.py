@@ -285,7 +285,10 @@ def _on_device(values: Any, dtype: torch.dtype, device: torch.device) -> torch.T
     """``values`` as a tensor on ``device``: on CUDA one asynchronous copy from pinned memory (capturable)."""
     if device.type == "cpu":
         return torch.tensor(values, dtype=dtype)
-    return torch.tensor(values, dtype=dtype, pin_memory=True).to(device, non_blocking=True)
+    host = torch.tensor(values, dtype=dtype, pin_memory=True)
+    found = host.to(device, non_blocking=True)
+    found._rmsprop_host = host  # type: ignore[attr-defined]  # a copy captured in a CUDA graph reads it at each replay
+    return found
 
 
 _rows: dict[tuple, tuple[torch.Tensor, torch.Tensor, bool]] = {}  # (device, dtype, block, addresses and sizes)
