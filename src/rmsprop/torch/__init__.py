@@ -10,8 +10,8 @@ Install with ``pip install rmsprop[torch]``; ``import rmsprop`` never imports Py
 
 Its ``state_dict()`` is ``torch.optim.RMSprop``'s, so a checkpoint moves between the two
 classes both ways. On CPU every parameter of one dtype steps in one call of the fused
-kernel (:mod:`rmsprop._compiled.list_kernel`) on the tensors' own memory; on CUDA the
-Triton kernel of ``rmsprop.torch._cuda``. Both are the one rule of
+kernel (:mod:`rmsprop._compiled.list_kernel`) on the tensors' own memory; on CUDA one
+launch per dtype of the Triton kernel of ``rmsprop.torch._cuda``. Both are the one rule of
 :func:`rmsprop.rule.step.make_step`, compiled.
 
 ``flavor=`` reads PyTorch's arguments as another flavor of :mod:`rmsprop.compat`:

@@ -4,8 +4,8 @@ The class keeps ``torch.optim.RMSprop``'s arguments, defaults, parameter groups 
 layout, so that it takes its place in a training loop and a checkpoint moves between the
 two. Its step runs the rule of :func:`rmsprop.rule.step.make_step` for the group's
 :class:`~rmsprop.Settings` (:mod:`._flavors`): on CPU, one call of the fused list kernel per
-dtype (:mod:`._cpu`); on CUDA, the Triton kernel of ``rmsprop.torch._cuda`` (see
-:func:`step_cuda`).
+dtype (:mod:`._cpu`); on CUDA, one launch of the Triton kernel of ``rmsprop.torch._cuda``
+per dtype (see :func:`step_cuda`).
 """
 
 from __future__ import annotations
@@ -24,12 +24,15 @@ __all__ = ["RMSprop", "step_cuda"]
 #: The options of a group that make its rule (the learning rate is a number of each step).
 _RULE_OPTIONS = ("alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
 _ONE = torch.tensor(1.0)
+#: The devices whose tensors step through the Triton kernel (:func:`step_cuda`); the tests add "cpu" to run
+#: the class's CUDA path on CPU tensors in Triton's interpreter.
+_TRITON_DEVICES = ("cuda",)
 #: The state tensors of a parameter, in ``torch.optim.RMSprop``'s order.
 _STATE_TENSORS = ("square_avg", "momentum_buffer", "grad_avg")
 
 
 class RMSprop(torch.optim.Optimizer):
-    r"""RMSprop for PyTorch models with ``torch.optim.RMSprop``'s arguments, fused on CPU (and CUDA).
+    r"""RMSprop for PyTorch models with ``torch.optim.RMSprop``'s arguments, fused on CPU and CUDA.
 
     A drop-in replacement for ``torch.optim.RMSprop``: the same arguments and defaults,
     parameter groups, ``zero_grad``, closures, ``torch.optim.lr_scheduler`` and
@@ -43,8 +46,9 @@ class RMSprop(torch.optim.Optimizer):
         d = sqrt(e - m^2) + eps;   b = momentum * b + g / d;   x = x - lr * b
 
     in PyTorch's CPU arithmetic (its fused multiply-adds; ``rmsprop.compat.torch``, bit for
-    bit). Every parameter of one dtype steps in one call of the fused kernel, on the
-    tensors' own memory; complex parameters step as pairs of reals, as PyTorch's do.
+    bit). Every parameter of one dtype steps in one call of the fused kernel (one launch on
+    CUDA), on the tensors' own memory; complex parameters step as pairs of reals, as
+    PyTorch's do.
     Another ``flavor`` reads the same arguments as that flavor of :mod:`rmsprop.compat`
     (eps inside the root for ``"seed"``, Keras's decoupled weight decay, TF1's accumulator
     from 1, ...); see :mod:`rmsprop.torch`.
@@ -66,8 +70,10 @@ class RMSprop(torch.optim.Optimizer):
     centered : bool, default False
         Divide by the standard deviation instead of the root mean square.
     capturable : bool, default False
-        Kept with PyTorch's meaning for CUDA graphs (``step`` on the parameter's device);
-        on CPU, where there is nothing to capture, it changes nothing.
+        PyTorch's meaning, for CUDA graphs: the step count stays on the parameter's device
+        and the step's numbers are read there, so ``step()`` reads nothing on the host and
+        can be captured (with a float ``lr``, or a tensor on the CPU, read when captured).
+        CUDA parameters only, as in PyTorch.
     foreach : bool or None, default None
         Accepted and kept for PyTorch's layout; the step is fused either way.
     maximize : bool, default False
@@ -222,8 +228,8 @@ class RMSprop(torch.optim.Optimizer):
         Raises
         ------
         RuntimeError
-            For a sparse gradient, ``differentiable=True`` (loaded from PyTorch), or a
-            device other than CPU and CUDA.
+            For a sparse gradient, ``differentiable=True`` (loaded from PyTorch), a
+            device other than CPU and CUDA, or ``capturable=True`` with CPU parameters.
         """
         loss = None
         if closure is not None:
@@ -260,10 +266,15 @@ class RMSprop(torch.optim.Optimizer):
                     torch._foreach_add_(steps, _ONE, alpha=1.0)
                 else:
                     torch._foreach_add_(steps, 1.0)
-                if device == "cpu":
+                if device in _TRITON_DEVICES:
+                    step_cuda(rule, lr, params, grads, states, group["capturable"])
+                elif group["capturable"]:
+                    raise RuntimeError(
+                        f"capturable=True steps CUDA parameters (for CUDA graphs), as torch.optim.RMSprop's; "
+                        f"got {device} parameters: use capturable=False"
+                    )
+                elif device == "cpu":
                     step_cpu(rule, lr, params, grads, states)
-                elif device == "cuda":
-                    step_cuda(rule, lr, params, grads, states)
                 else:
                     raise RuntimeError(f"rmsprop.torch.RMSprop steps CPU and CUDA tensors; got a {device} tensor")
         return loss
@@ -311,13 +322,14 @@ class RMSprop(torch.optim.Optimizer):
         self._rules.clear()
 
 
-def step_cuda(rule: GroupRule, lr: float, params: list, grads: list, states: list) -> None:
-    """One step of CUDA tensors, each through ``rmsprop.torch._cuda.step_flat`` (the Triton kernel).
+def step_cuda(rule: GroupRule, lr: float, params: list, grads: list, states: list, capturable: bool = False) -> None:
+    """One step of CUDA tensors: one launch of ``rmsprop.torch._cuda.step_tensors`` per dtype (the Triton kernel).
 
-    The hook of the CUDA path: ``step_flat(spec, scalars, x, g, e, m, b)`` takes flat
-    contiguous 1-D tensors of one dtype on one device (``m`` and ``b`` ``None`` where the
-    rule has not got them), with the spec and scalars of :meth:`GroupRule.numbers`, and
-    updates ``x, e, m, b`` in place.
+    Each parameter enters the kernel with its gradient and state as they lie in memory
+    (complex ones as their pairs of reals, ``torch.view_as_real``); the kernel reads their
+    addresses from tables it keeps on the device (:mod:`rmsprop.torch._cuda`). With
+    ``capturable`` the scalars are a tensor on the device (made once per learning rate and
+    dtype), so the step reads nothing on the host and can be captured in a CUDA graph.
 
     Parameters
     ----------
@@ -326,15 +338,18 @@ def step_cuda(rule: GroupRule, lr: float, params: list, grads: list, states: lis
     lr : float
         The group's learning rate now.
     params, grads : list of torch.Tensor
-        CUDA parameters and their gradients.
+        Parameters of one device and their gradients.
     states : list of dict
         Their states.
+    capturable : bool, optional
+        Read the scalars from the device.
 
     Raises
     ------
     RuntimeError
-        Where the CUDA kernel cannot be imported (no Triton), or a parameter or its state
-        is not contiguous.
+        Where the CUDA kernel cannot be imported (no Triton).
+    ValueError
+        If a parameter or its state is not contiguous.
 
     Examples
     --------
@@ -342,21 +357,27 @@ def step_cuda(rule: GroupRule, lr: float, params: list, grads: list, states: lis
     <function step_cuda at ...>
     """
     try:
-        from ._cuda import step_flat  # type: ignore[import-not-found, unused-ignore]
+        from ._cuda import scalars_on, step_tensors  # type: ignore[import-not-found, unused-ignore]
     except ImportError as error:
         raise RuntimeError(
             f"rmsprop.torch.RMSprop steps CUDA tensors with a Triton kernel, which cannot be loaded here ({error})"
         ) from None
+    lists: dict[torch.dtype, tuple[list, list, list, list, list]] = {}
     for p, g, state in zip(params, grads, states):
-        flat = []
-        for t in (p, g.contiguous(), state["square_avg"], state.get("grad_avg"), state.get("momentum_buffer")):
-            if t is not None:
-                if t.is_complex():
-                    t = torch.view_as_real(t)
-                if not t.is_contiguous():
-                    raise RuntimeError("rmsprop.torch.RMSprop steps contiguous CUDA parameters and state only")
-                t = t.view(-1)
-            flat.append(t)
-        x, g_flat, e, m, b = flat
-        spec, s = rule.numbers(lr, KERNEL_DTYPES[p.dtype][1])
-        step_flat(spec, s, x, g_flat, e, m, b)
+        e, m, b = state["square_avg"], state.get("grad_avg"), state.get("momentum_buffer")
+        g = g.contiguous()
+        if p.is_complex():
+            p, g, e = torch.view_as_real(p), torch.view_as_real(g), torch.view_as_real(e)
+            m = None if m is None else torch.view_as_real(m)
+            b = None if b is None else torch.view_as_real(b)
+        xs, gs, es, ms, bs = lists.setdefault(p.dtype, ([], [], [], [], []))
+        xs.append(p)
+        gs.append(g)
+        es.append(e)
+        if m is not None:
+            ms.append(m)
+        if b is not None:
+            bs.append(b)
+    for real, (xs, gs, es, ms, bs) in lists.items():
+        spec, s = rule.numbers(lr, KERNEL_DTYPES[real][1])
+        step_tensors(spec, scalars_on(s, xs[0].device) if capturable else s, xs, gs, es, ms or None, bs or None)
