@@ -146,7 +146,7 @@ class OnlineObjective:
             minima=np.empty((0, self.dim)),
             min_value=math.nan,
             domain=self.domain or (),
-            start=[(lo + hi) / 2 for lo, hi in self.domain or ()],
+            start=np.array([(lo + hi) / 2 for lo, hi in self.domain or ()]),
             formula=f"f_{t} of {self.name}",
             reference=self.reference,
         )

@@ -180,6 +180,12 @@ def reproduce() -> Report:
     Report
         One row per statement checked; ``data`` holds ``{"theorem 1", "online",
         "stochastic"} -> {optimizer: (x_t, R_t / t)}``.
+
+    Examples
+    --------
+    >>> report = reproduce()
+    >>> report.agrees, [round(float(report.data["theorem 1"][name][0][-1]), 2) for name in ("Adam", "AMSGrad")]
+    (True, [1.0, -0.99])
     """
     theorem = _runs(theorem_1(), THEOREM_STEPS, 0.0, 1.0 / (1.0 + C * C))
     online = _runs(section_5(), STEPS, 0.9, 0.99)
