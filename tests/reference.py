@@ -65,6 +65,8 @@ def rmsprop_loop(
     clip_norm=None,
     global_clip_norm=None,
     schedule=None,
+    bounds=None,
+    online=False,
 ):
     """RMSprop on a list of Python floats, one coordinate at a time.
 
@@ -72,18 +74,24 @@ def rmsprop_loop(
     squares; Graves 2013 eqs. 38-41 for ``centered``; Polyak's heavy ball and
     Nesterov as in PyTorch's SGD for momentum; Loshchilov & Hutter 2019 for the
     decoupled weight decay; Kingma & Ba 2015 for the bias correction; Pascanu et
-    al. 2013 for clipping by norm. ``grad_fn`` maps a list of floats to a list.
-    Returns the list of iterates (each a list of floats).
+    al. 2013 for clipping by norm. ``grad_fn`` maps a list of floats to a list
+    (with ``online``, ``grad_fn(x, t)``: the gradient of f_t at step t = 0, 1, ...).
+    ``bounds``, a list of (low, high) per coordinate, projects each new iterate onto
+    the box, x_i <- min(max(x_i, low_i), high_i) (Reddi et al. 2018, Algorithm 2's
+    projection Pi_F); the start is projected first. Returns the list of iterates
+    (each a list of floats).
     """
     x = [float(v) for v in x0]
     n = len(x)
+    if bounds is not None:
+        x = [min(max(xi, lo), hi) for xi, (lo, hi) in zip(x, bounds)]
     e = [float(initial_scale)] * n
     m = [0.0] * n
     b = [0.0] * n
     path = [list(x)]
     for t in range(steps):
         rate = lr if schedule is None else float(schedule(t))
-        g = [float(v) for v in grad_fn(list(x))]
+        g = [float(v) for v in (grad_fn(list(x), t) if online else grad_fn(list(x)))]
         if clip_value is not None:
             g = [min(max(gi, -clip_value), clip_value) for gi in g]
         if clip_norm is not None:
@@ -123,5 +131,7 @@ def rmsprop_loop(
             if weight_decay and decoupled_weight_decay:
                 step = step - (rate * weight_decay) * x[i]
             x[i] = x[i] + step
+            if bounds is not None:
+                x[i] = min(max(x[i], bounds[i][0]), bounds[i][1])
         path.append(list(x))
     return path

@@ -125,3 +125,34 @@ def adam(grad_fn, x0, steps, lr=0.001, b1=0.9, b2=0.999, eps=1e-8):
             x[i] = x[i] - rate * m_hat / (math.sqrt(v_hat) + eps)
         path.append(list(x))
     return path
+
+
+def amsgrad(grad_fn, x0, steps, lr=0.001, b1=0.9, b2=0.999, eps=1e-8, bias_correction=False):
+    """Reddi, Kale & Kumar (2018), Algorithm 2 (beta_1t = b1; eps = 0 is the paper exactly).
+
+    m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;  v_max <- max(v_max, v)
+    x <- x - lr m / (sqrt(v_max) + eps)
+    With bias_correction, torch.optim.Adam(amsgrad=True)'s form (torch/optim/adam.py,
+    _single_tensor_adam): max of the raw v, then
+    x <- x - lr (m / (1 - b1^t)) / (sqrt(v_max) / sqrt(1 - b2^t) + eps)   (t counts from 1).
+    """
+    x = [float(v) for v in x0]
+    m = [0.0] * len(x)
+    v = [0.0] * len(x)
+    v_max = [0.0] * len(x)
+    path = [list(x)]
+    for step in range(steps):
+        rate = _rate(lr, step)
+        t = step + 1
+        g = grad_fn(list(x))
+        for i in range(len(x)):
+            m[i] = b1 * m[i] + (1.0 - b1) * g[i]
+            v[i] = b2 * v[i] + (1.0 - b2) * (g[i] * g[i])
+            v_max[i] = max(v_max[i], v[i])
+            if bias_correction:
+                m_hat = m[i] / (1.0 - b1**t)
+                x[i] = x[i] - rate * m_hat / (math.sqrt(v_max[i]) / math.sqrt(1.0 - b2**t) + eps)
+            else:
+                x[i] = x[i] - rate * m[i] / (math.sqrt(v_max[i]) + eps)
+        path.append(list(x))
+    return path

@@ -45,6 +45,25 @@ VARIANTS = [
         {"learning_rate": 0.05, "b1": 0.0, "b2": 0.99, "eps": 1e-6},
         {"lr": 0.05, "b1": 0.0, "b2": 0.99, "eps": 1e-6},
     ),
+    ("amsgrad", "amsgrad", {"learning_rate": 0.05}, {"lr": 0.05}),
+    (
+        "amsgrad, the paper's eps = 0, b2 = 0.5",
+        "amsgrad",
+        {"learning_rate": 0.05, "b1": 0.5, "b2": 0.5, "eps": 0.0},
+        {"lr": 0.05, "b1": 0.5, "b2": 0.5, "eps": 0.0},
+    ),
+    (
+        "amsgrad, PyTorch's bias correction",
+        "amsgrad",
+        {"learning_rate": 0.05, "b2": 0.99, "bias_correction": True},
+        {"lr": 0.05, "b2": 0.99, "bias_correction": True},
+    ),
+    (
+        "amsgrad, inverse sqrt schedule",
+        "amsgrad",
+        {"learning_rate": schedules.inverse_sqrt_decay(0.2), "b1": 0.0, "b2": 0.99},
+        {"lr": schedules.inverse_sqrt_decay(0.2), "b1": 0.0, "b2": 0.99},
+    ),
     (
         "sgd, step schedule",
         "sgd",
@@ -97,7 +116,7 @@ def test_each_baseline_equals_its_equations_bit_for_bit(label, name, ours, their
     assert state.count == STEPS
 
 
-@pytest.mark.parametrize("label, name, ours, theirs", VARIANTS[:11], ids=IDS[:11])
+@pytest.mark.parametrize("label, name, ours, theirs", VARIANTS[:15], ids=IDS[:15])
 def test_float32_stays_float32_and_tracks_the_equations(label, name, ours, theirs):
     path, state = run_ours(baselines.get(name, **ours), steps=10, dtype=np.float32)
     assert path.dtype == np.float32
@@ -136,6 +155,14 @@ TORCH_CASES = [
         {"learning_rate": 0.01, "b1": 0.8, "b2": 0.99, "eps": 1e-6},
         "Adam",
         {"betas": (0.8, 0.99), "eps": 1e-6},
+    ),
+    ("amsgrad", "amsgrad", {"learning_rate": 0.01, "bias_correction": True}, "Adam", {"amsgrad": True}),
+    (
+        "amsgrad b1=0.8",
+        "amsgrad",
+        {"learning_rate": 0.01, "b1": 0.8, "b2": 0.99, "eps": 1e-6, "bias_correction": True},
+        "Adam",
+        {"betas": (0.8, 0.99), "eps": 1e-6, "amsgrad": True},
     ),
 ]
 
@@ -249,12 +276,20 @@ def test_settings_name_the_optimizer_and_its_arguments():
     }
     assert baselines.adadelta().settings == {"name": "adadelta", "learning_rate": 1.0, "rho": 0.9, "eps": 1e-6}
     assert baselines.adam().settings == {"name": "adam", "learning_rate": 0.001, "b1": 0.9, "b2": 0.999, "eps": 1e-8}
+    assert baselines.amsgrad(eps=0).settings == {
+        "name": "amsgrad",
+        "learning_rate": 0.001,
+        "b1": 0.9,
+        "b2": 0.999,
+        "eps": 0.0,
+        "bias_correction": False,
+    }
     schedule = schedules.cosine_decay(0.1, 10)
     assert baselines.adam(schedule).settings["learning_rate"] is schedule
 
 
 def test_registry():
-    assert baselines.names() == ("rmsprop", "sgd", "momentum", "nesterov", "adagrad", "adadelta", "adam")
+    assert baselines.names() == ("rmsprop", "sgd", "momentum", "nesterov", "adagrad", "adadelta", "adam", "amsgrad")
     assert tuple(baselines.BASELINES) == baselines.names()[1:]
     assert baselines.OPTIMIZERS["rmsprop"] is rmsprop.rmsprop
     for name in baselines.names():
@@ -272,7 +307,7 @@ def test_registry():
         (
             lambda: baselines.get("adamw"),
             ValueError,
-            "unknown optimizer 'adamw'; choose one of: rmsprop, sgd, momentum, nesterov, adagrad, adadelta, adam",
+            "unknown optimizer 'adamw'; choose one of: rmsprop, sgd, momentum, nesterov, adagrad, adadelta, adam, amsgrad",
         ),
         (lambda: baselines.get(3), TypeError, "optimizer name must be a str"),
         (
@@ -304,6 +339,9 @@ def test_registry():
         (lambda: baselines.adam(b2=-0.5), ValueError, "Invalid b2: -0.5; allowed: [0, 1)"),
         (lambda: baselines.adam(eps=0.0), ValueError, "Invalid eps: 0.0; allowed: (0, inf)"),
         (lambda: baselines.adam(b1=None), TypeError, "b1 must be a real number"),
+        (lambda: baselines.amsgrad(b2=1.0), ValueError, "Invalid b2: 1.0; allowed: [0, 1)"),
+        (lambda: baselines.amsgrad(eps=-1e-8), ValueError, "Invalid eps: -1e-08; allowed: [0, inf)"),
+        (lambda: baselines.amsgrad(bias_correction=1), TypeError, "bias_correction"),
     ],
 )
 def test_bad_arguments(call, error, words):
@@ -355,3 +393,19 @@ def test_linear_rules_take_complex_parameters(name):
     expected = -0.1 * np.array([1.0j, 2.0]) * (1.9 if name == "nesterov" else 1.0)  # b = g after one step
     np.testing.assert_allclose(updates, expected, rtol=1e-15)
     assert updates.dtype == np.complex128 and (state.count == 1)
+
+
+def test_amsgrad_keeps_the_largest_v_where_adam_forgets_it():
+    """Reddi et al. (2018), Section 4: v_max never falls, so after a large gradient the steps stay small.
+
+    The closed form with b1 = 0, b2 = 0.5, eps = 0: a gradient 10 then 1, 1: v = 50, 25.5, 13.25 and
+    v_max = 50, so the steps are lr 10 / sqrt(50), then lr / sqrt(50) twice; Adam would take lr / sqrt(v_hat).
+    """
+    opt = baselines.amsgrad(0.1, b1=0.0, b2=0.5, eps=0.0)
+    state = opt.init(np.zeros(1))
+    steps = []
+    for g in (10.0, 1.0, 1.0):
+        update, state = opt.update(np.array([g]), state)
+        steps.append(float(update[0]))
+    assert steps == [-(0.1 * 10.0) / np.sqrt(50.0), -(0.1 * 1.0) / np.sqrt(50.0), -(0.1 * 1.0) / np.sqrt(50.0)]
+    assert state.nu.tolist() == [13.25] and state.nu_max.tolist() == [50.0]

@@ -123,6 +123,18 @@ def test_cosine_decay(init, steps, alpha):
     assert all(a >= b for a, b in zip(got, got[1:])), "non-increasing"
 
 
+def test_inverse_sqrt_decay_is_reddi_et_al_alpha_over_sqrt_t():
+    # Reddi, Kale & Kumar (2018), Theorems 1-4 and Section 5: alpha_t = alpha / sqrt(t), t = 1, 2, ...;
+    # our step t = 0, 1, ... is their t + 1.
+    alpha = 0.3
+    s = schedules.inverse_sqrt_decay(alpha)
+    for t in T:
+        paper_t = t + 1
+        assert s(t) == alpha / math.sqrt(paper_t)
+    assert s(0) == alpha and s(3) == alpha / 2 and s(8) == alpha / 3  # closed forms: sqrt(4) = 2, sqrt(9) = 3
+    assert s(np.int64(15)) == alpha / 4
+
+
 def test_cosine_decay_half_way():
     s = schedules.cosine_decay(0.2, 10, alpha=0.5)
     assert s(5) == pytest.approx(0.2 * (0.5 * 0.5 + 0.5), rel=1e-15)
@@ -236,6 +248,9 @@ BAD = [
     ("warmup init < 0", lambda: schedules.linear_warmup(0.1, 5, init_value=-0.01), ValueError, "init_value"),
     ("warmup into a negative rate", lambda: schedules.linear_warmup(-0.1, 5), ValueError, "learning rate"),
     ("as_schedule string", lambda: schedules.as_schedule("fast"), TypeError, "learning_rate"),
+    ("inverse sqrt < 0", lambda: schedules.inverse_sqrt_decay(-0.1), ValueError, "init_value"),
+    ("inverse sqrt nan", lambda: schedules.inverse_sqrt_decay(math.nan), ValueError, "init_value"),
+    ("inverse sqrt string", lambda: schedules.inverse_sqrt_decay("0.1"), TypeError, "init_value"),
 ]
 
 
@@ -282,6 +297,7 @@ SCHEDULED = [
     ("exponential staircase", lambda: schedules.exponential_decay(0.05, 0.7, 4, staircase=True), {}),
     ("step", lambda: schedules.step_decay(0.05, 7, 0.5), {}),
     ("cosine", lambda: schedules.cosine_decay(0.05, 20, alpha=0.1), {}),
+    ("inverse sqrt", lambda: schedules.inverse_sqrt_decay(0.05), {}),
     ("warm-up into float", lambda: schedules.linear_warmup(0.05, 6), {}),
     ("warm-up into cosine", lambda: schedules.linear_warmup(schedules.cosine_decay(0.05, 20), 5, 0.001), {}),
     ("exponential, momentum", lambda: schedules.exponential_decay(0.02, 0.8, 5), {"momentum": 0.9}),
@@ -381,6 +397,7 @@ INSTANCES = [
     ),
     (lambda: schedules.step_decay(0.05, 7), "step_decay(init_value=0.05, step_size=7, gamma=0.1)"),
     (lambda: schedules.cosine_decay(0.1, 20, alpha=0.1), "cosine_decay(init_value=0.1, decay_steps=20, alpha=0.1)"),
+    (lambda: schedules.inverse_sqrt_decay(0.5), "inverse_sqrt_decay(init_value=0.5)"),
     (
         lambda: schedules.linear_warmup(0.1, 5),
         "linear_warmup(then=constant(value=0.1), warmup_steps=5, init_value=0.0)",

@@ -9,6 +9,10 @@ maxiter=..., gtol=..., norm=..., **options)``, bit for bit where the table below
 * **numpy** -- everything else: each step is the rule's own step on the ``(n, d)`` arrays of
   the runs still going, with one column of settings per run; runs that stop leave the arrays.
 
+Online objectives (:class:`rmsprop.objectives.OnlineObjective`: every run evaluates ``f_k`` at iteration ``k``) and
+box constraints (``bounds``, the projection ``clip(x, low, high)`` after each step) run on the NumPy engine, row by row
+the runs of ``minimize`` with the same objective and ``bounds``.
+
 The numba engine is used when Numba can be imported and the environment variable ``RMSPROP_DISABLE_JIT`` is not
 ``1`` (read at every call); both engines give the same numbers wherever both are bit-exact.
 
@@ -65,10 +69,12 @@ from ._batch_inputs import (
     trajectory_error,
 )
 from ._batch_problem import Problem, converged, finite_rows, problem_of
+from ._bounds import Box, box_of
 from ._compiled_runs import compiled_module, compiled_objectives_available, step_tables
 from ._result import OptimizeResult
 from ._status import FINITE_DIFFERENCE_NOTE, RUNNING, STATUS_MESSAGES, Stop, stop_note
 from ._validate import flag, in_range, vector_norm_order
+from .objectives import OnlineObjective
 from .rule.primitives import abs_sq, clip
 from .rule.settings import Settings
 from .rule.step import bias_correction, clip_factor, make_step, scalars
@@ -91,6 +97,7 @@ def minimize_many(
     trajectories: bool = False,
     jac: Callable[..., Any] | bool | None = None,
     flavor: str | None = None,
+    bounds: Any = None,
     **options: Any,
 ):
     r"""Minimize ``objective`` from each row of ``x0s`` with RMSprop, all runs at once.
@@ -110,10 +117,12 @@ def minimize_many(
 
     Parameters
     ----------
-    objective : Objective or callable
+    objective : Objective, OnlineObjective or callable
         A catalogue :class:`~rmsprop.objectives.Objective` (coordinates on the leading axis;
-        the batch is evaluated as ``f(X.T)`` and ``grad(X.T)``), or a vectorised callable
-        ``fun(X) -> (B,)`` for ``X`` of shape ``(B, d)``, one run per row.
+        the batch is evaluated as ``f(X.T)`` and ``grad(X.T)``), an online one
+        (:class:`~rmsprop.objectives.OnlineObjective`, evaluated as ``f(X.T, k)`` and
+        ``grad(X.T, k)`` at iteration ``k``; without ``gtol`` it runs all ``maxiter`` steps), or a vectorised
+        callable ``fun(X) -> (B,)`` for ``X`` of shape ``(B, d)``, one run per row.
     x0s : array_like
         Starts, shape ``(B, d)``; float32 stays float32, anything else becomes float64.
     learning_rate, decay, eps : float or array_like, optional
@@ -136,6 +145,9 @@ def minimize_many(
         and runs on the engines above, bit for bit as the rule does; all but Keras's clipping
         (``clip_norm``, ``clip_value``, ``global_clip_norm`` with ``flavor="keras"``: its own
         formulas, in float32), which is refused. Default ``None``: the rule itself.
+    bounds : scipy.optimize.Bounds or sequence of (low, high), optional
+        One box for every run, as :func:`rmsprop.minimize` takes it: starts are projected onto
+        it, and every step is followed by ``x <- clip(x, low, high)`` (:mod:`rmsprop._bounds`).
     **options
         The other settings of :func:`rmsprop.rmsprop` (``centered``, ``momentum``,
         ``weight_decay``, ``bias_correction``, ``arithmetic``, ...), shared by all runs;
@@ -157,7 +169,8 @@ def minimize_many(
     ------
     TypeError, ValueError
         For starts or settings that are not real, not finite, out of range or of another length than B,
-        an unknown option or flavor, a flavor the engines cannot run, or trajectories that cannot fit in memory.
+        an unknown option or flavor, a flavor the engines cannot run, bounds that are not a box of d coordinates,
+        an online objective with a ``jac``, or trajectories that cannot fit in memory.
 
     Examples
     --------
@@ -181,18 +194,24 @@ def minimize_many(
     if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
         raise ValueError(f"maxiter must be an integer >= 0; got {maxiter!r}")
     maxiter = int(maxiter)
-    gtol = in_range("gtol", 1e-5 if gtol is None else gtol, 0.0)
+    if gtol is None and isinstance(objective, OnlineObjective):
+        gtol = -math.inf  # no gradient test: one f_k's small gradient says nothing of the next
+    else:
+        gtol = in_range("gtol", 1e-5 if gtol is None else gtol, 0.0)
     vector_norm_order(norm)
     trajectories = flag("trajectories", trajectories)
     if trajectories:
         check_trajectory_size(x0.shape[0], x0.shape[1], maxiter, x0.dtype)
     settings = batch_settings(learning_rate, decay, eps, options, x0.shape[0], flavor)
     problem = problem_of(objective, jac, x0.shape[1])
+    box = box_of(bounds, x0.shape[1])
+    if box is not None:
+        x0 = box.project(x0)
 
-    compiled = _compiled(problem, settings, norm, maxiter)
+    compiled = None if box is not None else _compiled(problem, settings, norm, maxiter)
     engine = "numba" if compiled is not None else "numpy"
     if compiled is None:
-        outcome = _run_numpy(problem, x0, settings, maxiter, gtol, norm, trajectories)
+        outcome = _run_numpy(problem, x0, settings, maxiter, gtol, norm, trajectories, box)
     else:
         outcome = _run_compiled(*compiled, x0, settings, maxiter, gtol, trajectories)
 
@@ -302,12 +321,19 @@ class _Going:
 
 
 def _run_numpy(
-    problem: Problem, x0: np.ndarray, settings: BatchSettings, maxiter: int, gtol: float, norm: Any, trajectories: bool
+    problem: Problem,
+    x0: np.ndarray,
+    settings: BatchSettings,
+    maxiter: int,
+    gtol: float,
+    norm: Any,
+    trajectories: bool,
+    box: Box | None = None,
 ) -> _Outcome:
-    """All runs on the NumPy engine: one vectorised step per iteration over the runs still going."""
+    """All runs on the NumPy engine: one vectorised step per iteration over the runs still going (then projected)."""
     rule = settings.rule
     out = _Outcome.empty(x0, maxiter, trajectories)
-    f, g = problem.evaluate(x0)
+    f, g = problem.evaluate(x0, 0)
     if trajectories:
         assert out.path_x is not None and out.path_f is not None  # allocated for trajectories
         out.path_x[:, 0], out.path_f[:, 0] = x0, f
@@ -331,11 +357,13 @@ def _run_numpy(
             break
         with np.errstate(all="ignore"):  # a diverging run is a status, not a warning
             x = _numpy_step(step, state, rule, settings.schedule, t)
+            if box is not None:
+                x = box.project(x)
         finite_x = np.isfinite(x).all(axis=1) if not np.isfinite(x).all() else None
         if finite_x is not None:
             state.stop(~finite_x, out, 3, STEP, t)
             x = x[finite_x]
-        f, g = problem.evaluate(x)
+        f, g = problem.evaluate(x, t + 1)
         finite = finite_rows(f, g)
         if not finite.all():
             state.stop(~finite, out, 3, EVALUATION, t)

@@ -1,6 +1,6 @@
 """The objective of :func:`rmsprop.minimize_many`, evaluated on all runs at once, and the stopping test.
 
-``evaluate(X) -> (F, G)`` gives float64 values and gradients in the data's dtype for a batch
+``evaluate(X, k) -> (F, G)`` at iteration ``k`` (an online objective's ``f_k``; others ignore ``k``) gives float64 values and gradients in the data's dtype for a batch
 ``X`` of shape ``(n, d)``, with the gradient :func:`rmsprop.minimize` would use: the
 objective's own, a given ``jac``, or central differences exactly as the single run forms them.
 """
@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .objectives import Objective
+from .objectives import Objective, OnlineObjective
 from .objectives._catalogue import FORMULAS
 
 __all__ = ["Problem", "problem_of", "compiled_name", "finite_rows", "converged", "NORM_RECHECK"]
@@ -23,9 +23,9 @@ NORM_RECHECK = 1e-3
 
 
 class Problem(NamedTuple):
-    """``evaluate(X) -> (F, G)``: float64 values (n,) and gradients (n, d) in X's dtype, C-contiguous."""
+    """``evaluate(X, k) -> (F, G)``: float64 values (n,) and gradients (n, d) in X's dtype, C-contiguous."""
 
-    evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+    evaluate: Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]]
     fun_calls: int  # per evaluation of one run, as minimize counts nfev
     jac_calls: int  # ... and njev
     finite_differences: bool
@@ -34,6 +34,8 @@ class Problem(NamedTuple):
 
 def problem_of(objective: Any, jac: Any, dim: int) -> Problem:
     """How to evaluate ``objective`` on a batch, with the gradient ``minimize`` would use."""
+    if isinstance(objective, OnlineObjective):
+        return _online_problem(objective, jac, dim)
     if not callable(objective):
         raise TypeError(f"objective must be callable or a catalogue Objective; got {type(objective).__name__}")
     catalogue = isinstance(objective, Objective)
@@ -82,10 +84,26 @@ def problem_of(objective: Any, jac: Any, dim: int) -> Problem:
     raise TypeError(f"jac must be a callable, True or None; got {jac!r}")
 
 
-def _quiet(evaluate: Callable) -> Callable:
-    """``evaluate`` with NumPy's floating-point warnings off (a diverging run is a status, not a warning)."""
+def _online_problem(objective: OnlineObjective, jac: Any, dim: int) -> Problem:
+    """An online objective on a batch: ``f_k(X.T)`` and ``grad f_k(X.T)`` at iteration ``k``, as ``minimize`` takes them."""
+    if objective.dim != dim:
+        raise ValueError(
+            f"online objective {objective.name!r} takes {objective.dim} coordinates; x0s has {dim} per row"
+        )
+    if jac is not None:
+        raise ValueError("an online objective brings its gradient grad(x, t); leave jac unset")
 
-    def quiet(x):
+    def evaluate(x, k):
+        with np.errstate(all="ignore"):
+            return _values(objective.f(x.T.copy(), k), x), _gradients(np.asarray(objective.grad(x.T.copy(), k)).T, x)
+
+    return Problem(evaluate, 1, 1, False, None)
+
+
+def _quiet(evaluate: Callable) -> Callable:
+    """``evaluate(x, k)``, ignoring ``k``, with NumPy's floating-point warnings off (a diverging run is a status)."""
+
+    def quiet(x, k=0):
         with np.errstate(all="ignore"):
             return evaluate(x)
 

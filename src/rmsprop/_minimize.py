@@ -19,12 +19,14 @@ import numpy as np
 
 from . import _checkpoint
 from ._base import GradientTransformation, apply_updates
+from ._bounds import Box, box_of
 from ._minimize_compiled import Outcome, compiled_run
 from ._minimize_compiled import run as run_compiled
 from ._result import OptimizeResult
 from ._rmsprop import resolve_optimizer
 from ._status import FINITE_DIFFERENCE_NOTE, STATUS_MESSAGES, Status, Stop, stop_note
 from ._validate import in_range, vector_norm_order
+from .objectives import OnlineObjective
 
 __all__ = ["minimize", "STATUS_MESSAGES"]
 
@@ -59,7 +61,8 @@ def minimize(
     r"""Minimize ``fun(x, *args)`` with RMSprop.
 
     Each iteration evaluates ``f(x_k)`` and ``g = grad f(x_k)``, stops when
-    ``||g||_norm <= gtol``, and otherwise takes one optimizer step. With
+    ``||g||_norm <= gtol``, and otherwise takes one optimizer step (then, with ``bounds``,
+    projects onto the box: :mod:`rmsprop._bounds`). With
     ``maxiter=50``, ``learning_rate=0.1``, ``decay=0.9``, ``eps=1e-8`` and ``gtol=0``
     from ``(-4, 3)`` on the seed's objective it is the seed's run, bit for bit.
 
@@ -69,11 +72,19 @@ def minimize(
     ``RMSPROP_DISABLE_JIT`` is not ``1``), with the Python loop's result bit for bit, every
     field (:mod:`rmsprop._minimize_compiled`); everything else runs the Python loop.
 
+    An online objective (:class:`rmsprop.objectives.OnlineObjective`, ``f_k`` changing with the
+    iteration) is evaluated as ``f_k(x_k)`` and ``grad f_k(x_k)`` at iteration ``k = 0, 1, ...``:
+    ``fun``, ``path_fun`` and ``jac`` are those of the iteration's own ``f_k`` (the losses of
+    online learning; :meth:`~rmsprop.objectives.OnlineObjective.regret` sums them into the
+    regret), and without ``gtol`` (or ``tol``) there is no gradient test there: all ``maxiter``
+    steps run, since one ``f_k``'s small (even zero) gradient says nothing of the next.
+
     Parameters
     ----------
-    fun : callable
+    fun : callable or OnlineObjective
         ``fun(x, *args) -> float``; with ``jac=True`` it returns ``(f, grad)``.
-        A catalogue objective (:func:`rmsprop.objectives.get`) brings its own gradient.
+        A catalogue objective (:func:`rmsprop.objectives.get`) brings its own gradient, and
+        so does an online one (no ``jac``, no ``args``).
     x0 : array_like
         Start, flattened to 1-D; float32 stays float32, anything else becomes float64.
     args : tuple, optional
@@ -92,12 +103,18 @@ def minimize(
         Steps at most (default 1000).
     gtol : float, optional
         Stop when the gradient's norm is at most this (default ``1e-5``, as SciPy's
-        BFGS; ``tol`` is taken when ``gtol`` is not given; ``0`` runs all ``maxiter``).
+        BFGS; ``tol`` is taken when ``gtol`` is not given; ``0`` runs all ``maxiter``
+        unless a gradient is 0). An online objective has no default: it runs all ``maxiter``.
     norm : float, optional
         Order of the gradient norm (``inf``: largest absolute component, as SciPy's BFGS).
     optimizer : GradientTransformation, optional
         Any gradient transformation to use instead of the RMSprop settings.
-    hess, hessp, bounds, constraints : optional
+    bounds : scipy.optimize.Bounds or sequence of (low, high), optional
+        A box: after each step ``x <- clip(x, low, high)``, the Euclidean projection
+        (Reddi et al. 2018's projected update); a start outside is projected first, as
+        SciPy's bounded methods do. ``None`` in a pair: no bound on that side. Bounded runs
+        take the Python loop. See :mod:`rmsprop._bounds`.
+    hess, hessp, constraints : optional
         Accepted for SciPy's calling convention; RMSprop uses none of them.
     tol : float, optional
         SciPy's generic tolerance: ``gtol`` when that is not given.
@@ -134,9 +151,9 @@ def minimize(
         the wrong type.
     ValueError
         If ``x0`` is empty or not finite, a setting, ``maxiter``, ``gtol``, ``norm`` or
-        ``checkpoint_every`` is out of range, ``hess``, ``hessp``, ``bounds`` or
-        ``constraints`` is given, both ``optimizer`` and settings are, or ``resume`` is
-        not a checkpoint of this run.
+        ``checkpoint_every`` is out of range, ``hess``, ``hessp`` or ``constraints`` is
+        given, ``bounds`` are not a box of ``x0``'s dimension (:func:`rmsprop._bounds.box_of`),
+        both ``optimizer`` and settings are, or ``resume`` is not a checkpoint of this run.
 
     Examples
     --------
@@ -166,22 +183,33 @@ def minimize(
     ...                                  options=dict(learning_rate=0.1, maxiter=50, gtol=0))
     >>> result.x.tolist()
     [-0.10352260359924752, 0.0025296212056016548]
+
+    With a box, the start and each step are projected onto it (the start ``x1 = -4`` is
+    outside ``[-3, 3]``; ``x2`` stops at its lower bound 0.5):
+
+    >>> result = minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=50, gtol=0, bounds=[(-3, 3), (0.5, None)])
+    >>> result.path_x[0].tolist(), result.x.tolist()
+    ([-3.0, 3.0], [-0.0025296212079047335, 0.5])
     """
     optimizer = resolve_optimizer(optimizer, "minimize", learning_rate, decay, eps, **options)
     if hess is not None or hessp is not None:
         raise ValueError("RMSprop uses no Hessian; leave hess and hessp as None")
-    if bounds is not None or (constraints is not None and len(constraints) > 0):
-        raise ValueError("RMSprop is unconstrained; leave bounds and constraints unset")
+    if constraints is not None and len(constraints) > 0:
+        raise ValueError("RMSprop takes bounds (a box) but no other constraints; leave constraints unset")
     if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
         raise ValueError(f"maxiter must be an integer >= 0; got {maxiter!r}")
     if gtol is None:
-        gtol = 1e-5 if tol is None else tol
-    gtol = in_range("gtol", gtol, 0.0)
+        gtol = tol if tol is not None else -math.inf if isinstance(fun, OnlineObjective) else 1e-5
+    if gtol != -math.inf:  # -inf: an online objective's run without a gradient test
+        gtol = in_range("gtol", gtol, 0.0)
     vector_norm_order(norm)
     if not isinstance(args, tuple):
         args = (args,)
 
     x = _start(x0)
+    box = box_of(bounds, x.size)
+    if box is not None:
+        x = box.project(x)
     value_and_grad, counts = _evaluator(fun, jac, args, x.size)
     if checkpoint_every is not None and checkpoint is None:
         raise ValueError("checkpoint_every needs checkpoint, the file to write")
@@ -194,12 +222,14 @@ def minimize(
     run = None
     if checkpoint is not None or resume is not None:
         run = _checkpoint.describe_run(fun, x, optimizer.settings, gtol, norm, counts["finite_differences"])
+        if box is not None:
+            run["bounds"] = box.describe()
 
-    compiled = compiled_run(fun, jac, args, callback, norm, optimizer, x, maxiter)
+    compiled = None if box is not None else compiled_run(fun, jac, args, callback, norm, optimizer, x, maxiter)
     notify = _callback_caller(callback)
     with np.errstate(all="ignore"):  # a diverging run is a status, not a warning
         if resume is None:
-            f, g = value_and_grad(x)
+            f, g = value_and_grad(x, 0)
             start = _checkpoint.Progress(
                 0, counts["nfev"], counts["njev"], optimizer.init(x), [x.copy()], [f], [g.copy()], [_norm(g, norm)]
             )
@@ -211,7 +241,7 @@ def minimize(
         else:
             counts["nfev"], counts["njev"] = start.nfev, start.njev
             end = _python_loop(
-                start, optimizer, value_and_grad, counts, notify, maxiter, gtol, norm, checkpoint, every, run
+                start, optimizer, value_and_grad, counts, notify, maxiter, gtol, norm, checkpoint, every, run, box
             )
 
     message = STATUS_MESSAGES[end.status] + end.note
@@ -248,8 +278,12 @@ def _python_loop(
     checkpoint: Any,
     every: int,
     run: Any,
+    box: Box | None = None,
 ) -> Outcome:
-    """The run from ``start``, one Python iteration at a time: any objective, optimizer and callback."""
+    """The run from ``start``, one Python iteration at a time: any objective, optimizer, callback and box.
+
+    ``value_and_grad(x, k)`` is called with the iteration ``k`` of ``x`` (an online objective's step).
+    """
     nit, state = start.nit, start.state
     path_x, path_fun, path_jac, path_grad_norm = (list(path) for path in start[4:])
     x, f, g = path_x[-1].copy(), path_fun[-1], path_jac[-1].copy()
@@ -272,11 +306,13 @@ def _python_loop(
             break
         updates, state = update(g, state_at_x, x)
         x_next = apply_updates(x, updates)
+        if box is not None:
+            x_next = box.project(x_next)
         if not _all_finite(x_next):
             status, note = Status.NONFINITE, stop_note(Stop.STEP, nit)
             break
         evaluations = counts["nfev"], counts["njev"]
-        f_next, g_next = value_and_grad(x_next)
+        f_next, g_next = value_and_grad(x_next, nit + 1)
         if not (math.isfinite(f_next) and _all_finite(g_next)):
             status, note = Status.NONFINITE, stop_note(Stop.EVALUATION, nit + 1)
             counts_at_x = evaluations
@@ -349,11 +385,15 @@ def _finite(f: float, g: np.ndarray) -> bool:
 
 
 def _evaluator(fun: Callable, jac: Any, args: tuple, size: int):
-    """``value_and_grad(x) -> (float f, ndarray g)`` and the evaluation counts it keeps.
+    """``value_and_grad(x, k) -> (float f, ndarray g)`` at iteration ``k``, and the evaluation counts it keeps.
+
+    ``k`` chooses an online objective's ``f_k``; any other objective ignores it.
 
     The caller sets NumPy's floating-point errors to be ignored while it evaluates: an
     overflowing objective is a status of the run, not a warning.
     """
+    if isinstance(fun, OnlineObjective):
+        return _online_evaluator(fun, jac, args)
     if not callable(fun):
         raise TypeError(f"fun must be callable; got {type(fun).__name__}")
     grad = getattr(fun, "grad", None) if jac is None else None
@@ -378,7 +418,7 @@ def _evaluator(fun: Callable, jac: Any, args: tuple, size: int):
 
     if jac is True:
 
-        def value_and_grad(x):
+        def value_and_grad(x, k=0):
             counts["nfev"] += 1
             counts["njev"] += 1
             out = fun(x.copy(), *args)
@@ -388,7 +428,7 @@ def _evaluator(fun: Callable, jac: Any, args: tuple, size: int):
 
     elif callable(jac):
 
-        def value_and_grad(x):
+        def value_and_grad(x, k=0):
             f = value(x)
             counts["njev"] += 1
             return f, gradient(jac(x.copy(), *args), x)
@@ -396,11 +436,34 @@ def _evaluator(fun: Callable, jac: Any, args: tuple, size: int):
     elif jac is None or jac is False or jac in ("2-point", "3-point", "cs"):
         counts["finite_differences"] = True
 
-        def value_and_grad(x):
+        def value_and_grad(x, k=0):
             return value(x), _central_differences(value, x)
 
     else:
         raise TypeError(f"jac must be a callable, True or None; got {jac!r}")
+    return value_and_grad, counts
+
+
+def _online_evaluator(fun: OnlineObjective, jac: Any, args: tuple):
+    """:func:`_evaluator` for an online objective: ``f_k(x)`` and ``grad f_k(x)`` at iteration ``k``."""
+    if jac is not None:
+        raise ValueError("an online objective brings its gradient grad(x, t); leave jac unset")
+    if args:
+        raise ValueError("an online objective takes (x, t) only; leave args unset")
+    counts = {"nfev": 0, "njev": 0, "finite_differences": False}
+
+    def value_and_grad(x, k):
+        counts["nfev"] += 1
+        counts["njev"] += 1
+        g = np.asarray(fun.grad(x.copy(), k))
+        if g.shape != x.shape:
+            raise ValueError(
+                f"online objective {fun.name!r}: grad(x, t) must have the shape of x, {x.shape}; got {g.shape}"
+            )
+        if g.dtype.kind not in "biuf":
+            raise TypeError(f"online objective {fun.name!r}: grad(x, t) must be real; got dtype {g.dtype}")
+        return _scalar(fun.f(x.copy(), k), "fun"), g.astype(x.dtype)
+
     return value_and_grad, counts
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "step_decay",
     "cosine_decay",
     "linear_warmup",
+    "inverse_sqrt_decay",
     "as_schedule",
 ]
 
@@ -264,6 +265,48 @@ class linear_warmup:
             peak = then(0)
             return self.init_value + (peak - self.init_value) * t / self.warmup_steps
         return then(t - self.warmup_steps)
+
+
+@dataclass(frozen=True)
+class inverse_sqrt_decay:
+    r"""The step size of online learning: ``lr(t) = init_value / sqrt(t + 1)``.
+
+    This is ``alpha_t = alpha / sqrt(t)`` of Reddi, Kale & Kumar (2018), "On the convergence
+    of Adam and beyond", ICLR: Theorems 1-3 and 4 (AMSGrad's regret bound) take
+    ``alpha_t = alpha / sqrt(t)`` with ``t = 1, 2, ...`` counting the steps from 1, and so do
+    the experiments of their Section 5 (Figure 1). Here the first step is ``t = 0``, so
+    ``lr(t)`` is the paper's ``alpha_{t+1}``: ``lr(0) = alpha``, ``lr(3) = alpha / 2``. It is
+    also the rate of online gradient descent with ``O(sqrt(T))`` regret (Zinkevich 2003).
+    Computed as ``init_value / math.sqrt(t + 1)``, correctly rounded at each operation.
+
+    Parameters
+    ----------
+    init_value : float
+        ``alpha``, the rate of the first step, ``>= 0``.
+
+    Raises
+    ------
+    TypeError
+        If ``init_value`` is not a real number.
+    ValueError
+        If ``init_value`` is negative or not finite.
+
+    Examples
+    --------
+    >>> lr = inverse_sqrt_decay(0.5)
+    >>> [lr(t) for t in (0, 3, 99)]
+    [0.5, 0.25, 0.05]
+    >>> lr
+    inverse_sqrt_decay(init_value=0.5)
+    """
+
+    init_value: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "init_value", in_range("init_value", self.init_value, 0.0))
+
+    def __call__(self, t: int) -> float:
+        return self.init_value / math.sqrt(t + 1)
 
 
 def _power(base: float, exponent: float) -> float:

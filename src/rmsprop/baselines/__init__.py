@@ -18,6 +18,9 @@ them can be passed as ``optimizer=`` to :func:`rmsprop.minimize` and
     adam      m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2      Kingma & Ba 2015, Algorithm 1
               m_hat = m / (1 - b1^(t+1));  v_hat = v / (1 - b2^(t+1))
               x <- x - lr m_hat / (sqrt(v_hat) + eps)
+    amsgrad   m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2      Reddi, Kale & Kumar 2018, Algorithm 2
+              v_max <- max(v_max, v);  x <- x - lr m / (sqrt(v_max) + eps)
+              (bias_correction=True: PyTorch's Adam(amsgrad=True), see amsgrad)
 
 Each line is computed as written, left to right: ``lr g / d`` is ``(lr * g) / d``
 and ``g^2`` is ``g * g``, as in the seed's ``learning_rate * g / sqrt(e + eps)``.
@@ -43,6 +46,8 @@ Sources:
 * M. D. Zeiler (2012), "ADADELTA: an adaptive learning rate method", arXiv:1212.5701.
 * D. P. Kingma and J. Ba (2015), "Adam: a method for stochastic optimization",
   ICLR, arXiv:1412.6980.
+* S. J. Reddi, S. Kale and S. Kumar (2018), "On the convergence of Adam and beyond",
+  ICLR, arXiv:1904.09237.
 
 :data:`BASELINES` maps each name above to its constructor; :data:`OPTIMIZERS` is
 ``{"rmsprop": rmsprop.rmsprop}`` followed by the baselines, and :func:`names` and
@@ -59,8 +64,8 @@ from typing import Any
 from .._base import GradientTransformation
 from .._rmsprop import rmsprop
 from .._validate import check_option_names
-from ._rules import adadelta, adagrad, adam, momentum, nesterov, sgd
-from ._states import AdadeltaState, AdagradState, AdamState, MomentumState, SGDState
+from ._rules import adadelta, adagrad, adam, amsgrad, momentum, nesterov, sgd
+from ._states import AdadeltaState, AdagradState, AdamState, AMSGradState, MomentumState, SGDState
 
 __all__ = [
     "sgd",
@@ -69,11 +74,13 @@ __all__ = [
     "adagrad",
     "adadelta",
     "adam",
+    "amsgrad",
     "SGDState",
     "MomentumState",
     "AdagradState",
     "AdadeltaState",
     "AdamState",
+    "AMSGradState",
     "BASELINES",
     "OPTIMIZERS",
     "names",
@@ -90,6 +97,7 @@ BASELINES = MappingProxyType(
         "adagrad": adagrad,
         "adadelta": adadelta,
         "adam": adam,
+        "amsgrad": amsgrad,
     }
 )
 
@@ -108,7 +116,7 @@ def names() -> tuple[str, ...]:
     Examples
     --------
     >>> names()
-    ('rmsprop', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', 'adam')
+    ('rmsprop', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', 'adam', 'amsgrad')
     """
     return tuple(OPTIMIZERS)
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import schedules as _schedules
 from .._base import GradientTransformation
-from .._validate import in_range
+from .._validate import flag, in_range
 from ._elementwise import elementwise
-from ._states import AdadeltaState, AdagradState, AdamState, MomentumState, SGDState
+from ._states import AdadeltaState, AdagradState, AdamState, AMSGradState, MomentumState, SGDState
 
-__all__ = ["sgd", "momentum", "nesterov", "adagrad", "adadelta", "adam"]
+__all__ = ["sgd", "momentum", "nesterov", "adagrad", "adadelta", "adam", "amsgrad"]
 
 
 def sgd(learning_rate: _schedules.LearningRate) -> GradientTransformation:
@@ -349,3 +351,100 @@ def adam(
         return -(lr * m_hat) / (np.sqrt(v_hat) + eps), m, v
 
     return elementwise("adam", learning_rate, {"b1": b1, "b2": b2, "eps": eps}, AdamState, (0.0, 0.0), rule)
+
+
+def amsgrad(
+    learning_rate: _schedules.LearningRate = 0.001,
+    b1: float = 0.9,
+    b2: float = 0.999,
+    eps: float = 1e-8,
+    bias_correction: bool = False,
+) -> GradientTransformation:
+    """AMSGrad, Reddi, Kale & Kumar (2018), "On the convergence of Adam and beyond", ICLR, Algorithm 2.
+
+    ``m``, ``v`` and ``v_max`` start at 0; ``t = 1`` for the first step::
+
+        m     <- b1 m + (1 - b1) g
+        v     <- b2 v + (1 - b2) g^2
+        v_max <- max(v_max, v)
+        x     <- x - lr m / (sqrt(v_max) + eps)
+
+    The paper's Algorithm 2 has no ``eps`` (``eps=0`` here is the paper exactly; with a zero
+    gradient in some coordinate from the start, ``0 / 0`` is then NaN there) and no bias
+    correction; it keeps the maximum of ``v``, so the effective step ``lr / sqrt(v_max)``
+    never grows (their Section 4), which repairs Adam's failure on the problems of their
+    Theorems 1-3. With ``b1`` constant it is their Algorithm 2 with ``beta_{1t} = beta_1``
+    (their experiments' setting). The projection ``Pi_{F, sqrt(V_t)}`` onto the feasible set is
+    ``bounds=`` of :func:`rmsprop.minimize` (for a box the weighted projection is the clip).
+
+    ``bias_correction=True`` is PyTorch's ``torch.optim.Adam(amsgrad=True)``, which differs
+    from the paper in two ways: it corrects Adam's bias, and it keeps the maximum of the raw
+    ``v`` (not of the bias-corrected ``v_hat``), dividing that maximum by the current step's
+    ``1 - b2^t``::
+
+        v_max <- max(v_max, v)
+        x     <- x - lr (m / (1 - b1^t)) / (sqrt(v_max) / sqrt(1 - b2^t) + eps)
+
+    (Optax's ``amsgrad`` takes the maximum of ``v_hat`` instead; neither is the paper's.)
+
+    Parameters
+    ----------
+    learning_rate : float or callable, optional
+        A rate ``>= 0``, or a schedule ``t -> rate`` (:mod:`rmsprop.schedules`; the paper's
+        ``alpha / sqrt(t)`` is :class:`rmsprop.schedules.inverse_sqrt_decay`); default 0.001.
+    b1 : float, optional
+        The decay of ``m``, in ``[0, 1)``; default 0.9.
+    b2 : float, optional
+        The decay of ``v``, in ``[0, 1)``; default 0.999.
+    eps : float, optional
+        Added to the root, ``>= 0``; default 1e-8 (PyTorch's), 0 for the paper's equations.
+    bias_correction : bool, optional
+        PyTorch's variant (above); default False, the paper's.
+
+    Returns
+    -------
+    GradientTransformation
+        ``init(params) -> AMSGradState``, ``update(grads, state, params=None) -> (updates,
+        state)``, and ``settings = {"name": "amsgrad", "learning_rate": ..., "b1": ...,
+        "b2": ..., "eps": ..., "bias_correction": ...}``.
+
+    Raises
+    ------
+    TypeError
+        If a setting is not a real number (or, for the rate, callable; for
+        ``bias_correction``, a bool); from ``init``, if the parameters are complex.
+    ValueError
+        If a setting is outside its range.
+
+    Examples
+    --------
+    A large gradient, then small ones: ``v`` forgets it, ``v_max`` does not, so the steps stay small.
+
+    >>> import numpy as np
+    >>> opt = amsgrad(0.1, b1=0.0, b2=0.5, eps=0.0)
+    >>> state = opt.init(np.zeros(1))
+    >>> steps = []
+    >>> for g in (10.0, 1.0, 1.0):
+    ...     update, state = opt.update(np.array([g]), state)
+    ...     steps.append(round(float(update[0]), 6))
+    >>> steps, state.nu.tolist(), state.nu_max.tolist()
+    ([-0.141421, -0.014142, -0.014142], [13.25], [50.0])
+    """
+    b1 = in_range("b1", b1, 0.0, 1.0)
+    b2 = in_range("b2", b2, 0.0, 1.0)
+    eps = in_range("eps", eps, 0.0)
+    corrected = flag("bias_correction", bias_correction)
+    one_minus_b1, one_minus_b2 = 1.0 - b1, 1.0 - b2
+
+    def rule(lr, t, g, m, v, v_max):
+        m = b1 * m + one_minus_b1 * g
+        v = b2 * v + one_minus_b2 * (g * g)
+        v_max = np.maximum(v_max, v)
+        if corrected:
+            m_hat = m / (1.0 - b1 ** (t + 1))
+            denominator = np.sqrt(v_max) / math.sqrt(1.0 - b2 ** (t + 1)) + eps
+            return -(lr * m_hat) / denominator, m, v, v_max
+        return -(lr * m) / (np.sqrt(v_max) + eps), m, v, v_max
+
+    settings = {"b1": b1, "b2": b2, "eps": eps, "bias_correction": corrected}
+    return elementwise("amsgrad", learning_rate, settings, AMSGradState, (0.0, 0.0, 0.0), rule)

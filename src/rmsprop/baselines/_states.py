@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-__all__ = ["SGDState", "MomentumState", "AdagradState", "AdadeltaState", "AdamState"]
+__all__ = ["SGDState", "MomentumState", "AdagradState", "AdadeltaState", "AdamState", "AMSGradState"]
 
 
 class SGDState(NamedTuple):
@@ -123,3 +123,32 @@ class AdamState(NamedTuple):
     count: int  # type: ignore[assignment]  # NamedTuple field deliberately shadows tuple.count (optax-style public name)
     mu: Any
     nu: Any
+
+
+class AMSGradState(NamedTuple):
+    """The state of :func:`amsgrad`.
+
+    Parameters
+    ----------
+    count : int
+        Steps taken so far (``t``).
+    mu : array_like or list or tuple or dict
+        ``m``, the first moment, a tree of the parameters' structure.
+    nu : array_like or list or tuple or dict
+        ``v``, the second moment, likewise.
+    nu_max : array_like or list or tuple or dict
+        ``v_max``, the largest ``v`` so far (the paper's ``v_hat``), likewise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rmsprop.baselines import amsgrad
+    >>> opt = amsgrad(0.1)
+    >>> opt.update(np.array([1.0, -2.0]), opt.init(np.zeros(2)))[1]
+    AMSGradState(count=1, mu=array([ 0.1, -0.2]), nu=array([0.001, 0.004]), nu_max=array([0.001, 0.004]))
+    """
+
+    count: int  # type: ignore[assignment]  # NamedTuple field deliberately shadows tuple.count (optax-style public name)
+    mu: Any
+    nu: Any
+    nu_max: Any

@@ -11,7 +11,7 @@ never a traceback. One module per idea: :mod:`._app` the Typer app, :func:`fail`
 from __future__ import annotations
 
 # Importing a command module registers its commands, in this order in the help.
-from . import _catalogue, _run, _compare, _animate, _sweep, _playground  # noqa: F401
+from . import _catalogue, _run, _compare, _animate, _sweep, _reproduce, _playground  # noqa: F401
 from ._app import app, fail, main
 
 __all__ = ["app", "fail", "main"]

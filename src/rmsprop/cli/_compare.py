@@ -146,7 +146,7 @@ def compare(
     optimizers: str = typer.Option(
         "rmsprop,sgd,momentum,adam",
         "--optimizers",
-        help="Comma-separated: rmsprop, sgd, momentum, nesterov, adagrad, adadelta, adam.",
+        help="Comma-separated: rmsprop, sgd, momentum, nesterov, adagrad, adadelta, adam, amsgrad.",
     ),
     lr: float = typer.Option(None, "--lr", help=ONE_RATE_HELP),
     maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most, per run."),

@@ -26,6 +26,10 @@ ill_conditioned   0.1 x1^2 + 2 x2^2                                            f
 rotated           0.1 (x1 + x2)^2 + 2 (x1 - x2)^2                              f(0, 0) = 0
 ================  ===========================================================  =====================
 
+Online objectives, ``f_t`` changing with the step (:class:`OnlineObjective`: :func:`online`,
+:func:`periodic`, :func:`linear`), run in :func:`rmsprop.minimize` and :func:`rmsprop.minimize_many`
+one ``f_t`` per iteration; see :mod:`rmsprop.objectives._online`.
+
 Formulas, gradients and sources are in :mod:`rmsprop.objectives.formulas`, written once for
 NumPy and compiled code over the operations of :mod:`rmsprop.objectives.primitives`.
 """
@@ -33,5 +37,6 @@ NumPy and compiled code over the operations of :mod:`rmsprop.objectives.primitiv
 from ._catalogue import get, names
 from ._expression import from_expression
 from ._objective import Objective
+from ._online import OnlineObjective, linear, online, periodic
 
-__all__ = ["Objective", "from_expression", "get", "names"]
+__all__ = ["Objective", "OnlineObjective", "from_expression", "get", "linear", "names", "online", "periodic"]
