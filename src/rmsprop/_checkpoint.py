@@ -468,10 +468,10 @@ def _check_meta(where: str, meta: Any, run: dict, maxiter: int) -> None:
         raise ValueError(
             f"{where}: it was saved for {part} {key} {_shown(theirs.get(key))}; this run has {_shown(mine.get(key))}"
         )
-    for part in ("gtol", "norm"):
-        if saved.get(part) != run[part]:
+    for part in ("gtol", "norm", "noise"):  # a run without noise has none
+        if saved.get(part) != run.get(part):
             raise ValueError(
-                f"{where}: it was saved for {part} {_shown(saved.get(part))}; this run has {_shown(run[part])}"
+                f"{where}: it was saved for {part} {_shown(saved.get(part))}; this run has {_shown(run.get(part))}"
             )
     if meta["nit"] > maxiter:
         raise ValueError(f"{where}: it is at iteration {meta['nit']}, beyond maxiter={maxiter} (maxiter is the total)")
