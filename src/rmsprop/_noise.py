@@ -30,7 +30,17 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["GradientNoise", "noise_of", "checked_seed", "row_seeds", "perturb", "perturbed", "NoiseStream"]
+__all__ = [
+    "GradientNoise",
+    "noise_of",
+    "checked_seed",
+    "row_seeds",
+    "perturb",
+    "perturbed",
+    "NoiseStream",
+    "BATCH_DRAWS",
+    "BatchStreams",
+]
 
 
 @dataclass(frozen=True)
@@ -375,3 +385,83 @@ class NoiseStream:
             self._rows.flags.writeable = False
             self._first = t
         return self._rows[t - self._first]
+
+
+#: The most draws a batch holds at once (float64 numbers): a chunk of steps of every run fits in 32 MiB.
+BATCH_DRAWS = 1 << 22
+
+
+class BatchStreams:
+    """The draws of ``B`` runs, each its own :class:`NoiseStream`, a chunk of steps of every run at a time.
+
+    Row ``i`` draws from ``numpy.random.default_rng(seeds[i])`` exactly as the single run
+    with that seed, whatever the chunks (``standard_normal((k, d))`` is ``k`` draws of ``d``).
+
+    Parameters
+    ----------
+    noise : GradientNoise
+        The runs' noise.
+    seeds : numpy.ndarray
+        (B,) int: each run's seed (:func:`row_seeds`).
+    dim : int
+        The gradient's length ``d``.
+    steps : int
+        The most steps of one chunk (fewer where ``B * steps * d`` would pass :data:`BATCH_DRAWS`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> streams = BatchStreams(GradientNoise(1.0), np.array([3, 4]), 2, 100)
+    >>> draws = streams.chunk(0, 5, np.array([0, 1]))
+    >>> draws.shape, bool((draws[1] == np.random.default_rng(4).standard_normal((5, 2))).all())
+    ((2, 5, 2), True)
+    """
+
+    def __init__(self, noise: GradientNoise, seeds: np.ndarray, dim: int, steps: int) -> None:
+        self.noise = noise
+        self.streams = [NoiseStream(noise, int(seed), dim) for seed in seeds.tolist()]
+        self.steps = int(max(1, min(steps, BATCH_DRAWS // max(1, len(self.streams) * dim))))
+        self.buffer = np.zeros((len(self.streams), self.steps, dim))
+        self._first, self._count = 0, 0  # the steps the buffer holds, for at()
+
+    def chunk(self, t: int, steps: int, rows: np.ndarray) -> np.ndarray:
+        """The draws of steps ``t .. t + steps - 1`` of ``rows`` (``steps`` at most :attr:`steps`).
+
+        Parameters
+        ----------
+        t : int
+            The first step.
+        steps : int
+            How many steps.
+        rows : numpy.ndarray
+            The runs that draw (those still going); the other rows of the result are stale.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(B, steps, d)`` float64, a view of the buffer (valid until the next call).
+        """
+        out = self.buffer[:, :steps]
+        for row in rows.tolist():
+            self.streams[row].take(t, steps, out=out[row])
+        self._first, self._count = t, steps
+        return out
+
+    def at(self, t: int, rows: np.ndarray) -> np.ndarray:
+        """The draws of step ``t`` of ``rows`` (steps asked for in order), ``(len(rows), d)``.
+
+        Parameters
+        ----------
+        t : int
+            The step.
+        rows : numpy.ndarray
+            The runs still going.
+
+        Returns
+        -------
+        numpy.ndarray
+            A new array, one row per run of ``rows``.
+        """
+        if not self._first <= t < self._first + self._count:
+            self.chunk(t, self.steps, rows)
+        return self.buffer[rows, t - self._first]
