@@ -35,6 +35,7 @@ __all__ = [
     "noise_of",
     "checked_seed",
     "row_seeds",
+    "run_seeds",
     "perturb",
     "perturbed",
     "NoiseStream",
@@ -229,6 +230,39 @@ def row_seeds(seed: Any, runs: int, noise: GradientNoise | None) -> np.ndarray:
         raise ValueError(f"seed must hold integers >= 0; got {int(array.min())}")
     checked_seed(int(array[0]), noise)
     return array.astype(np.int64)
+
+
+def run_seeds(seed: int, runs: Any) -> np.ndarray:
+    """The noise seeds of a sweep's runs: a function of the sweep's ``seed`` and each run's number alone.
+
+    Run ``r`` takes ``splitmix64(2**32 * seed + r) >> 1`` (the first output of SplitMix64 from
+    that state; Steele, Lea and Flood 2014,
+    "Fast splittable pseudorandom number generators": the finaliser of SplitMix64), a 63-bit
+    integer: neighbouring runs get unrelated streams, and none is the stream that drew the
+    sweep's starts (``default_rng(seed)``). Where a chunk runs, or how the runs are cut into
+    chunks, does not matter.
+
+    Parameters
+    ----------
+    seed : int
+        The sweep's seed, ``>= 0`` (its low 32 bits count).
+    runs : array_like of int
+        Run numbers, ``>= 0``.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 seeds, ``>= 0``, one per run: ``minimize(..., seed=<it>)`` is the run.
+
+    Examples
+    --------
+    >>> run_seeds(0, [0, 1, 2]).tolist()
+    [8147104208329303767, 5225608189600411232, 5452762862878174055]
+    """
+    z = np.asarray(runs, dtype=np.uint64) + np.uint64((seed << 32) + 0x9E3779B97F4A7C15 & (2**64 - 1))
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)  # NumPy's uint64 arithmetic wraps, as C's
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return ((z ^ (z >> np.uint64(31))) >> np.uint64(1)).astype(np.int64)
 
 
 def _scalar_seed(seed: Any) -> Any:
