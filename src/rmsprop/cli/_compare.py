@@ -10,7 +10,6 @@ import numpy as np
 import typer
 
 from . import _tables as tables
-from ._noise_options import NOISE_HELP, RELATIVE_HELP, SEED_HELP, noise_arguments
 from ._app import app, fail
 from ._inputs import (
     GTOL_HELP,
@@ -25,6 +24,7 @@ from ._inputs import (
     progress,
     save_figure,
 )
+from ._noise_options import NOISE_HELP, RELATIVE_HELP, SEED_HELP, noise_arguments
 
 #: Learning rates tried for each optimizer when --lr is not given (log-spaced, 1e-4 .. 1).
 LEARNING_RATE_GRID = tuple(10.0 ** (k / 3) for k in range(-12, 1))

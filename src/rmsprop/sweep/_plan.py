@@ -19,11 +19,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import compat
+from .._noise import run_seeds
 from .._validate import in_range
 from ..objectives import Objective
 from ._chunk import ChunkTask
 from ._engine import check_rule_settings, physical_memory
-from .._noise import run_seeds
 from ._grid import NOISE, RULE, SETTINGS, read_grid, unravel
 from ._messages import one_line
 from ._source import Source, resolve_objective
