@@ -204,7 +204,11 @@ def test_the_chunks_of_draws_do_not_change_the_runs(engine, monkeypatch):
 
 
 @needs_numba
-@pytest.mark.parametrize("name, dim, dtype, noise, seed, settings", CASES)
+@pytest.mark.parametrize(
+    "name, dim, dtype, noise, seed, settings",
+    # each row compiles a loop (seconds on a cold cache): the default run takes the first
+    [CASES[0], *(pytest.param(*case, marks=pytest.mark.slow) for case in CASES[1:])],
+)
 def test_the_compiled_single_run_is_the_python_loop(monkeypatch, name, dim, dtype, noise, seed, settings):
     monkeypatch.setattr(_minimize_compiled, "MIN_ITERATIONS", 0)
     calls = []
@@ -286,3 +290,24 @@ def test_run_seeds_are_splitmix64():
 
     runs = [0, 1, 2, 12345, 2**31]
     assert _noise.run_seeds(7, runs).tolist() == [splitmix64((7 << 32) + r) >> 1 for r in runs]
+
+
+def test_the_playground_keeps_noise_and_seed_in_its_url_and_controls_and_draws_the_noisy_runs():
+    from rmsprop.playground import _compute, _controls, _state, _url
+
+    view = _state.View(objective="booth", noise=0.5, seed=3, baselines=("adam",))
+    query = _url.to_query(view)
+    assert "&noise=0.5&seed=3&" in query and _url.from_query(query) == (view, [])
+    assert "&noise=" not in _url.to_query(_state.View()) and "&seed=" not in _url.to_query(_state.View())
+    assert _controls.view_from_controls(*_controls.controls_from_view(view)) == view
+    assert _url.from_query("?noise=-1&seed=1.5")[1] == [
+        "URL noise: noise must be in [0, 1000]; got -1",
+        "URL seed: seed must be a whole number; got 1.5",
+    ]
+    picture = _compute.compute(view)
+    assert picture.title.endswith("(gradient noise 0.5, seed 3)")
+    for run, optimizer in zip(picture.runs, [view.optimizer(), rmsprop.baselines.get("adam", learning_rate=0.1)]):
+        single = rmsprop.minimize(
+            objectives.get("booth"), view.start, maxiter=view.maxiter, gtol=0, optimizer=optimizer, noise=0.5, seed=3
+        )
+        assert run.x.tolist() == single.path_x.tolist()
