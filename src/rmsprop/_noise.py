@@ -144,7 +144,7 @@ def noise_of(noise: Any) -> GradientNoise | None:
                 f"noise must be a number (absolute scale), a GradientNoise or None; got {type(noise).__name__} "
                 f"{noise!r:.40}"
             )
-        noise = GradientNoise(noise)
+        noise = GradientNoise(float(noise))
     return noise if noise.scale > 0 else None
 
 

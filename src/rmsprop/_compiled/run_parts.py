@@ -297,7 +297,7 @@ def noisy(g, w, relative):
     Examples
     --------
     >>> import numpy as np
-    >>> noisy(np.float32(1.0), 0.1, False) == np.float32(1.1), noisy(2.0, 0.5, True)
+    >>> bool(noisy(np.float32(1.0), 0.1, False) == np.float32(1.1)), noisy(2.0, 0.5, True)
     (True, 3.0)
     """
     return like(_perturb(np.float64(g), w, relative), g)

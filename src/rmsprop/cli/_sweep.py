@@ -348,7 +348,7 @@ def sweep(
     check_counts(maxiter, gtol)
     if seed < 0:
         fail(f"--seed must be an integer >= 0; got {seed}")
-    grid: dict[str, list[float] | list[str]] = {
+    grid: dict[str, list[float] | list[str] | list[bool]] = {
         "learning_rate": sweep_values(lr, "--lr", lambda v: v > 0, "finite numbers > 0"),
         "decay": sweep_values(decay, "--decay", lambda v: 0 <= v < 1, "numbers in [0, 1)"),
     }
