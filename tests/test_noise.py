@@ -76,6 +76,8 @@ def test_zero_noise_is_the_noiseless_run():
     seed = objectives.get("seed")
     plain = rmsprop.minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=50, gtol=0)
     assert_same_result(rmsprop.minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=50, gtol=0, noise=0.0), plain)
+    zero = rmsprop.minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=50, gtol=0, noise=0.0, seed=4)
+    assert_same_result(zero, plain)
     assert plain.x.tolist() == [-0.10352260359924752, 0.0025296212056016548]
     many = rmsprop.minimize_many(seed, [[-4.0, 3.0]] * 2, learning_rate=0.1, maxiter=50, gtol=0, noise=0)
     assert many.x.tolist() == [plain.x.tolist()] * 2 and "noise" not in many
@@ -253,6 +255,8 @@ def test_the_command_line_runs_with_noise(cli):
     )
     assert result.returncode == 0 and json.loads(result.stdout)["x"] == single.x.tolist()
     assert json.loads(result.stdout)["noise"] == {"scale": 0.5, "relative": True, "seed": 3}
+    off = cli(*arguments, "--noise", "0", "--seed", "3")  # a scale of 0 is no noise; its seed is no error
+    assert off.returncode == 0 and json.loads(off.stdout)["x"] == [-0.10352260359924752, 0.0025296212056016548]
 
 
 def test_a_sweep_with_noise_is_its_single_runs_whatever_the_chunks():

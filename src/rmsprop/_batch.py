@@ -206,8 +206,8 @@ def minimize_many(
         check_trajectory_size(x0.shape[0], x0.shape[1], maxiter, x0.dtype)
     settings = batch_settings(learning_rate, decay, eps, options, x0.shape[0], flavor)
     problem = problem_of(objective, jac, x0.shape[1])
-    noise = noise_of(noise)
     seeds = row_seeds(seed, x0.shape[0], noise)
+    noise = noise_of(noise)
     streams = None if noise is None else BatchStreams(noise, seeds, x0.shape[1], max(1, maxiter))
 
     compiled = _compiled(problem, settings, norm, maxiter)

@@ -199,8 +199,8 @@ def minimize(
     vector_norm_order(norm)
     if not isinstance(args, tuple):
         args = (args,)
-    noise = noise_of(noise)
     seed = checked_seed(seed, noise)
+    noise = noise_of(noise)
 
     x = _start(x0)
     value_and_grad, counts = _evaluator(fun, jac, args, x.size)

@@ -148,15 +148,16 @@ def noise_of(noise: Any) -> GradientNoise | None:
     return noise if noise.scale > 0 else None
 
 
-def checked_seed(seed: Any, noise: GradientNoise | None) -> int:
+def checked_seed(seed: Any, noise: Any) -> int:
     """The seed of a run's noise, checked: an integer ``>= 0``; ``None`` is 0 (every run reproducible).
 
     Parameters
     ----------
     seed : int or None
         The seed given.
-    noise : GradientNoise or None
-        The run's noise (a seed given to a run without noise is refused: it would do nothing).
+    noise : object
+        The ``noise`` argument as given: a seed given without it (``None``) is refused, as it
+        would do nothing (with a scale of 0 it is taken: a slider at 0 keeps its seed).
 
     Returns
     -------
@@ -190,7 +191,7 @@ def checked_seed(seed: Any, noise: GradientNoise | None) -> int:
     return int(seed)
 
 
-def row_seeds(seed: Any, runs: int, noise: GradientNoise | None) -> np.ndarray:
+def row_seeds(seed: Any, runs: int, noise: Any) -> np.ndarray:
     """The seeds of ``runs`` runs: ``seed + i`` for run ``i`` from an integer, or one given per run.
 
     Parameters
@@ -199,8 +200,8 @@ def row_seeds(seed: Any, runs: int, noise: GradientNoise | None) -> np.ndarray:
         An integer (run ``i`` takes ``seed + i``; ``None`` is 0) or a 1-D array of ``runs`` integers.
     runs : int
         The number of runs, B.
-    noise : GradientNoise or None
-        The runs' noise (seeds without noise are refused, as in :func:`checked_seed`).
+    noise : object
+        The ``noise`` argument as given (seeds without it are refused, as in :func:`checked_seed`).
 
     Returns
     -------

@@ -328,7 +328,7 @@ def run(
                     "success": bool(result.success),
                     "status": int(result.status),
                     "message": result.message,
-                    **({"noise": result.noise} if noisy else {}),
+                    **({"noise": result.noise} if "noise" in result else {}),
                 }
             )
         )
