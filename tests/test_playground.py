@@ -164,8 +164,8 @@ def test_bad_controls_get_one_line_messages(change, message):
 # ----------------------------------------------------------------------------------------------
 # the rule's controls, derived from Settings
 
-OWN_FIELDS = {"objective", "start", "maxiter", "flavor", "baselines"}
-OWN_CONTROLS = {"objective", "formula", "x1", "x2", "maxiter", "flavor", "baselines"}
+OWN_FIELDS = {"objective", "start", "maxiter", "noise", "seed", "flavor", "baselines"}
+OWN_CONTROLS = {"objective", "formula", "x1", "x2", "maxiter", "noise", "seed", "flavor", "baselines"}
 
 
 def test_every_field_of_settings_is_shown_or_not_by_a_decision():

@@ -10,6 +10,7 @@ from . import baselines, compat, objectives, schedules
 from ._base import GradientTransformation, apply_updates, chain
 from ._batch import minimize_many
 from ._minimize import STATUS_MESSAGES, minimize
+from ._noise import GradientNoise
 from ._result import OptimizeResult
 from ._rmsprop import RMSpropState, rmsprop
 from ._stateful import RMSprop
@@ -18,6 +19,7 @@ from .rule import Settings
 __version__ = "0.1.0"
 
 __all__ = [
+    "GradientNoise",
     "GradientTransformation",
     "OptimizeResult",
     "RMSprop",

@@ -71,6 +71,7 @@ from ._batch_inputs import (
 from ._batch_problem import Problem, converged, finite_rows, problem_of
 from ._bounds import Box, box_of
 from ._compiled_runs import compiled_module, compiled_objectives_available, step_tables
+from ._noise import BatchStreams, GradientNoise, noise_of, perturbed, row_seeds
 from ._result import OptimizeResult
 from ._status import FINITE_DIFFERENCE_NOTE, RUNNING, STATUS_MESSAGES, Stop, stop_note
 from ._validate import flag, in_range, vector_norm_order
@@ -98,6 +99,8 @@ def minimize_many(
     jac: Callable[..., Any] | bool | None = None,
     flavor: str | None = None,
     bounds: Any = None,
+    noise: float | GradientNoise | None = None,
+    seed: Any = None,
     **options: Any,
 ):
     r"""Minimize ``objective`` from each row of ``x0s`` with RMSprop, all runs at once.
@@ -148,6 +151,13 @@ def minimize_many(
     bounds : scipy.optimize.Bounds or sequence of (low, high), optional
         One box for every run, as :func:`rmsprop.minimize` takes it: starts are projected onto
         it, and every step is followed by ``x <- clip(x, low, high)`` (:mod:`rmsprop._bounds`).
+    noise : float or GradientNoise, optional
+        Noisy gradients, as ``noise`` of :func:`rmsprop.minimize`, shared by all runs, each run
+        drawing from its own seed; default ``None``: none.
+    seed : int or array_like of int, optional
+        The runs' seeds (only with ``noise``): an integer ``s`` gives run ``i`` the seed ``s + i``
+        (default 0), or a 1-D array gives one per run. Run ``i`` is then
+        ``minimize(..., noise=noise, seed=<its seed>)``, bit for bit, on either engine.
     **options
         The other settings of :func:`rmsprop.rmsprop` (``centered``, ``momentum``,
         ``weight_decay``, ``bias_correction``, ``arithmetic``, ...), shared by all runs;
@@ -163,7 +173,7 @@ def minimize_many(
         bool, and ``message``, an object array (B,) holding each run's ``minimize`` message. ``engine`` is
         ``"numba"`` or ``"numpy"``. With ``trajectories=True`` also ``path_x`` (B, maxiter + 1, d) and ``path_fun``
         (B, maxiter + 1): row ``i`` holds the ``nit[i] + 1`` iterates of ``minimize``'s ``path_x`` and ``path_fun``,
-        then NaN.
+        then NaN. With ``noise``, ``noise`` (``{"scale", "relative"}``) and ``seed`` (B,), the runs' seeds.
 
     Raises
     ------
@@ -189,6 +199,14 @@ def minimize_many(
     ...                           optimizer=rmsprop.compat.torch(lr=0.1), maxiter=50, gtol=0)
     >>> result.x[0].tolist() == single.x.tolist()
     True
+
+    Noisy gradients, each run its own stream: run ``i`` with ``seed=7`` is the single run with ``seed=7 + i``:
+
+    >>> result = minimize_many(fun, [[-4.0, 3.0]] * 2, learning_rate=0.1, jac=jac, maxiter=50, noise=0.5, seed=7)
+    >>> single = rmsprop.minimize(lambda x: fun(x[None])[0], [-4.0, 3.0], jac=lambda x: jac(x[None])[0],
+    ...                           learning_rate=0.1, maxiter=50, noise=0.5, seed=8)
+    >>> result.x[1].tolist() == single.x.tolist(), result.seed.tolist()
+    (True, [7, 8])
     """
     x0 = checked_starts(x0s)
     if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
@@ -207,13 +225,16 @@ def minimize_many(
     box = box_of(bounds, x0.shape[1])
     if box is not None:
         x0 = box.project(x0)
+    seeds = row_seeds(seed, x0.shape[0], noise)
+    noise = noise_of(noise)
+    streams = None if noise is None else BatchStreams(noise, seeds, x0.shape[1], max(1, maxiter))
 
     compiled = None if box is not None else _compiled(problem, settings, norm, maxiter)
     engine = "numba" if compiled is not None else "numpy"
     if compiled is None:
-        outcome = _run_numpy(problem, x0, settings, maxiter, gtol, norm, trajectories, box)
+        outcome = _run_numpy(problem, x0, settings, maxiter, gtol, norm, trajectories, box, streams)
     else:
-        outcome = _run_compiled(*compiled, x0, settings, maxiter, gtol, trajectories)
+        outcome = _run_compiled(*compiled, x0, settings, maxiter, gtol, trajectories, streams)
 
     evaluations = outcome.nit + 1 + (outcome.kind == EVALUATION)
     result = OptimizeResult(
@@ -231,6 +252,8 @@ def minimize_many(
     if trajectories:
         result.path_x = outcome.path_x
         result.path_fun = outcome.path_f
+    if noise is not None:
+        result.noise, result.seed = noise.describe(), seeds
     return result
 
 
@@ -329,6 +352,7 @@ def _run_numpy(
     norm: Any,
     trajectories: bool,
     box: Box | None = None,
+    streams: BatchStreams | None = None,
 ) -> _Outcome:
     """All runs on the NumPy engine: one vectorised step per iteration over the runs still going (then projected)."""
     rule = settings.rule
@@ -356,7 +380,7 @@ def _run_numpy(
         if state.rows.size == 0:
             break
         with np.errstate(all="ignore"):  # a diverging run is a status, not a warning
-            x = _numpy_step(step, state, rule, settings.schedule, t)
+            x = _numpy_step(step, state, rule, settings.schedule, t, streams)
             if box is not None:
                 x = box.project(x)
         finite_x = np.isfinite(x).all(axis=1) if not np.isfinite(x).all() else None
@@ -406,16 +430,19 @@ def _clip_factors(g: np.ndarray, rule: Settings) -> tuple[np.ndarray | None, np.
     return factors[0], factors[1]
 
 
-def _numpy_step(step: Callable, state: _Going, rule: Settings, schedule: Callable | None, t: int) -> np.ndarray:
+def _numpy_step(
+    step: Callable, state: _Going, rule: Settings, schedule: Callable | None, t: int, streams: BatchStreams | None
+) -> np.ndarray:
     """One step of every run going, with the rule's own step on ``(n, d)`` arrays; returns the new iterates."""
     rows, x = state.settings, state.x
+    g = state.g if streams is None else perturbed(state.g, streams.at(t, state.rows), streams.noise.relative)
     lr = rows.lr if schedule is None else _schedules.evaluate(schedule, t)
     correction: float | np.ndarray = 1.0
     if rule.bias_correction:  # per distinct decay, as the single run's Python float
         correction = np.array([bias_correction(d, t) for d in rows.decays.tolist()])[rows.decay_index][:, None]
-    leaf, total = _clip_factors(state.g, rule)
+    leaf, total = _clip_factors(g, rule)
     s = scalars(rule, lr, correction, leaf, total, x.dtype, decay=rows.decay, eps=rows.eps)
-    u, state.e, m, b = step(state.g, x, state.e, state.m, state.b, s)
+    u, state.e, m, b = step(g, x, state.e, state.m, state.b, s)
     state.m = None if state.m is None else m
     state.b = None if state.b is None else b
     return x + u
@@ -445,8 +472,12 @@ def _run_compiled(
     maxiter: int,
     gtol: float,
     trajectories: bool,
+    streams: BatchStreams | None = None,
 ) -> _Outcome:
-    """All runs on the compiled engine (:mod:`rmsprop._compiled.batch`), with the scalars of the rule."""
+    """All runs on the compiled engine (:mod:`rmsprop._compiled.batch`), with the scalars of the rule.
+
+    Without noise, in one call; with noise, a chunk of steps per call, each with the draws of its steps.
+    """
     batch = compiled_module().batch
     rule, dtype = settings.rule, x0.dtype
     out = _Outcome.empty(x0, maxiter, trajectories)
@@ -457,7 +488,9 @@ def _run_compiled(
     if decay.size != eps.size:
         decay, eps = np.broadcast_arrays(decay, eps)
     tables = step_tables(rule, lr, decay, eps, dtype)
-    batch.runner(rule.spec(dtype))(
+    noise = 0 if streams is None else 2 if streams.noise.relative else 1
+    run = batch.runner(rule.spec(dtype), noise)
+    arguments = (
         objective,
         out.x,
         out.g,
@@ -477,8 +510,20 @@ def _run_compiled(
         out.kind,
         out.path_x if trajectories else np.zeros((1, 1, dim), dtype),
         out.path_f if trajectories else np.zeros((1, 1)),
+        np.empty_like(x0),  # the state e, m, b of every run, kept between chunks
+        np.empty_like(x0),
+        np.empty_like(x0),
     )
-    return out
+    if streams is None:
+        run(*arguments, np.zeros((1, 1, dim)), 0, maxiter)
+        return out
+    t = 0
+    while True:  # the starts at t = 0, then a chunk of steps of the runs still going per call
+        steps = min(streams.steps, maxiter - t)
+        run(*arguments, streams.chunk(t, steps, np.flatnonzero(out.status == RUNNING)), t, t + steps)
+        t += steps
+        if t >= maxiter or not (out.status == RUNNING).any():
+            return out
 
 
 # --------------------------------------------------------------------------------------

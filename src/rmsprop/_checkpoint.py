@@ -468,7 +468,7 @@ def _check_meta(where: str, meta: Any, run: dict, maxiter: int) -> None:
         raise ValueError(
             f"{where}: it was saved for {part} {key} {_shown(theirs.get(key))}; this run has {_shown(mine.get(key))}"
         )
-    for part in ("gtol", "norm", "bounds"):  # bounds: only a bounded run has them
+    for part in ("gtol", "norm", "bounds", "noise"):  # only a bounded run has bounds, a noisy one noise
         if saved.get(part) != run.get(part):
             raise ValueError(
                 f"{where}: it was saved for {part} {_shown(saved.get(part))}; this run has {_shown(run.get(part))}"

@@ -22,6 +22,7 @@ from ._base import GradientTransformation, apply_updates
 from ._bounds import Box, box_of
 from ._minimize_compiled import Outcome, compiled_run
 from ._minimize_compiled import run as run_compiled
+from ._noise import GradientNoise, NoiseStream, checked_seed, noise_of, perturbed
 from ._result import OptimizeResult
 from ._rmsprop import resolve_optimizer
 from ._status import FINITE_DIFFERENCE_NOTE, STATUS_MESSAGES, Status, Stop, stop_note
@@ -56,6 +57,8 @@ def minimize(
     checkpoint: Any = None,
     checkpoint_every: int | None = None,
     resume: Any = None,
+    noise: float | GradientNoise | None = None,
+    seed: int | None = None,
     **options: Any,
 ):
     r"""Minimize ``fun(x, *args)`` with RMSprop.
@@ -132,6 +135,15 @@ def minimize(
         the resumed iterations only). A checkpoint at a stop for the gradient norm,
         ``maxiter`` or a non-finite step gives the same result at once; a stop by the
         callback (status 99) goes on. It may name the ``checkpoint`` file.
+    noise : float or GradientNoise, optional
+        Stochastic gradients: each step is given ``g + scale * z`` (a float is that absolute
+        ``scale``) or, with ``GradientNoise(scale, relative=True)``, ``g + scale * |g| * z``,
+        with ``z ~ N(0, I)`` drawn anew per step (:mod:`rmsprop._noise`). The stopping test,
+        ``jac``, ``fun`` and the paths are the objective's own, noiseless values; the result
+        has ``noise``, ``{"scale", "relative", "seed"}``. Default ``None`` (and ``0``): none.
+    seed : int, optional
+        The seed of the noise, ``>= 0``: the draws are ``numpy.random.default_rng(seed)``'s, so
+        a run is the same run after run, on every engine, resumed or not. Default 0; only with ``noise``.
 
     Returns
     -------
@@ -147,13 +159,14 @@ def minimize(
     ------
     TypeError
         If ``fun`` or ``callback`` is not callable, ``x0`` or a value of ``fun`` or
-        ``jac`` is not real, ``jac`` is of another kind, or a setting is unknown or of
-        the wrong type.
+        ``jac`` is not real, ``jac`` is of another kind, a setting is unknown or of
+        the wrong type, or ``noise`` or ``seed`` is of the wrong type.
     ValueError
         If ``x0`` is empty or not finite, a setting, ``maxiter``, ``gtol``, ``norm`` or
         ``checkpoint_every`` is out of range, ``hess``, ``hessp`` or ``constraints`` is
         given, ``bounds`` are not a box of ``x0``'s dimension (:func:`rmsprop._bounds.box_of`),
-        both ``optimizer`` and settings are, or ``resume`` is not a checkpoint of this run.
+        both ``optimizer`` and settings are, ``resume`` is not a checkpoint of this run, or
+        ``noise`` or ``seed`` is out of range (a seed without noise).
 
     Examples
     --------
@@ -190,6 +203,13 @@ def minimize(
     >>> result = minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=50, gtol=0, bounds=[(-3, 3), (0.5, None)])
     >>> result.path_x[0].tolist(), result.x.tolist()
     ([-3.0, 3.0], [-0.0025296212079047335, 0.5])
+
+    With noisy gradients, the same seed gives the same run:
+
+    >>> noisy = [minimize(objectives.get("seed"), [-4.0, 3.0], learning_rate=0.1, maxiter=50, noise=1.0, seed=3)
+    ...          for _ in range(2)]
+    >>> noisy[0].x.tolist() == noisy[1].x.tolist(), noisy[0].noise
+    (True, {'scale': 1.0, 'relative': False, 'seed': 3})
     """
     optimizer = resolve_optimizer(optimizer, "minimize", learning_rate, decay, eps, **options)
     if hess is not None or hessp is not None:
@@ -205,6 +225,8 @@ def minimize(
     vector_norm_order(norm)
     if not isinstance(args, tuple):
         args = (args,)
+    seed = checked_seed(seed, noise)
+    noise = noise_of(noise)
 
     x = _start(x0)
     box = box_of(bounds, x.size)
@@ -224,6 +246,9 @@ def minimize(
         run = _checkpoint.describe_run(fun, x, optimizer.settings, gtol, norm, counts["finite_differences"])
         if box is not None:
             run["bounds"] = box.describe()
+        if noise is not None:
+            run["noise"] = {**noise.describe(), "seed": seed}
+    stream = NoiseStream(noise, seed, x.size) if noise is not None else None
 
     compiled = None if box is not None else compiled_run(fun, jac, args, callback, norm, optimizer, x, maxiter)
     notify = _callback_caller(callback)
@@ -237,17 +262,29 @@ def minimize(
             assert run is not None  # described above, as resume is given
             start = _checkpoint.load(resume, run, optimizer.init(x), x, maxiter)
         if compiled is not None:
-            end = run_compiled(compiled, start, maxiter, gtol, checkpoint, every, run)
+            end = run_compiled(compiled, start, maxiter, gtol, checkpoint, every, run, stream)
         else:
             counts["nfev"], counts["njev"] = start.nfev, start.njev
             end = _python_loop(
-                start, optimizer, value_and_grad, counts, notify, maxiter, gtol, norm, checkpoint, every, run, box
+                start,
+                optimizer,
+                value_and_grad,
+                counts,
+                notify,
+                maxiter,
+                gtol,
+                norm,
+                checkpoint,
+                every,
+                run,
+                box,
+                stream,
             )
 
     message = STATUS_MESSAGES[end.status] + end.note
     if counts["finite_differences"]:
         message += " " + FINITE_DIFFERENCE_NOTE
-    return OptimizeResult(
+    result = OptimizeResult(
         x=end.x,
         fun=end.f,
         jac=end.g,
@@ -264,6 +301,9 @@ def minimize(
         state=end.state,
         settings=dict(optimizer.settings),
     )
+    if noise is not None:
+        result.noise = {**noise.describe(), "seed": seed}
+    return result
 
 
 def _python_loop(
@@ -279,10 +319,12 @@ def _python_loop(
     every: int,
     run: Any,
     box: Box | None = None,
+    stream: NoiseStream | None = None,
 ) -> Outcome:
     """The run from ``start``, one Python iteration at a time: any objective, optimizer, callback and box.
 
     ``value_and_grad(x, k)`` is called with the iteration ``k`` of ``x`` (an online objective's step).
+    With a noise ``stream``, each step is given the noisy gradient; the rest sees the objective's own.
     """
     nit, state = start.nit, start.state
     path_x, path_fun, path_jac, path_grad_norm = (list(path) for path in start[4:])
@@ -304,7 +346,8 @@ def _python_loop(
         if nit >= maxiter:
             status = Status.MAXITER
             break
-        updates, state = update(g, state_at_x, x)
+        seen = g if stream is None else perturbed(g, stream.row(nit), stream.noise.relative)
+        updates, state = update(seen, state_at_x, x)
         x_next = apply_updates(x, updates)
         if box is not None:
             x_next = box.project(x_next)

@@ -150,6 +150,7 @@ def run(
     checkpoint: Any = None,
     every: int = 0,
     described: Any = None,
+    stream: Any = None,
 ) -> Outcome:
     """The run from ``start`` to its stop, in compiled chunks; checkpoints saved as the Python loop saves them.
 
@@ -169,6 +170,8 @@ def run(
         Iterations between checkpoints.
     described : dict, optional
         The run's description (:func:`rmsprop._checkpoint.describe_run`), with ``checkpoint``.
+    stream : NoiseStream, optional
+        The run's gradient noise (:class:`rmsprop._noise.NoiseStream`), drawn chunk by chunk; default none.
 
     Returns
     -------
@@ -213,7 +216,9 @@ def run(
         status = int(Status.MAXITER)
 
     spec = settings.spec(dtype)
-    chunk = compiled.module.single.chunk_runner(spec, compiled.objective, d == 2)
+    noise = 0 if stream is None else 2 if stream.noise.relative else 1
+    chunk = compiled.module.single.chunk_runner(spec, compiled.objective, d == 2, noise)
+    no_draws = np.zeros((1, d))
     schedule = settings.learning_rate if callable(settings.learning_rate) else None
     decay64, eps64 = np.array([settings.decay]), np.array([settings.eps])
     tables = step_tables(settings, settings.learning_rate, decay64, eps64, dtype) if schedule is None else None
@@ -235,6 +240,7 @@ def run(
             tables = step_tables(settings, np.array(rates), decay64, eps64, dtype)
         assert tables is not None  # made above, for a rate or for this chunk's steps
         rows = (np.empty((steps, d), dtype), np.empty(steps), np.empty((steps, d), dtype), np.empty(steps))
+        draws = no_draws if stream is None else stream.take(nit, steps)
         chunk(
             x,
             g,
@@ -251,6 +257,7 @@ def run(
             tables.shared,
             decay64,
             limits,
+            draws,
             nit,
             steps,
             maxiter,

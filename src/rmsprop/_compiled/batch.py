@@ -32,7 +32,7 @@ from .announce import watch
 from .numpy_semantics import JIT, like
 from .objectives import OBJECTIVES_SOURCE_HASH, objective2, rosenbrock, rosenbrock_grad
 from .rule import RULE_SOURCE_HASH, bias_correction, clip, clip_factor, with_step
-from .run_parts import all_finite, clip_scales, max_abs, run_options, scalars_at
+from .run_parts import NOISE_SOURCE_HASH, all_finite, clip_scales, max_abs, noisy, run_options, scalars_at
 from .run_parts import status as _status
 
 __all__ = ["BLOCK", "runner"]
@@ -45,16 +45,22 @@ _START, _STEP, _EVALUATION = int(Stop.START), int(Stop.STEP), int(Stop.EVALUATIO
 
 
 @functools.cache
-def runner(spec: tuple[int, ...]):
+def runner(spec: tuple[int, ...], noise: int = 0):
     """The compiled batch run of ``spec``: ``run(objective, x, g, f, rates, per_run, shared, decay64, limits, ...)``.
 
     See :mod:`rmsprop._batch` (``_run_compiled``) for the arguments; the spec's options are constants of the
-    compiled code, and a spec is compiled once, on its first use, and cached on disk.
+    compiled code, and a spec is compiled once, on its first use, and cached on disk. The last six
+    arguments are the runs' state ``e, m, b`` (B, d), kept between calls; ``w`` (B, steps, d)
+    float64, the noise's draws times its scale (read with ``noise`` only); and the steps
+    ``t0 .. t1 - 1`` to take: a call with ``t0 = 0`` starts the runs, a later one goes on from
+    where the last left them.
 
     Parameters
     ----------
     spec : tuple of int
         The step's spec (:meth:`rmsprop.Settings.spec`).
+    noise : int, optional
+        0: no noise (default); 1: absolute noise; 2: relative noise (:mod:`rmsprop._noise`).
 
     Returns
     -------
@@ -72,20 +78,24 @@ def runner(spec: tuple[int, ...]):
     >>> runner(spec) is runner(spec)
     True
     """
-    return _make_run(spec)
+    return _make_run(spec, noise)
 
 
-def _compile(spec, objective, two):
+def _compile(spec, objective, two, noise):
     """The compiled loop of ``spec`` over blocks of runs: of the 2-D ``objective``, or of Rosenbrock in ``d != 2``."""
     if two:
-        loop = numba.njit(**JIT)(with_step(_make_block_2d(spec, objective), spec, objective2=objective2(objective)))
+        block = _make_block_2d(spec, objective, noise)
+        loop = numba.njit(**JIT)(with_step(block, spec, objective2=objective2(objective)))
     else:
-        loop = numba.njit(**JIT)(with_step(_make_block_nd(spec), spec))
-    return watch(loop, "minimize_many", f"minimize_many on {objective}" + ("" if two else " in d != 2 dimensions"))
+        loop = numba.njit(**JIT)(with_step(_make_block_nd(spec, noise), spec))
+    what = f"minimize_many on {objective}" + ("" if two else " in d != 2 dimensions") + (" with noise" if noise else "")
+    return watch(loop, "minimize_many", what)
 
 
-def _make_block_2d(spec, objective):
+def _make_block_2d(spec, objective, noise):
     rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
+    noise_version = NOISE_SOURCE_HASH if noise else ""
+    relative = noise == 2
     clip_value, clip_norm, global_clip_norm, debias = run_options(spec)
 
     def block_2d(
@@ -109,10 +119,16 @@ def _make_block_2d(spec, objective):
         kind,
         path_x,
         path_f,
+        e,
+        m,
+        b,
+        w,
+        t0,
+        t1,
     ):
-        """Runs ``start:stop`` of a 2-D objective, :data:`BLOCK` at a time; in a block the iterations are the
-        outer loop, the runs the inner one."""
-        spec, objective, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
+        """Runs ``start:stop`` of a 2-D objective, :data:`BLOCK` at a time, steps ``t0 .. t1 - 1``; in a block the
+        iterations are the outer loop, the runs the inner one."""
+        spec, objective, rule_version, objectives_version, noise, noise_version  # noqa: B018 - keys of the disk cache
         for lo in range(start, stop, BLOCK):
             hi = min(lo + BLOCK, stop)
             n = hi - lo
@@ -129,6 +145,11 @@ def _make_block_2d(spec, objective):
             for k in range(n):
                 j = lo + k
                 x1[k], x2[k] = x[j, 0], x[j, 1]
+                if t0 > 0:  # going on from the last call
+                    e1[k], e2[k], m1[k], m2[k], b1[k], b2[k] = e[j, 0], e[j, 1], m[j, 0], m[j, 1], b[j, 0], b[j, 1]
+                    g1[k], g2[k], values[k], states[k] = g[j, 0], g[j, 1], f[j], status[j]
+                    running += states[k] == RUNNING
+                    continue
                 e1[k], e2[k], m1[k], m2[k], b1[k], b2[k] = initial, initial, zero, zero, zero, zero
                 values[k], g1[k], g2[k] = objective2(x1[k], x2[k])  # noqa: F821 - the run's
                 if trajectories:
@@ -144,8 +165,8 @@ def _make_block_2d(spec, objective):
                 )
                 kind[j] = _START if states[k] == _NONFINITE else 0
                 running += states[k] == RUNNING
-            t = 0
-            while running > 0:
+            t = t0
+            while running > 0 and t < t1:
                 column = t if per_step else 0
                 for k in range(n):  # every run, those that stopped too (their numbers are not used): it vectorises
                     j = lo + k
@@ -153,9 +174,12 @@ def _make_block_2d(spec, objective):
                     correction = one
                     if debias:  # Python's 1.0 - decay ** (t + 1), then rounded
                         correction = like(bias_correction(decay64[row], t), one)
+                    s1, s2 = g1[k], g2[k]  # the gradient the step is given
+                    if noise:
+                        s1, s2 = noisy(s1, w[j, t - t0, 0], relative), noisy(s2, w[j, t - t0, 1], relative)
                     leaf = total = one
                     if clip_norm or global_clip_norm:
-                        c1, c2 = g1[k], g2[k]
+                        c1, c2 = s1, s2
                         if clip_value:
                             c1, c2 = clip(c1, shared[2]), clip(c2, shared[2])
                         if clip_norm:  # np.sum of the two squares: 0.0 + (a + b)
@@ -175,8 +199,8 @@ def _make_block_2d(spec, objective):
                         leaf,
                         total,
                     )
-                    u1, e1[k], m1[k], b1[k] = step(g1[k], x1[k], e1[k], m1[k], b1[k], s)  # noqa: F821 - spec's step
-                    u2, e2[k], m2[k], b2[k] = step(g2[k], x2[k], e2[k], m2[k], b2[k], s)  # noqa: F821
+                    u1, e1[k], m1[k], b1[k] = step(s1, x1[k], e1[k], m1[k], b1[k], s)  # noqa: F821 - spec's step
+                    u2, e2[k], m2[k], b2[k] = step(s2, x2[k], e2[k], m2[k], b2[k], s)  # noqa: F821
                     n1[k], n2[k] = x1[k] + u1, x2[k] + u2
                 for k in range(n):
                     if states[k] != RUNNING:
@@ -201,12 +225,15 @@ def _make_block_2d(spec, objective):
             for k in range(n):
                 j = lo + k
                 x[j, 0], x[j, 1], g[j, 0], g[j, 1], f[j], status[j] = x1[k], x2[k], g1[k], g2[k], values[k], states[k]
+                e[j, 0], e[j, 1], m[j, 0], m[j, 1], b[j, 0], b[j, 1] = e1[k], e2[k], m1[k], m2[k], b1[k], b2[k]
 
     return block_2d
 
 
-def _make_block_nd(spec):
+def _make_block_nd(spec, noise):
     rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
+    noise_version = NOISE_SOURCE_HASH if noise else ""
+    relative = noise == 2
     clip_value, clip_norm, global_clip_norm, debias = run_options(spec)
 
     def block_nd(
@@ -230,23 +257,33 @@ def _make_block_nd(spec):
         kind,
         path_x,
         path_f,
+        e,
+        m,
+        b,
+        w,
+        t0,
+        t1,
     ):
-        """Runs ``start:stop`` of Rosenbrock in ``d != 2`` dimensions, one run at a time."""
-        spec, rule_version, objectives_version  # noqa: B018 - closure constants: keys of the disk cache
+        """Runs ``start:stop`` of Rosenbrock in ``d != 2`` dimensions, one run at a time, steps ``t0 .. t1 - 1``."""
+        spec, rule_version, objectives_version, noise, noise_version  # noqa: B018 - keys of the disk cache
         for lo in range(start, stop, BLOCK):
             hi = min(lo + BLOCK, stop)
             d = x.shape[1]
-            e = np.full((hi - lo, d), initial)
-            m = np.zeros((hi - lo, d), x.dtype)
-            b = np.zeros((hi - lo, d), x.dtype)
             gtol = limits[0]
             one = like(1.0, initial)
+            zero = like(0.0, initial)
             xn = np.empty(d, x.dtype)
             gn = np.empty(d, x.dtype)
             gc = np.empty(d, x.dtype)
+            seen = np.empty((1, d), x.dtype)  # the gradient the step is given
             work = np.empty(d, np.float64)
             running = 0
             for j in range(lo, hi):
+                if t0 > 0:  # going on from the last call
+                    running += status[j] == RUNNING
+                    continue
+                for i in range(d):
+                    e[j, i], m[j, i], b[j, i] = initial, zero, zero
                 for i in range(d):
                     xn[i] = x[j, i]
                 fj = rosenbrock(xn, work)
@@ -261,8 +298,8 @@ def _make_block_nd(spec):
                 status[j] = _status(fj if all_finite(gn) else np.inf, max_abs(gn), gtol, nit[j], maxiter)
                 kind[j] = _START if status[j] == _NONFINITE else 0
                 running += status[j] == RUNNING
-            t = 0
-            while running > 0:
+            t = t0
+            while running > 0 and t < t1:
                 column = t if per_step else 0
                 for j in range(lo, hi):
                     if status[j] != RUNNING:
@@ -271,10 +308,12 @@ def _make_block_nd(spec):
                     correction = one
                     if debias:
                         correction = like(bias_correction(decay64[row], t), one)
+                    for i in range(d):
+                        seen[0, i] = noisy(g[j, i], w[j, t - t0, i], relative) if noise else g[j, i]
                     leaf = total = one
                     if clip_norm or global_clip_norm:
                         leaf, total = clip_scales(
-                            g, j, gc, work, clip_value, clip_norm, global_clip_norm, limits, shared[2], one
+                            seen, 0, gc, work, clip_value, clip_norm, global_clip_norm, limits, shared[2], one
                         )
                     s = scalars_at(
                         rates,
@@ -287,8 +326,7 @@ def _make_block_nd(spec):
                         total,
                     )
                     for i in range(d):
-                        k = j - lo
-                        u, e[k, i], m[k, i], b[k, i] = step(g[j, i], x[j, i], e[k, i], m[k, i], b[k, i], s)  # noqa: F821
+                        u, e[j, i], m[j, i], b[j, i] = step(seen[0, i], x[j, i], e[j, i], m[j, i], b[j, i], s)  # noqa: F821
                         xn[i] = x[j, i] + u
                     if not all_finite(xn):
                         status[j], kind[j] = _NONFINITE, _STEP
@@ -315,7 +353,7 @@ def _make_block_nd(spec):
     return block_nd
 
 
-def _make_run(spec):
+def _make_run(spec, noise):
     """The run of ``spec``: rows split over threads, each a compiled loop over its blocks (``nogil``)."""
     compiled = {}
 
@@ -339,11 +377,17 @@ def _make_run(spec):
         kind,
         path_x,
         path_f,
+        e,
+        m,
+        b,
+        w,
+        t0,
+        t1,
     ):
         two = x.shape[1] == 2  # every objective but Rosenbrock in other dimensions
         key = objective if two else None
         if key not in compiled:  # compile only the loop this call needs
-            compiled[key] = _compile(spec, objective, two)
+            compiled[key] = _compile(spec, objective, two, noise)
         blocks = compiled[key]
         arguments = (
             x,
@@ -364,6 +408,12 @@ def _make_run(spec):
             kind,
             path_x,
             path_f,
+            e,
+            m,
+            b,
+            w,
+            t0,
+            t1,
         )
         n_runs = x.shape[0]
         threads = min(numba.config.NUMBA_NUM_THREADS, (n_runs + BLOCK - 1) // BLOCK)

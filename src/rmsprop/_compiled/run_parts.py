@@ -11,26 +11,49 @@ functions, so that both stop, clip and scale exactly as :func:`rmsprop.minimize`
   the norm of order ``inf`` (``np.linalg.norm(g, ord=inf)``, in float64);
 * :func:`clip_scales`: the clipping factors of one run's gradient (the rule's own
   :func:`~rmsprop._compiled.rule.clip_factor` of NumPy's pairwise float64 sums of squares);
-* :func:`run_options`: what a run does around the step, read from the spec.
+* :func:`run_options`: what a run does around the step, read from the spec;
+* :func:`noisy`: the noisy gradient of :mod:`rmsprop._noise` (its :func:`~rmsprop._noise.perturb`,
+  compiled), and :data:`NOISE_SOURCE_HASH`, for the runs' closures.
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+
 import numba
 import numpy as np
 
+from .._noise import perturb
 from .._status import RUNNING, Status
 from ..rule.step import SPEC
 from .numpy_semantics import JIT, like, numpy_sum
 from .rule import clip, clip_factor
 
-__all__ = ["RATES", "PER_RUN", "SHARED", "scalars_at", "status", "all_finite", "max_abs", "clip_scales", "run_options"]
+__all__ = [
+    "RATES",
+    "PER_RUN",
+    "SHARED",
+    "NOISE_SOURCE_HASH",
+    "scalars_at",
+    "status",
+    "all_finite",
+    "max_abs",
+    "clip_scales",
+    "run_options",
+    "noisy",
+]
 
 #: The columns of the ``rates`` table (one row per run or per step), the ``per_run`` table and ``shared``,
 #: each one of :data:`rmsprop.rule.step.SCALARS`: :func:`scalars_at` reads them in this order.
 RATES = ("lr", "neg_lr", "lr_weight_decay", "keras_decay_factor")
 PER_RUN = ("decay", "one_minus_decay", "eps")
 SHARED = ("momentum", "weight_decay", "clip_value")
+
+#: Changes with the source of :func:`rmsprop._noise.perturb`: a key of the noisy runs' disk cache.
+NOISE_SOURCE_HASH = hashlib.sha256(inspect.getsource(perturb).encode()).hexdigest()[:16]
+
+_perturb = numba.njit(inline="always")(perturb)
 
 _SUCCESS, _MAXITER, _NONFINITE = int(Status.SUCCESS), int(Status.MAXITER), int(Status.NONFINITE)
 
@@ -249,3 +272,32 @@ def run_options(spec: tuple[int, ...]) -> tuple[bool, bool, bool, bool]:
         bool(names["global_clip_norm"]),
         names["debias"] >= 0,
     )
+
+
+@numba.njit(inline="always")
+def noisy(g, w, relative):
+    """The gradient component ``g`` with the noise ``w`` (``scale * z``), rounded to ``g``'s precision.
+
+    :func:`rmsprop._noise.perturb` in float64, compiled: the numbers of :func:`rmsprop._noise.perturbed`.
+
+    Parameters
+    ----------
+    g : float
+        A component of the gradient, float32 or float64.
+    w : float
+        Its draw times the scale, float64.
+    relative : bool
+        Whether the noise is relative (a constant of the caller).
+
+    Returns
+    -------
+    float
+        ``g + w`` or ``g + w * |g|``, formed in float64, in ``g``'s type.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bool(noisy(np.float32(1.0), 0.1, False) == np.float32(1.1)), noisy(2.0, 0.5, True)
+    (True, 3.0)
+    """
+    return like(_perturb(np.float64(g), w, relative), g)

@@ -23,7 +23,7 @@ from .announce import watch
 from .numpy_semantics import JIT, like
 from .objectives import OBJECTIVES_SOURCE_HASH, objective2, rosenbrock, rosenbrock_grad
 from .rule import RULE_SOURCE_HASH, bias_correction, with_step
-from .run_parts import all_finite, clip_scales, max_abs, run_options, scalars_at, status
+from .run_parts import NOISE_SOURCE_HASH, all_finite, clip_scales, max_abs, noisy, run_options, scalars_at, status
 
 __all__ = ["chunk_runner"]
 
@@ -32,7 +32,7 @@ _STEP, _EVALUATION = int(Stop.STEP), int(Stop.EVALUATION)
 
 
 @functools.cache
-def chunk_runner(spec: tuple[int, ...], objective: str, two: bool):
+def chunk_runner(spec: tuple[int, ...], objective: str, two: bool, noise: int = 0):
     """The compiled loop of ``spec`` on ``objective``: ``chunk(x, g, f, e, m, b, e_next, m_next, b_next, ...)``.
 
     Its arguments, in order: the iterate ``x`` (d,), its gradient ``g``
@@ -40,7 +40,10 @@ def chunk_runner(spec: tuple[int, ...], objective: str, two: bool):
     (d,), updated in place, and ``e_next, m_next, b_next`` (d,), which receive the state of a
     step that fails; the tables ``rates`` (one row, or one per step of the chunk when
     ``per_step``), ``per_run`` and ``shared`` (:func:`rmsprop._compiled_runs.step_tables`);
-    ``decay64`` (1,) and ``limits`` ``(gtol, clip_norm, global_clip_norm)`` in float64; ``t0``,
+    ``decay64`` (1,) and ``limits`` ``(gtol, clip_norm, global_clip_norm)`` in float64; ``w``
+    (steps, d) float64, the noise's draws times its scale for the chunk's steps (read with
+    ``noise`` only: the step is given :func:`~rmsprop._compiled.run_parts.noisy` of the
+    gradient, as :mod:`rmsprop._noise` defines it); ``t0``,
     the iterate's number; ``steps``, the iterations at most in this chunk; ``maxiter``; the rows
     ``path_x`` (steps, d), ``path_f`` (steps,) float64, ``path_g`` (steps, d) and ``path_norm``
     (steps,) float64, the trajectory's order; and
@@ -55,6 +58,8 @@ def chunk_runner(spec: tuple[int, ...], objective: str, two: bool):
         The objective's name, one of :data:`~rmsprop._compiled.objectives.OBJECTIVES`: its formulas only are compiled.
     two : bool
         Whether the objective is 2-D (any of them), else Rosenbrock in another dimension.
+    noise : int, optional
+        0: no noise (default); 1: absolute noise; 2: relative noise.
 
     Returns
     -------
@@ -69,12 +74,15 @@ def chunk_runner(spec: tuple[int, ...], objective: str, two: bool):
     >>> chunk_runner(spec, "seed", True) is chunk_runner(spec, "seed", True)
     True
     """
-    loop = numba.njit(**JIT)(with_step(_make_chunk(spec, objective, two), spec, objective2=objective2(objective)))
-    return watch(loop, "minimize", f"minimize on {objective}")
+    chunk = _make_chunk(spec, objective, two, noise)
+    loop = numba.njit(**JIT)(with_step(chunk, spec, objective2=objective2(objective)))
+    return watch(loop, "minimize", f"minimize on {objective}" + (" with noise" if noise else ""))
 
 
-def _make_chunk(spec, objective, two):
+def _make_chunk(spec, objective, two, noise):
     rule_version, objectives_version = RULE_SOURCE_HASH, OBJECTIVES_SOURCE_HASH
+    noise_version = NOISE_SOURCE_HASH if noise else ""
+    relative = noise == 2
     clip_value, clip_norm, global_clip_norm, debias = run_options(spec)
 
     def chunk(
@@ -93,6 +101,7 @@ def _make_chunk(spec, objective, two):
         shared,
         decay64,
         limits,
+        w,
         t0,
         steps,
         maxiter,
@@ -103,7 +112,7 @@ def _make_chunk(spec, objective, two):
         outcome,
     ):
         """Up to ``steps`` iterations of one run from iterate ``t0``; see :func:`chunk_runner`."""
-        spec, objective, rule_version, objectives_version, two  # noqa: B018 - closure constants: keys of the disk cache
+        spec, objective, rule_version, objectives_version, two, noise, noise_version  # noqa: B018 - keys of the disk cache
         d = x.size
         gtol = limits[0]
         one = like(1.0, x[0])
@@ -111,6 +120,7 @@ def _make_chunk(spec, objective, two):
         g_next = np.empty(d, x.dtype)
         gc = np.empty(d, x.dtype)
         work = np.empty(d, np.float64)
+        given = np.empty((1, d), x.dtype)  # the noisy gradient
         value = f[0]
         done, state, kind = 0, RUNNING, 0
         while done < steps:
@@ -118,14 +128,19 @@ def _make_chunk(spec, objective, two):
             correction = one
             if debias:  # Python's 1.0 - decay ** (t + 1), then rounded
                 correction = like(bias_correction(decay64[0], t), one)
+            seen = g
+            if noise:
+                for i in range(d):
+                    given[0, i] = noisy(g[0, i], w[done, i], relative)
+                seen = given
             leaf = total = one
             if clip_norm or global_clip_norm:
                 leaf, total = clip_scales(
-                    g, 0, gc, work, clip_value, clip_norm, global_clip_norm, limits, shared[2], one
+                    seen, 0, gc, work, clip_value, clip_norm, global_clip_norm, limits, shared[2], one
                 )
             s = scalars_at(rates, done if per_step else 0, per_run, 0, shared, correction, leaf, total)
             for i in range(d):
-                u, e_next[i], m_next[i], b_next[i] = step(g[0, i], x[i], e[i], m[i], b[i], s)  # noqa: F821
+                u, e_next[i], m_next[i], b_next[i] = step(seen[0, i], x[i], e[i], m[i], b[i], s)  # noqa: F821
                 x_next[i] = x[i] + u
             if not all_finite(x_next):
                 state, kind = _NONFINITE, _STEP

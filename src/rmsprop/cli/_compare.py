@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import typer
@@ -23,13 +24,14 @@ from ._inputs import (
     progress,
     save_figure,
 )
+from ._noise_options import NOISE_HELP, RELATIVE_HELP, SEED_HELP, noise_arguments
 
 #: Learning rates tried for each optimizer when --lr is not given (log-spaced, 1e-4 .. 1).
 LEARNING_RATE_GRID = tuple(10.0 ** (k / 3) for k in range(-12, 1))
 ONE_RATE_HELP = "One learning rate for all (default: each its best of 1e-4..1)."
 
 
-def compare_runs(objective, start, names: list[str], lr: float | None, maxiter: int, gtol: float) -> dict:
+def compare_runs(objective, start, names: list[str], lr: float | None, maxiter: int, gtol: float, **noise: Any) -> dict:
     """One run per optimizer: at ``lr``, or at the rate of the grid that ends lowest (a fair comparison).
 
     The grid is :data:`LEARNING_RATE_GRID`; a progress bar shows on stderr for long work.
@@ -48,6 +50,8 @@ def compare_runs(objective, start, names: list[str], lr: float | None, maxiter: 
         Iterations at most, per run.
     gtol : float
         Stop a run when the largest ``|gradient component|`` is at most this.
+    **noise
+        ``noise`` and ``seed`` of :func:`rmsprop.minimize` (every run sees the same draws), or nothing.
 
     Returns
     -------
@@ -84,7 +88,7 @@ def compare_runs(objective, start, names: list[str], lr: float | None, maxiter: 
                 try:
                     optimizer = baselines.get(name, learning_rate=rate)
                     with np.errstate(all="ignore"):
-                        result = minimize(objective, start, maxiter=maxiter, gtol=gtol, optimizer=optimizer)
+                        result = minimize(objective, start, maxiter=maxiter, gtol=gtol, optimizer=optimizer, **noise)
                 except (ValueError, TypeError) as error:
                     fail(str(error))
                 if advance is not None:
@@ -138,6 +142,7 @@ def optimizer_names(text: str) -> list[str]:
     epilog=(
         "Examples:  rmsprop compare --objective rosenbrock --optimizers rmsprop,sgd,momentum,adam --plot compare.png"
         "   rmsprop compare --objective seed --lr 0.1 --maxiter 50"
+        "   rmsprop compare --objective seed --lr 0.1 --maxiter 200 --noise 2 --seed 1"
     ),
 )
 def compare(
@@ -152,6 +157,9 @@ def compare(
     maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most, per run."),
     gtol: float = typer.Option(1e-5, "--gtol", help=GTOL_HELP),
     plot: Path = typer.Option(None, "--plot", help="Draw every path on one contour into this PNG/SVG/PDF."),
+    noise: float = typer.Option(None, "--noise", help=NOISE_HELP),
+    noise_relative: bool = typer.Option(False, "--noise-relative", help=RELATIVE_HELP),
+    seed: int = typer.Option(None, "--seed", help=SEED_HELP),
 ) -> None:
     """Run RMSprop and the baselines from one start, and compare where they end.
     \f
@@ -179,7 +187,8 @@ def compare(
     plot = output(plot, "--plot", (".png", ".svg", ".pdf"))
     check_plot(plot, objective_)
     check_rate(lr)
-    runs = compare_runs(objective_, start, names, lr, maxiter, gtol)
+    noisy = noise_arguments(noise, noise_relative, seed)
+    runs = compare_runs(objective_, start, names, lr, maxiter, gtol, **noisy)
     if plot is not None:
         from .. import plot as plots
 

@@ -23,6 +23,7 @@ from ._inputs import (
     progress,
     save_figure,
 )
+from ._noise_options import NOISE_HELP, RELATIVE_HELP, SEED_HELP, noise_arguments
 from ._rule_options import flag_name, given_settings, with_rule_options
 
 
@@ -84,7 +85,7 @@ def run_quietly(objective, start, maxiter: int, gtol: float, label: str, **setti
         The progress bar's label.
     **settings
         The other arguments of :func:`rmsprop.minimize` (the rule's settings or
-        ``optimizer``, the checkpoint's).
+        ``optimizer``, the checkpoint's, the noise's).
 
     Returns
     -------
@@ -111,7 +112,9 @@ def run_quietly(objective, start, maxiter: int, gtol: float, label: str, **setti
     from .._rmsprop import resolve_optimizer
 
     options = {
-        name: value for name, value in settings.items() if name not in ("checkpoint", "checkpoint_every", "resume")
+        name: value
+        for name, value in settings.items()
+        if name not in ("checkpoint", "checkpoint_every", "resume", "noise", "seed")
     }
     try:
         optimizer = resolve_optimizer(options.pop("optimizer", None), "minimize", **options)
@@ -236,7 +239,8 @@ def checkpointing(checkpoint: Path | None, every: int | None, resume: Path | Non
         "rmsprop run --objective '(1-x)**2 + 100*(y-x**2)**2' --x0=-1.2,1 --lr 0.01 --momentum 0.9 --maxiter 3000 "
         "--plot path.png   rmsprop run --objective rosenbrock --flavor torch --lr 0.01 --json   "
         "rmsprop run --objective rosenbrock --maxiter 100000 --checkpoint run.npz   "
-        "rmsprop run --objective rosenbrock --maxiter 100000 --resume run.npz --checkpoint run.npz"
+        "rmsprop run --objective rosenbrock --maxiter 100000 --resume run.npz --checkpoint run.npz   "
+        "rmsprop run --objective seed --lr 0.1 --noise 1 --seed 3 --plot noisy.png"
     ),
 )
 @with_rule_options(after="x0")
@@ -266,6 +270,9 @@ def run(
         help="Continue the run saved in this .npz checkpoint: give the same options "
         "(--maxiter is the total); it may be the --checkpoint file.",
     ),
+    noise: float = typer.Option(None, "--noise", help=NOISE_HELP),
+    noise_relative: bool = typer.Option(False, "--noise-relative", help=RELATIVE_HELP),
+    seed: int = typer.Option(None, "--seed", help=SEED_HELP),
     **rule,
 ) -> None:
     """Run RMSprop on an objective and print the result.
@@ -295,6 +302,7 @@ def run(
     plot = output(plot, "--plot", (".png", ".svg", ".pdf"))
     save = output(save, "--save", (".csv", ".json"))
     checkpoints = checkpointing(checkpoint, checkpoint_every, resume)
+    noisy = noise_arguments(noise, noise_relative, seed)
     check_plot(plot, objective_)
     if flavor is not None:
         try:
@@ -303,7 +311,7 @@ def run(
             fail(str(error))
     else:
         settings = given
-    result = run_quietly(objective_, start, maxiter, gtol, "RMSprop", **settings, **checkpoints)
+    result = run_quietly(objective_, start, maxiter, gtol, "RMSprop", **settings, **checkpoints, **noisy)
     if save is not None:
         save_trajectory(result, save)
     if plot is not None:
@@ -320,6 +328,7 @@ def run(
                     "success": bool(result.success),
                     "status": int(result.status),
                     "message": result.message,
+                    **({"noise": result.noise} if "noise" in result else {}),
                 }
             )
         )

@@ -267,7 +267,8 @@ def sweep_progress(total_steps: int):
         "--out sweep/   "
         "rmsprop sweep --objective seed --lr 1e-3:1:13:log --decay 0.9,0.99 --flavor rmsprop,torch --maxiter 50 "
         "--value nit --out seed-sweep/   "
-        "rmsprop sweep --objective rosenbrock --starts 10000 --scheduler tcp://scheduler-host:8786 --out big-sweep/"
+        "rmsprop sweep --objective rosenbrock --starts 10000 --scheduler tcp://scheduler-host:8786 --out big-sweep/   "
+        "rmsprop sweep --objective rosenbrock --noise 0,0.1,1 --out noisy-sweep/"
     ),
 )
 def sweep(
@@ -294,7 +295,13 @@ def sweep(
         1e-5, "--gtol", help="Stop a run when the largest |gradient component| is at most this."
     ),
     tol: float = typer.Option(None, "--tol", hidden=True, help="Deprecated: the old name of --gtol."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the random starts."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random starts and of the gradient noise."),
+    noise: str = typer.Option(
+        None, "--noise", help="Noisy gradients: scales of N(0, 1) noise added per step, as --lr (default: none)."
+    ),
+    noise_relative: bool = typer.Option(
+        False, "--noise-relative", help="With --noise: scale the noise by |gradient| per component."
+    ),
     scheduler: str = typer.Option(
         None, "--scheduler", help="Run on a Dask cluster: its scheduler's address, e.g. tcp://scheduler-host:8786."
     ),
@@ -341,7 +348,7 @@ def sweep(
     check_counts(maxiter, gtol)
     if seed < 0:
         fail(f"--seed must be an integer >= 0; got {seed}")
-    grid: dict[str, list[float] | list[str]] = {
+    grid: dict[str, list[float] | list[str] | list[bool]] = {
         "learning_rate": sweep_values(lr, "--lr", lambda v: v > 0, "finite numbers > 0"),
         "decay": sweep_values(decay, "--decay", lambda v: 0 <= v < 1, "numbers in [0, 1)"),
     }
@@ -349,6 +356,11 @@ def sweep(
         grid["eps"] = sweep_values(eps, "--eps", lambda v: v >= 0, "finite numbers >= 0")
     if flavor is not None:
         grid["flavor"] = sweep_flavors(flavor)
+    if noise is not None:
+        grid["noise"] = sweep_values(noise, "--noise", lambda v: v >= 0, "finite numbers >= 0")
+        grid["noise_relative"] = [noise_relative]
+    elif noise_relative:
+        fail("--noise-relative needs --noise SCALES")
     settings = math.prod(len(values) for values in grid.values())
     if settings * starts > MAX_SWEEP_RUNS:
         fail(

@@ -179,6 +179,10 @@ def run_result(objective, result, distance: float):
     table.add_row("message", result.message)
     table.add_row("distance to nearest known minimum", f"{distance:.6g}")
     table.add_row("settings", settings_label(result.settings))
+    noise = result.get("noise")
+    if noise is not None:
+        kind = "relative" if noise["relative"] else "absolute"
+        table.add_row("gradient noise", f"{kind}, scale {noise['scale']:g}, seed {noise['seed']}")
     return table
 
 

@@ -222,7 +222,13 @@ def _run(objective, view: View, name: str, optimizer, deadline: float, with_step
     compiled = compiled_run(objective, None, (), None, math.inf, optimizer, start, view.maxiter) is not None
     with np.errstate(all="ignore"):
         result = minimize(
-            objective, start, maxiter=view.maxiter, gtol=0, optimizer=optimizer, callback=None if compiled else budget
+            objective,
+            start,
+            maxiter=view.maxiter,
+            gtol=0,
+            optimizer=optimizer,
+            callback=None if compiled else budget,
+            **view.noise_arguments(),
         )
     x = np.asarray(result.path_x, dtype=float)
     fun = np.asarray(result.path_fun, dtype=float)
@@ -286,6 +292,8 @@ def compute(view: View) -> Picture:
         optimizer = baselines.get(name, learning_rate=view.settings()["learning_rate"])
         runs.append(_run(objective, view, name, optimizer, deadline, with_steps=False))
     title = objective.name if objective.name == objective.formula else f"{objective.name}: {objective.formula}"
+    if view.noise > 0:
+        title += f" (gradient noise {view.noise:g}, seed {view.seed})"
     return Picture(
         view=view,
         title=title,

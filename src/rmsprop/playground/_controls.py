@@ -41,7 +41,19 @@ MAIN_IDS, OPTION_IDS = _ids(rule.MAIN), _ids(rule.OPTIONS)
 #: The controls, in the page's order, the order the callbacks take them: (component id, property).
 CONTROLS = tuple(
     (id_, "value")
-    for id_ in ("objective", "formula", "x1", "x2", *MAIN_IDS, "maxiter", "flavor", *OPTION_IDS, "baselines")
+    for id_ in (
+        "objective",
+        "formula",
+        "x1",
+        "x2",
+        *MAIN_IDS,
+        "maxiter",
+        "noise",
+        "seed",
+        "flavor",
+        *OPTION_IDS,
+        "baselines",
+    )
 )
 
 
@@ -133,7 +145,7 @@ def view_from_controls(*values) -> View:
         The controls' values, in the order of :data:`CONTROLS`: the function dropdown (a
         catalogue name, or :data:`FORMULA` for the typed one), the formula, the start's two
         fields, the main settings' sliders (``log10`` of the value on a log slider),
-        ``maxiter``, the flavor, the options' controls (the checked boxes of
+        ``maxiter``, the noise's slider and seed, the flavor, the options' controls (the checked boxes of
         :data:`._rule_controls.FLAGS`, the sliders, a choice's key) and the checked baselines.
 
     Returns
@@ -170,6 +182,8 @@ def view_from_controls(*values) -> View:
         x1=named["x1"],
         x2=named["x2"],
         maxiter=named["maxiter"],
+        noise=named["noise"],
+        seed=named["seed"],
         flavor=named["flavor"],
         baselines_=named["baselines"] or [],
         **options,
@@ -191,14 +205,14 @@ def controls_from_view(view: View, formula_text: str | None = None) -> list:
     list
         One value per control: the dropdown's entry (:data:`FORMULA` for a formula),
         the formula, the start as text, the main settings' sliders (``log10`` on a log
-        slider), ``maxiter``, the flavor, the options' controls (the checked boxes, the
+        slider), ``maxiter``, the noise and its seed, the flavor, the options' controls (the checked boxes, the
         sliders, a choice's key) and the baselines.
 
     Examples
     --------
     >>> from rmsprop.playground import _state
     >>> controls_from_view(_state.DEFAULT)
-    ['seed', '', '-4', '3', -1.0, 0.9, -8.0, 50, 'rmsprop', [], 0.0, 'in', []]
+    ['seed', '', '-4', '3', -1.0, 0.9, -8.0, 50, 0.0, 0, 'rmsprop', [], 0.0, 'in', []]
     >>> controls_from_view(_state.View(objective="x**2 + y**2", centered=True))[:2]
     ['__formula__', 'x**2 + y**2']
     """
@@ -209,6 +223,8 @@ def controls_from_view(view: View, formula_text: str | None = None) -> list:
         "x1": number_text(view.start[0]),
         "x2": number_text(view.start[1]),
         "maxiter": view.maxiter,
+        "noise": view.noise,
+        "seed": view.seed,
         "flavor": view.flavor,
         "baselines": list(view.baselines),
         rule.FLAGS: [],

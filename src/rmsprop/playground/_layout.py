@@ -9,7 +9,7 @@ from dash import dcc, html
 from . import _rule_controls as rule
 from . import _state
 from ._controls import CONTROLS, FORMULA, MAIN_IDS, OPTION_IDS, controls_from_view
-from ._limits import SLIDERS
+from ._limits import MAX_SEED, NOISE_SLIDER, SLIDERS
 from ._state import BASELINES, FLAVORS, OBJECTIVES, OWN_RULE, View
 
 __all__ = ["layout", "slider", "labelled", "items", "rule_controls"]
@@ -229,6 +229,26 @@ def layout(defaults: View = _state.DEFAULT) -> html.Div:
                     value=values["maxiter"],
                 ),
                 help_text="The iterations of every run at most.",
+            ),
+            labelled(
+                "gradient noise",
+                dcc.Slider(
+                    id="noise",
+                    min=NOISE_SLIDER[0],
+                    max=NOISE_SLIDER[1],
+                    step=0.1,
+                    value=values["noise"],
+                    marks={0: "0", 5: "5", 10: "10"},
+                    updatemode="mouseup",
+                    tooltip={"placement": "bottom"},
+                    className="slider",
+                ),
+                help_text="Stochastic gradients: every step of every run sees g + noise * N(0, 1) per coordinate.",
+            ),
+            labelled(
+                "noise seed",
+                dcc.Input(id="seed", type="number", min=0, max=MAX_SEED, step=1, debounce=True, value=values["seed"]),
+                help_text="The seed of the noise: the same seed draws the same noise.",
             ),
             labelled(
                 "flavor",

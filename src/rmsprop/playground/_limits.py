@@ -9,6 +9,9 @@ from .. import baselines, compat, objectives
 __all__ = [
     "MAX_ITERATIONS",
     "MAX_ABS_START",
+    "NOISE_RANGE",
+    "NOISE_SLIDER",
+    "MAX_SEED",
     "LR_RANGE",
     "EPS_RANGE",
     "RANGES",
@@ -27,6 +30,11 @@ __all__ = [
 MAX_ITERATIONS = 2000
 #: The start's coordinates are at most this large in magnitude.
 MAX_ABS_START = 1e6
+#: The gradient noise's scale (:class:`rmsprop.GradientNoise`, absolute): checked range, and the slider's.
+NOISE_RANGE = (0.0, 1e3)
+NOISE_SLIDER = (0.0, 10.0)
+#: The noise's seed at most.
+MAX_SEED = 2**32 - 1
 #: The slider ranges; values typed into the URL may lie anywhere inside the checked ranges below.
 LR_RANGE = (1e-6, 10.0)
 EPS_RANGE = (1e-16, 1.0)

@@ -90,6 +90,11 @@ class View:
     baselines : tuple of str, optional
         Baselines drawn beside RMSprop, with the same learning rate (:data:`BASELINES`);
         default none.
+    noise : float, optional
+        The scale of the gradient noise every run sees (``noise=`` of :func:`rmsprop.minimize`,
+        absolute); default 0, none.
+    seed : int, optional
+        The noise's seed (every run draws the same numbers); default 0.
     iterations : int, optional
         Deprecated: the old name of ``maxiter`` (a :class:`DeprecationWarning`).
     RULE_OPTIONS
@@ -102,8 +107,8 @@ class View:
     Examples
     --------
     >>> View()
-    View(objective='seed', start=(-4.0, 3.0), maxiter=50, flavor='rmsprop', baselines=(), learning_rate=0.1,
-         decay=0.9, eps=1e-08, centered=False, nesterov=False, momentum=0.0, eps_in_sqrt=True)
+    View(objective='seed', start=(-4.0, 3.0), maxiter=50, flavor='rmsprop', baselines=(), noise=0.0, seed=0,
+         learning_rate=0.1, decay=0.9, eps=1e-08, centered=False, nesterov=False, momentum=0.0, eps_in_sqrt=True)
     >>> View(objective="booth", momentum=0.5).settings()
     {'learning_rate': 0.1, 'decay': 0.9, 'eps': 1e-08, 'centered': False, 'nesterov': False, 'momentum': 0.5,
      'eps_in_sqrt': True}
@@ -114,6 +119,8 @@ class View:
     maxiter: int = 50
     flavor: str = OWN_RULE
     baselines: tuple[str, ...] = ()
+    noise: float = 0.0
+    seed: int = 0
     _: dataclasses.KW_ONLY
     iterations: dataclasses.InitVar[int | None] = None
 
@@ -147,6 +154,21 @@ class View:
             for name, value in settings.items()
             if name in rule.MAIN or (not rule.SHOWN[name].own_rule_only and value != rule.DEFAULTS[name])
         }
+
+    def noise_arguments(self) -> dict:
+        """Return the ``noise`` and ``seed`` arguments of :func:`rmsprop.minimize` for this view's runs.
+
+        Returns
+        -------
+        dict
+            ``{}`` without noise, else ``{"noise": scale, "seed": seed}``.
+
+        Examples
+        --------
+        >>> View().noise_arguments(), View(noise=0.5, seed=3).noise_arguments()
+        ({}, {'noise': 0.5, 'seed': 3})
+        """
+        return {"noise": self.noise, "seed": self.seed} if self.noise > 0 else {}
 
     def optimizer(self):
         """Build the :class:`~rmsprop.GradientTransformation` this view runs, or raise :class:`ViewError`.
@@ -294,6 +316,8 @@ def from_controls(
     baselines_,
     maxiter=None,
     iterations=None,
+    noise=None,
+    seed=None,
     **options,
 ) -> View:
     """Make a checked :class:`View` from the page's controls; :class:`ViewError` names the first bad one.
@@ -312,6 +336,10 @@ def from_controls(
         A whole number from 1 to :data:`MAX_ITERATIONS`.
     iterations : str or float, optional
         Deprecated: the old name of ``maxiter`` (a :class:`DeprecationWarning`).
+    noise : str or float, optional
+        The gradient noise's scale, in :data:`NOISE_RANGE`; default none.
+    seed : str or int, optional
+        The noise's seed, a whole number in [0, :data:`MAX_SEED`]; default 0.
     **options
         The rule's options the page shows (:data:`._rule_controls.SHOWN`), by name, as
         :func:`._rule_controls.read` reads them: the learning rate in :data:`LR_RANGE`, eps
@@ -361,6 +389,8 @@ def from_controls(
         maxiter=values.maxiter(maxiter),
         flavor=flavor,
         baselines=values.baseline_names(baselines_),
+        noise=values.noise(noise),
+        seed=values.seed(seed),
         **{name: rule.read(name, value) for name, value in options.items()},
     )
     check(view)

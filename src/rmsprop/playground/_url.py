@@ -4,7 +4,8 @@
 
 Keys: ``f`` (a catalogue name or a formula in x, y or x1, x2), ``x0`` (the start),
 the rule's main settings ``lr``, ``decay`` and ``eps``, ``maxiter`` (the iterations of
-every run), ``flavor`` (``rmsprop``, this package's rule with every option, or a
+every run), ``noise`` and ``seed`` (the gradient noise of every run and its seed, written
+when the noise is on), ``flavor`` (``rmsprop``, this package's rule with every option, or a
 library's flavor from :mod:`rmsprop.compat`), the options ``centered``, ``nesterov``,
 ``momentum`` and ``sqrt`` (``in``: sqrt(e + eps), ``out``: sqrt(e) + eps), and ``vs``
 (baselines drawn beside RMSprop). The rule's keys and values are those of
@@ -35,6 +36,8 @@ _KEYS = (
     "x0",
     *(rule.SHOWN[name].key for name in rule.MAIN),
     "maxiter",
+    "noise",
+    "seed",
     "flavor",
     *(rule.SHOWN[name].key for name in rule.OPTIONS),
     "vs",
@@ -64,7 +67,10 @@ def to_query(view: View) -> str:
     """
     query = {"f": view.objective, "x0": f"{view.start[0]!r},{view.start[1]!r}"}
     query.update({rule.SHOWN[name].key: rule.url_text(name, getattr(view, name)) for name in rule.MAIN})
-    query.update(maxiter=str(view.maxiter), flavor=view.flavor)
+    query["maxiter"] = str(view.maxiter)
+    if view.noise > 0:
+        query.update(noise=repr(view.noise), seed=str(view.seed))
+    query["flavor"] = view.flavor
     for name in rule.OPTIONS:
         value = getattr(view, name)
         if value != rule.DEFAULTS[name]:
@@ -168,6 +174,8 @@ def from_query(search: str | None) -> tuple[View, list[str]]:
     )
     take_rule(rule.MAIN)
     take("maxiter", "maxiter", values.maxiter)
+    take("noise", "noise", values.noise)
+    take("seed", "seed", values.seed)
     take("flavor", "flavor", lambda v: v if v in FLAVORS else _raise(f"unknown flavor {values.short(v)}"))
     take_rule(rule.OPTIONS)
     take("baselines", "vs", values.baseline_names)

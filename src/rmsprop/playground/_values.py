@@ -8,9 +8,20 @@ from __future__ import annotations
 
 import math
 
-from ._limits import BASELINES, MAX_ABS_START, MAX_ITERATIONS, ViewError
+from ._limits import BASELINES, MAX_ABS_START, MAX_ITERATIONS, MAX_SEED, NOISE_RANGE, ViewError
 
-__all__ = ["number", "short", "in_range", "flag", "maxiter", "start", "baseline_names", "objective_text"]
+__all__ = [
+    "number",
+    "short",
+    "in_range",
+    "flag",
+    "maxiter",
+    "noise",
+    "seed",
+    "start",
+    "baseline_names",
+    "objective_text",
+]
 
 
 def number(text, what: str) -> float:
@@ -203,6 +214,73 @@ def maxiter(value) -> int:
     if count != int(count):
         raise ViewError(f"maxiter must be a whole number; got {count:g}")
     return int(in_range(count, "maxiter", 1, MAX_ITERATIONS))
+
+
+def noise(value) -> float:
+    """The noise slider's value: the scale of the gradient noise, in :data:`NOISE_RANGE` (0: none).
+
+    Parameters
+    ----------
+    value : str, int, float or None
+        The slider's value, or the URL's text (``None``: no noise).
+
+    Returns
+    -------
+    float
+        The scale.
+
+    Raises
+    ------
+    ViewError
+        If the value is not a number or out of range.
+
+    Examples
+    --------
+    >>> noise("0.5"), noise(None)
+    (0.5, 0.0)
+    >>> noise(-1)
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: noise must be in [0, 1000]; got -1
+    """
+    if value is None:
+        return 0.0
+    return in_range(number(value, "noise"), "noise", *NOISE_RANGE)
+
+
+def seed(value) -> int:
+    """The seed field's value: the seed of the gradient noise, a whole number in [0, :data:`MAX_SEED`].
+
+    Parameters
+    ----------
+    value : str, int, float or None
+        The field's value (``None``: 0).
+
+    Returns
+    -------
+    int
+        The seed.
+
+    Raises
+    ------
+    ViewError
+        If the value is not a number, not whole, or out of range.
+
+    Examples
+    --------
+    >>> seed("7"), seed(None)
+    (7, 0)
+    >>> seed("1.5")
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: seed must be a whole number; got 1.5
+    """
+    if value is None or value == "":
+        return 0
+    count = number(value, "seed")
+    if count != int(count):
+        raise ViewError(f"seed must be a whole number; got {count:g}")
+    return int(in_range(count, "seed", 0, MAX_SEED))
 
 
 def start(x1, x2) -> tuple[float, float]:

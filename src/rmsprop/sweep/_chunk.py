@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import compat
+from .._noise import GradientNoise, noise_of
 from ._engine import compiled_engine
 from ._grid import RULE, SETTINGS
 from ._source import objective_of
@@ -50,6 +51,8 @@ class ChunkTask:
         The stopping tolerance.
     batch : bool
         Whether ``minimize_many`` runs the rows, else one ``minimize`` per row.
+    seed : numpy.ndarray or None, optional
+        The seed of each row's gradient noise (int64), where the grid has ``noise``; default ``None``.
 
     Examples
     --------
@@ -71,6 +74,7 @@ class ChunkTask:
     maxiter: int
     gtol: float
     batch: bool
+    seed: np.ndarray | None = None
 
 
 # Numba's ``workqueue`` threading layer aborts the process on concurrent launches of a parallel
@@ -110,6 +114,9 @@ def run_chunk(task: ChunkTask) -> dict:
     objective = objective_of(task.objective)
     options = dict(task.options)
     rows = task.x0.shape[0]
+    scale, relative = options.pop("noise", None), options.pop("noise_relative", False)
+    noise = noise_of(None if scale is None else GradientNoise(scale, relative))
+    seeds = task.seed if noise is not None else None
     if task.batch:
         from .._batch import minimize_many
 
@@ -118,7 +125,15 @@ def run_chunk(task: ChunkTask) -> dict:
         lock = _COMPILED_LOCK if compiled_engine(objective, task.batch) else contextlib.nullcontext()
         with lock:
             result = minimize_many(
-                objective, task.x0, maxiter=task.maxiter, gtol=task.gtol, flavor=flavor, **settings, **options
+                objective,
+                task.x0,
+                maxiter=task.maxiter,
+                gtol=task.gtol,
+                flavor=flavor,
+                noise=noise,
+                seed=seeds,
+                **settings,
+                **options,
             )
         return {
             "x": np.ascontiguousarray(result.x, dtype=np.float64),
@@ -141,6 +156,15 @@ def run_chunk(task: ChunkTask) -> dict:
         if key not in optimizers:  # rows of one combination are contiguous: one optimizer each
             optimizers.clear()
             optimizers[key] = compat.configure(task.flavor, **settings, **options)
-        result = minimize(objective, task.x0[i], optimizer=optimizers[key], maxiter=task.maxiter, gtol=task.gtol)
+        seed = None if seeds is None else int(seeds[i])
+        result = minimize(
+            objective,
+            task.x0[i],
+            optimizer=optimizers[key],
+            maxiter=task.maxiter,
+            gtol=task.gtol,
+            noise=noise,
+            seed=seed,
+        )
         x[i], fun[i], nit[i], status[i] = result.x, result.fun, result.nit, result.status
     return {"x": x, "fun": fun, "nit": nit, "status": status, "engine": "minimize"}

@@ -12,15 +12,17 @@ import numpy as np
 from .. import compat
 from .._rmsprop import OPTION_NAMES
 
-__all__ = ["RULE", "SETTINGS", "GRID_KEYS", "read_grid", "unravel"]
+__all__ = ["RULE", "SETTINGS", "NOISE", "GRID_KEYS", "read_grid", "unravel"]
 
 #: ``grid["flavor"]`` for this package's rule, :func:`rmsprop.rmsprop` (the default).
 RULE = "rmsprop"
 
 #: The settings that vary per run inside a chunk; the other grid keys make the groups.
 SETTINGS = ("learning_rate", "decay", "eps")
+#: The gradient noise of the runs (:class:`rmsprop.GradientNoise`: its scale, and whether it is relative).
+NOISE = ("noise", "noise_relative")
 #: Every key a grid may have.
-GRID_KEYS = SETTINGS + ("flavor",) + tuple(OPTION_NAMES)
+GRID_KEYS = SETTINGS + ("flavor",) + tuple(OPTION_NAMES) + NOISE
 
 
 def read_grid(grid: Any) -> tuple[tuple, dict]:
@@ -64,6 +66,8 @@ def read_grid(grid: Any) -> tuple[tuple, dict]:
     for key in grid:
         if key not in GRID_KEYS:
             raise ValueError(f"unknown grid key {key!r}; the keys are: {', '.join(GRID_KEYS)}")
+    if "noise_relative" in grid and "noise" not in grid:
+        raise ValueError("grid['noise_relative'] needs grid['noise'], the noise's scale")
     keys = tuple(key for key in SETTINGS + ("flavor",) if key in grid)
     keys += tuple(sorted(key for key in grid if key not in keys))
     return keys, {key: _grid_values(key, grid[key]) for key in keys}
@@ -99,10 +103,14 @@ def _grid_value(key: str, value: Any) -> Any:
                 f"unknown flavor {value!r} in grid['flavor']; choose from: {', '.join((RULE,) + tuple(compat.FLAVORS))}"
             )
         return value
-    if key in SETTINGS:
+    if key in SETTINGS or key == "noise":
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise ValueError(f"grid[{key!r}] must hold numbers; got {value!r}")
         value = float(value)
+        if key == "noise" and not (math.isfinite(value) and value >= 0):
+            raise ValueError(f"grid['noise'] must hold finite scales >= 0; got {value!r}")
+    elif key == "noise_relative" and not isinstance(value, bool):
+        raise ValueError(f"grid['noise_relative'] must hold True or False; got {value!r}")
     elif not (value is None or isinstance(value, (bool, int, float, str))):
         raise ValueError(f"grid[{key!r}] must hold numbers, booleans, strings or None; got {value!r}")
     if isinstance(value, float) and not math.isfinite(value):

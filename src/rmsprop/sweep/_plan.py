@@ -19,11 +19,12 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import compat
+from .._noise import run_seeds
 from .._validate import in_range
 from ..objectives import Objective
 from ._chunk import ChunkTask
 from ._engine import check_rule_settings, physical_memory
-from ._grid import RULE, SETTINGS, read_grid, unravel
+from ._grid import NOISE, RULE, SETTINGS, read_grid, unravel
 from ._messages import one_line
 from ._source import Source, resolve_objective
 
@@ -159,6 +160,8 @@ class Plan:
         What ``sweep.json`` holds (as it reads back).
     digest : str
         :func:`spec_digest` of ``spec``.
+    noise_seed : int or None
+        The seed of the runs' gradient noise (:func:`rmsprop._noise.run_seeds`), where the grid has ``noise``.
 
     Examples
     --------
@@ -183,6 +186,7 @@ class Plan:
     chunks: list
     spec: dict
     digest: str
+    noise_seed: int | None = None
 
     @functools.cached_property
     def previous_digest(self) -> str:
@@ -232,7 +236,7 @@ class Plan:
             The task for :func:`run_chunk`.
         """
         group = self.groups[chunk.group]
-        _, combinations, start = self.rows(chunk)
+        runs, combinations, start = self.rows(chunk)
         index = unravel(combinations, self.shape)
         per_run = {}
         for name in SETTINGS:
@@ -250,6 +254,7 @@ class Plan:
             gtol=self.gtol,
             batch=group.batch,
             **per_run,
+            seed=None if self.noise_seed is None else run_seeds(self.noise_seed, runs),
         )
 
     def cost(self, chunk: Chunk) -> float:
@@ -369,8 +374,13 @@ def make_plan(objective: Any, grid: Any, starts: Any, maxiter: Any, gtol: Any, s
             "flavor": int(chunk_size or DEFAULT_FLAVOR_CHUNK_SIZE),
         },
     }
+    noise_seed = seed if "noise" in keys else None
+    if noise_seed is not None:  # only then: the specs of sweeps without noise stay as they were
+        spec["noise_seed"] = noise_seed
     spec = json.loads(json.dumps(spec, allow_nan=False))  # as it reads back from sweep.json
-    return Plan(objective, source, keys, values, shape, x0, maxiter, gtol, groups, chunks, spec, spec_digest(spec))
+    return Plan(
+        objective, source, keys, values, shape, x0, maxiter, gtol, groups, chunks, spec, spec_digest(spec), noise_seed
+    )
 
 
 def spec_digest(spec: dict) -> str:
@@ -499,7 +509,7 @@ def _check_group(
     per_run = {
         name: np.array(values[name], dtype=np.float64)[index[keys.index(name)]] for name in SETTINGS if name in keys
     }
-    given = dict(options)
+    given = {name: value for name, value in options if name not in NOISE}
     if flavor == RULE:
         try:
             check_rule_settings(

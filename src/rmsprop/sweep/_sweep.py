@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .._noise import run_seeds
 from ..objectives import Objective
 from ._executors import connect, executor_kind, run_dask, run_local
 from ._folder import ChunkFolder
@@ -47,6 +48,10 @@ def sweep(
         (``centered``, ``momentum``, ...). Every combination (the Cartesian product in the
         order ``learning_rate, decay, eps, flavor``, then the other keys sorted; the first
         varies slowest) runs from every start. A setting left out takes the flavor's default.
+        ``noise`` (scales) and ``noise_relative`` (booleans) give the runs noisy gradients, as
+        ``noise=GradientNoise(noise, noise_relative)`` of :func:`rmsprop.minimize`; run ``r``'s
+        noise seed is :func:`rmsprop._noise.run_seeds` ``(seed, r)``, in the table's ``noise_seed``
+        column (a function of the run's number alone: the same on any executor and chunk size).
     starts : int or array_like, shape (N, dim), optional
         A number ``N`` of starts, drawn uniformly in ``objective.domain`` by
         ``np.random.default_rng(seed)``, or an array ``(N, dim)`` of starts; default 100.
@@ -56,7 +61,7 @@ def sweep(
         As ``gtol`` of :func:`rmsprop.minimize`: a run stops when the largest
         |gradient component| is at most ``gtol`` (default ``1e-5``; ``0`` runs all ``maxiter``).
     seed : int, optional
-        The seed of the generator that draws the starts, ``>= 0``; default 0.
+        The seed of the generator that draws the starts, and of the runs' noise, ``>= 0``; default 0.
     executor : None or distributed.Client or str, optional
         ``None`` (this machine, all its cores), a ``dask.distributed.Client``, or a scheduler
         address ``"tcp://host:port"`` (a client is opened and closed here).
@@ -185,6 +190,8 @@ def _make_table(plan: Plan, x: np.ndarray, fun: np.ndarray, nit: np.ndarray, sta
     for i, key in enumerate(plan.keys):
         columns[key] = value_array(plan.values[key])[index[i]]
     columns["start"] = start
+    if plan.noise_seed is not None:
+        columns["noise_seed"] = run_seeds(plan.noise_seed, run)
     for j in range(x.shape[1]):
         columns[f"x0_{j + 1}"] = plan.starts[start, j]
     for j in range(x.shape[1]):

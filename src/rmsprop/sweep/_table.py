@@ -28,7 +28,7 @@ AGGREGATES: dict[str, Callable[[np.ndarray], float]] = {
     "count": lambda values: float(values.size),
 }
 
-_INT_COLUMNS = ("run", "combination", "start", "nit", "status")
+_INT_COLUMNS = ("run", "combination", "start", "noise_seed", "nit", "status")
 
 
 class SweepTable:
