@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import rmsprop
+import rmsprop._minimize
 from rmsprop import Settings, _float_step
 from rmsprop._fma import fma as numpy_fma
 from rmsprop.rule.scalar_primitives import fma
@@ -89,3 +90,58 @@ def test_fma_edge_cases(a, b, c, want):
         assert math.isnan(got)
     else:
         assert got == want and math.copysign(1.0, got) == math.copysign(1.0, want)
+
+
+# minimize's loop on Python floats (rmsprop._float_run) against the same loop through update and apply_updates.
+
+_RUN_OPTIONS = [
+    {},
+    {"eps_in_sqrt": False, "initial_scale": 1.0},
+    {"centered": True, "momentum": 0.9, "nesterov": True},
+    {"momentum": 0.5, "lr_inside_momentum": True, "weight_decay": 0.1},
+    {"weight_decay": 0.1, "decoupled_weight_decay": True, "maximize": True},
+    {"bias_correction": True, "clip_value": 20.0},
+    {"clip_norm": 30.0, "global_clip_norm": 25.0},
+    {"centered": True, "momentum": 0.9, "arithmetic": "torch"},
+    {"centered": True, "momentum": 0.9, "arithmetic": "optax"},
+    {
+        "momentum": 0.9,
+        "arithmetic": "keras_torch",
+        "learning_rate": rmsprop.schedules.exponential_decay(0.05, decay_rate=0.99, decay_steps=1),
+    },
+]
+
+
+def _minimize(options, **more):
+    options = {"learning_rate": 0.05, **options}
+    seed = rmsprop.objectives.get("seed")
+    return rmsprop.minimize(seed.f, [-4.0, 3.0], jac=seed.grad, maxiter=60, gtol=0, **options, **more)
+
+
+@pytest.mark.parametrize("options", _RUN_OPTIONS, ids=[",".join(o) or "default" for o in _RUN_OPTIONS])
+def test_minimizes_loop_on_floats_gives_the_bits_of_update(options, monkeypatch):
+    ours = _minimize(options)
+    # The same loop through update and apply_updates, in the NumPy form (no Python floats anywhere).
+    monkeypatch.setattr(rmsprop._minimize, "float_steps", lambda *args: None)
+    monkeypatch.setattr(_float_step, "MAX_SIZE", -1)
+    theirs = _minimize(options)
+    np.testing.assert_array_equal(ours.path_x, theirs.path_x, strict=True)
+    np.testing.assert_array_equal(ours.path_jac, theirs.path_jac, strict=True)
+    for got, want in zip(ours.state, theirs.state):
+        np.testing.assert_array_equal(got, want, strict=True)
+
+
+def test_the_loop_on_floats_runs_where_it_applies_and_checkpoints_its_state(tmp_path):
+    from rmsprop import _float_run
+
+    opt = rmsprop.rmsprop(0.1)
+    x = np.array([-4.0, 3.0])
+    assert _float_run.float_steps(opt, opt.init(x), x) is not None
+    assert _float_run.float_steps(rmsprop.baselines.adam(0.1), rmsprop.baselines.adam(0.1).init(x), x) is None
+    assert _float_run.float_steps(opt, opt.init(x.astype(np.float32)), x.astype(np.float32)) is None
+    whole = _minimize({"momentum": 0.9})
+    half = _minimize({"momentum": 0.9}, checkpoint=tmp_path / "run.npz", checkpoint_every=30)
+    resumed = _minimize({"momentum": 0.9}, resume=tmp_path / "run.npz")
+    np.testing.assert_array_equal(half.x, whole.x, strict=True)
+    np.testing.assert_array_equal(resumed.x, whole.x, strict=True)
+    assert type(whole.state) is rmsprop.RMSpropState and whole.state.count == 60

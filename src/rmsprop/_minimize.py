@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 
 from . import _checkpoint
-from ._base import GradientTransformation, apply_updates
+from ._base import GradientTransformation
 from ._bounds import Box, box_of
+from ._float_run import float_steps, optimizer_steps
 from ._minimize_compiled import Outcome, compiled_run
 from ._minimize_compiled import run as run_compiled
 from ._noise import GradientNoise, NoiseStream, checked_seed, noise_of, perturbed
@@ -332,13 +333,20 @@ def _python_loop(
     finite = _finite(f, g)
     status = Status.SUCCESS if finite else Status.NONFINITE
     note = "" if finite else stop_note(Stop.START, 0)
+    # A step on Python floats where the optimizer is the rule's own and x a few float64 numbers.
+    floats = float_steps(optimizer, state, x)
+    if floats is None:
+        (step, to_state), state = optimizer_steps(optimizer), state
+    else:
+        step, to_state, state = floats
     # What a checkpoint saves: the state and counts at x (a failed step below changes them).
     state_at_x, counts_at_x, saved_at = state, None, None
-    update = optimizer.update
 
     def save_checkpoint() -> int:
         nfev, njev = counts_at_x or (counts["nfev"], counts["njev"])
-        progress = _checkpoint.Progress(nit, nfev, njev, state_at_x, path_x, path_fun, path_jac, path_grad_norm)
+        progress = _checkpoint.Progress(
+            nit, nfev, njev, to_state(state_at_x), path_x, path_fun, path_jac, path_grad_norm
+        )
         _checkpoint.save(checkpoint, run, progress)
         return nit
 
@@ -347,8 +355,7 @@ def _python_loop(
             status = Status.MAXITER
             break
         seen = g if stream is None else perturbed(g, stream.row(nit), stream.noise.relative)
-        updates, state = update(seen, state_at_x, x)
-        x_next = apply_updates(x, updates)
+        x_next, state = step(seen, state_at_x, x)
         if box is not None:
             x_next = box.project(x_next)
         if not _all_finite(x_next):
@@ -362,7 +369,7 @@ def _python_loop(
             break
         x, f, g, state_at_x = x_next, f_next, g_next, state
         nit += 1
-        path_x.append(x.copy())
+        path_x.append(x)  # a new array of the step's, which no one else holds (fun and jac get copies)
         path_fun.append(f)
         path_jac.append(g.copy())
         path_grad_norm.append(_norm(g, norm))
@@ -389,7 +396,7 @@ def _python_loop(
         np.array(path_fun),
         np.array(path_jac),
         np.array(path_grad_norm),
-        state,
+        to_state(state),
     )
 
 

@@ -20,10 +20,11 @@ import numpy as np
 from . import _float_step, _fused
 from ._base import GradientTransformation
 from ._clip import clip_factors
+from ._step_numbers import StepNumbers
 from ._tree import as_leaves, flatten, unflatten
 from ._validate import check_option_names
 from .rule.settings import DEFAULT_LEARNING_RATE, FIELD_NAMES, OPTION_NAMES, Settings, parameters_doc
-from .rule.step import make_step, scalars
+from .rule.step import make_step
 
 __all__ = ["RMSpropState", "rmsprop", "OPTION_NAMES", "resolve_optimizer", "rule_settings", "DEFAULT_LEARNING_RATE"]
 
@@ -293,7 +294,7 @@ def from_settings(settings: Settings) -> GradientTransformation:
     has_momentum = settings.momentum > 0.0
     needs_params, uses_params, clips = settings.needs_params, settings.uses_params, settings.clips
     initial_scale = settings.initial_scale
-    numbers = _StepNumbers(settings)
+    numbers = StepNumbers(settings)
 
     def init(params: Any) -> RMSpropState:
         leaves, structure = as_leaves(params, "params")
@@ -456,43 +457,6 @@ def rule_settings(optimizer: GradientTransformation) -> Settings | None:
     except TypeError:  # an update that cannot be weakly referenced is not the rule's
         return None
     return optimizer.rule if own else None
-
-
-class _StepNumbers:
-    """The spec and scalars of a step, per dtype, kept while the rate, correction and clipping factors repeat."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.specs: dict[tuple, tuple] = {}
-        self.kept: dict[tuple, tuple] = {}
-
-    def spec(self, dtype: np.dtype, x_given: bool) -> tuple:
-        key = (dtype, x_given)
-        spec = self.specs.get(key)
-        if spec is None:
-            spec = self.specs[key] = self.settings.spec(dtype, x_given)
-        return spec
-
-    def get(
-        self,
-        dtype: np.dtype,
-        x_given: bool,
-        lr: float,
-        correction: float,
-        leaf_scale: float | None,
-        global_scale: float | None,
-    ) -> tuple[tuple, tuple]:
-        """``(spec, scalars)`` of a step of arrays of ``dtype`` (:func:`rmsprop.rule.step.scalars`)."""
-        key = (dtype, lr, correction, leaf_scale, global_scale)
-        s = self.kept.get(key)
-        if s is None:
-            if len(self.kept) > 64:  # a schedule: a new rate every step
-                self.kept.clear()
-            s = scalars(self.settings, lr, correction, leaf_scale, global_scale, dtype)
-            if dtype == np.float64:  # Python floats: the same numbers for NumPy and the kernels, quicker on floats
-                s = tuple(map(float, s))
-            self.kept[key] = s
-        return self.spec(dtype, x_given), s
 
 
 _steps = functools.lru_cache(maxsize=None)(make_step)
