@@ -52,6 +52,7 @@ nitpick_ignore_regex = [
     # The docstrings name the modules where each idea lives (rmsprop.rule.step, rmsprop._compiled, ...),
     # for contributors; the reference documents the public modules only (the map is architecture.md).
     ("py:mod", r"_?[a-z_]+|rmsprop(\.[a-z_]+)*\._[a-z_.]+|rmsprop\.(rule|objectives)\.[a-z_]+"),
+    ("py:.*", r"rmsprop\.rule\.(arithmetic|step)\..*"),  # the rule's own modules: architecture.md's map
 ]
 # Internal names that public docstrings mention (limits, helpers, a NamedTuple's state), not documented
 # on their own. Every other reference must resolve.
@@ -60,8 +61,9 @@ nitpick_ignore = [
     for name in ("parameters_doc", "as_runs", "evaluate", "step", "rmsprop.rule.step.make_step")
 ] + [
     ("py:data", name)
-    for name in ("SETTING_ALIASES", "MAX_DIM", "MAX_PIXELS", "LOG_LEVELS_DECADES", "MAX_LEVELS")
+    for name in ("SETTING_ALIASES", "MAX_DIM", "MAX_PIXELS", "LOG_LEVELS_DECADES", "MAX_LEVELS", "FIELD_NAMES")
 ] + [("py:class", "ChainState"), ("py:attr", "GradientTransformation.rule")]
+nitpick_ignore += [("py:attr", name) for name in ("e", "m", "b")]  # RMSpropState's fields, named by its aliases
 
 # MyST for the narrative pages: ``{directive}`` fences, heading anchors for ``[text](page.md#anchor)``.
 myst_enable_extensions = ["colon_fence", "deflist"]
@@ -72,7 +74,6 @@ autosummary_generate = True
 autosummary_imported_members = True
 autosummary_ignore_module_all = False  # a module's members are its __all__
 templates_path = ["_templates"]
-autodoc_default_options = {"members": False}
 autodoc_typehints = "none"  # numpydoc's Parameters give the types
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
