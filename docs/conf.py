@@ -39,7 +39,16 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "_data", "_ext", "_generated", "_templates", "gallery/*.ipynb", "gallery/*.py", "gallery/*.zip"]
+exclude_patterns = [
+    "_build",
+    "_data",
+    "_ext",
+    "_generated",
+    "_templates",
+    "gallery/*.ipynb",
+    "gallery/*.py",
+    "gallery/*.zip",
+]
 suppress_warnings: list[str] = []
 
 # Every reference must resolve: a broken internal link is an error under -W. Types written in the
@@ -56,13 +65,14 @@ nitpick_ignore_regex = [
 ]
 # Internal names that public docstrings mention (limits, helpers, a NamedTuple's state), not documented
 # on their own. Every other reference must resolve.
-nitpick_ignore = [
-    ("py:func", name)
-    for name in ("parameters_doc", "as_runs", "evaluate", "step", "rmsprop.rule.step.make_step")
-] + [
-    ("py:data", name)
-    for name in ("SETTING_ALIASES", "MAX_DIM", "MAX_PIXELS", "LOG_LEVELS_DECADES", "MAX_LEVELS", "FIELD_NAMES")
-] + [("py:class", "ChainState"), ("py:attr", "GradientTransformation.rule")]
+nitpick_ignore = (
+    [("py:func", name) for name in ("parameters_doc", "as_runs", "evaluate", "step", "rmsprop.rule.step.make_step")]
+    + [
+        ("py:data", name)
+        for name in ("SETTING_ALIASES", "MAX_DIM", "MAX_PIXELS", "LOG_LEVELS_DECADES", "MAX_LEVELS", "FIELD_NAMES")
+    ]
+    + [("py:class", "ChainState"), ("py:attr", "GradientTransformation.rule")]
+)
 nitpick_ignore += [("py:attr", name) for name in ("e", "m", "b")]  # RMSpropState's fields, named by its aliases
 
 # MyST for the narrative pages: ``{directive}`` fences, heading anchors for ``[text](page.md#anchor)``.

@@ -58,7 +58,9 @@ def step_table(data: dict) -> str:
     header = ["N", "dtype"] + [f"{c} µs" for c in contenders] + [f"{c} / ours" for c in others]
     rows = []
     for (n, dtype), times in cells.items():
-        row = [f"1e{len(str(n)) - 1}" if str(n).strip("0") == "1" else f"{n:,}", dtype] + [_number(times[c]) if c in times else "-" for c in contenders]
+        row = [f"1e{len(str(n)) - 1}" if str(n).strip("0") == "1" else f"{n:,}", dtype] + [
+            _number(times[c]) if c in times else "-" for c in contenders
+        ]
         row += [f"{times[c] / times['ours']:.1f}x" if c in times and "ours" in times else "-" for c in others]
         rows.append(row)
     return machine_line(data) + _table(header, rows, right_from=2)
@@ -67,9 +69,7 @@ def step_table(data: dict) -> str:
 def single_table(data: dict) -> str:
     """``benchmarks/single.py``: µs per iteration of one run, each contender."""
     notes = data.get("notes", {})
-    rows = [
-        [name, _number(seconds * 1e6), notes.get(name, "")] for name, seconds in data["per_iteration_s"].items()
-    ]
+    rows = [[name, _number(seconds * 1e6), notes.get(name, "")] for name, seconds in data["per_iteration_s"].items()]
     text = machine_line(data) + _table(["", "µs per iteration", "note"], rows)
     if "cli_s" in data:
         text += f"\nThe command line's run, start-up included: {data['cli_s']:.2f} s.\n"
