@@ -1,8 +1,14 @@
-"""A screenshot of the playground showing one view: how docs/images/playground.png is made.
+"""A screenshot of the playground
+===============================
 
-Starts ``rmsprop playground`` on a free port, opens the view's URL in headless Chromium
+How ``docs/images/playground.png`` (the README's picture) is made: one view of the playground,
+as its address gives it. Starts ``rmsprop playground`` on a free port, opens the view's URL in headless Chromium
 (Debian's ``/usr/bin/chromium``, driven by Playwright), waits for the result table and
-saves the page as a PNG, then stops the server::
+saves the page as a PNG, then stops the server. It needs the playground's extra and Playwright
+(``pip install "rmsprop[playground]" playwright``; the ``test`` extra has both) and Debian's
+``chromium`` package (Playwright drives it; it downloads no browser). The documentation's build
+shows this script but does not run it: a server and a browser are more than a page needs (the
+playground's page, :doc:`/playground`, explains the view instead)::
 
     python examples/playground_screenshot.py docs/images/playground.png \\
         "?f=rosenbrock&x0=-1.5,2&lr=0.01&maxiter=600&momentum=0.5&vs=sgd,adam"

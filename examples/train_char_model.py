@@ -1,4 +1,5 @@
-"""Train a small character-level LSTM on the seed document with ``rmsprop.torch.RMSprop`` and ``torch.optim.RMSprop``.
+"""A character-level LSTM trained with ``rmsprop.torch.RMSprop`` and ``torch.optim.RMSprop``
+=========================================================================================
 
 The model reads the seed document (``shared/seed/rmsprop-from-scratch.txt``) one character
 at a time and predicts the next one::
@@ -18,6 +19,9 @@ of each float32 run. Run it::
 
     python examples/train_char_model.py [--steps 300] [--device cpu|cuda] [--out char_model_loss.png]
                                          [--text PATH]
+
+It needs PyTorch: ``pip install "rmsprop[torch]"``. The documentation's build runs it with
+``--steps 60`` on the CPU, to stay quick, so its curves there stop early.
 
 Without ``--text`` it looks for ``shared/seed/rmsprop-from-scratch.txt`` in the folders
 above this file (the project's workspace keeps the seed there).
@@ -41,8 +45,10 @@ SEED_TEXT = Path("shared") / "seed" / "rmsprop-from-scratch.txt"
 SETTINGS = dict(lr=3e-3, alpha=0.99, eps=1e-8)
 
 
-def find_seed_text(start: Path = Path(__file__).resolve().parent) -> Path:
-    """The seed document: ``shared/seed/rmsprop-from-scratch.txt`` in ``start`` or the nearest folder above it."""
+def find_seed_text(start: Path | None = None) -> Path:
+    """The seed document: ``shared/seed/rmsprop-from-scratch.txt`` in ``start`` (default: this file's folder)
+    or the nearest folder above it."""
+    start = start or Path(__file__).resolve().parent
     for folder in (start, *start.parents):
         if (folder / SEED_TEXT).is_file():
             return folder / SEED_TEXT
@@ -106,8 +112,8 @@ def train(steps: int, device: str, text_path: Path, seed: int = 0) -> dict:
     return {"losses": losses, "step_times": step_times, "alphabet": len(alphabet), "characters": len(text)}
 
 
-def plot(run: dict, out: str) -> None:
-    """Both loss curves in one figure."""
+def plot(run: dict, out: str):
+    """Both loss curves in one figure, written to ``out``; returns the figure, a pyplot figure left open."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -122,11 +128,11 @@ def plot(run: dict, out: str) -> None:
     ax.set_title("A character-level LSTM on the seed document")
     ax.legend()
     fig.savefig(out, dpi=120)
-    plt.close(fig)
+    return fig
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])  # no docstring in the gallery
     parser.add_argument("--steps", type=int, default=300, help="optimizer steps of each model (default 300)")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--out", default=os.path.join(tempfile.gettempdir(), "char_model_loss.png"))

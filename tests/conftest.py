@@ -116,6 +116,12 @@ SLOW_TESTS = {
     ("test_torch.py", "test_every_option_follows_torch_over_500_open_loop_steps"),  # 16 cases x 2 dtypes x 500 steps
     ("test_announce.py", "test_a_cold_cache_is_announced_once_and_a_warm_one_not_at_all"),  # compiles, empty cache
     ("test_announce.py", "test_the_command_line_announces_on_stderr"),  # the same, through the command line
+    # The documentation's site: the whole Sphinx build (every gallery example run), then its pages in Chromium.
+    ("test_docs.py", "test_the_build_prints_the_seeds_numbers_on_the_tutorial"),
+    ("test_docs.py", "test_every_figure_of_the_pages_is_made_by_the_build"),
+    ("test_docs.py", "test_every_internal_link_leads_to_a_file"),
+    ("test_docs.py", "test_the_page_opens_with_no_console_error_and_no_missing_image"),
+    ("test_docs.py", "test_the_search_page_finds_a_term_offline"),
 }
 
 

@@ -1,7 +1,7 @@
 """rmsprop: the reference implementation of the RMSprop optimizer.
 
-The update rule (:func:`rmsprop`) is a pair of pure functions in the style of
-Optax; :class:`RMSprop` holds arrays and updates them in place, in the style of
+The update rule (:func:`~rmsprop.rmsprop`) is a pair of pure functions in the style of
+Optax; :class:`~rmsprop.RMSprop` holds arrays and updates them in place, in the style of
 ``torch.optim``; :func:`minimize` runs it the SciPy way. ``import rmsprop``
 loads NumPy only: SciPy, matplotlib and the command line load where they are used.
 """

@@ -8,23 +8,23 @@ over the rest (a point is shape ``(dim,)``, a grid ``np.stack([X, Y])``).
 
 Catalogue (global minima; "any dim" objectives accept ``get(name, dim=n)``, n >= 2):
 
-================  ===========================================================  =====================
-name              f                                                            minimum
-================  ===========================================================  =====================
-seed              5 x1^2 + 7 x2^2                                              f(0, 0) = 0
-rosenbrock        sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2, any dim           f(1, ..., 1) = 0
+================  =============================================================  =====================
+name              f                                                              minimum
+================  =============================================================  =====================
+seed              5 x1^2 + 7 x2^2                                                f(0, 0) = 0
+rosenbrock        sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2, any dim             f(1, ..., 1) = 0
 beale             (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2  f(3, 0.5) = 0
-booth             (x + 2y - 7)^2 + (2x + y - 5)^2                              f(1, 3) = 0
-himmelblau        (x^2 + y - 11)^2 + (x + y^2 - 7)^2                           four points, f = 0
-rastrigin         10 n + sum x_i^2 - 10 cos(2 pi x_i), any dim                 f(0) = 0
-ackley            -20 exp(-0.2 sqrt(mean x^2)) - exp(mean cos 2 pi x) + 20 + e  f(0) = 0
-goldstein_price   Goldstein-Price polynomial                                   f(0, -1) = 3
-matyas            0.26 (x^2 + y^2) - 0.48 xy                                   f(0, 0) = 0
-three_hump_camel  2x^2 - 1.05x^4 + x^6/6 + xy + y^2                            f(0, 0) = 0
-saddle            x^2 - y^2                                                    none, inf f = -inf
-ill_conditioned   0.1 x1^2 + 2 x2^2                                            f(0, 0) = 0
-rotated           0.1 (x1 + x2)^2 + 2 (x1 - x2)^2                              f(0, 0) = 0
-================  ===========================================================  =====================
+booth             (x + 2y - 7)^2 + (2x + y - 5)^2                                f(1, 3) = 0
+himmelblau        (x^2 + y - 11)^2 + (x + y^2 - 7)^2                             four points, f = 0
+rastrigin         10 n + sum x_i^2 - 10 cos(2 pi x_i), any dim                   f(0) = 0
+ackley            -20 exp(-0.2 sqrt(mean x^2)) - exp(mean cos 2 pi x) + 20 + e    f(0) = 0
+goldstein_price   Goldstein-Price polynomial                                     f(0, -1) = 3
+matyas            0.26 (x^2 + y^2) - 0.48 xy                                     f(0, 0) = 0
+three_hump_camel  2x^2 - 1.05x^4 + x^6/6 + xy + y^2                              f(0, 0) = 0
+saddle            x^2 - y^2                                                      none, inf f = -inf
+ill_conditioned   0.1 x1^2 + 2 x2^2                                              f(0, 0) = 0
+rotated           0.1 (x1 + x2)^2 + 2 (x1 - x2)^2                                f(0, 0) = 0
+================  =============================================================  =====================
 
 Online objectives, ``f_t`` changing with the step (:class:`OnlineObjective`: :func:`online`,
 :func:`periodic`, :func:`linear`), run in :func:`rmsprop.minimize` and :func:`rmsprop.minimize_many`

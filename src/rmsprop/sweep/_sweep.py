@@ -59,7 +59,7 @@ def sweep(
         As ``maxiter`` of :func:`rmsprop.minimize`: the iterations at most per run; default 1000.
     gtol : float, optional
         As ``gtol`` of :func:`rmsprop.minimize`: a run stops when the largest
-        |gradient component| is at most ``gtol`` (default ``1e-5``; ``0`` runs all ``maxiter``).
+        gradient component in absolute value is at most ``gtol`` (default ``1e-5``; ``0`` runs all ``maxiter``).
     seed : int, optional
         The seed of the generator that draws the starts, and of the runs' noise, ``>= 0``; default 0.
     executor : None or distributed.Client or str, optional

@@ -1,4 +1,4 @@
-"""RMSprop for PyTorch: :class:`RMSprop`, a drop-in ``torch.optim.RMSprop`` whose step is this project's rule, fused.
+"""RMSprop for PyTorch: :class:`~rmsprop.torch.RMSprop`, a drop-in ``torch.optim.RMSprop`` whose step is this project's rule, fused.
 
 Install with ``pip install rmsprop[torch]``; ``import rmsprop`` never imports PyTorch,
 ``import rmsprop.torch`` does. ::
@@ -16,19 +16,19 @@ launch per dtype of the Triton kernel of ``rmsprop.torch._cuda``. Both are the o
 
 ``flavor=`` reads PyTorch's arguments as another flavor of :mod:`rmsprop.compat`:
 
-===============  ==================================================================
-flavor           what it changes (the numbers stay the ones given)
-===============  ==================================================================
-``"torch"``      nothing: PyTorch's form and arithmetic (the default)
-``"seed"``       eps inside the root, ``sqrt(e + eps)``: the seed document's rule
-``"keras"``      eps inside; lr inside momentum; decoupled weight decay; lr in float32
-``"optax"``      eps inside; lr inside momentum; Optax's arithmetic
-``"tf1"``        eps inside; the average of squares starts at 1; lr inside momentum
-``"jax_example"`` eps inside; lr inside momentum
-``"lasagne"``    eps inside
-``"caffe"``      eps outside, plain arithmetic (coupled weight decay)
-``"graves"``     eps inside; always centered; lr inside momentum (Graves 2013)
-===============  ==================================================================
+=================  ==================================================================
+flavor             what it changes (the numbers stay the ones given)
+=================  ==================================================================
+``"torch"``        nothing: PyTorch's form and arithmetic (the default)
+``"seed"``         eps inside the root, ``sqrt(e + eps)``: the seed document's rule
+``"keras"``        eps inside; lr inside momentum; decoupled weight decay; lr in float32
+``"optax"``        eps inside; lr inside momentum; Optax's arithmetic
+``"tf1"``          eps inside; the average of squares starts at 1; lr inside momentum
+``"jax_example"``  eps inside; lr inside momentum
+``"lasagne"``      eps inside
+``"caffe"``        eps outside, plain arithmetic (coupled weight decay)
+``"graves"``       eps inside; always centered; lr inside momentum (Graves 2013)
+=================  ==================================================================
 
 ``alpha`` is the flavor's decay, ``eps`` its eps, ``lr`` its learning rate; a flavor takes
 ``weight_decay``, ``momentum`` and ``centered`` where its :mod:`rmsprop.compat`
