@@ -116,6 +116,7 @@ SLOW_TESTS = {
     ("test_torch.py", "test_every_option_follows_torch_over_500_open_loop_steps"),  # 16 cases x 2 dtypes x 500 steps
     ("test_announce.py", "test_a_cold_cache_is_announced_once_and_a_warm_one_not_at_all"),  # compiles, empty cache
     ("test_announce.py", "test_the_command_line_announces_on_stderr"),  # the same, through the command line
+    ("test_reproduce.py", "test_shi2021_authors_thresholds_are_those_of_their_script_at_its_settings"),  # 1240 x 10^6
 }
 
 
