@@ -44,7 +44,8 @@ sequence counted from ``t = 0``, so ``k mod C = 1`` is ``t mod C = 0``) and :fun
 not ``10^6``; the rule's start ``v_0 = 0`` (every library's) with ``eps = 1e-8`` inside the root,
 not the script's ``v_0 = 100 C`` without ``eps`` (a large ``v_0`` slows the runs with
 ``beta_2`` near 1 for ``1 / (1 - beta_2)`` steps, too many for :data:`STEPS`); and the start
-``x_0 = 1``, where the script's first step from 100 lands. With fewer steps a run near the
+``x_0 = 1``, where the script's first step from 100 lands. (The script's first version, of
+2020-10-03, ran ``2 x 10^4`` steps too, on another grid.) With fewer steps a run near the
 threshold has had less time to settle, so our thresholds lie at or above the script's.
 """
 
