@@ -2,11 +2,13 @@ r"""Shi, Li, Hong & Sun (2021), "RMSprop converges with proper hyper-parameter",
 
 **The statement.** The paper proves that RMSprop converges (to a bounded region; to critical
 points when the problem is realizable) once ``beta_2`` is close enough to 1 -- how close depends
-on the problem, with ``1 - beta_2`` of order ``n^{-3.5}`` in its Theorem 4.3 for ``n`` functions
--- and, from that, conjectures "a critical threshold ``beta_2^*``, such that RMSprop generates
-reasonably good results only if ``1 > beta_2 >= beta_2^*``" (abstract). Its Figure 1 (Section 1)
-shows the phase transition on Reddi et al.'s counterexample: for each period ``C`` there is a
-threshold of ``beta_2`` above which RMSprop converges, and it rises with ``C``.
+on the problem (``1 - beta_2`` of order ``n^{-3.5}`` for ``n`` functions, in its Theorem 4.3 as
+Zhang, Chen & Luo's ICLR 2022 blog post "Does Adam converge and when?" restates it) -- and, from
+that, conjectures "a critical threshold ``beta_2^*``, such that RMSprop generates reasonably good
+results only if ``1 > beta_2 >= beta_2^*``" (abstract). Its Figure 1 (Section 1) plots, on Reddi et
+al.'s counterexample, which cells of a grid of ``beta_2`` and the period ``C`` converge; the
+statement checked here is that for each ``C`` there is a threshold of ``beta_2`` above which
+RMSprop converges, and that it rises with ``C``.
 
 **The experiment, as the authors' code runs it.** The paper's text of Section 1 and Figure 1's
 caption were not readable here; the definitions below are those of the authors' script,
