@@ -119,6 +119,7 @@ CHECKED_MODULES = {
     "rmsprop.reproduce.seed",
     "rmsprop.reproduce.d2l",
     "rmsprop.reproduce.reddi2018",
+    "rmsprop.reproduce.shi2021",
     "rmsprop.cli._reproduce",
     "rmsprop.demo",
     # the package, the rule, minimize and its engines, the flavors

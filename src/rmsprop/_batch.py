@@ -86,7 +86,7 @@ START, STEP, EVALUATION = Stop.START, Stop.STEP, Stop.EVALUATION
 
 
 def minimize_many(
-    objective: Callable[..., Any],
+    objective: Callable[..., Any] | OnlineObjective,
     x0s: Any,
     *,
     learning_rate: Any = None,

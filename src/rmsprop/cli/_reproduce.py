@@ -41,7 +41,7 @@ def report_table(report):
 
 
 @app.command(
-    epilog="Examples:  rmsprop reproduce --list   rmsprop reproduce seed   rmsprop reproduce reddi2018 --out figures",
+    epilog="Examples:  rmsprop reproduce --list   rmsprop reproduce seed   rmsprop reproduce shi2021 --out figures",
 )
 def reproduce(
     name: str = typer.Argument(None, help="The reproduction to run (see --list)."),

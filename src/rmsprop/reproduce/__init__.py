@@ -11,11 +11,12 @@ seed       the seed document's run (``seed.py``): 50 steps on ``5 x1^2 + 7 x2^2`
 d2l        Dive into Deep Learning, Section 11.8 "RMSProp" (``d2l.py``): its run and printed line
 reddi2018  Reddi, Kale & Kumar (2018), Theorem 1 and Section 5 (``reddi2018.py``): RMSprop and
            Adam end at the worst point of a convex online problem, AMSGrad at the optimum
+shi2021    Shi, Li, Hong & Sun (2021), Figure 1 (``shi2021.py``): the phase diagram of RMSprop over
+           ``beta_2`` and the period of Reddi et al.'s counterexample, one ``minimize_many`` call
 =========  =====================================================================================
 
 An entry is registered in :data:`ENTRIES` (name, one line, and its ``reproduce`` function);
-adding a source (such as Shi et al. 2021's phase diagram) is a module with a ``reproduce()``
-returning a :class:`Report`, and a line here.
+adding a source is a module with a ``reproduce()`` returning a :class:`Report`, and a line here.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ __all__ = ["ENTRIES", "Entry", "Report", "Row", "names", "get"]
 
 
 def _entries() -> dict[str, Entry]:
-    from . import d2l, reddi2018, seed
+    from . import d2l, reddi2018, seed, shi2021
 
     return {
         "seed": Entry("seed", "the seed document's run: 50 RMSprop steps on 5 x1^2 + 7 x2^2", seed.reproduce),
@@ -37,6 +38,11 @@ def _entries() -> dict[str, Entry]:
             "reddi2018",
             "Reddi, Kale & Kumar 2018 (ICLR): RMSprop/Adam fail on convex online problems, AMSGrad does not",
             reddi2018.reproduce,
+        ),
+        "shi2021": Entry(
+            "shi2021",
+            "Shi, Li, Hong & Sun 2021 (ICLR), Figure 1: where RMSprop converges over beta_2 and the period",
+            shi2021.reproduce,
         ),
     }
 
@@ -56,7 +62,7 @@ def names() -> tuple[str, ...]:
     Examples
     --------
     >>> names()
-    ('seed', 'd2l', 'reddi2018')
+    ('seed', 'd2l', 'reddi2018', 'shi2021')
     """
     return tuple(ENTRIES)
 
@@ -86,7 +92,7 @@ def get(name: str) -> Entry:
     >>> get("reddi")
     Traceback (most recent call last):
     ...
-    ValueError: unknown reproduction 'reddi'; did you mean 'reddi2018'? (choose one of: seed, d2l, reddi2018)
+    ValueError: unknown reproduction 'reddi'; did you mean 'reddi2018'? (choose one of: seed, d2l, reddi2018, shi2021)
     """
     import difflib
 
