@@ -60,6 +60,7 @@ CHECKED_MODULES = {
     "rmsprop.plot._labels",
     "rmsprop.plot._loss",
     "rmsprop.plot._panel",
+    "rmsprop.plot._minibatch",
     "rmsprop.plot._paths",
     "rmsprop.plot._runs",
     "rmsprop.plot._steps",

@@ -230,3 +230,59 @@ def test_digits_without_scikit_learn_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
     with pytest.raises(ImportError, match=r"scikit-learn: pip install 'rmsprop\[data\]'"):
         objectives.digits()
+
+
+# --------------------------------------------------------------------------------------
+# The figure and the example
+# --------------------------------------------------------------------------------------
+
+
+def test_minibatch_paths_writes_a_figure_of_paths_and_losses(tmp_path):
+    pytest.importorskip("matplotlib")
+    A2, b2, _ = synthetic_regression(30, 2, seed=2)
+    runs = {}
+    for size in (1, None):
+        problem = least_squares(A2, b2, batch_size=size)
+        runs[f"B={size}"] = rmsprop.minimize(problem, [0.0, 0.0], learning_rate=0.1, maxiter=problem.iterations(2))
+    runs["many"] = rmsprop.minimize_many(
+        least_squares(A2, b2, batch_size=10), [[0.0, 0.0], [1.0, 1.0]], maxiter=6, trajectories=True
+    )
+    out = tmp_path / "minibatch.png"
+    figure = rmsprop.plot.minibatch_paths(problem, runs, resolution=20, save=out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+    paths, losses = figure.axes[:2]
+    gids = [line.get_gid() for line in losses.get_lines()]
+    # a minibatch run draws its batches' and its full losses; the full-batch run its path_fun, once
+    assert gids == ["batch:B=1", "full:B=1", "full:B=None", "batch:many [0]", "full:many [0]"] + [
+        "batch:many [1]",
+        "full:many [1]",
+        "minimum",
+    ]
+    full_line = losses.get_lines()[1]
+    assert np.array_equal(full_line.get_ydata(), runs["B=1"].path_full_fun)
+    assert np.array_equal(full_line.get_xdata(), np.arange(61) / 30)  # in epochs
+    assert "path:B=1" in [line.get_gid() for line in paths.get_lines()]
+    with pytest.raises(ValueError, match="axis must be one of epoch, iteration"):
+        rmsprop.plot.minibatch_paths(problem, runs, axis="step")
+    one_d = least_squares(A2[:, :1], b2, batch_size=5)
+    result = rmsprop.minimize(one_d, [0.0], learning_rate=0.1, maxiter=12)
+    assert len(rmsprop.plot.minibatch_paths(one_d, result, axis="iteration").axes) == 1  # the losses alone
+
+
+def test_example_script_writes_its_figures(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "examples" / "minibatches.py"
+    spec = importlib.util.spec_from_file_location("minibatches_example", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(["--epochs", "2", "--out", str(tmp_path)])
+    printed = capsys.readouterr().out
+    assert printed.count("least squares ") == 3
+    expected = ["minibatches_least_squares.png"]
+    if importlib.util.find_spec("sklearn") is not None:
+        expected.append("minibatches_digits.png")
+        assert printed.count("digits 0 vs 1 ") == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
