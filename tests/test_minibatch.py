@@ -171,6 +171,27 @@ def test_minimize_many_rows_are_single_runs(model):
         assert np.array_equal(many.x[i], single.x) and np.array_equal(many.path_fun[i], single.path_fun)
         assert np.array_equal(many.path_full_fun[i], single.path_full_fun)
         assert many.full_fun[i] == single.full_fun
+    # float32 starts and gradient noise (seed + i per run) on top of the batches
+    low = starts.astype(np.float32)
+    noisy = rmsprop.minimize_many(problem, low, learning_rate=0.05, maxiter=25, noise=0.1, seed=5)
+    for i in range(3):
+        single = rmsprop.minimize(problem, low[i], learning_rate=0.05, maxiter=25, noise=0.1, seed=5 + i)
+        assert single.x.dtype == np.float32 and np.array_equal(noisy.x[i], single.x)
+
+
+def test_a_resumed_run_takes_the_same_batches_and_another_shuffle_is_refused(tmp_path):
+    checkpoint = tmp_path / "run.npz"
+    whole = rmsprop.minimize(least_squares(A, B, batch_size=5, seed=3), [0.0] * 3, learning_rate=0.1, maxiter=40)
+    rmsprop.minimize(
+        least_squares(A, B, batch_size=5, seed=3), [0.0] * 3, learning_rate=0.1, maxiter=17, checkpoint=checkpoint
+    )
+    rest = rmsprop.minimize(
+        least_squares(A, B, batch_size=5, seed=3), [0.0] * 3, learning_rate=0.1, maxiter=40, resume=checkpoint
+    )
+    assert np.array_equal(whole.path_x, rest.path_x) and np.array_equal(whole.path_full_fun, rest.path_full_fun)
+    for other in (least_squares(A, B, batch_size=5, seed=4), least_squares(A * 2, B, batch_size=5, seed=3)):
+        with pytest.raises(ValueError, match="cannot resume from"):
+            rmsprop.minimize(other, [0.0] * 3, learning_rate=0.1, maxiter=40, resume=checkpoint)
 
 
 def test_least_squares_converges_near_lstsq_with_a_decaying_schedule():

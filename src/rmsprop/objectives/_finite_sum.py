@@ -31,6 +31,11 @@ is seen exactly once per epoch and ``sum_b |B_b| grad f_b(x) = n grad f(x)`` ove
 batches (up to rounding). ``batch_size=None`` is the full batch, nothing shuffled: ``f_t = f``
 at every step, summed in the data's order, and a run is the deterministic run on :attr:`full`
 bit for bit. ``batch_size=n`` shuffles the full batch each epoch: ``f`` up to the order of the sum.
+The seed follows the gradient noise's conventions (an integer ``>= 0``, 0 by default, refused
+where nothing is shuffled), but it belongs to the objective: every run of
+:func:`rmsprop.minimize_many` takes the same batches, the sequence ``f_t`` of the seed, as it
+takes any online objective's (its ``seed=`` seeds the gradient noise, per run); runs over other
+shuffles are runs on objectives built with other seeds.
 
 Numbers: each value and gradient is summed over its examples one point at a time (NumPy's
 pairwise sum along a contiguous axis), whatever the shape of ``x``, so ``f(X.T, t)[i]`` is
