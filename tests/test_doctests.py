@@ -26,7 +26,20 @@ OPTIONFLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 NOT_IMPORTED = {"rmsprop.__main__"}
 
 #: The optional dependencies: a module that needs one that is not installed is skipped.
-OPTIONAL = {"dash", "numba", "distributed", "dask", "pyarrow", "playwright", "torch", "triton", "jax", "optax", "keras"}
+OPTIONAL = {
+    "dash",
+    "numba",
+    "distributed",
+    "dask",
+    "pyarrow",
+    "playwright",
+    "torch",
+    "triton",
+    "jax",
+    "optax",
+    "keras",
+    "sklearn",
+}
 
 #: Packages that are an extra of their own: every module in them needs its dependency, even where it imports it
 #: lazily (the playground's examples start a Dash app).

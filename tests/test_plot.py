@@ -95,6 +95,7 @@ def test_the_package_exports_the_names_of_the_module_it_was():
         "loss",
         "step_sizes",
         "panel",
+        "minibatch_paths",
         "animate",
         "sweep_heatmap",
         "settings_label",

@@ -75,7 +75,7 @@ from ._noise import BatchStreams, GradientNoise, noise_of, perturbed, row_seeds
 from ._result import OptimizeResult
 from ._status import FINITE_DIFFERENCE_NOTE, RUNNING, STATUS_MESSAGES, Stop, stop_note
 from ._validate import flag, in_range, vector_norm_order
-from .objectives import OnlineObjective
+from .objectives import FiniteSum, OnlineObjective
 from .rule.primitives import abs_sq, clip
 from .rule.settings import Settings
 from .rule.step import bias_correction, clip_factor, make_step, scalars
@@ -174,6 +174,9 @@ def minimize_many(
         ``"numba"`` or ``"numpy"``. With ``trajectories=True`` also ``path_x`` (B, maxiter + 1, d) and ``path_fun``
         (B, maxiter + 1): row ``i`` holds the ``nit[i] + 1`` iterates of ``minimize``'s ``path_x`` and ``path_fun``,
         then NaN. With ``noise``, ``noise`` (``{"scale", "relative"}``) and ``seed`` (B,), the runs' seeds.
+        A finite sum (:class:`rmsprop.objectives.FiniteSum`; every run takes the same batches, those of
+        its seed) adds ``full_fun`` (B,), the full objective at ``x``, ``batches_per_epoch``, and with
+        ``trajectories`` ``path_full_fun`` (B, maxiter + 1), the full objective along ``path_x`` (NaN after).
 
     Raises
     ------
@@ -254,6 +257,10 @@ def minimize_many(
         result.path_fun = outcome.path_f
     if noise is not None:
         result.noise, result.seed = noise.describe(), seeds
+    if isinstance(objective, FiniteSum):  # the full loss beside the batches' losses, as minimize records it
+        result.full_fun, result.batches_per_epoch = objective.full_losses(outcome.x), objective.batches_per_epoch
+        if trajectories:
+            result.path_full_fun = objective.full_losses(outcome.path_x)
     return result
 
 

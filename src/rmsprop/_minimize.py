@@ -28,7 +28,7 @@ from ._result import OptimizeResult
 from ._rmsprop import resolve_optimizer
 from ._status import FINITE_DIFFERENCE_NOTE, STATUS_MESSAGES, Status, Stop, stop_note
 from ._validate import in_range, vector_norm_order
-from .objectives import OnlineObjective
+from .objectives import FiniteSum, OnlineObjective
 
 __all__ = ["minimize", "STATUS_MESSAGES"]
 
@@ -154,7 +154,10 @@ def minimize(
         ``path_jac`` (the gradient at each iterate), ``path_grad_norm``; ``state``,
         the optimizer's final state; and ``settings``, the optimizer's settings
         (for legends and saving).
-        ``status`` is a key of :data:`STATUS_MESSAGES`.
+        ``status`` is a key of :data:`STATUS_MESSAGES`. A finite sum
+        (:class:`rmsprop.objectives.FiniteSum`, whose ``fun`` and ``path_fun`` are the batches'
+        losses) adds ``path_full_fun``, the full objective at every iterate, ``full_fun``, its last
+        value, and ``batches_per_epoch`` (iteration ``k`` is epoch ``k / batches_per_epoch``).
 
     Raises
     ------
@@ -304,6 +307,9 @@ def minimize(
     )
     if noise is not None:
         result.noise = {**noise.describe(), "seed": seed}
+    if isinstance(fun, FiniteSum):  # the full loss beside the batches' losses, after the run (vectorised)
+        result.path_full_fun = fun.full_losses(end.path_x)
+        result.full_fun, result.batches_per_epoch = float(result.path_full_fun[-1]), fun.batches_per_epoch
     return result
 
 

@@ -30,13 +30,38 @@ Online objectives, ``f_t`` changing with the step (:class:`OnlineObjective`: :fu
 :func:`periodic`, :func:`linear`), run in :func:`rmsprop.minimize` and :func:`rmsprop.minimize_many`
 one ``f_t`` per iteration; see :mod:`rmsprop.objectives._online`.
 
+Finite sums over data, taken a shuffled minibatch per step (:class:`FiniteSum`, an online
+objective whose :attr:`~FiniteSum.full` is the full objective): :func:`least_squares`,
+:func:`logistic_regression`, and data for them: :func:`synthetic_regression`,
+:func:`synthetic_classification` and scikit-learn's digits (:func:`digits_data`, :func:`digits`);
+see :mod:`rmsprop.objectives._finite_sum`.
+
 Formulas, gradients and sources are in :mod:`rmsprop.objectives.formulas`, written once for
 NumPy and compiled code over the operations of :mod:`rmsprop.objectives.primitives`.
 """
 
 from ._catalogue import get, names
+from ._datasets import digits, digits_data, synthetic_classification, synthetic_regression
 from ._expression import from_expression
+from ._finite_sum import FiniteSum
+from ._models import least_squares, logistic_regression
 from ._objective import Objective
 from ._online import OnlineObjective, linear, online, periodic
 
-__all__ = ["Objective", "OnlineObjective", "from_expression", "get", "linear", "names", "online", "periodic"]
+__all__ = [
+    "FiniteSum",
+    "Objective",
+    "OnlineObjective",
+    "digits",
+    "digits_data",
+    "from_expression",
+    "get",
+    "least_squares",
+    "linear",
+    "logistic_regression",
+    "names",
+    "online",
+    "periodic",
+    "synthetic_classification",
+    "synthetic_regression",
+]

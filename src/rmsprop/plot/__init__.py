@@ -23,6 +23,10 @@ e.g. ``"rmsprop lr=0.1 decay=0.9"``) unless ``labels=`` are given. A result of
 (``"run [i]"``; it records no gradients, so it has no step sizes). An
 *objective* is an :class:`rmsprop.objectives.Objective` or its catalogue name.
 
+:func:`minibatch_paths` draws runs on a finite sum (:class:`rmsprop.objectives.FiniteSum`): the
+noisy minibatch paths beside the full-batch path on the full objective's contours, and each
+run's full loss over its batches' losses.
+
 :func:`sweep_heatmap` draws a sweep (:func:`rmsprop.sweep.sweep`): the median final loss (or
 another aggregate of a column) over the starts, per learning rate and decay, best cell starred.
 
@@ -43,6 +47,7 @@ or ``WAYLAND_DISPLAY``), matplotlib is switched to Agg first.
 #   _loss.py           f or f - f* per iteration; loss()
 #   _steps.py          effective per-coordinate steps; effective_steps(), step_sizes()
 #   _panel.py          surface, paths, loss and step sizes in one figure; panel()
+#   _minibatch.py      minibatch runs beside full-batch ones: paths, batch and full losses; minibatch_paths()
 #   _animation.py      animate() to .gif or .mp4
 #   _sweep_heatmap.py  a sweep's aggregate per setting; sweep_heatmap()
 
@@ -58,6 +63,7 @@ from ._grid import contour_grid as contour_grid  # not in __all__: the playgroun
 from ._grid import contour_levels
 from ._labels import settings_label
 from ._loss import loss
+from ._minibatch import minibatch_paths
 from ._panel import panel
 from ._paths import paths
 from ._steps import effective_steps, step_sizes
@@ -71,6 +77,7 @@ __all__ = [
     "loss",
     "step_sizes",
     "panel",
+    "minibatch_paths",
     "animate",
     "sweep_heatmap",
     "settings_label",

@@ -239,10 +239,14 @@ def _batch_rows(result: Any, x: np.ndarray, name: str, label: str) -> list[Run]:
             f"{name}: a batch needs path_x (B, T, d), path_fun (B, T) and nit (B,); "
             f"got {x.shape}, {f.shape}, {nit.shape}"
         )
+    full = result.get("path_full_fun") if isinstance(result, Mapping) else getattr(result, "path_full_fun", None)
     rows = []
     for i in range(x.shape[0]):
         n = int(nit[i]) + 1
         row = {"path_x": x[i, :n], "path_fun": f[i, :n]}
+        if full is not None:  # a finite sum's: the full loss beside the batches' (rmsprop.plot.minibatch_paths)
+            row["path_full_fun"] = np.asarray(full, dtype=float)[i, :n]
+            row["batches_per_epoch"] = result_field(result, "batches_per_epoch")
         rows.append(Run(f"{label} [{i}]", row["path_x"], row["path_fun"], row))
     return rows
 
