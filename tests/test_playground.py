@@ -18,7 +18,18 @@ from hypothesis import strategies as st
 
 pytest.importorskip("dash")
 
-from rmsprop.playground import _app, _compute, _controls, _figures, _limits, _rule_controls, _state, _url  # noqa: E402
+from rmsprop.playground import (  # noqa: E402
+    _app,
+    _compute,
+    _controls,
+    _figures,
+    _limits,
+    _online_figures,
+    _problems,
+    _rule_controls,
+    _state,
+    _url,
+)
 from rmsprop.playground._state import View, ViewError  # noqa: E402
 
 # The seed document's printed result: 50 iterations from (-4, 3), lr 0.1, decay 0.9, eps 1e-8.
@@ -70,7 +81,7 @@ def test_query_round_trip_of_a_full_view():
 
 views = st.builds(
     View,
-    objective=st.sampled_from(_state.OBJECTIVES + ("x**2 + 3*y**2", "sin(x1) + x2**2/4")),
+    objective=st.sampled_from(_state.OBJECTIVES + ("x**2 + 3*y**2", "sin(x1) + x2**2/4") + tuple(_problems.PROBLEMS)),
     start=st.tuples(*[st.floats(-1e3, 1e3, allow_nan=False)] * 2),
     learning_rate=st.floats(*_state.LR_RANGE),
     decay=st.floats(0, 0.999),
@@ -84,7 +95,14 @@ views = st.builds(
     baselines=st.lists(st.sampled_from(_state.BASELINES), unique=True).map(
         lambda names: tuple(n for n in _state.BASELINES if n in names)
     ),
-)
+    noise=st.sampled_from((0.0, 0.5, 3.0)),
+    seed=st.integers(0, _limits.MAX_SEED),
+    relative=st.booleans(),
+    schedule=st.sampled_from(tuple(_limits.SCHEDULES)),
+    rate=st.floats(1e-6, 1.0),
+    c=st.floats(2.001, 1e3),
+    display=st.sampled_from(tuple(_limits.DISPLAYS)),
+).map(lambda view: view if view.noise else dataclasses.replace(view, seed=0))  # the URL has no seed without noise
 
 
 @settings(max_examples=200, deadline=None)
@@ -116,6 +134,14 @@ def test_every_checked_view_survives_its_url(view):
         ("?f=x1%2Bx2%2Bx3", "objective", "seed", "two variables"),
         ("?f=__import__('os')", "objective", "seed", "expression rejected"),
         ("?zz=1", "objective", "seed", "unknown URL key 'zz'"),
+        ("?view=4d", "display", "contour", "URL view: view must be one of contour, 3d; got '4d'"),
+        ("?schedule=cosine", "schedule", "constant", "URL schedule: schedule must be one of constant, sqrt, exp"),
+        ("?rate=0", "rate", 0.99, "URL rate: decay rate must be in (0, 1]; got 0"),
+        ("?rate=1.5", "rate", 0.99, "URL rate: decay rate must be in (0, 1]; got 1.5"),
+        ("?relative=maybe", "relative", False, "URL relative: relative must be 0 or 1; got 'maybe'"),
+        ("?C=2", "c", 3.0, "URL C: C must be in (2, 1000]; got 2"),
+        ("?C=abc", "c", 3.0, "URL C: C must be a number; got 'abc'"),
+        ("?f=reddi2018-theorem1&x0=1,2,3", "start", (0.0, 0.0), "two numbers"),
     ],
 )
 def test_bad_url_values_keep_their_defaults_and_say_why(query, field, expected, message):
@@ -152,6 +178,13 @@ def test_url_view_that_its_rule_refuses_falls_back_to_a_valid_view():
         ({"flags": ["nesterov"]}, "nesterov=True needs momentum > 0"),
         ({"flavor": "evil"}, "unknown flavor"),
         ({"baselines": ["sgd", "rm -rf"]}, "unknown baseline"),
+        ({"schedule": "cosine"}, "schedule must be one of constant, sqrt, exp; got 'cosine'"),
+        ({"schedule": "exp", "rate": "0"}, "decay rate must be in (0, 1]; got 0"),
+        ({"rate": "fast"}, "decay rate must be a number; got 'fast'"),
+        ({"C": "2"}, "C must be in (2, 1000]; got 2"),
+        ({"objective": "reddi2018-theorem1", "C": ""}, "C is empty"),
+        ({"display": "4d"}, "view must be one of contour, 3d; got '4d'"),
+        ({"objective": "reddi2018-theorem1", "x1": "one"}, "start x1 must be a number"),
     ],
 )
 def test_bad_controls_get_one_line_messages(change, message):
@@ -164,8 +197,36 @@ def test_bad_controls_get_one_line_messages(change, message):
 # ----------------------------------------------------------------------------------------------
 # the rule's controls, derived from Settings
 
-OWN_FIELDS = {"objective", "start", "maxiter", "noise", "seed", "flavor", "baselines"}
-OWN_CONTROLS = {"objective", "formula", "x1", "x2", "maxiter", "noise", "seed", "flavor", "baselines"}
+OWN_FIELDS = {
+    "objective",
+    "start",
+    "maxiter",
+    "noise",
+    "seed",
+    "relative",
+    "schedule",
+    "rate",
+    "c",
+    "display",
+    "flavor",
+    "baselines",
+}
+OWN_CONTROLS = {
+    "objective",
+    "formula",
+    "x1",
+    "x2",
+    "C",
+    "schedule",
+    "rate",
+    "maxiter",
+    "noise",
+    "relative",
+    "seed",
+    "flavor",
+    "baselines",
+    "display",
+}
 
 
 def test_every_field_of_settings_is_shown_or_not_by_a_decision():
