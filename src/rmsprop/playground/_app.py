@@ -35,7 +35,6 @@ from dash.development.base_component import Component
 from . import _problems as online
 from . import _rule_controls as rule
 from . import _state, _url
-from . import _values as values
 from ._compute import compute
 from ._controls import CONTROLS, FORMULA, OPTION_IDS, controls_from_view, from_log, number_text, view_from_controls
 from ._figures import TABLE_COLUMNS, contour_figure, loss_figure, path_heights, steps_figure, surface_figure, table_rows
@@ -43,6 +42,7 @@ from ._layout import display_items, items, layout
 from ._limits import SLIDERS
 from ._online_figures import iterates_figure, regret_figure
 from ._state import OBJECTIVES, OWN_RULE, ViewError
+from ._values import constant_c
 
 ASSETS = Path(__file__).with_name("assets")
 
@@ -192,7 +192,7 @@ def sync(search, *values):
         ]
     if trigger == "objective" and online.is_problem(named["objective"]):  # a problem: its paper's settings
         try:
-            c = values.constant_c(named["C"])
+            c = constant_c(named["C"])
         except ViewError:
             c = _state.DEFAULT.c
         suggested = _state.View(objective=named["objective"], c=c, **online.suggested(named["objective"], c))

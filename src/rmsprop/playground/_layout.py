@@ -143,9 +143,7 @@ def display_items(off: bool = False) -> list[dict]:
     >>> [(item["value"], item["disabled"]) for item in display_items(off=True)]
     [('contour', False), ('3d', True)]
     """
-    return [
-        {"label": f" {text}", "value": key, "disabled": off and key != "contour"} for key, text in DISPLAYS.items()
-    ]
+    return [{"label": f" {text}", "value": key, "disabled": off and key != "contour"} for key, text in DISPLAYS.items()]
 
 
 def rule_controls(ids, values: dict) -> list:
@@ -260,8 +258,7 @@ def layout(defaults: View = _state.DEFAULT) -> html.Div:
                     inline=True,
                     options=[{"label": f" {text}", "value": key} for key, text in SCHEDULES.items()],
                 ),
-                help_text="The learning rate of step t (from 0) of every run: lr, lr / sqrt(t + 1), "
-                "or lr * rate ** t.",
+                help_text="The learning rate of step t (from 0) of every run: lr, lr / sqrt(t + 1), or lr * rate ** t.",
             ),
             labelled(
                 "exponential rate per step",

@@ -80,7 +80,12 @@ class Problem:
 #: The online problems, by their name in the function list and the URL (``f=``).
 PROBLEMS = {
     "reddi2018-theorem1": Problem(
-        "Reddi et al. 2018, Theorem 1 (online, 1-D)", _theorem_1, True, lambda c: 1.0 / (1.0 + c * c), ("amsgrad",), 1000
+        "Reddi et al. 2018, Theorem 1 (online, 1-D)",
+        _theorem_1,
+        True,
+        lambda c: 1.0 / (1.0 + c * c),
+        ("amsgrad",),
+        1000,
     ),
     "reddi2018-section5": Problem(
         "Reddi et al. 2018, Section 5 (online, 1-D)", _section_5, False, lambda c: 0.99, ("adam", "amsgrad"), 2000

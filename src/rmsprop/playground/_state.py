@@ -237,7 +237,7 @@ class View:
         """
         from .. import schedules
 
-        lr = getattr(self, "learning_rate")
+        lr = self.settings()["learning_rate"]
         if self.schedule == "sqrt":
             return schedules.inverse_sqrt_decay(lr)
         if self.schedule == "exp":
@@ -256,7 +256,7 @@ class View:
         >>> View().schedule_text(), View(schedule="sqrt").schedule_text(), View(schedule="exp").schedule_text()
         ('', 'lr 0.1/√(t+1)', 'lr 0.1·0.99^t')
         """
-        lr = getattr(self, "learning_rate")
+        lr = self.settings()["learning_rate"]
         if self.schedule == "sqrt":
             return f"lr {lr:g}/√(t+1)"
         if self.schedule == "exp":

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -53,7 +54,7 @@ _KEYS = (
     "view",
 )
 #: The view's fields written only off their default: field -> (URL key, how the URL writes the value).
-_WHEN_SET = {
+_WHEN_SET: dict[str, tuple[str, Callable[[Any], str]]] = {
     "schedule": ("schedule", str),
     "rate": ("rate", repr),
     "relative": ("relative", lambda value: "1" if value else "0"),
