@@ -64,6 +64,7 @@ import _machine  # benchmarks/_machine.py: what every benchmark records about th
 from rmsprop import compat, objectives
 from rmsprop.playground import default_workers
 from rmsprop.playground._controls import FORMULA, LR_SLIDER
+from rmsprop.playground._problems import PROBLEMS as ONLINE
 from rmsprop.playground._state import BASELINES, FLAVORS, OBJECTIVES, OWN_RULE
 
 HOST = "127.0.0.1"
@@ -80,6 +81,8 @@ VALID_OUTPUTS = {
     "message": "children",
 }
 INVALID_SHARE = 0.05
+#: The ids the iterations field has had.
+ITERATION_IDS = ("maxiter", "iterations")
 #: The targets of issue 14: latency percentiles with 50 clients, and the default view's draw in-process.
 TARGET_P50_MS = 500.0
 TARGET_P99_MS = 1500.0
@@ -95,6 +98,7 @@ FORMULAS = (
 #: Invalid views: what is changed from a valid one (control values as the browser would send them;
 #: ``"iterations"`` is the iterations field, whatever its id, and TOO_MANY one over its maximum).
 TOO_MANY = "one over the maximum"
+PROBLEMS = tuple(ONLINE)
 INVALID = (
     {"x1": "abc"},
     {"x2": ""},
@@ -195,7 +199,7 @@ def draw_callback(dependencies: list[dict]) -> dict:
 
 
 def iterations_field(layout: dict, callback: dict) -> tuple[str, int]:
-    """The id and maximum of the iterations field: the one number input among ``callback``'s inputs."""
+    """The id and maximum of the iterations field: the number input ``maxiter`` (``iterations`` before) of ``callback``."""
     found = []
     stack = [layout]
     while stack:
@@ -204,7 +208,7 @@ def iterations_field(layout: dict, callback: dict) -> tuple[str, int]:
             stack.extend(node)
         elif isinstance(node, dict):
             props = node.get("props", {})
-            if node.get("type") == "Input" and props.get("type") == "number":
+            if node.get("type") == "Input" and props.get("type") == "number" and props.get("id") in ITERATION_IDS:
                 found.append(props)
             stack.extend(props.values())
     inputs = {spec["id"] for spec in callback["inputs"]}
@@ -271,7 +275,22 @@ def random_view(rng: random.Random) -> dict:
         "momentum": 0,
         "sqrt": "in",
         "baselines": [],
+        "C": "3",
+        "schedule": "constant",
+        "rate": "0.99",
+        "noise": 0.0,
+        "relative": [],
+        "seed": 0,
+        "display": "contour",
     }
+    if rng.random() < 0.1:  # issue 16: schedules, noise, the 3-D surface, an online problem
+        view["schedule"] = rng.choice(("sqrt", "exp"))
+    if rng.random() < 0.1:
+        view.update(noise=rng.choice((0.5, 1.0, 3.0)), seed=rng.randint(0, 99), relative=rng.choice(([], ["relative"])))
+    if rng.random() < 0.1:
+        view["display"] = "3d"
+    if rng.random() < 0.03:
+        view.update(objective=rng.choice(PROBLEMS), x1=_number_text(rng.uniform(-1.0, 1.0)), x2="0")
     if rng.random() < 0.25:
         view["flavor"] = rng.choice([flavor for flavor in FLAVORS if flavor != OWN_RULE])
     flavor = view["flavor"]

@@ -18,7 +18,18 @@ from hypothesis import strategies as st
 
 pytest.importorskip("dash")
 
-from rmsprop.playground import _app, _compute, _controls, _figures, _limits, _rule_controls, _state, _url  # noqa: E402
+from rmsprop.playground import (  # noqa: E402
+    _app,
+    _compute,
+    _controls,
+    _figures,
+    _limits,
+    _online_figures,
+    _problems,
+    _rule_controls,
+    _state,
+    _url,
+)
 from rmsprop.playground._state import View, ViewError  # noqa: E402
 
 # The seed document's printed result: 50 iterations from (-4, 3), lr 0.1, decay 0.9, eps 1e-8.
@@ -70,7 +81,7 @@ def test_query_round_trip_of_a_full_view():
 
 views = st.builds(
     View,
-    objective=st.sampled_from(_state.OBJECTIVES + ("x**2 + 3*y**2", "sin(x1) + x2**2/4")),
+    objective=st.sampled_from(_state.OBJECTIVES + ("x**2 + 3*y**2", "sin(x1) + x2**2/4") + tuple(_problems.PROBLEMS)),
     start=st.tuples(*[st.floats(-1e3, 1e3, allow_nan=False)] * 2),
     learning_rate=st.floats(*_state.LR_RANGE),
     decay=st.floats(0, 0.999),
@@ -84,7 +95,14 @@ views = st.builds(
     baselines=st.lists(st.sampled_from(_state.BASELINES), unique=True).map(
         lambda names: tuple(n for n in _state.BASELINES if n in names)
     ),
-)
+    noise=st.sampled_from((0.0, 0.5, 3.0)),
+    seed=st.integers(0, _limits.MAX_SEED),
+    relative=st.booleans(),
+    schedule=st.sampled_from(tuple(_limits.SCHEDULES)),
+    rate=st.floats(1e-6, 1.0),
+    c=st.floats(2.001, 1e3),
+    display=st.sampled_from(tuple(_limits.DISPLAYS)),
+).map(lambda view: view if view.noise else dataclasses.replace(view, seed=0))  # the URL has no seed without noise
 
 
 @settings(max_examples=200, deadline=None)
@@ -116,6 +134,14 @@ def test_every_checked_view_survives_its_url(view):
         ("?f=x1%2Bx2%2Bx3", "objective", "seed", "two variables"),
         ("?f=__import__('os')", "objective", "seed", "expression rejected"),
         ("?zz=1", "objective", "seed", "unknown URL key 'zz'"),
+        ("?view=4d", "display", "contour", "URL view: view must be one of contour, 3d; got '4d'"),
+        ("?schedule=cosine", "schedule", "constant", "URL schedule: schedule must be one of constant, sqrt, exp"),
+        ("?rate=0", "rate", 0.99, "URL rate: decay rate must be in (0, 1]; got 0"),
+        ("?rate=1.5", "rate", 0.99, "URL rate: decay rate must be in (0, 1]; got 1.5"),
+        ("?relative=maybe", "relative", False, "URL relative: relative must be 0 or 1; got 'maybe'"),
+        ("?C=2", "c", 3.0, "URL C: C must be in (2, 1000]; got 2"),
+        ("?C=abc", "c", 3.0, "URL C: C must be a number; got 'abc'"),
+        ("?f=reddi2018-theorem1&x0=1,2,3", "start", (0.0, 0.0), "two numbers"),
     ],
 )
 def test_bad_url_values_keep_their_defaults_and_say_why(query, field, expected, message):
@@ -152,6 +178,13 @@ def test_url_view_that_its_rule_refuses_falls_back_to_a_valid_view():
         ({"flags": ["nesterov"]}, "nesterov=True needs momentum > 0"),
         ({"flavor": "evil"}, "unknown flavor"),
         ({"baselines": ["sgd", "rm -rf"]}, "unknown baseline"),
+        ({"schedule": "cosine"}, "schedule must be one of constant, sqrt, exp; got 'cosine'"),
+        ({"schedule": "exp", "rate": "0"}, "decay rate must be in (0, 1]; got 0"),
+        ({"rate": "fast"}, "decay rate must be a number; got 'fast'"),
+        ({"C": "2"}, "C must be in (2, 1000]; got 2"),
+        ({"objective": "reddi2018-theorem1", "C": ""}, "C is empty"),
+        ({"display": "4d"}, "view must be one of contour, 3d; got '4d'"),
+        ({"objective": "reddi2018-theorem1", "x1": "one"}, "start x1 must be a number"),
     ],
 )
 def test_bad_controls_get_one_line_messages(change, message):
@@ -164,8 +197,36 @@ def test_bad_controls_get_one_line_messages(change, message):
 # ----------------------------------------------------------------------------------------------
 # the rule's controls, derived from Settings
 
-OWN_FIELDS = {"objective", "start", "maxiter", "noise", "seed", "flavor", "baselines"}
-OWN_CONTROLS = {"objective", "formula", "x1", "x2", "maxiter", "noise", "seed", "flavor", "baselines"}
+OWN_FIELDS = {
+    "objective",
+    "start",
+    "maxiter",
+    "noise",
+    "seed",
+    "relative",
+    "schedule",
+    "rate",
+    "c",
+    "display",
+    "flavor",
+    "baselines",
+}
+OWN_CONTROLS = {
+    "objective",
+    "formula",
+    "x1",
+    "x2",
+    "C",
+    "schedule",
+    "rate",
+    "maxiter",
+    "noise",
+    "relative",
+    "seed",
+    "flavor",
+    "baselines",
+    "display",
+}
 
 
 def test_every_field_of_settings_is_shown_or_not_by_a_decision():
@@ -568,3 +629,180 @@ def test_gunicorn_workers_serve_the_page_and_a_view_then_stop_on_ctrl_c():
     assert out == "Stopped.\n" and "Traceback" not in err, (out, err)
     for pid in workers:
         assert not os.path.exists(f"/proc/{pid}"), f"worker {pid} still runs"
+
+
+# ----------------------------------------------------------------------------------------------
+# the 3-D view, the schedules, relative noise and the online problems (issue 16)
+
+
+@pytest.mark.parametrize(
+    ("view", "keys"),
+    [
+        (View(display="3d"), {"view": "3d"}),
+        (View(schedule="sqrt"), {"schedule": "sqrt"}),
+        (View(schedule="exp", rate=0.9), {"schedule": "exp", "rate": "0.9"}),
+        (View(noise=0.5, seed=4, relative=True), {"noise": "0.5", "seed": "4", "relative": "1"}),
+        (View(objective="reddi2018-theorem1", start=(0.25, 0.0), c=5.0), {"x0": "0.25", "C": "5.0"}),
+        (View(objective="reddi2018-section5", start=(-0.5, 0.0)), {"f": "reddi2018-section5", "x0": "-0.5"}),
+    ],
+)
+def test_each_new_control_round_trips_through_the_url_and_the_controls(view, keys):
+    query = _url.to_query(view)
+    written = {key: values[-1] for key, values in parse_qs(query[1:]).items()}
+    assert keys.items() <= written.items(), written
+    assert _url.from_query(query) == (view, [])
+    assert _app.view_from_controls(*_app.controls_from_view(view)) == view
+    # off their defaults only: the default view's URL does not grow
+    assert not {"view", "schedule", "rate", "relative", "C"} & set(parse_qs(_url.to_query(View())[1:]))
+
+
+def test_an_online_problems_start_is_one_number_and_x2_is_not_read():
+    view = _app.view_from_controls(*controls(objective="reddi2018-theorem1", x1="0.5", x2="not read"))
+    assert view.start == (0.5, 0.0)
+    assert View(objective="reddi2018-theorem1", start=(0.5, 7.0)).start == (0.5, 0.0)
+    assert _url.from_query("?f=reddi2018-theorem1")[0].start == (0.0, 0.0)
+    assert _url.from_query("?f=reddi2018-theorem1&x0=0.5,9")[0].start == (0.5, 0.0)  # an x2 is dropped
+
+
+def test_the_surface_has_the_contours_colours_and_the_paths_lie_just_above_it():
+    view = View(objective="rosenbrock", start=(-1.5, 2.0), learning_rate=0.01, maxiter=100, display="3d")
+    picture = _compute.compute(view)
+    contour, surface = _figures.contour_figure(picture), _figures.surface_figure(picture)
+    flat, raised = contour["data"][0], surface["data"][0]
+    for key in ("colorscale", "reversescale", "z", "x", "y"):
+        assert flat[key] == raised[key], key
+    assert flat["colorbar"] == raised["colorbar"]
+    assert (raised["cmin"], raised["cmax"]) == (0, len(picture.levels) - 1)
+    scene = surface["layout"]["scene"]
+    assert scene["zaxis"]["tickvals"] == flat["colorbar"]["tickvals"]
+    assert scene["zaxis"]["ticktext"] == flat["colorbar"]["ticktext"]
+    # RMSprop's path: f along it, independently, in the level coordinate, lifted
+    (path,) = [trace for trace in surface["data"] if trace.get("meta") == {"path": 0}]
+    x, y = np.array(path["x"]), np.array(path["y"])
+    f = (1 - x) ** 2 + 100 * (y - x**2) ** 2
+    expected = np.interp(f, picture.levels, np.arange(len(picture.levels))) + _figures.LIFT
+    np.testing.assert_allclose(path["z"], expected, rtol=1e-12)
+    assert surface["layout"]["meta"] == {"click": "surface"} and contour["layout"]["meta"] == {"click": "plane"}
+
+
+def test_draw_sends_the_3d_figure_and_the_heights_for_the_animation_only_when_asked():
+    main, *_, paths, last, frame, message = _app.draw(*controls(display="3d", baselines=["adam"]))
+    assert message == "" and main["data"][0]["type"] == "surface"
+    assert [len(path["z"]) for path in paths["paths"]] == [51, 51]
+    flat, *_, paths, _, _, _ = _app.draw(*controls())
+    assert flat["data"][0]["type"] == "contour" and "z" not in paths["paths"][0]
+
+
+def test_the_grid_is_sampled_once_per_objective_and_window():
+    _compute.surface.cache_clear()
+    first = _compute.compute(View(start=(-4.0, 3.0)))
+    again = _compute.compute(View(start=(-3.0, 2.0), learning_rate=0.05))  # inside the same window
+    assert again.level is first.level
+    assert _compute.surface.cache_info().hits >= 1
+    with pytest.raises(ValueError):
+        first.level[0, 0] = 1.0  # read-only: no view can change another's grid
+
+
+def test_the_schedules_set_every_runs_learning_rate_step_by_step():
+    """Two steps from x0 on 5 x1^2 + 7 x2^2, by hand: RMSprop's and SGD's, with lr(0) = lr and lr(1) = lr / sqrt(2)
+    or lr * rate."""
+    x0, lr, d, eps = np.array([1.5, -2.0]), 0.05, 0.8, 1e-8
+
+    def grad(x):
+        return np.array([10 * x[0], 14 * x[1]])
+
+    for schedule, lr1 in (("constant", lr), ("sqrt", lr / math.sqrt(2)), ("exp", lr * 0.5)):
+        view = View(start=tuple(x0), learning_rate=lr, decay=d, maxiter=2, schedule=schedule, rate=0.5)
+        picture = _compute.compute(dataclasses.replace(view, baselines=("sgd",)))
+        rms, sgd = picture.runs
+        g0 = grad(x0)
+        e0 = (1 - d) * g0 * g0
+        x1 = x0 - lr * g0 / np.sqrt(e0 + eps)
+        g1 = grad(x1)
+        x2 = x1 - lr1 * g1 / np.sqrt(d * e0 + (1 - d) * g1 * g1 + eps)
+        np.testing.assert_allclose(rms.x[2], x2, rtol=1e-13)
+        s1 = x0 - lr * g0
+        np.testing.assert_allclose(sgd.x[2], s1 - lr1 * grad(s1), rtol=1e-13)
+        title = _figures.contour_figure(picture)["layout"]["title"]["text"]
+        legend = rms.label
+        if schedule == "constant":
+            assert "lr 0.05" not in title and legend == "rmsprop lr=0.05 decay=0.8"
+        elif schedule == "sqrt":
+            assert "(lr 0.05/√(t+1))" in title and "inverse_sqrt_decay(0.05)" in legend
+        else:
+            assert "(lr 0.05·0.5^t)" in title and "exponential_decay(0.05" in legend
+
+
+def test_relative_noise_leaves_a_zero_gradient_alone_and_absolute_noise_does_not():
+    """From (1, 0) on 5 x1^2 + 7 x2^2, g2 = 14 x2 = 0: relative noise |g2| z2 is 0, so x2 stays 0; absolute noise moves it."""
+    on_axis = View(start=(1.0, 0.0), maxiter=5, noise=1.0, seed=3)
+    moved = _compute.compute(on_axis).runs[0].x
+    still = _compute.compute(dataclasses.replace(on_axis, relative=True)).runs[0].x
+    assert np.abs(moved[1:, 1]).min() > 0
+    assert not still[:, 1].any() and len(still) == 6 and (still[1:, 0] != still[:-1, 0]).all()
+    title = _figures.contour_figure(_compute.compute(dataclasses.replace(on_axis, relative=True)))
+    assert "gradient noise 1 × |g|, seed 3" in title["layout"]["title"]["text"]
+
+
+def _theorem_1_regret(path, c):
+    """R_T of Reddi et al.'s Theorem 1 (steps from 0: C x at t = 0, 3, 6, ..., else -x), against x* = -1, by hand."""
+    t = np.arange(len(path))
+    coefficient = np.where(t % 3 == 0, c, -1.0)
+    return np.cumsum(coefficient * path - coefficient * -1.0)
+
+
+def test_theorem_1_in_the_playground_rmsprop_ends_at_the_worst_point_and_amsgrad_at_the_best():
+    """Reddi et al. (2018), Theorem 1 with its settings (picked from the list): RMSprop (Adam with beta_1 = 0 and
+    beta_2 = 1 / (1 + C^2)) goes to +1, where R_t / t stays near 2 (C - 2) / 3; AMSGrad goes to -1."""
+    view = View(objective="reddi2018-theorem1", **_problems.suggested("reddi2018-theorem1", 3.0))
+    assert (view.decay, view.schedule, view.learning_rate, view.baselines) == (0.1, "sqrt", 0.5, ("amsgrad",))
+    picture = _compute.compute(_state.check(view))
+    rms, ams = picture.runs
+    assert rms.x[-1, 0] > 0.95 and ams.x[-1, 0] < -0.95
+    for run in picture.runs:
+        assert run.x.shape == (view.maxiter + 1, 1)
+        assert np.abs(run.x).max() <= 1.0  # projected on [-1, 1]
+        expected = _theorem_1_regret(run.x[:, 0], 3.0) / np.arange(1, len(run.x) + 1)
+        np.testing.assert_allclose(run.regret, expected, rtol=1e-12, atol=1e-15)
+    assert abs(rms.regret[-1] - 2 * (3 - 2) / 3) < 0.05 and ams.regret[-1] < 0.01
+    rows = _figures.table_rows(picture)
+    assert rows[0][2] == "" and rows[0][1] == repr(float(rms.x[-1, 0]))
+    assert rows[1][6] == f"{abs(ams.x[-1, 0] + 1):.4g}"
+
+
+def test_an_online_problems_figures_are_x_t_and_the_average_regret():
+    view = View(objective="reddi2018-theorem1", c=5.0, maxiter=40, baselines=("adam",))
+    main, regret, steps, table, paths, last, frame, message = _app.draw(*_app.controls_from_view(view))
+    assert message == "" and last == frame == 40
+    assert "C=5" in main["layout"]["title"]["text"] and main["layout"]["xaxis"]["title"]["text"] == "t"
+    assert "meta" not in main["layout"]  # a click on x_t against t does not move the start
+    path = [trace for trace in main["data"] if trace.get("meta") == {"path": 0}][0]
+    assert paths["paths"][0] == {"x": path["x"], "y": path["y"]} and path["x"] == list(range(41))
+    assert regret["layout"]["title"]["text"] == "average regret R_t / t" and len(regret["data"]) == 2
+    assert [line["name"] for line in steps["data"]] == ["x"]
+    figure = _online_figures.iterates_figure(_compute.compute(view))
+    assert figure["data"][-1]["y"] == [-1.0, -1.0]  # x* = -1
+
+
+def test_picking_an_online_problem_brings_its_papers_settings(monkeypatch):
+    monkeypatch.setattr(_app, "ctx", _Triggered("objective"))
+    out = _app.sync("", *controls(objective="reddi2018-theorem1", C="4"), None)
+    named = dict(zip((id_ for id_, _ in _app.CONTROLS), out))
+    assert (named["x1"], named["schedule"], named["maxiter"], named["baselines"]) == ("0", "sqrt", 1000, ["amsgrad"])
+    assert _controls.from_log(named["lr"]) == 0.5 and named["decay"] == 1 / 17
+    view, problems = _url.from_query(out[len(_app.CONTROLS)])
+    assert problems == [] and (view.objective, view.c, view.decay, view.start) == (
+        "reddi2018-theorem1",
+        4.0,
+        1 / 17,
+        (0.0, 0.0),
+    )
+
+
+def test_problem_controls_show_c_and_turn_off_x2_and_3d_for_a_problem():
+    assert _app.problem_controls("reddi2018-theorem1")[:2] == ({}, True)
+    assert _app.problem_controls("reddi2018-section5")[:2] == ({"display": "none"}, True)
+    style, x2_off, display = _app.problem_controls("booth")
+    assert style == {"display": "none"} and not x2_off and not any(item["disabled"] for item in display)
+    view = _app.view_from_controls(*controls(objective="reddi2018-section5", display="3d"))
+    assert _app.draw(*_app.controls_from_view(view))[0]["data"][0]["type"] == "scatter"  # x_t: no surface

@@ -558,3 +558,37 @@ def test_bad_url_values_show_a_note_and_the_defaults(open_page):
     assert page.input_value("#maxiter") == "50"
     assert len(path0(page)["x"]) == 51
     assert not page.errors, page.errors
+
+
+def test_the_3d_view_and_an_online_problem_draw_without_errors(open_page):
+    page = open_page()
+    wait_drawn(page)
+    contour = path0(page)
+    # The contour becomes the 3-D surface: WebGL draws it, the paths keep their points, the URL says view=3d.
+    page.click("#display input[value='3d']")
+    wait_query(page, "view", lambda view: view == "3d")
+    page.wait_for_function(
+        f"""() => {{ const gd = {GD};
+            return !!gd && !!gd.data && gd.data[0].type === 'surface' && !!gd._fullLayout.scene
+                && document.querySelectorAll('#contour .gl-container canvas').length > 0; }}"""
+    )
+    assert path0(page) == contour  # the same run, drawn on the surface
+    heights = page.evaluate(f"() => {{ const gd = {GD}; return gd.data.find(t => t.meta && t.meta.path === 0).z; }}")
+    assert len(heights) == 51 and heights[0] > heights[-1] > 0  # f falls along the path, above the surface's floor
+    assert "view=3d" in page.url and not page.errors, page.errors
+    # An online problem from the list: x_t against t, its paper's settings, C shown and x2 off.
+    page.click("#objective")
+    page.keyboard.type("Theorem 1", delay=50)
+    page.get_by_text(re.compile(r"Reddi et al\. 2018, Theorem 1")).last.click()
+    wait_query(page, "f", lambda f: f == "reddi2018-theorem1")
+    wait_drawn(page, runs=2)
+    page.wait_for_function(f"() => ({PATH0_JS})()?.x.length === 1001")
+    path = path0(page)
+    assert path["x"] == list(range(1001)) and path["y"][0] == 0 and path["y"][-1] > 0.95  # RMSprop: the worst point
+    assert "Theorem 1" in title(page)
+    assert page.is_visible("#C") and page.is_disabled("#x2")
+    url = query(page)
+    assert (url["schedule"], url["lr"], url["decay"], url["vs"], url["x0"]) == ("sqrt", "0.5", "0.1", "amsgrad", "0.0")
+    rows = table(page)
+    assert [row[0].split()[0] for row in rows] == ["rmsprop", "amsgrad"] and float(rows[1][1]) < -0.95
+    assert page.inner_text("#message") == "" and not page.errors, page.errors

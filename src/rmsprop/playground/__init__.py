@@ -8,8 +8,10 @@ Start it with ``rmsprop playground`` (or :func:`serve`); it needs Dash, the
 - :mod:`._state`: the view (objective, start, maxiter, flavor, baselines, the rule's options)
   as one checked value; :mod:`._url`: its URL query, so a view can be shared and reloaded.
 - :mod:`._controls`, :mod:`._layout`: the page's controls, both ways, and the page.
+- :mod:`._problems`: the online problems of :mod:`rmsprop.reproduce` the page runs (1-D).
 - :mod:`._compute`: the numbers of a view (grid, runs, losses, step sizes), with its work capped.
-- :mod:`._figures`: those numbers as Plotly figure dicts and a table.
+- :mod:`._figures`: those numbers as Plotly figure dicts (contour or 3-D surface) and a table;
+  :mod:`._online_figures`: an online problem's (``x_t`` against ``t``, the average regret).
 - :mod:`._app`: the Dash layout and callbacks; ``assets/`` holds the page's script and style.
 - :mod:`._server`: serving it on a host and port until Ctrl-C, from one process or,
   through :mod:`._gunicorn`, from one worker process per CPU.

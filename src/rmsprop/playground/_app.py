@@ -1,6 +1,6 @@
 """The playground's Dash app: the page's layout and the callbacks that tie it to :mod:`._compute`.
 
-Three server callbacks, all pure functions of what the browser sends (no state is
+Four server callbacks, all pure functions of what the browser sends (no state is
 kept on the server, so concurrent users never see each other's views):
 
 - ``sync``: the URL and the controls in one callback. On load (or Back/Forward) the
@@ -12,6 +12,12 @@ kept on the server, so concurrent users never see each other's views):
 - ``draw``: the controls to the figures, the table and the paths for the animation.
   A bad value or formula shows its message and leaves the last good figures as they were.
 - ``rule_options``: the options a library flavor has no argument for are disabled.
+- ``problem_controls``: the controls an online problem reads or ignores: ``C`` shown for
+  the problem that has it, the start's x2 and the 3-D display disabled for a 1-D problem.
+
+The main figure is the contour, the 3-D surface (the display ``3d``) or, for an online
+problem, ``x_t`` against ``t``; the loss figure is then the average regret ``R_t / t``.
+An online problem picked from the list brings its paper's settings (:func:`._problems.suggested`).
 
 The browser-side parts (the exact data coordinates of a click, the play button and
 the step slider cutting the paths) are in ``assets/playground.js``, served with
@@ -26,14 +32,17 @@ from pathlib import Path
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
 from dash.development.base_component import Component
 
+from . import _problems as online
 from . import _rule_controls as rule
 from . import _state, _url
 from ._compute import compute
 from ._controls import CONTROLS, FORMULA, OPTION_IDS, controls_from_view, from_log, number_text, view_from_controls
-from ._figures import TABLE_COLUMNS, contour_figure, loss_figure, steps_figure, table_rows
-from ._layout import items, layout
+from ._figures import TABLE_COLUMNS, contour_figure, loss_figure, path_heights, steps_figure, surface_figure, table_rows
+from ._layout import display_items, items, layout
 from ._limits import SLIDERS
+from ._online_figures import iterates_figure, regret_figure
 from ._state import OBJECTIVES, OWN_RULE, ViewError
+from ._values import constant_c
 
 ASSETS = Path(__file__).with_name("assets")
 
@@ -81,11 +90,32 @@ def _table(picture) -> dict:
 
 
 def _paths_data(picture) -> dict:
-    """What the animation needs: each path's points, by the index of its traces in the contour figure."""
-    return {
-        "paths": [{"x": run.x[:, 0].tolist(), "y": run.x[:, 1].tolist()} for run in picture.runs],
-        "steps": max(len(run.x) - 1 for run in picture.runs),
-    }
+    """What the animation needs: each path's points, by the index of its traces in the main figure.
+
+    ``(x1, x2)`` on the contour, with the heights ``z`` in 3-D; ``(t, x_t)`` for an online problem.
+    """
+    if picture.problem is not None:
+        paths = [{"x": list(range(len(run.x))), "y": run.x[:, 0].tolist()} for run in picture.runs]
+    else:
+        paths = [{"x": run.x[:, 0].tolist(), "y": run.x[:, 1].tolist()} for run in picture.runs]
+        if picture.view.display == "3d":
+            for k, path in enumerate(paths):
+                path["z"] = path_heights(picture, k).tolist()
+    return {"paths": paths, "steps": max(len(run.x) - 1 for run in picture.runs)}
+
+
+def _figures(picture) -> tuple[dict, dict, dict]:
+    """The main, loss and steps figures of a picture: contour or 3-D surface, or an online problem's."""
+    if picture.problem is not None:
+        return iterates_figure(picture), regret_figure(picture), steps_figure(picture)
+    main = surface_figure(picture) if picture.view.display == "3d" else contour_figure(picture)
+    return main, loss_figure(picture), steps_figure(picture)
+
+
+#: Each control's place in :data:`CONTROLS`.
+_INDEX = {id_: k for k, (id_, _) in enumerate(CONTROLS)}
+#: The controls an online problem picked from the list sets (:func:`._problems.suggested`).
+_SUGGESTED = ("x1", "x2", "lr", "decay", "schedule", "maxiter", "baselines")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -160,6 +190,15 @@ def sync(search, *values):
         named["x1"], named["x2"] = keep[2], keep[3] = [
             number_text(v) for v in _state.suggested_start(named["objective"])
         ]
+    if trigger == "objective" and online.is_problem(named["objective"]):  # a problem: its paper's settings
+        try:
+            c = constant_c(named["C"])
+        except ViewError:
+            c = _state.DEFAULT.c
+        suggested = _state.View(objective=named["objective"], c=c, **online.suggested(named["objective"], c))
+        shown = dict(zip((id_ for id_, _ in CONTROLS), controls_from_view(suggested)))
+        for id_ in _SUGGESTED:
+            named[id_] = keep[_INDEX[id_]] = shown[id_]
     if trigger == "formula" and named["formula"]:
         named["objective"] = keep[0] = FORMULA
     labels = _labels(named)
@@ -181,9 +220,10 @@ def draw(*values):
     Returns
     -------
     tuple
-        The contour, loss and steps figures, the table, the paths for the animation,
-        the frame slider's maximum and value (the longest run's iterations), and the
-        message (``""``); on a bad control, ``no_update`` for all but the message.
+        The main figure (the contour, the 3-D surface, or ``x_t`` of an online problem),
+        the loss (or average regret) and steps figures, the table, the paths for the
+        animation, the frame slider's maximum and value (the longest run's iterations), and
+        the message (``""``); on a bad control, ``no_update`` for all but the message.
 
     Examples
     --------
@@ -204,9 +244,7 @@ def draw(*values):
         return (no_update,) * 5 + (no_update, no_update, str(error))
     data = _paths_data(picture)
     return (
-        contour_figure(picture),
-        loss_figure(picture),
-        steps_figure(picture),
+        *_figures(picture),
         _table(picture),
         data,
         data["steps"],
@@ -245,6 +283,33 @@ def rule_options(flavor):
     return tuple(off(_SLIDERS[id_]) if id_ in _SLIDERS else items(id_, off) for id_ in OPTION_IDS)
 
 
+def problem_controls(objective):
+    """Show ``C`` for the problem that has it; disable x2 and the 3-D display for an online problem (1-D).
+
+    Parameters
+    ----------
+    objective : str
+        The function list's value.
+
+    Returns
+    -------
+    tuple
+        The style of ``C``'s control (hidden unless the problem takes it), whether the start's
+        x2 field is disabled, and the display's radio items.
+
+    Examples
+    --------
+    >>> style, x2_off, display = problem_controls("reddi2018-theorem1")
+    >>> style, x2_off, [item["disabled"] for item in display]
+    ({}, True, [False, True])
+    >>> problem_controls("seed")[:2]
+    ({'display': 'none'}, False)
+    """
+    problem = online.PROBLEMS.get(objective)
+    style = {} if problem is not None and problem.takes_c else {"display": "none"}
+    return style, problem is not None, display_items(off=problem is not None)
+
+
 def warm_up() -> None:
     """Load what the first requests would otherwise import lazily, each in its own thread.
 
@@ -277,9 +342,9 @@ def create_app() -> Dash:
     Returns
     -------
     dash.Dash
-        The app: its layout, the three server callbacks (:func:`sync`, :func:`draw`,
-        :func:`rule_options`) and the browser-side ones of ``assets/playground.js``,
-        every asset served from this machine.
+        The app: its layout, the four server callbacks (:func:`sync`, :func:`draw`,
+        :func:`rule_options`, :func:`problem_controls`) and the browser-side ones of
+        ``assets/playground.js``, every asset served from this machine.
 
     Examples
     --------
@@ -326,6 +391,10 @@ def create_app() -> Dash:
         [Output(id_, "disabled" if id_ in _SLIDERS else "options") for id_ in OPTION_IDS],
         Input("flavor", "value"),
     )(rule_options)
+    app.callback(
+        [Output("C-control", "style"), Output("x2", "disabled"), Output("display", "options")],
+        Input("objective", "value"),
+    )(problem_controls)
     app.clientside_callback(
         ClientsideFunction("rmsprop", "listenForClicks"), Output("contour", "className"), Input("contour", "figure")
     )

@@ -5,14 +5,22 @@ nothing between calls, so concurrent users cannot see each other's work. Its
 work is bounded: a grid of :data:`RESOLUTION` squared points, at most
 ``1 + len(BASELINES)`` runs of at most ``MAX_ITERATIONS`` steps, and a wall-clock
 budget of :data:`MAX_SECONDS` that stops the runs (status 99, as a SciPy callback's
-``StopIteration``) should a typed formula be slow to evaluate.
+``StopIteration``) should a typed formula be slow to evaluate. The grid and its levels are
+kept per objective and window (:func:`surface`, a cache of :data:`SURFACES`), so that a view
+that changes only the runs (the start, a setting) does not sample f again.
+
+An online problem (:data:`._problems.PROBLEMS`, 1-D) has no grid: its picture holds the runs,
+each projected on the problem's box after every step, with ``f_t(x_t)`` and the average
+regret ``R_t / t`` along them.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import time
+from typing import Any
 
 import numpy as np
 
@@ -22,11 +30,14 @@ from .._minimize_compiled import compiled_run
 from ..plot import contour_grid, contour_levels, effective_steps, settings_label
 from ._state import View, ViewError
 from ._state import objective as objective_of
+from ._state import problem as problem_of
 
 #: Grid points per side of the contour.
 RESOLUTION = 100
 #: Wall-clock seconds one view may spend running its optimizers.
 MAX_SECONDS = 10.0
+#: The grids (with their levels) kept, one per objective and window.
+SURFACES = 32
 
 STATUS_TEXT = {
     0: "converged (gradient 0)",
@@ -59,6 +70,9 @@ class Run:
         From the end to the nearest known minimum; NaN when none is known.
     steps : numpy.ndarray or None
         The effective per-coordinate step, shape ``(nit, 2)``, for RMSprop's run only.
+    regret : numpy.ndarray or None
+        On an online problem, the average regret ``R_t / t`` along the path, shape ``(n,)``;
+        else None.
 
     Examples
     --------
@@ -78,6 +92,7 @@ class Run:
     nit: int
     distance: float
     steps: np.ndarray | None  # the effective per-coordinate step, RMSprop's run only
+    regret: np.ndarray | None = None  # R_t / t, on an online problem
 
     @property
     def status_text(self) -> str:
@@ -88,6 +103,9 @@ class Run:
 @dataclasses.dataclass(frozen=True)
 class Picture:
     """The contour grid (``level`` is the index-valued position between contour levels) and the runs.
+
+    For an online problem (``problem`` set), the grid is empty and ``window`` is that of the
+    figure of ``x_t`` against ``t``: ``((0, maxiter), (lo, hi))``.
 
     Parameters
     ----------
@@ -113,6 +131,8 @@ class Picture:
         f*, or NaN or ``-inf``.
     runs : tuple of Run
         RMSprop's run, then the baselines'.
+    problem : OnlineObjective or None, optional
+        The online problem the runs ran on; default None, a surface.
 
     Examples
     --------
@@ -136,6 +156,7 @@ class Picture:
     minima: np.ndarray
     min_value: float
     runs: tuple[Run, ...]
+    problem: Any = None
 
 
 def window(objective, start) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -205,29 +226,99 @@ def grid(objective, bounds, resolution: int = RESOLUTION):
     return X[0], Y[:, 0], Z
 
 
-def _level_coordinate(Z: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """Z mapped piecewise-linearly onto 0 .. len(levels) - 1, so that evenly spaced contours of the result
-    are the (possibly log-spaced) ``levels`` of Z."""
+def level_coordinate(Z, levels: np.ndarray) -> np.ndarray:
+    """Map f's values piecewise-linearly onto ``0 .. len(levels) - 1``, so that evenly spaced contours are the levels.
+
+    The contour and the 3-D surface draw f in this coordinate: the (possibly log-spaced)
+    ``levels`` become evenly spaced, one unit apart; values beyond the last level are held at
+    its ends, NaN stays NaN.
+
+    Parameters
+    ----------
+    Z : array_like
+        Values of f (the grid's, or along a path).
+    levels : numpy.ndarray
+        Increasing contour levels (:func:`rmsprop.plot.contour_levels`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The coordinate, of ``Z``'s shape.
+
+    Examples
+    --------
+    >>> level_coordinate([1.0, 10.0, 55.0, 1000.0, float("nan")], np.array([1.0, 10.0, 100.0]))
+    array([0. , 1. , 1.5, 2. , nan])
+    """
+    Z = np.asarray(Z, dtype=float)
     coordinate = np.interp(np.nan_to_num(Z, nan=levels[0]), levels, np.arange(len(levels), dtype=float))
     return np.where(np.isnan(Z), np.nan, coordinate)
 
 
-def _run(objective, view: View, name: str, optimizer, deadline: float, with_steps: bool) -> Run:
+@functools.lru_cache(maxsize=SURFACES)
+def surface(objective, bounds) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
+    """Sample f on the window and place it between its contour levels; kept per objective and window.
+
+    The objective is the one :func:`._state.build_objective` keeps for its text (one object
+    per text), so the cache is keyed by the text and the window. The arrays are read-only.
+
+    Parameters
+    ----------
+    objective : Objective
+        A 2-D objective.
+    bounds : tuple of (float, float)
+        The window (:func:`window`).
+
+    Returns
+    -------
+    tuple
+        ``(xs, ys, level, levels, scale)``: the grid's coordinates (:func:`grid`), f on it
+        as :func:`level_coordinate`, the levels and their scale
+        (:func:`rmsprop.plot.contour_levels`).
+
+    Raises
+    ------
+    ViewError
+        If f has no finite value in the window.
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> seed = objectives.get("seed")
+    >>> xs, ys, level, levels, scale = surface(seed, ((-5.0, 5.0), (-5.0, 5.0)))
+    >>> level.shape, scale, surface(seed, ((-5.0, 5.0), (-5.0, 5.0)))[2] is level
+    ((100, 100), 'linear', True)
+    """
+    xs, ys, Z = grid(objective, bounds)
+    levels, scale = contour_levels(Z, objective.min_value)
+    arrays = (xs, ys, level_coordinate(Z, levels), np.asarray(levels, dtype=float))
+    for array in arrays:
+        array.setflags(write=False)
+    return (*arrays, scale)
+
+
+def _run(objective, view: View, name: str, optimizer, deadline: float, with_steps: bool, problem=None) -> Run:
+    """One run on ``objective``, or on the online ``problem`` (1-D, projected on its box) where one is given."""
+
     def budget(intermediate_result):
         if time.perf_counter() > deadline:
             raise StopIteration
 
-    start = np.array(view.start, dtype=float)
+    start = np.array(view.start[:1] if problem is not None else view.start, dtype=float)
+    bounds = problem.domain if problem is not None else None
     # A run that minimize compiles takes microseconds per step, and a callback would send it to the Python loop.
-    compiled = compiled_run(objective, None, (), None, math.inf, optimizer, start, view.maxiter) is not None
+    compiled = problem is None and (
+        compiled_run(objective, None, (), None, math.inf, optimizer, start, view.maxiter) is not None
+    )
     with np.errstate(all="ignore"):
         result = minimize(
-            objective,
+            problem if problem is not None else objective,
             start,
             maxiter=view.maxiter,
             gtol=0,
             optimizer=optimizer,
             callback=None if compiled else budget,
+            bounds=bounds,
             **view.noise_arguments(),
         )
     x = np.asarray(result.path_x, dtype=float)
@@ -238,7 +329,13 @@ def _run(objective, view: View, name: str, optimizer, deadline: float, with_step
     if with_steps and result.nit > 0:
         with np.errstate(all="ignore"):
             steps = effective_steps(result)
-    distance = objective.nearest_minimum_distance(result.x) if len(objective.minima) else math.nan
+    regret = None
+    if problem is not None:
+        distance = float(np.abs(result.x - problem.comparator).max())
+        with np.errstate(all="ignore"):
+            regret = problem.regret(x[:keep]) / np.arange(1, keep + 1)
+    else:
+        distance = objective.nearest_minimum_distance(result.x) if len(objective.minima) else math.nan
     label = settings_label(result.settings) if "settings" in result else name
     return Run(
         name=name,
@@ -249,6 +346,47 @@ def _run(objective, view: View, name: str, optimizer, deadline: float, with_step
         nit=int(result.nit),
         distance=float(distance),
         steps=steps,
+        regret=regret,
+    )
+
+
+def _runs(view: View, objective, problem=None) -> list[Run]:
+    """RMSprop's run, then each baseline's with the view's learning rate (and schedule), within :data:`MAX_SECONDS`."""
+    deadline = time.perf_counter() + MAX_SECONDS
+    runs = [_run(objective, view, "RMSprop", view.optimizer(), deadline, True, problem)]
+    for name in view.baselines:
+        optimizer = baselines.get(name, learning_rate=view.lr())
+        runs.append(_run(objective, view, name, optimizer, deadline, False, problem))
+    return runs
+
+
+def _notes(view: View) -> str:
+    """What the title says of the schedule and the noise: ``" (lr 0.1/√(t+1), gradient noise 1, seed 0)"``."""
+    notes = [view.schedule_text()] if view.schedule != "constant" else []
+    if view.noise > 0:
+        notes.append(f"gradient noise {view.noise:g}{' × |g|' if view.relative else ''}, seed {view.seed}")
+    return f" ({', '.join(notes)})" if notes else ""
+
+
+def _online(view: View) -> Picture:
+    """The picture of an online problem: its runs from ``x_0``, no grid."""
+    problem = problem_of(view)
+    runs = _runs(view, None, problem)
+    comparator = problem.comparator if problem.comparator is not None else np.empty(0)
+    empty = np.empty((0,))
+    return Picture(
+        view=view,
+        title=f"{problem.name}: {problem.formula}{_notes(view)}",
+        window=((0.0, float(view.maxiter)), problem.domain[0]),
+        xs=empty,
+        ys=empty,
+        level=np.empty((0, 0)),
+        levels=empty,
+        scale="",
+        minima=np.asarray(comparator, dtype=float).reshape(-1, 1),
+        min_value=math.nan,
+        runs=tuple(runs),
+        problem=problem,
     )
 
 
@@ -264,7 +402,8 @@ def compute(view: View) -> Picture:
     -------
     Picture
         The grid, the levels and the runs (RMSprop's, then each baseline's, with the
-        view's learning rate), within :data:`MAX_SECONDS` of running.
+        view's learning rate and schedule), within :data:`MAX_SECONDS` of running; for an
+        online problem, its runs and no grid.
 
     Raises
     ------
@@ -282,25 +421,20 @@ def compute(view: View) -> Picture:
     >>> [float(v) for v in picture.runs[0].x[-1]]   # the seed's experiment, bit for bit
     [-0.10352260359924752, 0.0025296212056016548]
     """
+    if view.online:
+        return _online(view)
     objective = objective_of(view)
     bounds = window(objective, view.start)
-    xs, ys, Z = grid(objective, bounds)
-    levels, scale = contour_levels(Z, objective.min_value)
-    deadline = time.perf_counter() + MAX_SECONDS
-    runs = [_run(objective, view, "RMSprop", view.optimizer(), deadline, with_steps=True)]
-    for name in view.baselines:
-        optimizer = baselines.get(name, learning_rate=view.settings()["learning_rate"])
-        runs.append(_run(objective, view, name, optimizer, deadline, with_steps=False))
+    xs, ys, level, levels, scale = surface(objective, bounds)
+    runs = _runs(view, objective)
     title = objective.name if objective.name == objective.formula else f"{objective.name}: {objective.formula}"
-    if view.noise > 0:
-        title += f" (gradient noise {view.noise:g}, seed {view.seed})"
     return Picture(
         view=view,
-        title=title,
+        title=title + _notes(view),
         window=bounds,
         xs=xs,
         ys=ys,
-        level=_level_coordinate(Z, levels),
+        level=level,
         levels=levels,
         scale=scale,
         minima=objective.minima,

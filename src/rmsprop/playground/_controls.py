@@ -21,6 +21,7 @@ __all__ = [
     "MAIN_IDS",
     "OPTION_IDS",
     "CONTROLS",
+    "RELATIVE",
     "from_log",
     "log10",
     "number_text",
@@ -46,15 +47,22 @@ CONTROLS = tuple(
         "formula",
         "x1",
         "x2",
+        "C",
         *MAIN_IDS,
+        "schedule",
+        "rate",
         "maxiter",
         "noise",
+        "relative",
         "seed",
         "flavor",
         *OPTION_IDS,
         "baselines",
+        "display",
     )
 )
+#: The value of the ``relative`` checklist's one box.
+RELATIVE = "relative"
 
 
 def from_log(value, digits: int = 6) -> float | None:
@@ -143,10 +151,12 @@ def view_from_controls(*values) -> View:
     ----------
     *values
         The controls' values, in the order of :data:`CONTROLS`: the function dropdown (a
-        catalogue name, or :data:`FORMULA` for the typed one), the formula, the start's two
-        fields, the main settings' sliders (``log10`` of the value on a log slider),
-        ``maxiter``, the noise's slider and seed, the flavor, the options' controls (the checked boxes of
-        :data:`._rule_controls.FLAGS`, the sliders, a choice's key) and the checked baselines.
+        catalogue name, an online problem, or :data:`FORMULA` for the typed one), the formula,
+        the start's two fields, ``C``, the main settings' sliders (``log10`` of the value on a
+        log slider), the schedule and its rate, ``maxiter``, the noise's slider, whether it is
+        relative (the checklist's value) and its seed, the flavor, the options' controls (the
+        checked boxes of :data:`._rule_controls.FLAGS`, the sliders, a choice's key), the
+        checked baselines and the display (contour or 3-D).
 
     Returns
     -------
@@ -184,6 +194,11 @@ def view_from_controls(*values) -> View:
         maxiter=named["maxiter"],
         noise=named["noise"],
         seed=named["seed"],
+        relative=RELATIVE in (named["relative"] or []),
+        schedule=named["schedule"],
+        rate=named["rate"],
+        c=named["C"],
+        display=named["display"],
         flavor=named["flavor"],
         baselines_=named["baselines"] or [],
         **options,
@@ -204,29 +219,36 @@ def controls_from_view(view: View, formula_text: str | None = None) -> list:
     -------
     list
         One value per control: the dropdown's entry (:data:`FORMULA` for a formula),
-        the formula, the start as text, the main settings' sliders (``log10`` on a log
-        slider), ``maxiter``, the noise and its seed, the flavor, the options' controls (the checked boxes, the
-        sliders, a choice's key) and the baselines.
+        the formula, the start as text, ``C`` as text, the main settings' sliders (``log10``
+        on a log slider), the schedule and its rate, ``maxiter``, the noise, the relative
+        box, its seed, the flavor, the options' controls (the checked boxes, the sliders, a
+        choice's key), the baselines and the display.
 
     Examples
     --------
     >>> from rmsprop.playground import _state
     >>> controls_from_view(_state.DEFAULT)
-    ['seed', '', '-4', '3', -1.0, 0.9, -8.0, 50, 0.0, 0, 'rmsprop', [], 0.0, 'in', []]
+    ['seed', '', '-4', '3', '3', -1.0, 0.9, -8.0, 'constant', '0.99', 50, 0.0, [], 0, 'rmsprop', [], 0.0, 'in', [],
+     'contour']
     >>> controls_from_view(_state.View(objective="x**2 + y**2", centered=True))[:2]
     ['__formula__', 'x**2 + y**2']
     """
-    is_catalogue = view.objective in OBJECTIVES
+    is_catalogue = view.objective in OBJECTIVES or view.online
     named: dict[str, Any] = {
         "objective": view.objective if is_catalogue else FORMULA,
         "formula": (formula_text or "") if is_catalogue else view.objective,
         "x1": number_text(view.start[0]),
         "x2": number_text(view.start[1]),
         "maxiter": view.maxiter,
+        "C": number_text(view.c),
+        "schedule": view.schedule,
+        "rate": number_text(view.rate),
         "noise": view.noise,
+        "relative": [RELATIVE] if view.relative else [],
         "seed": view.seed,
         "flavor": view.flavor,
         "baselines": list(view.baselines),
+        "display": view.display,
         rule.FLAGS: [],
     }
     for name, shown in rule.SHOWN.items():

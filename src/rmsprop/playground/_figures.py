@@ -4,6 +4,8 @@
   index, so log-spaced levels look as in :func:`rmsprop.plot.contour`), the known
   minima, and each run as a path with a marker at its head. Path traces carry
   ``meta = {"path": k}`` so the page's animation can cut them at a step.
+- :func:`surface_figure`: the same in 3-D: f as a surface (height and colour in the contour's
+  level coordinate, so the colours and the axis's labels are the contour's), the paths on it.
 - :func:`loss_figure`: f (or the gap f - f* where f* is known) against the iteration.
 - :func:`steps_figure`: RMSprop's effective per-coordinate step |dx_i| / |g_i|, which is
   lr / sqrt(e_i + eps) for the plain rule (:func:`rmsprop.plot.effective_steps`).
@@ -17,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ._compute import Picture
+from ._compute import Picture, level_coordinate
 
 #: RMSprop first, then one colour per baseline (Tableau 10, without the contour's greens).
 COLORS = ("#d62728", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
@@ -33,6 +35,20 @@ def _list(values: np.ndarray, digits: int | None = None) -> list:
 
 def _short(value: float) -> str:
     return f"{value:.3g}"
+
+
+def _colorbar(picture: Picture) -> tuple[list[int], list[str], dict]:
+    """The level coordinate's ticks, their labels (f's values) and the colour bar of the contour and the surface."""
+    count = len(picture.levels)
+    ticks = sorted(set(np.linspace(0, count - 1, min(count, 6)).round().astype(int).tolist()))
+    labels = [_short(picture.levels[k]) for k in ticks]
+    colorbar = {
+        "title": {"text": "f" + (" (log levels)" if picture.scale == "log" else "")},
+        "tickvals": ticks,
+        "ticktext": labels,
+        "thickness": 12,
+    }
+    return ticks, labels, colorbar
 
 
 def contour_figure(picture: Picture) -> dict:
@@ -62,7 +78,7 @@ def contour_figure(picture: Picture) -> dict:
     ({'path': 0}, -4.0, 'seed: 5*x1**2 + 7*x2**2')
     """
     count = len(picture.levels)
-    ticks = sorted(set(np.linspace(0, count - 1, min(count, 6)).round().astype(int).tolist()))
+    _, _, colorbar = _colorbar(picture)
     data = [
         {
             "type": "contour",
@@ -74,12 +90,7 @@ def contour_figure(picture: Picture) -> dict:
             "reversescale": True,
             "line": {"width": 0.5, "color": "rgba(255,255,255,0.5)"},
             "opacity": 0.85,
-            "colorbar": {
-                "title": {"text": "f" + (" (log levels)" if picture.scale == "log" else "")},
-                "tickvals": ticks,
-                "ticktext": [_short(picture.levels[k]) for k in ticks],
-                "thickness": 12,
-            },
+            "colorbar": colorbar,
             "hovertemplate": "x1 = %{x:.4g}<br>x2 = %{y:.4g}<extra>click: start here</extra>",
             "name": "f",
         }
@@ -149,6 +160,168 @@ def contour_figure(picture: Picture) -> dict:
             "clickmode": "event",
             "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.8)", "font": {"size": 11}},
             "uirevision": picture.view.objective,
+            "meta": {"click": "plane"},  # the page's script: a click on the plot area is the new start
+        },
+    }
+
+
+#: How far the 3-D paths float above the surface, in units of the level coordinate (one level apart).
+LIFT = 0.15
+
+
+def path_heights(picture: Picture, k: int) -> np.ndarray:
+    """The heights of run ``k``'s path in the 3-D view: f along it in the level coordinate, lifted by :data:`LIFT`.
+
+    Parameters
+    ----------
+    picture : Picture
+        What :func:`._compute.compute` made (a surface).
+    k : int
+        The run's index.
+
+    Returns
+    -------
+    numpy.ndarray
+        One height per point of the path.
+
+    Examples
+    --------
+    >>> from rmsprop.playground._compute import compute
+    >>> from rmsprop.playground._state import View
+    >>> picture = compute(View())
+    >>> heights = path_heights(picture, 0)
+    >>> heights.shape, bool(heights[0] > heights[-1] >= LIFT)
+    ((51,), True)
+    """
+    return level_coordinate(picture.runs[k].fun, picture.levels) + LIFT
+
+
+def surface_figure(picture: Picture) -> dict:
+    """Draw f as a 3-D surface with every run's path on it (see the module docstring).
+
+    The height and the colour are f in the contour's level coordinate
+    (:func:`._compute.level_coordinate`), with the contour's colour map, so that a
+    log-spaced function looks as it does in the contour; the z axis and the colour bar are
+    labelled with f's values. The paths are drawn at :func:`path_heights`, a little above
+    the surface. Path traces carry ``meta = {"path": k}`` and heads ``{"head": k}``, as
+    in :func:`contour_figure`.
+
+    Parameters
+    ----------
+    picture : Picture
+        What :func:`._compute.compute` made (a surface).
+
+    Returns
+    -------
+    dict
+        A Plotly figure: ``data`` (the surface, the minima, a path and a head per run, the
+        start) and ``layout`` (a 3-D scene).
+
+    Examples
+    --------
+    >>> from rmsprop.playground._compute import compute
+    >>> from rmsprop.playground._state import View
+    >>> figure = surface_figure(compute(View(baselines=("adam",), display="3d")))
+    >>> [(trace["type"], trace.get("name", "")) for trace in figure["data"]]
+    [('surface', 'f'), ('scatter3d', 'minimum'), ('scatter3d', 'rmsprop lr=0.1 decay=0.9'), ('scatter3d', ''),
+     ('scatter3d', 'adam lr=0.1 b1=0.9 b2=0.999'), ('scatter3d', ''), ('scatter3d', 'start')]
+    >>> figure["data"][0]["colorscale"], figure["data"][0]["reversescale"], figure["data"][2]["meta"]
+    ('Viridis', True, {'path': 0})
+    """
+    count = len(picture.levels)
+    ticks, labels, colorbar = _colorbar(picture)
+    top = count - 1 + 2 * LIFT
+    data: list[dict] = [
+        {
+            "type": "surface",
+            "x": _list(picture.xs),
+            "y": _list(picture.ys),
+            "z": _list(picture.level, 3),
+            "cmin": 0,
+            "cmax": count - 1,
+            "colorscale": "Viridis",
+            "reversescale": True,
+            "opacity": 0.9,
+            "colorbar": colorbar,
+            "contours": {"z": {"show": True, "start": 0, "end": count - 1, "size": 1, "color": "white", "width": 1}},
+            "hovertemplate": "x1 = %{x:.4g}<br>x2 = %{y:.4g}<extra>click: start here</extra>",
+            "name": "f",
+        }
+    ]
+    if len(picture.minima):
+        data.append(
+            {
+                "type": "scatter3d",
+                "mode": "markers",
+                "name": "minimum",
+                "x": _list(picture.minima[:, 0]),
+                "y": _list(picture.minima[:, 1]),
+                "z": [LIFT] * len(picture.minima),
+                "hoverinfo": "skip",
+                "marker": {"symbol": "diamond", "size": 6, "color": "gold", "line": {"color": "black", "width": 1}},
+            }
+        )
+    for k, run in enumerate(picture.runs):
+        color = COLORS[k % len(COLORS)]
+        z = _list(path_heights(picture, k))
+        data.append(
+            {
+                "type": "scatter3d",
+                "mode": "lines+markers",
+                "name": run.label,
+                "legendgroup": run.name,
+                "x": _list(run.x[:, 0]),
+                "y": _list(run.x[:, 1]),
+                "z": z,
+                "meta": {"path": k},
+                "line": {"color": color, "width": 5},
+                "marker": {"size": 2, "color": color},
+                "hovertemplate": f"{run.name}<br>iteration %{{pointNumber}}<br>x1 = %{{x:.6g}}<br>x2 = %{{y:.6g}}<extra></extra>",
+            }
+        )
+        data.append(
+            {
+                "type": "scatter3d",
+                "mode": "markers",
+                "showlegend": False,
+                "legendgroup": run.name,
+                "hoverinfo": "skip",
+                "x": _list(run.x[-1:, 0]),
+                "y": _list(run.x[-1:, 1]),
+                "z": z[-1:],
+                "meta": {"head": k},
+                "marker": {"size": 6, "color": color, "line": {"color": "white", "width": 2}},
+            }
+        )
+    start = picture.view.start
+    data.append(
+        {
+            "type": "scatter3d",
+            "mode": "markers",
+            "name": "start",
+            "x": [start[0]],
+            "y": [start[1]],
+            "z": _list(path_heights(picture, 0)[:1]),
+            "hoverinfo": "skip",
+            "marker": {"symbol": "circle-open", "size": 8, "color": "black"},
+        }
+    )
+    (x_lo, x_hi), (y_lo, y_hi) = picture.window
+    return {
+        "data": data,
+        "layout": {
+            "title": {"text": picture.title, "font": {"size": 14}},
+            "scene": {
+                "xaxis": {"title": {"text": "x1"}, "range": [x_lo, x_hi]},
+                "yaxis": {"title": {"text": "x2"}, "range": [y_lo, y_hi]},
+                "zaxis": {"title": {"text": "f"}, "range": [0, top], "tickvals": ticks, "ticktext": labels},
+                "aspectmode": "manual",
+                "aspectratio": {"x": 1, "y": 1, "z": 0.6},
+            },
+            "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
+            "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.8)", "font": {"size": 11}},
+            "uirevision": f"{picture.view.objective} 3d",
+            "meta": {"click": "surface"},  # the page's script: a click on the surface is the new start
         },
     }
 
@@ -239,12 +412,13 @@ def steps_figure(picture: Picture) -> dict:
     run = picture.runs[0]
     data = []
     if run.steps is not None:
-        for i, dash in enumerate(("solid", "dash")):
+        dim = run.steps.shape[1]
+        for i, dash in zip(range(dim), ("solid", "dash")):
             data.append(
                 {
                     "type": "scatter",
                     "mode": "lines",
-                    "name": f"x{i + 1}",
+                    "name": f"x{i + 1}" if dim > 1 else "x",
                     "x": list(range(len(run.steps))),
                     "y": _list(run.steps[:, i]),
                     "line": {"color": COLORS[0], "dash": dash},
@@ -268,6 +442,9 @@ TABLE_COLUMNS = ("optimizer", "x1", "x2", "f(x)", "nit", "status", "to nearest m
 def table_rows(picture: Picture) -> list[tuple[str, ...]]:
     """Write the result table: one row per run, its settings, where it ended (full precision), and how.
 
+    On an online problem, ``x1`` is ``x_T`` (``x2`` is empty), ``f(x)`` is ``f_T(x_T)`` and the
+    distance is to the comparator ``x*``, the best point in hindsight.
+
     Parameters
     ----------
     picture : Picture
@@ -289,13 +466,13 @@ def table_rows(picture: Picture) -> list[tuple[str, ...]]:
     """
     rows: list[tuple[str, ...]] = []
     for run in picture.runs:
-        x1, x2 = run.x[-1]
+        end = [repr(float(v)) for v in run.x[-1]] + [""]  # a 1-D problem's x2 is empty
         distance = "unknown" if math.isnan(run.distance) else f"{run.distance:.4g}"
         rows.append(
             (
                 run.label,
-                repr(float(x1)),
-                repr(float(x2)),
+                end[0],
+                end[1],
                 repr(float(run.fun[-1])),
                 str(run.nit),
                 run.status_text,

@@ -6,13 +6,14 @@ from collections.abc import Callable
 
 from dash import dcc, html
 
+from . import _problems as online
 from . import _rule_controls as rule
 from . import _state
-from ._controls import CONTROLS, FORMULA, MAIN_IDS, OPTION_IDS, controls_from_view
-from ._limits import MAX_SEED, NOISE_SLIDER, SLIDERS
+from ._controls import CONTROLS, FORMULA, MAIN_IDS, OPTION_IDS, RELATIVE, controls_from_view
+from ._limits import DISPLAYS, MAX_SEED, NOISE_SLIDER, SCHEDULES, SLIDERS
 from ._state import BASELINES, FLAVORS, OBJECTIVES, OWN_RULE, View
 
-__all__ = ["layout", "slider", "labelled", "items", "rule_controls"]
+__all__ = ["layout", "slider", "labelled", "items", "display_items", "rule_controls"]
 
 
 def slider(id_, low, high, step, value, marks) -> dcc.Slider:
@@ -124,6 +125,27 @@ def items(id_: str, off: Callable[[str], bool] | None = None) -> list[dict]:
     return [{"label": f" {text}", "value": key, "disabled": off(name)} for key, _, text in rule.SHOWN[name].choices]
 
 
+def display_items(off: bool = False) -> list[dict]:
+    """The display's radio items, contour and 3-D surface; the 3-D one disabled where ``off`` (a 1-D problem).
+
+    Parameters
+    ----------
+    off : bool, optional
+        Whether the 3-D surface cannot be drawn; default False.
+
+    Returns
+    -------
+    list of dict
+        Dash's options: ``label``, ``value`` (a key of :data:`._limits.DISPLAYS`) and ``disabled``.
+
+    Examples
+    --------
+    >>> [(item["value"], item["disabled"]) for item in display_items(off=True)]
+    [('contour', False), ('3d', True)]
+    """
+    return [{"label": f" {text}", "value": key, "disabled": off and key != "contour"} for key, text in DISPLAYS.items()]
+
+
 def rule_controls(ids, values: dict) -> list:
     """The controls of the rule's options ``ids`` (of :data:`._controls.CONTROLS`), showing ``values``.
 
@@ -196,7 +218,8 @@ def layout(defaults: View = _state.DEFAULT) -> html.Div:
                     clearable=False,
                     value=values["objective"],
                     options=[{"label": name, "value": name} for name in OBJECTIVES]
-                    + [{"label": "formula (type it below)", "value": FORMULA}],
+                    + [{"label": "formula (type it below)", "value": FORMULA}]
+                    + [{"label": problem.label, "value": name} for name, problem in online.PROBLEMS.items()],
                 ),
             ),
             dcc.Input(
@@ -216,7 +239,32 @@ def layout(defaults: View = _state.DEFAULT) -> html.Div:
                 className="pair",
                 title="or click on the contour",
             ),
+            html.Div(
+                labelled(
+                    "C (Theorem 1)",
+                    dcc.Input(id="C", type="text", debounce=True, value=values["C"]),
+                    help_text="Reddi et al.'s constant, > 2: f_t(x) = C x once in 3 steps, else -x. "
+                    "Its paper's decay is 1 / (1 + C^2).",
+                ),
+                id="C-control",
+                style={"display": "none"},
+            ),
             *rule_controls(MAIN_IDS, values),
+            labelled(
+                "learning-rate schedule",
+                dcc.RadioItems(
+                    id="schedule",
+                    value=values["schedule"],
+                    inline=True,
+                    options=[{"label": f" {text}", "value": key} for key, text in SCHEDULES.items()],
+                ),
+                help_text="The learning rate of step t (from 0) of every run: lr, lr / sqrt(t + 1), or lr * rate ** t.",
+            ),
+            labelled(
+                "exponential rate per step",
+                dcc.Input(id="rate", type="text", debounce=True, value=values["rate"]),
+                help_text="In (0, 1]: the exponential schedule multiplies the rate by it every step.",
+            ),
             labelled(
                 "maxiter",
                 dcc.Input(
@@ -244,6 +292,18 @@ def layout(defaults: View = _state.DEFAULT) -> html.Div:
                     className="slider",
                 ),
                 help_text="Stochastic gradients: every step of every run sees g + noise * N(0, 1) per coordinate.",
+            ),
+            dcc.Checklist(
+                id="relative",
+                value=values["relative"],
+                inline=True,
+                className="flags",
+                options=[
+                    {
+                        "label": html.Span(" relative to |g|", title="g + noise * |g| * N(0, 1) per coordinate"),
+                        "value": RELATIVE,
+                    }
+                ],
             ),
             labelled(
                 "noise seed",
@@ -281,6 +341,9 @@ def layout(defaults: View = _state.DEFAULT) -> html.Div:
         [
             html.Div(
                 [
+                    dcc.RadioItems(
+                        id="display", value=values["display"], inline=True, className="display", options=display_items()
+                    ),
                     dcc.Graph(id="contour", className="contour", config={"displaylogo": False, "responsive": True}),
                     html.Div(
                         [

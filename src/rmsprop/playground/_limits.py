@@ -23,6 +23,10 @@ __all__ = [
     "FLAVORS",
     "BASELINES",
     "OBJECTIVES",
+    "DISPLAYS",
+    "SCHEDULES",
+    "RATE_RANGE",
+    "C_RANGE",
     "ViewError",
 ]
 
@@ -85,6 +89,14 @@ FLAVORS = (OWN_RULE, *compat.FLAVORS)
 BASELINES = tuple(name for name in baselines.names() if name != "rmsprop")
 #: Catalogue objectives of two variables, for the dropdown.
 OBJECTIVES = tuple(name for name in objectives.names() if objectives.get(name).dim == 2)
+#: How the main figure draws a surface: its URL value -> the radio item's text.
+DISPLAYS = {"contour": "contour", "3d": "3-D surface"}
+#: The learning-rate schedules of every run: URL value -> text (:mod:`rmsprop.schedules`).
+SCHEDULES = {"constant": "constant", "sqrt": "α/√(t+1)", "exp": "exponential"}
+#: The exponential schedule's factor per step, in (0, 1]: lr(t) = lr * rate ** t.
+RATE_RANGE = (0.0, 1.0)
+#: Reddi et al.'s C of Theorem 1, in (2, 1000]: the theorem needs C > 2.
+C_RANGE = (2.0, 1e3)
 
 
 class ViewError(ValueError):

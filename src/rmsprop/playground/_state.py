@@ -16,10 +16,12 @@ import warnings
 
 from .. import compat, objectives
 from ..rule.settings import parameters_doc
+from . import _problems as problems
 from . import _rule_controls as rule
 from . import _values as values
 from ._limits import (
     BASELINES,
+    DISPLAYS,
     EPS_RANGE,
     FLAVORS,
     LR_RANGE,
@@ -27,6 +29,7 @@ from ._limits import (
     MAX_ITERATIONS,
     OBJECTIVES,
     OWN_RULE,
+    SCHEDULES,
     ViewError,
 )
 
@@ -39,12 +42,15 @@ __all__ = [
     "MAX_ITERATIONS",
     "OBJECTIVES",
     "OWN_RULE",
+    "DISPLAYS",
+    "SCHEDULES",
     "ViewError",
     "View",
     "DEFAULT",
     "build_objective",
     "suggested_start",
     "objective",
+    "problem",
     "from_controls",
     "check",
 ]
@@ -78,10 +84,10 @@ class View:
     Parameters
     ----------
     objective : str, optional
-        A catalogue name of two variables, or a formula in ``x, y`` or ``x1, x2``;
-        default ``"seed"``.
+        A catalogue name of two variables, a formula in ``x, y`` or ``x1, x2``, or an online
+        problem of :data:`._problems.PROBLEMS` (1-D); default ``"seed"``.
     start : tuple of float, optional
-        The start ``(x1, x2)``; default ``(-4.0, 3.0)``.
+        The start ``(x1, x2)`` (``(x, 0.0)`` for an online problem); default ``(-4.0, 3.0)``.
     maxiter : int, optional
         The iterations of every run; default 50.
     flavor : str, optional
@@ -95,6 +101,21 @@ class View:
         absolute); default 0, none.
     seed : int, optional
         The noise's seed (every run draws the same numbers); default 0.
+    relative : bool, optional
+        Whether the noise is relative to the gradient, ``g + noise * |g| * z``
+        (:class:`rmsprop.GradientNoise`); default False, absolute.
+    schedule : str, optional
+        The learning rate's schedule, for every run (:data:`SCHEDULES`): ``"constant"``,
+        ``"sqrt"`` (:class:`rmsprop.schedules.inverse_sqrt_decay`, ``lr / sqrt(t + 1)``) or
+        ``"exp"`` (:class:`rmsprop.schedules.exponential_decay`, ``lr * rate ** t``); default
+        ``"constant"``.
+    rate : float, optional
+        The exponential schedule's factor per step, in (0, 1]; default 0.99.
+    c : float, optional
+        ``C`` of Reddi et al.'s Theorem 1 problem, > 2; default 3.
+    display : str, optional
+        How a surface is drawn (:data:`DISPLAYS`): ``"contour"`` or ``"3d"``; default
+        ``"contour"``.
     iterations : int, optional
         Deprecated: the old name of ``maxiter`` (a :class:`DeprecationWarning`).
     RULE_OPTIONS
@@ -108,7 +129,7 @@ class View:
     --------
     >>> View()
     View(objective='seed', start=(-4.0, 3.0), maxiter=50, flavor='rmsprop', baselines=(), noise=0.0, seed=0,
-         learning_rate=0.1, decay=0.9, eps=1e-08, centered=False, nesterov=False, momentum=0.0, eps_in_sqrt=True)
+         relative=False, schedule='constant', rate=0.99, c=3.0, display='contour', learning_rate=0.1, decay=0.9, eps=1e-08, centered=False, nesterov=False, momentum=0.0, eps_in_sqrt=True)
     >>> View(objective="booth", momentum=0.5).settings()
     {'learning_rate': 0.1, 'decay': 0.9, 'eps': 1e-08, 'centered': False, 'nesterov': False, 'momentum': 0.5,
      'eps_in_sqrt': True}
@@ -121,6 +142,11 @@ class View:
     baselines: tuple[str, ...] = ()
     noise: float = 0.0
     seed: int = 0
+    relative: bool = False
+    schedule: str = "constant"
+    rate: float = 0.99
+    c: float = 3.0
+    display: str = "contour"
     _: dataclasses.KW_ONLY
     iterations: dataclasses.InitVar[int | None] = None
 
@@ -132,6 +158,8 @@ class View:
                 )
             warnings.warn("View(iterations=...) is deprecated; use maxiter", DeprecationWarning, stacklevel=3)
             object.__setattr__(self, "maxiter", iterations)
+        if problems.is_problem(self.objective) and self.start[1] != 0.0:
+            object.__setattr__(self, "start", (self.start[0], 0.0))  # a 1-D problem's start is (x, 0.0)
 
     def settings(self) -> dict:
         """Return the optimizer's settings, named as in :func:`rmsprop.rmsprop`: the ones this view sets.
@@ -161,14 +189,79 @@ class View:
         Returns
         -------
         dict
-            ``{}`` without noise, else ``{"noise": scale, "seed": seed}``.
+            ``{}`` without noise, else ``{"noise": scale, "seed": seed}`` (the scale a
+            :class:`rmsprop.GradientNoise` where the noise is relative).
 
         Examples
         --------
         >>> View().noise_arguments(), View(noise=0.5, seed=3).noise_arguments()
         ({}, {'noise': 0.5, 'seed': 3})
+        >>> View(noise=0.5, relative=True).noise_arguments()
+        {'noise': GradientNoise(scale=0.5, relative=True), 'seed': 0}
         """
-        return {"noise": self.noise, "seed": self.seed} if self.noise > 0 else {}
+        if self.noise == 0:
+            return {}
+        from .. import GradientNoise
+
+        return {"noise": GradientNoise(self.noise, relative=True) if self.relative else self.noise, "seed": self.seed}
+
+    @property
+    def online(self) -> bool:
+        """Whether the view runs an online problem (1-D) rather than a surface.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> View().online, View(objective="reddi2018-theorem1").online
+        (False, True)
+        """
+        return problems.is_problem(self.objective)
+
+    def lr(self):
+        """Return the learning rate every run takes: the number, or its schedule (:mod:`rmsprop.schedules`).
+
+        Returns
+        -------
+        float or schedule
+            ``learning_rate`` for ``"constant"``, else ``inverse_sqrt_decay(learning_rate)`` or
+            ``exponential_decay(learning_rate, rate, 1)``.
+
+        Examples
+        --------
+        >>> View().lr(), View(schedule="sqrt").lr(), View(schedule="exp", rate=0.9).lr()
+        (0.1, inverse_sqrt_decay(init_value=0.1),
+         exponential_decay(init_value=0.1, decay_rate=0.9, decay_steps=1, staircase=False))
+        """
+        from .. import schedules
+
+        lr = self.settings()["learning_rate"]
+        if self.schedule == "sqrt":
+            return schedules.inverse_sqrt_decay(lr)
+        if self.schedule == "exp":
+            return schedules.exponential_decay(lr, decay_rate=self.rate, decay_steps=1)
+        return lr
+
+    def schedule_text(self) -> str:
+        """The schedule in words, for the figure's title: ``""`` for a constant rate.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> View().schedule_text(), View(schedule="sqrt").schedule_text(), View(schedule="exp").schedule_text()
+        ('', 'lr 0.1/√(t+1)', 'lr 0.1·0.99^t')
+        """
+        lr = self.settings()["learning_rate"]
+        if self.schedule == "sqrt":
+            return f"lr {lr:g}/√(t+1)"
+        if self.schedule == "exp":
+            return f"lr {lr:g}·{self.rate:g}^t"
+        return ""
 
     def optimizer(self):
         """Build the :class:`~rmsprop.GradientTransformation` this view runs, or raise :class:`ViewError`.
@@ -177,7 +270,7 @@ class View:
         -------
         GradientTransformation
             :func:`rmsprop.rmsprop`, or :func:`rmsprop.compat.configure` of the flavor,
-            with :meth:`settings`.
+            with :meth:`settings` and the learning rate's schedule (:meth:`lr`).
 
         Raises
         ------
@@ -186,10 +279,11 @@ class View:
         """
         from .. import rmsprop
 
+        settings = {**self.settings(), "learning_rate": self.lr()}
         try:
             if self.flavor == OWN_RULE:
-                return rmsprop(**self.settings())
-            return compat.configure(self.flavor, **self.settings())
+                return rmsprop(**settings)
+            return compat.configure(self.flavor, **settings)
         except (ValueError, TypeError) as error:
             raise ViewError(str(error)) from None
 
@@ -303,6 +397,38 @@ def objective(view: View):
     return built
 
 
+def problem(view: View):
+    """Return the online problem of a view (:data:`._problems.PROBLEMS`), built with its ``C``.
+
+    Parameters
+    ----------
+    view : View
+        A view whose objective is an online problem (:attr:`View.online`).
+
+    Returns
+    -------
+    OnlineObjective
+        1-D, with its comparator and the box it is projected on (its ``domain``).
+
+    Raises
+    ------
+    ViewError
+        If the view's objective is not an online problem, or ``C`` is out of its range.
+
+    Examples
+    --------
+    >>> problem(View(objective="reddi2018-theorem1", c=5.0)).name
+    'Reddi et al. Theorem 1, C=5'
+    >>> problem(View(objective="reddi2018-theorem1", c=1.0))
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: C must be in (2, 1000]; got 1
+    """
+    if not view.online:
+        raise ViewError(f"{values.short(view.objective)} is not an online problem")
+    return problems.build(view.objective, values.constant_c(view.c))
+
+
 # ----------------------------------------------------------------------------------------------
 # whole views: from the controls, checked
 
@@ -318,6 +444,11 @@ def from_controls(
     iterations=None,
     noise=None,
     seed=None,
+    relative=False,
+    schedule="constant",
+    rate=0.99,
+    c=3.0,
+    display="contour",
     **options,
 ) -> View:
     """Make a checked :class:`View` from the page's controls; :class:`ViewError` names the first bad one.
@@ -325,9 +456,10 @@ def from_controls(
     Parameters
     ----------
     objective_text : str
-        The function: a catalogue name or a formula (white space runs collapsed).
+        The function: a catalogue name, a formula (white space runs collapsed) or an online
+        problem's name.
     x1, x2 : str or float
-        The start, as typed.
+        The start, as typed (``x2`` is not read for an online problem: its start is ``(x1, 0.0)``).
     flavor : str
         One of :data:`FLAVORS`.
     baselines_ : list of str or str
@@ -340,6 +472,16 @@ def from_controls(
         The gradient noise's scale, in :data:`NOISE_RANGE`; default none.
     seed : str or int, optional
         The noise's seed, a whole number in [0, :data:`MAX_SEED`]; default 0.
+    relative : bool or str, optional
+        Whether the noise is relative to the gradient (read as a flag); default False.
+    schedule : str, optional
+        A key of :data:`SCHEDULES`; default ``"constant"``.
+    rate : str or float, optional
+        The exponential schedule's factor per step, in (0, 1]; default 0.99.
+    c : str or float, optional
+        ``C`` of Reddi et al.'s Theorem 1, in (2, 1000]; default 3.
+    display : str, optional
+        A key of :data:`DISPLAYS`; default ``"contour"``.
     **options
         The rule's options the page shows (:data:`._rule_controls.SHOWN`), by name, as
         :func:`._rule_controls.read` reads them: the learning rate in :data:`LR_RANGE`, eps
@@ -383,14 +525,20 @@ def from_controls(
         raise TypeError(f"from_controls() got options the page does not show: {', '.join(unknown)}")
     if flavor not in FLAVORS:
         raise ViewError(f"unknown flavor {values.short(flavor)}; choose one of: {', '.join(FLAVORS)}")
+    text = values.objective_text(objective_text)
     view = View(
-        objective=values.objective_text(objective_text),
-        start=values.start(x1, x2),
+        objective=text,
+        start=(values.start(x1, 0.0)[0], 0.0) if problems.is_problem(text) else values.start(x1, x2),
         maxiter=values.maxiter(maxiter),
         flavor=flavor,
         baselines=values.baseline_names(baselines_),
         noise=values.noise(noise),
         seed=values.seed(seed),
+        relative=values.flag(relative, "relative noise"),
+        schedule=values.choice(schedule, "schedule", SCHEDULES),
+        rate=values.rate(rate),
+        c=values.constant_c(c),
+        display=values.choice(display, "view", DISPLAYS),
         **{name: rule.read(name, value) for name, value in options.items()},
     )
     check(view)
@@ -413,9 +561,9 @@ def check(view: View) -> View:
     Raises
     ------
     ViewError
-        If the objective cannot be built (see :func:`objective`), or the rule or the
-        flavor refuses the settings (their message: :class:`rmsprop.Settings` checks the
-        options that must go together).
+        If the objective or the online problem cannot be built (see :func:`objective`,
+        :func:`problem`), or the rule or the flavor refuses the settings (their message:
+        :class:`rmsprop.Settings` checks the options that must go together).
 
     Examples
     --------
@@ -426,6 +574,9 @@ def check(view: View) -> View:
     ...
     rmsprop.playground._limits.ViewError: nesterov=True needs momentum > 0; set momentum (e.g. 0.9) or nesterov=False
     """
-    objective(view)
+    if view.online:
+        problem(view)
+    else:
+        objective(view)
     view.optimizer()
     return view

@@ -2,13 +2,17 @@
 
     ?f=rosenbrock&x0=-1.5,2&lr=0.01&decay=0.9&eps=1e-08&maxiter=500&flavor=rmsprop&momentum=0.9&vs=adam,sgd
 
-Keys: ``f`` (a catalogue name or a formula in x, y or x1, x2), ``x0`` (the start),
-the rule's main settings ``lr``, ``decay`` and ``eps``, ``maxiter`` (the iterations of
+Keys: ``f`` (a catalogue name, a formula in x, y or x1, x2, or an online problem of
+:data:`._problems.PROBLEMS`), ``x0`` (the start; one number for an online problem),
+the rule's main settings ``lr``, ``decay`` and ``eps``, ``schedule`` (``sqrt``: lr / sqrt(t + 1),
+``exp``: lr * rate ** t) and ``rate``, ``maxiter`` (the iterations of
 every run), ``noise`` and ``seed`` (the gradient noise of every run and its seed, written
-when the noise is on), ``flavor`` (``rmsprop``, this package's rule with every option, or a
+when the noise is on) and ``relative`` (the noise relative to |g|), ``flavor`` (``rmsprop``, this package's rule with every option, or a
 library's flavor from :mod:`rmsprop.compat`), the options ``centered``, ``nesterov``,
 ``momentum`` and ``sqrt`` (``in``: sqrt(e + eps), ``out``: sqrt(e) + eps), and ``vs``
-(baselines drawn beside RMSprop). The rule's keys and values are those of
+(baselines drawn beside RMSprop), ``C`` (Reddi et al.'s constant of Theorem 1) and ``view``
+(``3d``: the surface in 3-D). ``schedule``, ``rate``, ``relative``, ``C`` and ``view`` are
+written when they differ from their default. The rule's keys and values are those of
 :mod:`._rule_controls`, derived from :class:`rmsprop.Settings`. Keys left out take the
 defaults of :class:`._state.View` (without ``x0``, a catalogue function's suggested start).
 The key ``n`` of older links is read as ``maxiter``, with a note that it is deprecated.
@@ -19,12 +23,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from . import _problems as online
 from . import _rule_controls as rule
 from . import _values as values
-from ._limits import FLAVORS, OBJECTIVES, ViewError
+from ._limits import DISPLAYS, FLAVORS, OBJECTIVES, SCHEDULES, ViewError
 from ._state import DEFAULT, View, check, objective, suggested_start
 
 __all__ = ["OLD_KEYS", "to_query", "from_query", "uses_old_keys"]
@@ -35,13 +41,26 @@ _KEYS = (
     "f",
     "x0",
     *(rule.SHOWN[name].key for name in rule.MAIN),
+    "schedule",
+    "rate",
     "maxiter",
     "noise",
     "seed",
+    "relative",
     "flavor",
     *(rule.SHOWN[name].key for name in rule.OPTIONS),
     "vs",
+    "C",
+    "view",
 )
+#: The view's fields written only off their default: field -> (URL key, how the URL writes the value).
+_WHEN_SET: dict[str, tuple[str, Callable[[Any], str]]] = {
+    "schedule": ("schedule", str),
+    "rate": ("rate", repr),
+    "relative": ("relative", lambda value: "1" if value else "0"),
+    "c": ("C", repr),
+    "display": ("view", str),
+}
 
 
 def to_query(view: View) -> str:
@@ -65,7 +84,8 @@ def to_query(view: View) -> str:
     >>> from_query(query) == (View(objective="booth", momentum=0.5, baselines=("adam",)), [])
     True
     """
-    query = {"f": view.objective, "x0": f"{view.start[0]!r},{view.start[1]!r}"}
+    x0 = repr(view.start[0]) if view.online else f"{view.start[0]!r},{view.start[1]!r}"
+    query = {"f": view.objective, "x0": x0}
     query.update({rule.SHOWN[name].key: rule.url_text(name, getattr(view, name)) for name in rule.MAIN})
     query["maxiter"] = str(view.maxiter)
     if view.noise > 0:
@@ -77,7 +97,10 @@ def to_query(view: View) -> str:
             query[rule.SHOWN[name].key] = rule.url_text(name, value)
     if view.baselines:
         query["vs"] = ",".join(view.baselines)
-    return "?" + urlencode(query, safe=",")
+    for field, (key, text) in _WHEN_SET.items():
+        if getattr(view, field) != getattr(DEFAULT, field):
+            query[key] = text(getattr(view, field))
+    return "?" + urlencode({key: query[key] for key in _KEYS if key in query}, safe=",")
 
 
 def uses_old_keys(search: str | None) -> bool:
@@ -163,24 +186,32 @@ def from_query(search: str | None) -> tuple[View, list[str]]:
             take(name, rule.SHOWN[name].key, functools.partial(rule.read, name))
 
     take("objective", "f", values.objective_text)
-    take(
-        "start",
-        "x0",
-        lambda text: (
-            values.start(*(text.split(",") + ["", ""])[:2])
-            if text.count(",") == 1
-            else _raise(f"start must be two numbers 'x1,x2'; got {values.short(text)}")
-        ),
-    )
+    is_online = online.is_problem(fields.get("objective", DEFAULT.objective))
+
+    def start(text):
+        if is_online and text.count(",") == 0:
+            return values.start(text, 0.0)
+        if text.count(",") == 1:
+            return values.start(*text.split(","))
+        return _raise(f"start must be two numbers 'x1,x2'; got {values.short(text)}")
+
+    take("start", "x0", start)
     take_rule(rule.MAIN)
+    take("schedule", "schedule", lambda v: values.choice(v, "schedule", SCHEDULES))
+    take("rate", "rate", values.rate)
     take("maxiter", "maxiter", values.maxiter)
     take("noise", "noise", values.noise)
     take("seed", "seed", values.seed)
+    take("relative", "relative", lambda v: values.flag(v, "relative"))
     take("flavor", "flavor", lambda v: v if v in FLAVORS else _raise(f"unknown flavor {values.short(v)}"))
     take_rule(rule.OPTIONS)
     take("baselines", "vs", values.baseline_names)
+    take("c", "C", values.constant_c)
+    take("display", "view", lambda v: values.choice(v, "view", DISPLAYS))
     if "start" not in fields and fields.get("objective", DEFAULT.objective) in OBJECTIVES:
         fields["start"] = suggested_start(fields.get("objective", DEFAULT.objective))
+    if "start" not in fields and is_online:
+        fields["start"] = (0.0, 0.0)
     view = View(**fields)
     try:
         check(view)
@@ -193,17 +224,19 @@ def from_query(search: str | None) -> tuple[View, list[str]]:
 def _closest_valid(view: View) -> View:
     """``view`` with the parts that made it fail reset to the defaults: the objective, then the rule.
 
-    The first reset that gives a valid view is kept: the flavor, else each option alone (in
-    the page's order), else every setting of the rule.
+    The first reset that gives a valid view is kept: the flavor, else the schedule, else each
+    option alone (in the page's order), else every setting of the rule.
     """
     try:
-        objective(view)
+        if not view.online:  # a problem's name and C are checked as they are read
+            objective(view)
     except ViewError:
         view = dataclasses.replace(view, objective=DEFAULT.objective)
-    everything = {"flavor": DEFAULT.flavor, **rule.DEFAULTS}
+    everything = {"flavor": DEFAULT.flavor, "schedule": DEFAULT.schedule, **rule.DEFAULTS}
     resets: list[dict[str, Any]] = [
         {},
         {"flavor": DEFAULT.flavor},
+        {"schedule": DEFAULT.schedule},
         *({name: rule.DEFAULTS[name]} for name in rule.OPTIONS),
         everything,
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from ._limits import BASELINES, MAX_ABS_START, MAX_ITERATIONS, MAX_SEED, NOISE_RANGE, ViewError
+from ._limits import BASELINES, C_RANGE, MAX_ABS_START, MAX_ITERATIONS, MAX_SEED, NOISE_RANGE, RATE_RANGE, ViewError
 
 __all__ = [
     "number",
@@ -18,6 +18,9 @@ __all__ = [
     "maxiter",
     "noise",
     "seed",
+    "choice",
+    "rate",
+    "constant_c",
     "start",
     "baseline_names",
     "objective_text",
@@ -281,6 +284,103 @@ def seed(value) -> int:
     if count != int(count):
         raise ViewError(f"seed must be a whole number; got {count:g}")
     return int(in_range(count, "seed", 0, MAX_SEED))
+
+
+def choice(value, what: str, allowed) -> str:
+    """A radio item's value: one of ``allowed`` (its URL values), or an error that lists them.
+
+    Parameters
+    ----------
+    value : str or None
+        The radio items' value, or the URL's text.
+    what : str
+        The control's name, for the message.
+    allowed : iterable of str
+        The values it takes.
+
+    Returns
+    -------
+    str
+        ``value``.
+
+    Raises
+    ------
+    ViewError
+        If ``value`` is not one of ``allowed``.
+
+    Examples
+    --------
+    >>> choice("3d", "view", ("contour", "3d"))
+    '3d'
+    >>> choice("4d", "view", ("contour", "3d"))
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: view must be one of contour, 3d; got '4d'
+    """
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise ViewError(f"{what} must be one of {', '.join(allowed)}; got {short(value)}")
+    return value
+
+
+def rate(value) -> float:
+    """The exponential schedule's factor per step, in (0, 1] of :data:`RATE_RANGE`: ``lr(t) = lr * rate ** t``.
+
+    Parameters
+    ----------
+    value : str, int, float or None
+        The field's value (read as :func:`number` reads it).
+
+    Returns
+    -------
+    float
+        The factor.
+
+    Raises
+    ------
+    ViewError
+        If the value is not a number or out of range.
+
+    Examples
+    --------
+    >>> rate("0.99")
+    0.99
+    >>> rate(0)
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: decay rate must be in (0, 1]; got 0
+    """
+    return in_range(number(value, "decay rate"), "decay rate", *RATE_RANGE, lo_open=True)
+
+
+def constant_c(value) -> float:
+    """Reddi et al.'s ``C`` of Theorem 1, in (2, 1000] of :data:`C_RANGE` (the theorem needs ``C > 2``).
+
+    Parameters
+    ----------
+    value : str, int, float or None
+        The field's value (read as :func:`number` reads it).
+
+    Returns
+    -------
+    float
+        ``C``.
+
+    Raises
+    ------
+    ViewError
+        If the value is not a number or out of range.
+
+    Examples
+    --------
+    >>> constant_c("3")
+    3.0
+    >>> constant_c(2)
+    Traceback (most recent call last):
+    ...
+    rmsprop.playground._limits.ViewError: C must be in (2, 1000]; got 2
+    """
+    return in_range(number(value, "C"), "C", *C_RANGE, lo_open=True)
 
 
 def start(x1, x2) -> tuple[float, float]:

@@ -2,25 +2,40 @@
  *
  * listenForClicks: a click on the contour becomes the exact point under the pointer, in data
  *   coordinates, written to the "click-point" store (Plotly's own clickData would give the
- *   nearest grid point of the contour trace instead).
+ *   nearest grid point of the contour trace instead). The figure's layout.meta.click says what a
+ *   click means: "plane" (the contour: the point under the pointer), "surface" (3-D: the point
+ *   of the surface clicked), absent (an online problem's x_t against t: nothing).
  * play / tick: the Play button runs the "frame" slider from 0 to the last step.
- * cutPaths: the paths drawn up to the frame's step, with each head marker at that step.
+ * cutPaths: the paths drawn up to the frame's step, with each head marker at that step (and
+ *   their heights z in 3-D).
  */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     rmsprop: {
         listenForClicks: function (figure) {
             const attach = function (tries) {
                 const gd = document.querySelector("#contour .js-plotly-plot");
-                if (!gd || typeof gd.on !== "function" || !gd._fullLayout || !gd._fullLayout.xaxis) {
+                if (!gd || typeof gd.on !== "function" || !gd._fullLayout) {
                     if (tries > 0) { setTimeout(function () { attach(tries - 1); }, 100); }
                     return;
                 }
                 if (gd._rmspropListening) { return; }
                 gd._rmspropListening = true;
                 gd.on("plotly_click", function (event) {
+                    const click = ((gd.layout || {}).meta || {}).click;
+                    if (click === "surface") {
+                        const point = (event.points || [])[0];
+                        const range = ((gd._fullLayout.scene || {}).xaxis || {}).range || [0, 10];
+                        if (!point || !point.data || point.data.type !== "surface") { return; }
+                        if (!isFinite(point.x) || !isFinite(point.y)) { return; }
+                        window.dash_clientside.set_props("click-point", {
+                            data: {point: [point.x, point.y], width: Math.abs(range[1] - range[0])},
+                        });
+                        return;
+                    }
+                    if (click !== "plane") { return; }
                     const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
                     let x, y;
-                    if (event.event && typeof xa.p2d === "function") {
+                    if (event.event && xa && typeof xa.p2d === "function") {
                         const box = gd.getBoundingClientRect();
                         x = xa.p2d(event.event.clientX - box.left - xa._offset);
                         y = ya.p2d(event.event.clientY - box.top - ya._offset);
@@ -63,9 +78,13 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 const p = paths.paths[k];
                 const end = Math.min(frame, p.x.length - 1);
                 if (meta.path !== undefined) {
-                    return Object.assign({}, trace, {x: p.x.slice(0, end + 1), y: p.y.slice(0, end + 1)});
+                    const cut = {x: p.x.slice(0, end + 1), y: p.y.slice(0, end + 1)};
+                    if (p.z) { cut.z = p.z.slice(0, end + 1); }
+                    return Object.assign({}, trace, cut);
                 }
-                return Object.assign({}, trace, {x: [p.x[end]], y: [p.y[end]]});
+                const head = {x: [p.x[end]], y: [p.y[end]]};
+                if (p.z) { head.z = [p.z[end]]; }
+                return Object.assign({}, trace, head);
             });
             return [Object.assign({}, figure, {data: data}), "step " + frame + " / " + paths.steps];
         },
