@@ -106,7 +106,9 @@ views = st.builds(
 
 
 @settings(max_examples=200, deadline=None)
-@given(views)
+@given(
+    views.map(lambda v: dataclasses.replace(v, c=float(math.ceil(v.c))) if v.objective == "shi2021" else v)
+)  # a period
 def test_every_checked_view_survives_its_url(view):
     back, problems = _url.from_query(_url.to_query(view))
     assert problems == []
@@ -768,6 +770,20 @@ def test_theorem_1_in_the_playground_rmsprop_ends_at_the_worst_point_and_amsgrad
     rows = _figures.table_rows(picture)
     assert rows[0][2] == "" and rows[0][1] == repr(float(rms.x[-1, 0]))
     assert rows[1][6] == f"{abs(ams.x[-1, 0] + 1):.4g}"
+
+
+def test_shi2021_in_the_playground_fails_below_the_periods_threshold_and_converges_above():
+    """Shi et al. (2021)'s counterexample of period C = 8 picked from the list (start 1, 1 / sqrt(t)):
+    with beta_2 = 0.1 RMSprop stays at the worst point +1; with 0.999, above the period's threshold
+    (``rmsprop.reproduce.shi2021``), it goes to the optimum -1."""
+    settings = _problems.suggested("shi2021", 8.0)
+    assert (settings["start"], settings["learning_rate"], settings["decay"]) == ((1.0, 0.0), 1.0, 0.1)
+    below = _compute.compute(_state.check(View(objective="shi2021", c=8.0, **settings)))
+    above = _compute.compute(_state.check(View(objective="shi2021", c=8.0, **{**settings, "decay": 0.999})))
+    assert below.runs[0].x[-1, 0] > 0.99 and above.runs[0].x[-1, 0] < -0.9
+    assert "C=8" in below.problem.name
+    with pytest.raises(ViewError, match="whole number"):
+        _state.check(View(objective="shi2021", c=8.5))
 
 
 def test_an_online_problems_figures_are_x_t_and_the_average_regret():

@@ -15,6 +15,15 @@ Reddi, Kale & Kumar (2018), "On the convergence of Adam and beyond", ICLR:
   to ``+1``, the worst point; AMSGrad to ``-1``.
 - ``reddi2018-section5``: Section 5's online problem, ``1010 x`` once in 101 steps, else
   ``-10 x`` (:func:`rmsprop.reproduce.reddi2018.section_5`), ``beta_2 = 0.99``.
+
+Shi, Li, Hong & Sun (2021), "RMSprop converges with proper hyper-parameter", ICLR:
+
+- ``shi2021``: the counterexample of period ``C`` behind Figure 1's phase diagram, ``C x``
+  once in ``C`` steps, else ``-x`` (:func:`rmsprop.reproduce.shi2021.counterexample`), from
+  ``x = 1`` with ``alpha_t = 1 / sqrt(t)``, as the authors' script runs it. Picked from the
+  list it starts with ``beta_2 = 0.1``, below every period's threshold: RMSprop stays near
+  ``+1``; raising the decay past the period's threshold (``rmsprop reproduce shi2021``) makes
+  it converge to ``-1``.
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ import dataclasses
 import functools
 from collections.abc import Callable
 from typing import Any
+
+from ._limits import ViewError
 
 __all__ = ["Problem", "PROBLEMS", "LEARNING_RATE", "is_problem", "build", "suggested"]
 
@@ -40,6 +51,14 @@ def _section_5(c: float):
     from ..reproduce import reddi2018
 
     return reddi2018.section_5()
+
+
+def _shi2021(c: float):
+    from ..reproduce import shi2021
+
+    if c != int(c):
+        raise ViewError(f"C is the period of Shi et al.'s problem, a whole number; got {c:g}")
+    return shi2021.counterexample(int(c))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +80,10 @@ class Problem:
         The baselines drawn beside RMSprop when it is picked.
     maxiter : int
         The iterations when it is picked.
+    learning_rate : float
+        ``alpha`` of ``alpha_t = alpha / sqrt(t)`` when it is picked.
+    start : float
+        The start when it is picked.
 
     Examples
     --------
@@ -75,6 +98,8 @@ class Problem:
     decay: Callable[[float], float]
     baselines: tuple[str, ...]
     maxiter: int
+    learning_rate: float = LEARNING_RATE
+    start: float = 0.0
 
 
 #: The online problems, by their name in the function list and the URL (``f=``).
@@ -89,6 +114,9 @@ PROBLEMS = {
     ),
     "reddi2018-section5": Problem(
         "Reddi et al. 2018, Section 5 (online, 1-D)", _section_5, False, lambda c: 0.99, ("adam", "amsgrad"), 2000
+    ),
+    "shi2021": Problem(
+        "Shi et al. 2021, period C (online, 1-D)", _shi2021, True, lambda c: 0.1, ("amsgrad",), 2000, 1.0, 1.0
     ),
 }
 
@@ -161,9 +189,9 @@ def suggested(name: str, c: float) -> dict:
     """
     problem = PROBLEMS[name]
     return {
-        "start": (0.0, 0.0),
+        "start": (problem.start, 0.0),
         "schedule": "sqrt",
-        "learning_rate": LEARNING_RATE,
+        "learning_rate": problem.learning_rate,
         "decay": problem.decay(c),
         "maxiter": problem.maxiter,
         "baselines": problem.baselines,
