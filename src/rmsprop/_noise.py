@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from ._validate import random_seed
+
 __all__ = [
     "GradientNoise",
     "noise_of",
@@ -180,15 +182,7 @@ def checked_seed(seed: Any, noise: Any) -> int:
     ...
     ValueError: seed=7 seeds the gradient noise, which is off; give noise= too, or leave seed unset
     """
-    if seed is None:
-        return 0
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an integer >= 0; got {type(seed).__name__} {seed!r:.40}")
-    if seed < 0:
-        raise ValueError(f"seed must be an integer >= 0; got {seed}")
-    if noise is None:
-        raise ValueError(f"seed={seed} seeds the gradient noise, which is off; give noise= too, or leave seed unset")
-    return int(seed)
+    return random_seed(seed, "the gradient noise, which is off; give noise= too" if noise is None else None)
 
 
 def row_seeds(seed: Any, runs: int, noise: Any) -> np.ndarray:

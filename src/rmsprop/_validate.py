@@ -15,6 +15,7 @@ __all__ = [
     "positive_or_none",
     "check_option_names",
     "vector_norm_order",
+    "random_seed",
 ]
 
 
@@ -256,3 +257,46 @@ def check_option_names(given: dict[str, Any], allowed: tuple[str, ...], where: s
     unknown = sorted(set(given) - set(allowed))
     if unknown:
         raise TypeError(f"{where} got unknown option {unknown[0]!r}; allowed: {', '.join(sorted(allowed))}")
+
+
+def random_seed(value: Any, seeds: str | None = None) -> int:
+    """A random generator's seed, checked: an integer ``>= 0``; ``None`` is 0 (every run reproducible).
+
+    Parameters
+    ----------
+    value : int or None
+        The seed given.
+    seeds : str, optional
+        What it would seed where that is off (``"the gradient noise, which is off; give noise=
+        too"``): a seed given then is refused, as it would do nothing. ``None``: it is on.
+
+    Returns
+    -------
+    int
+        The seed.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer.
+    ValueError
+        If ``value`` is negative, or given where ``seeds`` says it would do nothing.
+
+    Examples
+    --------
+    >>> random_seed(None), random_seed(7)
+    (0, 7)
+    >>> random_seed(7, "the noise, which is off; give noise= too")
+    Traceback (most recent call last):
+    ...
+    ValueError: seed=7 seeds the noise, which is off; give noise= too, or leave seed unset
+    """
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"seed must be an integer >= 0; got {type(value).__name__} {value!r:.40}")
+    if value < 0:
+        raise ValueError(f"seed must be an integer >= 0; got {value}")
+    if seeds is not None:
+        raise ValueError(f"seed={value} seeds {seeds}, or leave seed unset")
+    return int(value)

@@ -54,6 +54,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validate import random_seed
 from ._objective import Objective
 from ._online import OnlineObjective
 
@@ -97,18 +98,8 @@ def shuffle_seed(seed: Any, batch_size: int | None) -> int:
     ...
     ValueError: seed=7 seeds the shuffling of minibatches, which is off (batch_size=None); give batch_size= too, or leave seed unset
     """
-    if seed is None:
-        return 0
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an integer >= 0; got {type(seed).__name__} {seed!r:.40}")
-    if seed < 0:
-        raise ValueError(f"seed must be an integer >= 0; got {seed}")
-    if batch_size is None:
-        raise ValueError(
-            f"seed={seed} seeds the shuffling of minibatches, which is off (batch_size=None); "
-            "give batch_size= too, or leave seed unset"
-        )
-    return int(seed)
+    off = "the shuffling of minibatches, which is off (batch_size=None); give batch_size= too"
+    return random_seed(seed, off if batch_size is None else None)
 
 
 def over_points(compute: Callable[[np.ndarray], np.ndarray], x: Any, per_point: int) -> np.ndarray:
