@@ -95,59 +95,7 @@ def contour_figure(picture: Picture) -> dict:
             "name": "f",
         }
     ]
-    if len(picture.minima):
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": "minimum",
-                "x": _list(picture.minima[:, 0]),
-                "y": _list(picture.minima[:, 1]),
-                "hoverinfo": "skip",
-                "marker": {"symbol": "star", "size": 14, "color": "gold", "line": {"color": "black", "width": 1}},
-            }
-        )
-    for k, run in enumerate(picture.runs):
-        color = COLORS[k % len(COLORS)]
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": run.label,
-                "legendgroup": run.name,
-                "x": _list(run.x[:, 0]),
-                "y": _list(run.x[:, 1]),
-                "meta": {"path": k},
-                "line": {"color": color, "width": 2},
-                "marker": {"size": 4, "color": color},
-                "hovertemplate": f"{run.name}<br>iteration %{{pointNumber}}<br>x1 = %{{x:.6g}}<br>x2 = %{{y:.6g}}<extra></extra>",
-            }
-        )
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "showlegend": False,
-                "legendgroup": run.name,
-                "hoverinfo": "skip",
-                "x": _list(run.x[-1:, 0]),
-                "y": _list(run.x[-1:, 1]),
-                "meta": {"head": k},
-                "marker": {"size": 11, "color": color, "line": {"color": "white", "width": 2}},
-            }
-        )
-    start = picture.view.start
-    data.append(
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "name": "start",
-            "x": [start[0]],
-            "y": [start[1]],
-            "hoverinfo": "skip",
-            "marker": {"symbol": "circle-open", "size": 14, "color": "black", "line": {"width": 2}},
-        }
-    )
+    data += _marker_traces(picture, None)
     (x_lo, x_hi), (y_lo, y_hi) = picture.window
     return {
         "data": data,
@@ -248,64 +196,7 @@ def surface_figure(picture: Picture) -> dict:
             "name": "f",
         }
     ]
-    if len(picture.minima):
-        data.append(
-            {
-                "type": "scatter3d",
-                "mode": "markers",
-                "name": "minimum",
-                "x": _list(picture.minima[:, 0]),
-                "y": _list(picture.minima[:, 1]),
-                "z": [LIFT] * len(picture.minima),
-                "hoverinfo": "skip",
-                "marker": {"symbol": "diamond", "size": 6, "color": "gold", "line": {"color": "black", "width": 1}},
-            }
-        )
-    for k, run in enumerate(picture.runs):
-        color = COLORS[k % len(COLORS)]
-        z = _list(path_heights(picture, k))
-        data.append(
-            {
-                "type": "scatter3d",
-                "mode": "lines+markers",
-                "name": run.label,
-                "legendgroup": run.name,
-                "x": _list(run.x[:, 0]),
-                "y": _list(run.x[:, 1]),
-                "z": z,
-                "meta": {"path": k},
-                "line": {"color": color, "width": 5},
-                "marker": {"size": 2, "color": color},
-                "hovertemplate": f"{run.name}<br>iteration %{{pointNumber}}<br>x1 = %{{x:.6g}}<br>x2 = %{{y:.6g}}<extra></extra>",
-            }
-        )
-        data.append(
-            {
-                "type": "scatter3d",
-                "mode": "markers",
-                "showlegend": False,
-                "legendgroup": run.name,
-                "hoverinfo": "skip",
-                "x": _list(run.x[-1:, 0]),
-                "y": _list(run.x[-1:, 1]),
-                "z": z[-1:],
-                "meta": {"head": k},
-                "marker": {"size": 6, "color": color, "line": {"color": "white", "width": 2}},
-            }
-        )
-    start = picture.view.start
-    data.append(
-        {
-            "type": "scatter3d",
-            "mode": "markers",
-            "name": "start",
-            "x": [start[0]],
-            "y": [start[1]],
-            "z": _list(path_heights(picture, 0)[:1]),
-            "hoverinfo": "skip",
-            "marker": {"symbol": "circle-open", "size": 8, "color": "black"},
-        }
-    )
+    data += _marker_traces(picture, [path_heights(picture, k) for k in range(len(picture.runs))])
     (x_lo, x_hi), (y_lo, y_hi) = picture.window
     return {
         "data": data,
@@ -480,3 +371,88 @@ def table_rows(picture: Picture) -> list[tuple[str, ...]]:
             )
         )
     return rows
+
+
+#: The markers' styles on the contour and on the 3-D surface: the minimum, a path's line and
+#: points, its head, the start.
+_MARKER_STYLES = {
+    "scatter": {
+        "minimum": {"symbol": "star", "size": 14, "color": "gold", "line": {"color": "black", "width": 1}},
+        "line": 2,
+        "points": 4,
+        "head": 11,
+        "start": {"symbol": "circle-open", "size": 14, "color": "black", "line": {"width": 2}},
+    },
+    "scatter3d": {
+        "minimum": {"symbol": "diamond", "size": 6, "color": "gold", "line": {"color": "black", "width": 1}},
+        "line": 5,
+        "points": 2,
+        "head": 6,
+        "start": {"symbol": "circle-open", "size": 8, "color": "black"},
+    },
+}
+
+
+def _marker_traces(picture, heights: list | None) -> list[dict]:
+    """The minima, each run's path and head, and the start: on the contour, or at ``heights`` (per run) in 3-D."""
+    kind = "scatter" if heights is None else "scatter3d"
+    style = _MARKER_STYLES[kind]
+
+    def at(points: np.ndarray, z: Any = None) -> dict:
+        xyz = {"x": _list(points[:, 0]), "y": _list(points[:, 1])}
+        return xyz if heights is None else {**xyz, "z": _list(z)}
+
+    data: list[dict] = []
+    if len(picture.minima):
+        minima = at(picture.minima, [LIFT] * len(picture.minima))
+        data.append(
+            {
+                "type": kind,
+                "mode": "markers",
+                "name": "minimum",
+                **minima,
+                "hoverinfo": "skip",
+                "marker": style["minimum"],
+            }
+        )
+    for k, run in enumerate(picture.runs):
+        color = COLORS[k % len(COLORS)]
+        z = None if heights is None else heights[k]
+        data.append(
+            {
+                "type": kind,
+                "mode": "lines+markers",
+                "name": run.label,
+                "legendgroup": run.name,
+                **at(run.x, z),
+                "meta": {"path": k},
+                "line": {"color": color, "width": style["line"]},
+                "marker": {"size": style["points"], "color": color},
+                "hovertemplate": f"{run.name}<br>iteration %{{pointNumber}}<br>x1 = %{{x:.6g}}<br>x2 = %{{y:.6g}}<extra></extra>",
+            }
+        )
+        data.append(
+            {
+                "type": kind,
+                "mode": "markers",
+                "showlegend": False,
+                "legendgroup": run.name,
+                "hoverinfo": "skip",
+                **at(run.x[-1:], None if z is None else z[-1:]),
+                "meta": {"head": k},
+                "marker": {"size": style["head"], "color": color, "line": {"color": "white", "width": 2}},
+            }
+        )
+    start = np.array([picture.view.start])
+    start_z = None if heights is None else heights[0][:1]
+    data.append(
+        {
+            "type": kind,
+            "mode": "markers",
+            "name": "start",
+            **at(start, start_z),
+            "hoverinfo": "skip",
+            "marker": style["start"],
+        }
+    )
+    return data
