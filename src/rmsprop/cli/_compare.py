@@ -10,7 +10,7 @@ import numpy as np
 import typer
 
 from . import _tables as tables
-from ._app import app, fail
+from ._app import OPTIMIZERS, OUTPUT, PROBLEM, STOPPING, Command, app, examples, fail
 from ._inputs import (
     GTOL_HELP,
     OBJECTIVE_HELP,
@@ -139,27 +139,32 @@ def optimizer_names(text: str) -> list[str]:
 
 
 @app.command(
-    epilog=(
-        "Examples:  rmsprop compare --objective rosenbrock --optimizers rmsprop,sgd,momentum,adam --plot compare.png"
-        "   rmsprop compare --objective seed --lr 0.1 --maxiter 50"
-        "   rmsprop compare --objective seed --lr 0.1 --maxiter 200 --noise 2 --seed 1"
+    cls=Command,
+    epilog=examples(
+        "rmsprop compare --objective rosenbrock --plot compare.png",
+        "rmsprop compare --optimizers rmsprop,sgd,momentum,adam --maxiter 2000",
+        "rmsprop compare --objective seed --lr 0.1 --maxiter 50",
+        "rmsprop compare --objective seed --lr 0.1 --maxiter 200 --noise 2 --seed 1",
     ),
 )
 def compare(
-    objective: str = typer.Option("rosenbrock", "--objective", help=OBJECTIVE_HELP),
-    x0: str = typer.Option(None, "--x0", help=X0_HELP),
+    objective: str = typer.Option("rosenbrock", "--objective", rich_help_panel=PROBLEM, help=OBJECTIVE_HELP),
+    x0: str = typer.Option(None, "--x0", rich_help_panel=PROBLEM, help=X0_HELP),
     optimizers: str = typer.Option(
         "rmsprop,sgd,momentum,adam",
         "--optimizers",
+        rich_help_panel=OPTIMIZERS,
         help="Comma-separated: rmsprop, sgd, momentum, nesterov, adagrad, adadelta, adam, amsgrad.",
     ),
-    lr: float = typer.Option(None, "--lr", help=ONE_RATE_HELP),
-    maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most, per run."),
-    gtol: float = typer.Option(1e-5, "--gtol", help=GTOL_HELP),
-    plot: Path = typer.Option(None, "--plot", help="Draw every path on one contour into this PNG/SVG/PDF."),
-    noise: float = typer.Option(None, "--noise", help=NOISE_HELP),
-    noise_relative: bool = typer.Option(False, "--noise-relative", help=RELATIVE_HELP),
-    seed: int = typer.Option(None, "--seed", help=SEED_HELP),
+    lr: float = typer.Option(None, "--lr", rich_help_panel=OPTIMIZERS, help=ONE_RATE_HELP),
+    maxiter: int = typer.Option(1000, "--maxiter", rich_help_panel=STOPPING, help="Iterations at most, per run."),
+    gtol: float = typer.Option(1e-5, "--gtol", rich_help_panel=STOPPING, help=GTOL_HELP),
+    plot: Path = typer.Option(
+        None, "--plot", rich_help_panel=OUTPUT, help="Draw every path on one contour into this PNG/SVG/PDF."
+    ),
+    noise: float = typer.Option(None, "--noise", rich_help_panel=PROBLEM, help=NOISE_HELP),
+    noise_relative: bool = typer.Option(False, "--noise-relative", rich_help_panel=PROBLEM, help=RELATIVE_HELP),
+    seed: int = typer.Option(None, "--seed", rich_help_panel=PROBLEM, help=SEED_HELP),
 ) -> None:
     """Run RMSprop and the baselines from one start, and compare where they end.
     \f

@@ -9,7 +9,7 @@ import numpy as np
 import typer
 
 from . import _tables as tables
-from ._app import app, fail
+from ._app import CHECKPOINTS, FLAVOR, OUTPUT, PROBLEM, STOPPING, Command, app, examples, fail
 from ._inputs import (
     GTOL_HELP,
     OBJECTIVE_HELP,
@@ -234,45 +234,60 @@ def checkpointing(checkpoint: Path | None, every: int | None, resume: Path | Non
 
 
 @app.command(
-    epilog=(
-        "Examples:  rmsprop run --objective seed --x0 -4,3 --lr 0.1 --maxiter 50 --gtol 0   "
-        "rmsprop run --objective '(1-x)**2 + 100*(y-x**2)**2' --x0=-1.2,1 --lr 0.01 --momentum 0.9 --maxiter 3000 "
-        "--plot path.png   rmsprop run --objective rosenbrock --flavor torch --lr 0.01 --json   "
-        "rmsprop run --objective rosenbrock --maxiter 100000 --checkpoint run.npz   "
-        "rmsprop run --objective rosenbrock --maxiter 100000 --resume run.npz --checkpoint run.npz   "
-        "rmsprop run --objective seed --lr 0.1 --noise 1 --seed 3 --plot noisy.png"
+    cls=Command,
+    epilog=examples(
+        "rmsprop run --objective seed --x0=-4,3 --lr 0.1 --maxiter 50 --gtol 0",
+        "rmsprop run --objective '(1-x)**2 + 100*(y-x**2)**2' --x0=-1.2,1 --lr 0.01",
+        "rmsprop run --objective rosenbrock --lr 0.01 --momentum 0.9 --plot path.png",
+        "rmsprop run --objective rosenbrock --flavor torch --lr 0.01 --json",
+        "rmsprop run --objective rosenbrock --centered --nesterov --momentum 0.9",
+        "rmsprop run --objective rosenbrock --maxiter 100000 --checkpoint run.npz",
+        "rmsprop run --objective rosenbrock --maxiter 100000 --resume run.npz",
+        "rmsprop run --objective seed --lr 0.1 --noise 1 --seed 3 --plot noisy.png",
     ),
 )
 @with_rule_options(after="x0")
 def run(
-    objective: str = typer.Option("seed", "--objective", help=OBJECTIVE_HELP),
-    x0: str = typer.Option(None, "--x0", help=X0_HELP),
-    maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most."),
-    gtol: float = typer.Option(1e-5, "--gtol", help=GTOL_HELP),
+    objective: str = typer.Option("seed", "--objective", help=OBJECTIVE_HELP, rich_help_panel=PROBLEM),
+    x0: str = typer.Option(None, "--x0", help=X0_HELP, rich_help_panel=PROBLEM),
+    maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most.", rich_help_panel=STOPPING),
+    gtol: float = typer.Option(1e-5, "--gtol", help=GTOL_HELP, rich_help_panel=STOPPING),
     flavor: str = typer.Option(
-        None, "--flavor", help="A library's RMSprop: torch, keras, optax, tf1, ... (see 'rmsprop flavors')."
+        None,
+        "--flavor",
+        help="A library's RMSprop: torch, keras, optax, tf1, ... (see 'rmsprop flavors'); the rule's flags "
+        "then set its arguments.",
+        rich_help_panel=FLAVOR,
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object and nothing else."),
-    plot: Path = typer.Option(None, "--plot", help="Draw the path on the contour into this PNG/SVG/PDF."),
-    save: Path = typer.Option(None, "--save", help="Write the trajectory to this .csv or .json file."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print one JSON object and nothing else.", rich_help_panel=OUTPUT
+    ),
+    plot: Path = typer.Option(
+        None, "--plot", help="Draw the path on the contour into this PNG/SVG/PDF.", rich_help_panel=OUTPUT
+    ),
+    save: Path = typer.Option(
+        None, "--save", help="Write the trajectory to this .csv or .json file.", rich_help_panel=OUTPUT
+    ),
     checkpoint: Path = typer.Option(
         None,
         "--checkpoint",
         help="Save the run's whole state to this .npz file, atomically, "
         "every --checkpoint-every iterations and at the end.",
+        rich_help_panel=CHECKPOINTS,
     ),
     checkpoint_every: int = typer.Option(
-        None, "--checkpoint-every", help="Iterations between checkpoints (default 1000)."
+        None, "--checkpoint-every", help="Iterations between checkpoints (default 1000).", rich_help_panel=CHECKPOINTS
     ),
     resume: Path = typer.Option(
         None,
         "--resume",
         help="Continue the run saved in this .npz checkpoint: give the same options "
         "(--maxiter is the total); it may be the --checkpoint file.",
+        rich_help_panel=CHECKPOINTS,
     ),
-    noise: float = typer.Option(None, "--noise", help=NOISE_HELP),
-    noise_relative: bool = typer.Option(False, "--noise-relative", help=RELATIVE_HELP),
-    seed: int = typer.Option(None, "--seed", help=SEED_HELP),
+    noise: float = typer.Option(None, "--noise", help=NOISE_HELP, rich_help_panel=PROBLEM),
+    noise_relative: bool = typer.Option(False, "--noise-relative", help=RELATIVE_HELP, rich_help_panel=PROBLEM),
+    seed: int = typer.Option(None, "--seed", help=SEED_HELP, rich_help_panel=PROBLEM),
     **rule,
 ) -> None:
     """Run RMSprop on an objective and print the result.
