@@ -18,6 +18,7 @@ from ._inputs import (
     check_counts,
     check_plot,
     check_rate,
+    did_you_mean,
     distance,
     objective_and_start,
     output,
@@ -132,7 +133,8 @@ def optimizer_names(text: str) -> list[str]:
         fail("--optimizers is empty; give names separated by commas, e.g. rmsprop,sgd,adam")
     unknown = [name for name in names if name not in baselines.names()]
     if unknown:
-        fail(f"unknown optimizer {unknown[0]!r}; choose from: {', '.join(baselines.names())}")
+        hint = did_you_mean(unknown[0], baselines.names())
+        fail(f"unknown optimizer {unknown[0]!r}{hint}; choose from: {', '.join(baselines.names())}")
     if len(set(names)) != len(names):
         fail(f"--optimizers names one optimizer twice: {text!r}")
     return names

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -179,3 +180,69 @@ def given_settings(rule: dict[str, Any]) -> dict[str, Any]:
         for field in rule_fields()
         if rule.get(field.name) is not None
     }
+
+
+def setting_flags() -> dict[str, str]:
+    """The flag of every name a setting has in a message: the field's, and its flavors' own (``rho``, ``alpha``).
+
+    Returns
+    -------
+    dict
+        ``{name: flag}``.
+
+    Examples
+    --------
+    >>> flags = setting_flags()
+    >>> flags["decay"], flags["rho"], flags["clipnorm"], flags["nesterov"]
+    ('--decay', '--decay', '--clip-norm', '--nesterov')
+    """
+    from ..compat import SETTING_ALIASES
+
+    flags = {field.name: flag_name(field.name) for field in rule_fields()}
+    for setting, aliases in SETTING_ALIASES.items():
+        for alias in aliases:
+            flags.setdefault(alias, flags[setting])
+    return flags
+
+
+def flag_message(message: str) -> str:
+    """A message of :class:`Settings` (or of a flavor) about arguments, said about the flags instead.
+
+    The library's messages name Python arguments (``Invalid decay: 1.5; allowed: [0, 1)``,
+    ``nesterov=True needs momentum > 0``); the command line's name its flags, in the style of
+    its other errors (``--decay must be in [0, 1); got 1.5``).
+
+    Parameters
+    ----------
+    message : str
+        The library's message.
+
+    Returns
+    -------
+    str
+        The message with every setting's name (and ``name=True``/``name=False``) as its flag.
+
+    Examples
+    --------
+    >>> flag_message("Invalid rho: 1.5; allowed: [0, 1)")
+    '--decay must be in [0, 1); got 1.5'
+    >>> flag_message("nesterov=True needs momentum > 0; set momentum (e.g. 0.9) or nesterov=False")
+    '--nesterov needs --momentum > 0; set --momentum (e.g. 0.9) or drop --nesterov'
+    >>> flag_message("eps must be finite; got nan")
+    '--eps must be finite; got nan'
+    """
+    flags = setting_flags()
+    message = re.sub(  # "Invalid decay: 1.5; allowed: [0, 1)" -> "decay must be in [0, 1); got 1.5"
+        r"Invalid (\w+): (\S+); allowed: ([\[(][^\])]*[\])])", r"\1 must be in \3; got \2", message
+    )
+    off = {flag_name(field.name) for field in rule_fields() if _switches_off(field)}
+
+    def as_flag(found: re.Match) -> str:
+        flag, value = flags[found[1]], found[2]
+        if value is None:
+            return flag
+        given = (value == "True") != (flag in off)  # a switch that turns its field off is given for False
+        return flag if given else f"drop {flag}"
+
+    names = "|".join(sorted(flags, key=len, reverse=True))
+    return re.sub(rf"(?<![-\w])({names})(?![-\w])(?:=(True|False)\b)?", as_flag, message)

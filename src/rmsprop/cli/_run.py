@@ -17,6 +17,7 @@ from ._inputs import (
     check_counts,
     check_plot,
     check_rate,
+    did_you_mean,
     distance,
     objective_and_start,
     output,
@@ -24,7 +25,7 @@ from ._inputs import (
     save_figure,
 )
 from ._noise_options import NOISE_HELP, RELATIVE_HELP, SEED_HELP, noise_arguments
-from ._rule_options import flag_name, given_settings, with_rule_options
+from ._rule_options import flag_message, flag_name, given_settings, rule_fields, with_rule_options
 
 
 def configured_flavor(name: str, settings: dict):
@@ -45,8 +46,8 @@ def configured_flavor(name: str, settings: dict):
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for an unknown flavor
-        or a setting it has no argument for.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for an unknown flavor,
+        a setting it has no argument for, or no ``--lr`` for a flavor whose library has no default.
 
     Examples
     --------
@@ -56,15 +57,23 @@ def configured_flavor(name: str, settings: dict):
     from .. import compat
 
     if name not in compat.FLAVORS:
-        fail(f"unknown --flavor {name!r}; choose one of: {', '.join(compat.FLAVORS)}")
+        fail(
+            f"unknown --flavor {name!r}{did_you_mean(name, compat.FLAVORS)}; choose one of: {', '.join(compat.FLAVORS)}"
+        )
     for option in settings:
         if not compat.accepts(name, option):
-            import inspect
+            flags = [flag_name(field.name) for field in rule_fields() if compat.accepts(name, field.name)]
+            fail(f"--flavor {name} has no setting for {flag_name(option)}; it takes: {', '.join(flags)}")
+    if "learning_rate" not in settings:
+        import inspect
 
-            fail(
-                f"--flavor {name} has no setting for {flag_name(option)}; "
-                f"its arguments: {', '.join(inspect.signature(compat.FLAVORS[name]).parameters)}"
-            )
+        rate = next(
+            p
+            for p in inspect.signature(compat.FLAVORS[name]).parameters.values()
+            if p.name in compat.SETTING_ALIASES["learning_rate"]
+        )
+        if rate.default is inspect.Parameter.empty:
+            fail(f"--flavor {name} needs --lr: its library has no default learning rate")
     return compat.configure(name, **settings)
 
 
@@ -119,7 +128,7 @@ def run_quietly(objective, start, maxiter: int, gtol: float, label: str, **setti
     try:
         optimizer = resolve_optimizer(options.pop("optimizer", None), "minimize", **options)
     except (ValueError, TypeError) as error:
-        fail(str(error))
+        fail(flag_message(str(error)))
     x = np.asarray(start, dtype=np.float64)
     # a compiled run is over before a progress bar would show (and a callback would take the Python loop)
     fast = compiled_run(objective, None, (), None, math.inf, optimizer, x, maxiter) is not None
@@ -128,7 +137,7 @@ def run_quietly(objective, start, maxiter: int, gtol: float, label: str, **setti
         try:
             return minimize(objective, start, maxiter=maxiter, gtol=gtol, callback=advance, **settings)
         except (ValueError, TypeError) as error:
-            fail(str(error))
+            fail(flag_message(str(error)))
 
 
 def save_trajectory(result, path: Path) -> None:
@@ -310,6 +319,8 @@ def run(
     """
     import json
 
+    from .._status import Status
+
     check_counts(maxiter, gtol)
     given = given_settings(rule)
     check_rate(given.get("learning_rate"))
@@ -323,7 +334,7 @@ def run(
         try:
             settings = {"optimizer": configured_flavor(flavor, given)}
         except (ValueError, TypeError) as error:
-            fail(str(error))
+            fail(flag_message(str(error)))
     else:
         settings = given
     result = run_quietly(objective_, start, maxiter, gtol, "RMSprop", **settings, **checkpoints, **noisy)
@@ -347,8 +358,11 @@ def run(
                 }
             )
         )
-        return
-    tables.print_tables(
-        tables.run_result(objective_, result, distance(objective_, result.x)),
-        *(f"Wrote {path}" for path in (save, plot) if path is not None),
-    )
+    else:
+        tables.print_tables(
+            tables.run_result(objective_, result, distance(objective_, result.x)),
+            *(f"Wrote {path}" for path in (save, plot) if path is not None),
+        )
+    if result.status == Status.NONFINITE:  # it could not start, or it diverged: the result above says where
+        typer.echo(f"Error: status {int(result.status)}: {result.message}", err=True)
+        raise typer.Exit(1)

@@ -9,7 +9,8 @@ import typer
 
 from . import _tables as tables
 from ._app import CLUSTER, FLAVOR, OUTPUT, PROBLEM, RULE, STOPPING, Command, app, examples, fail
-from ._inputs import OBJECTIVE_HELP, check_counts, objective_and_start, save_figure
+from ._inputs import OBJECTIVE_HELP, check_counts, did_you_mean, objective_and_start, save_figure
+from ._rule_options import flag_message
 
 #: The most runs (settings x starts) one ``rmsprop sweep`` may ask for.
 MAX_SWEEP_RUNS = 10_000_000
@@ -103,7 +104,7 @@ def sweep_flavors(text: str) -> list[str]:
         fail(f"--flavor must be names separated by commas, e.g. rmsprop,torch; got {text!r}")
     unknown = [name for name in names if name not in known]
     if unknown:
-        fail(f"unknown --flavor {unknown[0]!r}; choose from: {', '.join(known)}")
+        fail(f"unknown --flavor {unknown[0]!r}{did_you_mean(unknown[0], known)}; choose from: {', '.join(known)}")
     if len(set(names)) != len(names):
         fail(f"--flavor names one flavor twice: {text!r}")
     return names
@@ -418,7 +419,7 @@ def sweep(
                 progress=progress,
             )
     except (ValueError, TypeError) as error:
-        fail(str(error).replace("\n", " "))
+        fail(flag_message(str(error).replace("\n", " ")))
     except (OSError, TimeoutError) as error:
         if client is None:
             raise
