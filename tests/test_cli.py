@@ -210,11 +210,21 @@ def test_bad_input_is_one_line_and_status_2_with_no_file(cli, args, tmp_path):
     assert list(tmp_path.iterdir()) == []  # nothing written, not even a temporary
 
 
-def test_a_run_that_diverges_reports_it(cli):
+def test_a_run_that_diverges_reports_it_and_exits_1(cli):
     done = cli("run", "--objective", "x1**2", "--x0", "3", "--lr", "1e300", "--maxiter", "50", "--json")
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    assert done.returncode == 1, done.stderr
+    result = json.loads(done.stdout)  # the result is printed all the same
     assert result["status"] == 3 and np.isfinite(result["x"][0])
+    assert (
+        done.stderr == f"Error: status 3: {result['message']}\n" and "became non-finite at iteration 1" in done.stderr
+    )
+
+
+def test_a_run_that_cannot_start_exits_1_with_its_status_line(cli):
+    done = cli("run", "--objective", "log(x1)", "--x0=-1")
+    assert done.returncode == 1 and "3 (not converged)" in done.stdout
+    assert done.stderr.startswith("Error: status 3: ") and "at x0 is not finite" in done.stderr
+    assert len(done.stderr.splitlines()) == 1
 
 
 def _start_playground(*args):

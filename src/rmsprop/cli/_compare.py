@@ -179,13 +179,10 @@ def compare(
     >>> arguments = ["compare", "--objective", "seed", "--optimizers", "rmsprop,sgd", "--lr", "0.1",
     ...              "--maxiter", "50"]
     >>> print(CliRunner().invoke(app, arguments, env={"COLUMNS": "100"}).stdout)
-                  seed from (-4, 3), 50 iterations at most
-    ┏━━━━━━━━━━━┳━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━┓
-    ┃ optimizer ┃  lr ┃     final f ┃ iterations ┃ status ┃ to minimum ┃
-    ┡━━━━━━━━━━━╇━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━┩
-    │ rmsprop   │ 0.1 │   0.0536294 │         50 │      1 │      0.104 │
-    │ sgd       │ 0.1 │ 1.85943e-12 │         17 │      0 │   5.15e-07 │
-    └───────────┴─────┴─────────────┴────────────┴────────┴────────────┘
+              seed from (-4, 3), 50 iterations at most
+     optimizer   lr      final f  iterations  status  to minimum
+     rmsprop    0.1    0.0536294          50       1       0.104
+     sgd        0.1  1.85943e-12          17       0    5.15e-07
     <BLANKLINE>
     """
     check_counts(maxiter, gtol)

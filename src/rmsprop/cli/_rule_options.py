@@ -173,7 +173,7 @@ def given_settings(rule: dict[str, Any]) -> dict[str, Any]:
     Examples
     --------
     >>> given_settings({"learning_rate": 0.1, "momentum": None, "centered": True, "eps_in_sqrt": True})
-    {'learning_rate': 0.1, 'centered': True, 'eps_in_sqrt': False}
+    {'learning_rate': 0.1, 'eps_in_sqrt': False, 'centered': True}
     """
     return {
         field.name: (not rule[field.name]) if _switches_off(field) else rule[field.name]

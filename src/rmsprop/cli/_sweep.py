@@ -356,15 +356,13 @@ def sweep(
     ...     print(sorted(name for name in os.listdir(folder) if name.endswith((".csv", ".png"))))
     ['heatmap.png', 'sweep.csv']
     >>> print(result.stdout)
-             seed: the best of 2 settings
-    ┌────────────────────────┬────────────────────┐
-    │ learning_rate          │ 0.1                │
-    │ decay                  │ 0.9                │
-    │ flavor                 │ torch              │
-    │ median f over 2 starts │ 29.556901276007597 │
-    │ reached gtol           │ 0 of 2 runs        │
-    │ median iterations      │ 20                 │
-    └────────────────────────┴────────────────────┘
+            seed: the best of 2 settings
+     learning_rate           0.1
+     decay                   0.9
+     flavor                  torch
+     median f over 2 starts  29.556901276007597
+     reached gtol            0 of 2 runs
+     median iterations       20
     Wrote .../sweep.csv
     Wrote .../heatmap.png
     <BLANKLINE>

@@ -74,14 +74,16 @@ def fit_columns(table, width: int) -> bool:
     >>> from rich.table import Table
     >>> table = Table("name", "value")
     >>> table.add_row("seed", "-0.10352260359924752")
-    >>> fit_columns(table, 30), [column.width for column in table.columns]
+    >>> fit_columns(table, 40), [column.width for column in table.columns]
     (True, [4, 20])
+    >>> fit_columns(table, 30)  # 24 characters of words and 7 of borders and padding
+    False
     >>> fit_columns(Table("a long heading", "another long heading"), 20)
     False
     """
     columns = table.columns
-    left, right, top, bottom = table.padding  # Rich's order: top, right, bottom, left
-    overhead = (right + bottom) * len(columns)  # the padding left and right of every cell
+    _, right, _, left = table.padding  # Rich's order: top, right, bottom, left
+    overhead = (left + right) * len(columns)  # the padding either side of every cell
     if table.box is not None:
         overhead += len(columns) + 1 if table.show_edge else len(columns) - 1
     lowest = [max(len(word) for cell in _cells(column) for word in cell.split() or [""]) for column in columns]
@@ -367,9 +369,14 @@ def sweep_best(objective, table, settings: int):
     >>> seed = objectives.get("seed")
     >>> grid = {"learning_rate": [0.01, 0.1], "decay": [0.9], "flavor": ["torch"]}
     >>> shown = sweep_best(seed, sweep(seed, grid, 2, maxiter=20, seed=0), 2)
-    >>> dict(zip(shown.columns[0].cells, shown.columns[1].cells))
-    {'learning_rate': '0.1', 'decay': '0.9', 'flavor': 'torch', 'median f over 2 starts': '29.556901276007597',
-     'reached gtol': '0 of 2 runs', 'median iterations': '20'}
+    >>> for name, value in zip(shown.columns[0].cells, shown.columns[1].cells):
+    ...     print(f"{name}: {value}")
+    learning_rate: 0.1
+    decay: 0.9
+    flavor: torch
+    median f over 2 starts: 29.556901276007597
+    reached gtol: 0 of 2 runs
+    median iterations: 20
     """
     from rich.table import Table
 
