@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ._app import OPTIMIZERS, OUTPUT, PROBLEM, STOPPING, Command, app, examples, fail
+from ._app import OPTIMIZERS, OUTPUT, PROBLEM, STOPPING, app, examples, fail
 from ._compare import ONE_RATE_HELP, compare_runs, optimizer_names
 from ._inputs import (
     GTOL_HELP,
@@ -22,7 +22,6 @@ from ._inputs import (
 
 
 @app.command(
-    cls=Command,
     epilog=examples(
         "rmsprop animate --objective seed --lr 0.1 --maxiter 50 --out seed.gif",
         "rmsprop animate --objective rosenbrock --optimizers rmsprop,adam --out a.gif",

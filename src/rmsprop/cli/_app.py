@@ -9,7 +9,6 @@ import sys
 from typing import NoReturn
 
 import typer
-from typer.core import TyperCommand, TyperGroup
 
 #: The widest example in a command's help: 80 columns less the help's margins.
 EXAMPLE_WIDTH = 78
@@ -23,32 +22,22 @@ EXIT_STATUSES = (
 )
 
 
-def _switches_without_type(command, ctx) -> None:
-    """Show a flag as a switch in the help: no type after it (Typer 0.29 shows ``<bool>``), since it takes no value."""
-    for param in command.get_params(ctx):
+def _show_switches(command) -> None:
+    """Show the flags of ``command`` and its subcommands as switches in their help: no type after them.
+
+    Typer 0.29 shows a flag as ``--centered <bool>``, which reads as if it took a value; a flag
+    takes none, so its (empty) metavar says so.
+    """
+    params = [*command.params, command.get_help_option(typer.Context(command))]
+    for param in params:
         if getattr(param, "is_flag", False) and param.metavar is None:
             param.metavar = ""
-
-
-class Command(TyperCommand):
-    """A command whose help shows its flags as switches (``--centered``, not ``--centered <bool>``)."""
-
-    def format_help(self, ctx, formatter) -> None:
-        _switches_without_type(self, ctx)
-        super().format_help(ctx, formatter)
-
-
-class Group(TyperGroup):
-    """The ``rmsprop`` group; its help shows its flags as switches, as :class:`Command`'s does."""
-
-    def format_help(self, ctx, formatter) -> None:
-        _switches_without_type(self, ctx)
-        super().format_help(ctx, formatter)
+    for subcommand in getattr(command, "commands", {}).values():
+        _show_switches(subcommand)
 
 
 app = typer.Typer(
     name="rmsprop",
-    cls=Group,
     help="RMSprop, the reference implementation: run it, check it, see it.",
     epilog=EXIT_STATUSES,
     no_args_is_help=True,
@@ -190,7 +179,7 @@ def main(args: list[str] | None = None) -> None:
     ------
     SystemExit
         Always: status 0 on success (and for plain ``rmsprop``, which prints the help),
-        2 after an error, 130 when aborted.
+        1 for a run that cannot start or diverges, 2 after an error, 130 when aborted.
 
     Examples
     --------
@@ -221,6 +210,7 @@ def main(args: list[str] | None = None) -> None:
 
     _show_messages()
     command = typer.main.get_command(app)
+    _show_switches(command)
     if args is None:  # this process is the command, and it ends with it
         # The collector's last passes at exit would walk every object Numba and Typer made,
         # only to free memory that the process is about to return anyway; freezing them

@@ -8,10 +8,10 @@ from pathlib import Path
 import typer
 
 from . import _tables as tables
-from ._app import Command, app, examples, fail
+from ._app import app, examples, fail
 
 
-@app.command(cls=Command, epilog=examples("rmsprop demo", "rmsprop demo --out figures/"))
+@app.command(epilog=examples("rmsprop demo", "rmsprop demo --out figures/"))
 def demo(
     out: Path = typer.Option(Path("rmsprop-demo"), "--out", help="Folder for the two PNG figures."),
 ) -> None:
@@ -50,7 +50,7 @@ def demo(
         typer.echo(f"Wrote {path}")
 
 
-@app.command(cls=Command, epilog=examples("rmsprop flavors", "rmsprop flavors --lr 0.05 --steps 100"))
+@app.command(epilog=examples("rmsprop flavors", "rmsprop flavors --lr 0.05 --steps 100"))
 def flavors(
     lr: float = typer.Option(0.1, "--lr", help="Learning rate given to every flavor."),
     steps: int = typer.Option(50, "--steps", help="Steps on the seed's problem from (-4, 3)."),
@@ -79,7 +79,7 @@ def flavors(
     tables.print_tables(tables.flavor_runs(seed_comparison(lr, steps), lr, steps))
 
 
-@app.command(cls=Command, epilog=examples("rmsprop functions", "rmsprop functions | less"))
+@app.command(epilog=examples("rmsprop functions", "rmsprop functions | less"))
 def functions() -> None:
     """The catalogue of objectives: formula, dimension, minima and window.
     \f

@@ -10,7 +10,7 @@ import numpy as np
 import typer
 
 from . import _tables as tables
-from ._app import OPTIMIZERS, OUTPUT, PROBLEM, STOPPING, Command, app, examples, fail
+from ._app import OPTIMIZERS, OUTPUT, PROBLEM, STOPPING, app, examples, fail
 from ._inputs import (
     GTOL_HELP,
     OBJECTIVE_HELP,
@@ -141,7 +141,6 @@ def optimizer_names(text: str) -> list[str]:
 
 
 @app.command(
-    cls=Command,
     epilog=examples(
         "rmsprop compare --objective rosenbrock --plot compare.png",
         "rmsprop compare --optimizers rmsprop,sgd,momentum,adam --maxiter 2000",

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from ._app import Command, app, examples, fail
+from ._app import app, examples, fail
 
 
 @app.command(
-    cls=Command,
     epilog=examples(
         "rmsprop playground",
         "rmsprop playground --port 8080",

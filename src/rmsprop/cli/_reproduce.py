@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from . import _tables as tables
-from ._app import Command, app, examples, fail
+from ._app import app, examples, fail
 
 
 def report_table(report):
@@ -41,7 +41,6 @@ def report_table(report):
 
 
 @app.command(
-    cls=Command,
     epilog=examples("rmsprop reproduce --list", "rmsprop reproduce seed", "rmsprop reproduce shi2021 --out figures"),
 )
 def reproduce(

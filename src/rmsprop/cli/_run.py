@@ -9,7 +9,7 @@ import numpy as np
 import typer
 
 from . import _tables as tables
-from ._app import CHECKPOINTS, FLAVOR, OUTPUT, PROBLEM, STOPPING, Command, app, examples, fail
+from ._app import CHECKPOINTS, FLAVOR, OUTPUT, PROBLEM, STOPPING, app, examples, fail
 from ._inputs import (
     GTOL_HELP,
     OBJECTIVE_HELP,
@@ -243,7 +243,6 @@ def checkpointing(checkpoint: Path | None, every: int | None, resume: Path | Non
 
 
 @app.command(
-    cls=Command,
     epilog=examples(
         "rmsprop run --objective seed --x0=-4,3 --lr 0.1 --maxiter 50 --gtol 0",
         "rmsprop run --objective '(1-x)**2 + 100*(y-x**2)**2' --x0=-1.2,1 --lr 0.01",

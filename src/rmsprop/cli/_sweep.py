@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from . import _tables as tables
-from ._app import CLUSTER, FLAVOR, OUTPUT, PROBLEM, RULE, STOPPING, Command, app, examples, fail
+from ._app import CLUSTER, FLAVOR, OUTPUT, PROBLEM, RULE, STOPPING, app, examples, fail
 from ._inputs import OBJECTIVE_HELP, check_counts, did_you_mean, objective_and_start, save_figure
 from ._rule_options import flag_message
 
@@ -263,7 +263,6 @@ def sweep_progress(total_steps: int):
 
 
 @app.command(
-    cls=Command,
     epilog=examples(
         "rmsprop sweep --objective rosenbrock --lr 1e-4:1:25:log --out sweep/",
         "rmsprop sweep --objective rosenbrock --decay 0.5,0.9,0.99 --out sweep/",
