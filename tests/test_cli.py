@@ -210,11 +210,21 @@ def test_bad_input_is_one_line_and_status_2_with_no_file(cli, args, tmp_path):
     assert list(tmp_path.iterdir()) == []  # nothing written, not even a temporary
 
 
-def test_a_run_that_diverges_reports_it(cli):
+def test_a_run_that_diverges_reports_it_and_exits_1(cli):
     done = cli("run", "--objective", "x1**2", "--x0", "3", "--lr", "1e300", "--maxiter", "50", "--json")
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    assert done.returncode == 1, done.stderr
+    result = json.loads(done.stdout)  # the result is printed all the same
     assert result["status"] == 3 and np.isfinite(result["x"][0])
+    assert (
+        done.stderr == f"Error: status 3: {result['message']}\n" and "became non-finite at iteration 1" in done.stderr
+    )
+
+
+def test_a_run_that_cannot_start_exits_1_with_its_status_line(cli):
+    done = cli("run", "--objective", "log(x1)", "--x0=-1")
+    assert done.returncode == 1 and "3 (not converged)" in done.stdout
+    assert done.stderr.startswith("Error: status 3: ") and "at x0 is not finite" in done.stderr
+    assert len(done.stderr.splitlines()) == 1
 
 
 def _start_playground(*args):
@@ -319,8 +329,9 @@ def test_the_rule_flags_are_the_fields_of_settings():
     options = {p.name: p for p in typer.main.get_command(app).commands["run"].params}
     for field in fields:
         assert flag_name(field.name) in options[field.name].opts
-        assert options[field.name].help == field.metadata["help"] and options[field.name].default is None
-    assert options["learning_rate"].opts == ["--lr"] and options["eps_in_sqrt"].secondary_opts == ["--eps-outside-sqrt"]
+        assert field.metadata["help"] in options[field.name].help and options[field.name].default is None
+        assert options[field.name].secondary_opts == []  # one spelling each: no second column in the help
+    assert options["learning_rate"].opts == ["--lr"] and options["eps_in_sqrt"].opts == ["--eps-outside-sqrt"]
     assert "arithmetic" not in options
 
 
@@ -337,5 +348,7 @@ def test_a_new_field_of_settings_is_a_new_flag(monkeypatch):
     monkeypatch.setattr(_rule_options, "Settings", More)
     options = {p.name: p.default for p in _rule_options.rule_parameters()}
     assert options["warmup"].param_decls == ("--warmup",) and options["warmup"].help == "Warm up."
-    assert options["fancy"].param_decls == ("--fancy/--no-fancy",) and options["fancy"].default is None
+    assert options["fancy"].param_decls == ("--no-fancy",) and options["fancy"].default is None
+    assert options["fancy"].help == "Switch off (on by default): Be fancy."
     assert _rule_options.given_settings({"warmup": 0.5, "fancy": None}) == {"warmup": 0.5}
+    assert _rule_options.given_settings({"fancy": True}) == {"fancy": False}  # --no-fancy given

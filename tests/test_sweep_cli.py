@@ -5,6 +5,7 @@ of the small grid is run again with ``rmsprop.minimize`` from the start the tabl
 """
 
 import csv
+import re
 
 import numpy as np
 import pytest
@@ -22,10 +23,10 @@ def read_csv(path):
 
 
 def printed(stdout: str) -> dict:
-    """The rows of the table of best settings: name -> text."""
+    """The rows of the table of best settings (piped: plain, its columns apart by two spaces or more): name -> text."""
     rows = {}
     for line in stdout.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("│").split("│")]
+        cells = re.split(r"\s{2,}", line.strip())
         if len(cells) == 2 and cells[0]:
             rows[cells[0]] = cells[1]
     return rows

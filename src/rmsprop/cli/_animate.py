@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ._app import app, fail
+from ._app import OPTIMIZERS, OUTPUT, PROBLEM, STOPPING, app, examples, fail
 from ._compare import ONE_RATE_HELP, compare_runs, optimizer_names
 from ._inputs import (
     GTOL_HELP,
@@ -22,23 +22,32 @@ from ._inputs import (
 
 
 @app.command(
-    epilog=(
-        "Examples:  rmsprop animate --objective seed --optimizers rmsprop --lr 0.1 --maxiter 50 --out seed.gif"
-        "   rmsprop animate --objective rosenbrock --optimizers rmsprop,adam --with-loss --out race.gif"
+    epilog=examples(
+        "rmsprop animate --objective seed --lr 0.1 --maxiter 50 --out seed.gif",
+        "rmsprop animate --objective rosenbrock --optimizers rmsprop,adam --out a.gif",
+        "rmsprop animate --objective rosenbrock --with-loss --out race.mp4",
     ),
 )
 def animate(
-    out: Path = typer.Option(..., "--out", help="The animation: .gif (Pillow) or .mp4 (needs ffmpeg)."),
-    objective: str = typer.Option("seed", "--objective", help=OBJECTIVE_HELP),
-    x0: str = typer.Option(None, "--x0", help=X0_HELP),
-    optimizers: str = typer.Option("rmsprop", "--optimizers", help="Comma-separated optimizers to race."),
-    lr: float = typer.Option(None, "--lr", help=ONE_RATE_HELP),
-    maxiter: int = typer.Option(100, "--maxiter", help="Iterations at most, per run."),
-    gtol: float = typer.Option(1e-5, "--gtol", help=GTOL_HELP),
-    fps: int = typer.Option(20, "--fps", help="Frames per second."),
-    max_frames: int = typer.Option(120, "--max-frames", help="At most this many frames."),
-    with_surface: bool = typer.Option(False, "--with-surface", help="The 3-D view beside the contour."),
-    with_loss: bool = typer.Option(False, "--with-loss", help="The loss curve beside the contour."),
+    out: Path = typer.Option(
+        ..., "--out", rich_help_panel=OUTPUT, help="The animation: .gif (Pillow) or .mp4 (needs ffmpeg)."
+    ),
+    objective: str = typer.Option("seed", "--objective", rich_help_panel=PROBLEM, help=OBJECTIVE_HELP),
+    x0: str = typer.Option(None, "--x0", rich_help_panel=PROBLEM, help=X0_HELP),
+    optimizers: str = typer.Option(
+        "rmsprop", "--optimizers", rich_help_panel=OPTIMIZERS, help="Comma-separated optimizers to race."
+    ),
+    lr: float = typer.Option(None, "--lr", rich_help_panel=OPTIMIZERS, help=ONE_RATE_HELP),
+    maxiter: int = typer.Option(100, "--maxiter", rich_help_panel=STOPPING, help="Iterations at most, per run."),
+    gtol: float = typer.Option(1e-5, "--gtol", rich_help_panel=STOPPING, help=GTOL_HELP),
+    fps: int = typer.Option(20, "--fps", rich_help_panel=OUTPUT, help="Frames per second."),
+    max_frames: int = typer.Option(120, "--max-frames", rich_help_panel=OUTPUT, help="At most this many frames."),
+    with_surface: bool = typer.Option(
+        False, "--with-surface", rich_help_panel=OUTPUT, help="The 3-D view beside the contour."
+    ),
+    with_loss: bool = typer.Option(
+        False, "--with-loss", rich_help_panel=OUTPUT, help="The loss curve beside the contour."
+    ),
 ) -> None:
     """Animate the paths growing over the contour, into a GIF or MP4.
     \f

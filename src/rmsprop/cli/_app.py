@@ -1,4 +1,4 @@
-"""The Typer app, :func:`fail` (one line on stderr, exit status 2) and :func:`main`, the entry point."""
+"""The Typer app, :func:`fail` (one line on stderr, exit status 2), :func:`examples` and :func:`main`, the entry point."""
 
 from __future__ import annotations
 
@@ -10,13 +10,73 @@ from typing import NoReturn
 
 import typer
 
+#: The widest example in a command's help: 80 columns less the help's margins.
+EXAMPLE_WIDTH = 78
+#: The help panels that group the commands' options.
+PROBLEM, RULE, FLAVOR, OPTIMIZERS, STOPPING = "Problem", "Rule", "Flavor", "Optimizers", "Stopping"
+OUTPUT, CHECKPOINTS, CLUSTER = "Output", "Checkpoints", "Cluster"
+#: What the exit status says, in ``rmsprop --help``.
+EXIT_STATUSES = (
+    "Exit status: 0 done (converged or at --maxiter); 1 a run that cannot start "
+    "(f not finite at the start) or diverges; 2 bad input; 130 interrupted."
+)
+
+
+def _show_switches(command) -> None:
+    """Show the flags of ``command`` and its subcommands as switches in their help: no type after them.
+
+    Typer 0.29 shows a flag as ``--centered <bool>``, which reads as if it took a value; a flag
+    takes none, so its (empty) metavar says so.
+    """
+    params = [*command.params, command.get_help_option(typer.Context(command))]
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    for subcommand in getattr(command, "commands", {}).values():
+        _show_switches(subcommand)
+
+
 app = typer.Typer(
     name="rmsprop",
     help="RMSprop, the reference implementation: run it, check it, see it.",
+    epilog=EXIT_STATUSES,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def examples(*lines: str) -> str:
+    """The epilog of a command's help: its examples, one per line, each short enough for 80 columns.
+
+    Parameters
+    ----------
+    *lines : str
+        The examples, each a whole command line of at most :data:`EXAMPLE_WIDTH` characters.
+
+    Returns
+    -------
+    str
+        ``Examples:`` (in bold) and the lines, with Rich's markup escaped.
+
+    Raises
+    ------
+    ValueError
+        For an example too long to stay on one line at 80 columns.
+
+    Examples
+    --------
+    >>> print(examples("rmsprop functions", "rmsprop flavors --lr 0.05"))
+    [bold]Examples:[/bold]
+    rmsprop functions
+    rmsprop flavors --lr 0.05
+    """
+    from rich.markup import escape
+
+    too_long = [line for line in lines if len(line) > EXAMPLE_WIDTH]
+    if too_long:
+        raise ValueError(f"an example longer than {EXAMPLE_WIDTH} characters wraps at 80 columns: {too_long[0]!r}")
+    return "\n".join(["[bold]Examples:[/bold]", *map(escape, lines)])
 
 
 def fail(message: str) -> NoReturn:
@@ -47,8 +107,39 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def _print_version(given: bool) -> None:
+    if given:
+        typer.echo(f"rmsprop {package_version()}")
+        raise typer.Exit()
+
+
+def package_version() -> str:
+    """The installed package's version (``importlib.metadata``), or ``"unknown"`` when it is not installed.
+
+    Returns
+    -------
+    str
+        The version, e.g. ``"0.1.0"``.
+
+    Examples
+    --------
+    >>> package_version().count(".") >= 1
+    True
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rmsprop")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown"
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
     """RMSprop, the reference implementation: run it, check it, see it."""
 
 
@@ -88,7 +179,7 @@ def main(args: list[str] | None = None) -> None:
     ------
     SystemExit
         Always: status 0 on success (and for plain ``rmsprop``, which prints the help),
-        2 after an error, 130 when aborted.
+        1 for a run that cannot start or diverges, 2 after an error, 130 when aborted.
 
     Examples
     --------
@@ -119,6 +210,7 @@ def main(args: list[str] | None = None) -> None:
 
     _show_messages()
     command = typer.main.get_command(app)
+    _show_switches(command)
     if args is None:  # this process is the command, and it ends with it
         # The collector's last passes at exit would walk every object Numba and Typer made,
         # only to free memory that the process is about to return anyway; freezing them

@@ -10,7 +10,7 @@ import numpy as np
 import typer
 
 from . import _tables as tables
-from ._app import app, fail
+from ._app import OPTIMIZERS, OUTPUT, PROBLEM, STOPPING, app, examples, fail
 from ._inputs import (
     GTOL_HELP,
     OBJECTIVE_HELP,
@@ -18,6 +18,7 @@ from ._inputs import (
     check_counts,
     check_plot,
     check_rate,
+    did_you_mean,
     distance,
     objective_and_start,
     output,
@@ -132,34 +133,39 @@ def optimizer_names(text: str) -> list[str]:
         fail("--optimizers is empty; give names separated by commas, e.g. rmsprop,sgd,adam")
     unknown = [name for name in names if name not in baselines.names()]
     if unknown:
-        fail(f"unknown optimizer {unknown[0]!r}; choose from: {', '.join(baselines.names())}")
+        hint = did_you_mean(unknown[0], baselines.names())
+        fail(f"unknown optimizer {unknown[0]!r}{hint}; choose from: {', '.join(baselines.names())}")
     if len(set(names)) != len(names):
         fail(f"--optimizers names one optimizer twice: {text!r}")
     return names
 
 
 @app.command(
-    epilog=(
-        "Examples:  rmsprop compare --objective rosenbrock --optimizers rmsprop,sgd,momentum,adam --plot compare.png"
-        "   rmsprop compare --objective seed --lr 0.1 --maxiter 50"
-        "   rmsprop compare --objective seed --lr 0.1 --maxiter 200 --noise 2 --seed 1"
+    epilog=examples(
+        "rmsprop compare --objective rosenbrock --plot compare.png",
+        "rmsprop compare --optimizers rmsprop,sgd,momentum,adam --maxiter 2000",
+        "rmsprop compare --objective seed --lr 0.1 --maxiter 50",
+        "rmsprop compare --objective seed --lr 0.1 --maxiter 200 --noise 2 --seed 1",
     ),
 )
 def compare(
-    objective: str = typer.Option("rosenbrock", "--objective", help=OBJECTIVE_HELP),
-    x0: str = typer.Option(None, "--x0", help=X0_HELP),
+    objective: str = typer.Option("rosenbrock", "--objective", rich_help_panel=PROBLEM, help=OBJECTIVE_HELP),
+    x0: str = typer.Option(None, "--x0", rich_help_panel=PROBLEM, help=X0_HELP),
     optimizers: str = typer.Option(
         "rmsprop,sgd,momentum,adam",
         "--optimizers",
+        rich_help_panel=OPTIMIZERS,
         help="Comma-separated: rmsprop, sgd, momentum, nesterov, adagrad, adadelta, adam, amsgrad.",
     ),
-    lr: float = typer.Option(None, "--lr", help=ONE_RATE_HELP),
-    maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most, per run."),
-    gtol: float = typer.Option(1e-5, "--gtol", help=GTOL_HELP),
-    plot: Path = typer.Option(None, "--plot", help="Draw every path on one contour into this PNG/SVG/PDF."),
-    noise: float = typer.Option(None, "--noise", help=NOISE_HELP),
-    noise_relative: bool = typer.Option(False, "--noise-relative", help=RELATIVE_HELP),
-    seed: int = typer.Option(None, "--seed", help=SEED_HELP),
+    lr: float = typer.Option(None, "--lr", rich_help_panel=OPTIMIZERS, help=ONE_RATE_HELP),
+    maxiter: int = typer.Option(1000, "--maxiter", rich_help_panel=STOPPING, help="Iterations at most, per run."),
+    gtol: float = typer.Option(1e-5, "--gtol", rich_help_panel=STOPPING, help=GTOL_HELP),
+    plot: Path = typer.Option(
+        None, "--plot", rich_help_panel=OUTPUT, help="Draw every path on one contour into this PNG/SVG/PDF."
+    ),
+    noise: float = typer.Option(None, "--noise", rich_help_panel=PROBLEM, help=NOISE_HELP),
+    noise_relative: bool = typer.Option(False, "--noise-relative", rich_help_panel=PROBLEM, help=RELATIVE_HELP),
+    seed: int = typer.Option(None, "--seed", rich_help_panel=PROBLEM, help=SEED_HELP),
 ) -> None:
     """Run RMSprop and the baselines from one start, and compare where they end.
     \f
@@ -172,13 +178,10 @@ def compare(
     >>> arguments = ["compare", "--objective", "seed", "--optimizers", "rmsprop,sgd", "--lr", "0.1",
     ...              "--maxiter", "50"]
     >>> print(CliRunner().invoke(app, arguments, env={"COLUMNS": "100"}).stdout)
-                  seed from (-4, 3), 50 iterations at most
-    ┏━━━━━━━━━━━┳━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━┓
-    ┃ optimizer ┃  lr ┃     final f ┃ iterations ┃ status ┃ to minimum ┃
-    ┡━━━━━━━━━━━╇━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━┩
-    │ rmsprop   │ 0.1 │   0.0536294 │         50 │      1 │      0.104 │
-    │ sgd       │ 0.1 │ 1.85943e-12 │         17 │      0 │   5.15e-07 │
-    └───────────┴─────┴─────────────┴────────────┴────────┴────────────┘
+              seed from (-4, 3), 50 iterations at most
+     optimizer   lr      final f  iterations  status  to minimum
+     rmsprop    0.1    0.0536294          50       1       0.104
+     sgd        0.1  1.85943e-12          17       0    5.15e-07
     <BLANKLINE>
     """
     check_counts(maxiter, gtol)

@@ -14,6 +14,36 @@ X0_HELP = "Start, comma-separated, e.g. '-4,3' (default: the objective's suggest
 GTOL_HELP = "Stop when the largest |gradient component| is at most this."
 
 
+def did_you_mean(name: str, choices) -> str:
+    """`` (did you mean 'x'?)`` for the choice closest to ``name`` (:func:`difflib.get_close_matches`), or ``""``.
+
+    Parameters
+    ----------
+    name : str
+        What the user typed.
+    choices : iterable of str
+        The names allowed.
+
+    Returns
+    -------
+    str
+        The hint, with a leading space, or an empty string when no choice is close.
+
+    Examples
+    --------
+    >>> did_you_mean("rosenbrok", ["seed", "rosenbrock"]), did_you_mean("Torch", ["torch", "keras"])
+    (" (did you mean 'rosenbrock'?)", " (did you mean 'torch'?)")
+    >>> did_you_mean("zzz", ["seed"])
+    ''
+    """
+    import difflib
+
+    choices = list(choices)
+    lowered = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(name.lower().replace("-", "_"), list(lowered), n=1)
+    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+
+
 def objective_and_start(text: str, x0: str | None):
     """The objective and the start from ``--objective`` and ``--x0``, or a one-line error.
 
@@ -72,8 +102,8 @@ def objective_and_start(text: str, x0: str | None):
         except (ValueError, TypeError) as error:
             if re.fullmatch(r"[A-Za-z_][\w-]*", text.strip()):  # a name, not a formula
                 fail(
-                    f"unknown objective {text!r}; give a catalogue name ({', '.join(objectives.names())}) "
-                    "or a formula in x1..xn or x, y"
+                    f"unknown objective {text!r}{did_you_mean(text, objectives.names())}; give a catalogue name "
+                    f"({', '.join(objectives.names())}) or a formula in x1..xn or x, y"
                 )
             fail(str(error))
     if start is None:

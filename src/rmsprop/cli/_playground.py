@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from ._app import app, fail
+from ._app import app, examples, fail
 
 
 @app.command(
-    epilog="Examples:  rmsprop playground   rmsprop playground --port 8080   rmsprop playground --host 0.0.0.0"
-    "   rmsprop playground --workers 4",
+    epilog=examples(
+        "rmsprop playground",
+        "rmsprop playground --port 8080",
+        "rmsprop playground --host 0.0.0.0",
+        "rmsprop playground --workers 4",
+    ),
 )
 def playground(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from . import _tables as tables
-from ._app import app, fail
+from ._app import app, examples, fail
 
 
 def report_table(report):
@@ -41,7 +41,7 @@ def report_table(report):
 
 
 @app.command(
-    epilog="Examples:  rmsprop reproduce --list   rmsprop reproduce seed   rmsprop reproduce shi2021 --out figures",
+    epilog=examples("rmsprop reproduce --list", "rmsprop reproduce seed", "rmsprop reproduce shi2021 --out figures"),
 )
 def reproduce(
     name: str = typer.Argument(None, help="The reproduction to run (see --list)."),

@@ -9,7 +9,7 @@ import numpy as np
 import typer
 
 from . import _tables as tables
-from ._app import app, fail
+from ._app import CHECKPOINTS, FLAVOR, OUTPUT, PROBLEM, STOPPING, app, examples, fail
 from ._inputs import (
     GTOL_HELP,
     OBJECTIVE_HELP,
@@ -17,6 +17,7 @@ from ._inputs import (
     check_counts,
     check_plot,
     check_rate,
+    did_you_mean,
     distance,
     objective_and_start,
     output,
@@ -24,7 +25,7 @@ from ._inputs import (
     save_figure,
 )
 from ._noise_options import NOISE_HELP, RELATIVE_HELP, SEED_HELP, noise_arguments
-from ._rule_options import flag_name, given_settings, with_rule_options
+from ._rule_options import flag_message, flag_name, given_settings, rule_fields, with_rule_options
 
 
 def configured_flavor(name: str, settings: dict):
@@ -45,8 +46,8 @@ def configured_flavor(name: str, settings: dict):
     Raises
     ------
     typer.Exit
-        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for an unknown flavor
-        or a setting it has no argument for.
+        With status 2, after one line on stderr (:func:`~rmsprop.cli.fail`), for an unknown flavor,
+        a setting it has no argument for, or no ``--lr`` for a flavor whose library has no default.
 
     Examples
     --------
@@ -56,15 +57,23 @@ def configured_flavor(name: str, settings: dict):
     from .. import compat
 
     if name not in compat.FLAVORS:
-        fail(f"unknown --flavor {name!r}; choose one of: {', '.join(compat.FLAVORS)}")
+        fail(
+            f"unknown --flavor {name!r}{did_you_mean(name, compat.FLAVORS)}; choose one of: {', '.join(compat.FLAVORS)}"
+        )
     for option in settings:
         if not compat.accepts(name, option):
-            import inspect
+            flags = [flag_name(field.name) for field in rule_fields() if compat.accepts(name, field.name)]
+            fail(f"--flavor {name} has no setting for {flag_name(option)}; it takes: {', '.join(flags)}")
+    if "learning_rate" not in settings:
+        import inspect
 
-            fail(
-                f"--flavor {name} has no setting for {flag_name(option)}; "
-                f"its arguments: {', '.join(inspect.signature(compat.FLAVORS[name]).parameters)}"
-            )
+        rate = next(
+            p
+            for p in inspect.signature(compat.FLAVORS[name]).parameters.values()
+            if p.name in compat.SETTING_ALIASES["learning_rate"]
+        )
+        if rate.default is inspect.Parameter.empty:
+            fail(f"--flavor {name} needs --lr: its library has no default learning rate")
     return compat.configure(name, **settings)
 
 
@@ -119,7 +128,7 @@ def run_quietly(objective, start, maxiter: int, gtol: float, label: str, **setti
     try:
         optimizer = resolve_optimizer(options.pop("optimizer", None), "minimize", **options)
     except (ValueError, TypeError) as error:
-        fail(str(error))
+        fail(flag_message(str(error)))
     x = np.asarray(start, dtype=np.float64)
     # a compiled run is over before a progress bar would show (and a callback would take the Python loop)
     fast = compiled_run(objective, None, (), None, math.inf, optimizer, x, maxiter) is not None
@@ -128,7 +137,7 @@ def run_quietly(objective, start, maxiter: int, gtol: float, label: str, **setti
         try:
             return minimize(objective, start, maxiter=maxiter, gtol=gtol, callback=advance, **settings)
         except (ValueError, TypeError) as error:
-            fail(str(error))
+            fail(flag_message(str(error)))
 
 
 def save_trajectory(result, path: Path) -> None:
@@ -234,45 +243,59 @@ def checkpointing(checkpoint: Path | None, every: int | None, resume: Path | Non
 
 
 @app.command(
-    epilog=(
-        "Examples:  rmsprop run --objective seed --x0 -4,3 --lr 0.1 --maxiter 50 --gtol 0   "
-        "rmsprop run --objective '(1-x)**2 + 100*(y-x**2)**2' --x0=-1.2,1 --lr 0.01 --momentum 0.9 --maxiter 3000 "
-        "--plot path.png   rmsprop run --objective rosenbrock --flavor torch --lr 0.01 --json   "
-        "rmsprop run --objective rosenbrock --maxiter 100000 --checkpoint run.npz   "
-        "rmsprop run --objective rosenbrock --maxiter 100000 --resume run.npz --checkpoint run.npz   "
-        "rmsprop run --objective seed --lr 0.1 --noise 1 --seed 3 --plot noisy.png"
+    epilog=examples(
+        "rmsprop run --objective seed --x0=-4,3 --lr 0.1 --maxiter 50 --gtol 0",
+        "rmsprop run --objective '(1-x)**2 + 100*(y-x**2)**2' --x0=-1.2,1 --lr 0.01",
+        "rmsprop run --objective rosenbrock --lr 0.01 --momentum 0.9 --plot path.png",
+        "rmsprop run --objective rosenbrock --flavor torch --lr 0.01 --json",
+        "rmsprop run --objective rosenbrock --centered --nesterov --momentum 0.9",
+        "rmsprop run --objective rosenbrock --maxiter 100000 --checkpoint run.npz",
+        "rmsprop run --objective rosenbrock --maxiter 100000 --resume run.npz",
+        "rmsprop run --objective seed --lr 0.1 --noise 1 --seed 3 --plot noisy.png",
     ),
 )
 @with_rule_options(after="x0")
 def run(
-    objective: str = typer.Option("seed", "--objective", help=OBJECTIVE_HELP),
-    x0: str = typer.Option(None, "--x0", help=X0_HELP),
-    maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most."),
-    gtol: float = typer.Option(1e-5, "--gtol", help=GTOL_HELP),
+    objective: str = typer.Option("seed", "--objective", help=OBJECTIVE_HELP, rich_help_panel=PROBLEM),
+    x0: str = typer.Option(None, "--x0", help=X0_HELP, rich_help_panel=PROBLEM),
+    maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most.", rich_help_panel=STOPPING),
+    gtol: float = typer.Option(1e-5, "--gtol", help=GTOL_HELP, rich_help_panel=STOPPING),
     flavor: str = typer.Option(
-        None, "--flavor", help="A library's RMSprop: torch, keras, optax, tf1, ... (see 'rmsprop flavors')."
+        None,
+        "--flavor",
+        help="A library's RMSprop: torch, keras, optax, tf1, ... (see 'rmsprop flavors'); the rule's flags "
+        "then set its arguments.",
+        rich_help_panel=FLAVOR,
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object and nothing else."),
-    plot: Path = typer.Option(None, "--plot", help="Draw the path on the contour into this PNG/SVG/PDF."),
-    save: Path = typer.Option(None, "--save", help="Write the trajectory to this .csv or .json file."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print one JSON object and nothing else.", rich_help_panel=OUTPUT
+    ),
+    plot: Path = typer.Option(
+        None, "--plot", help="Draw the path on the contour into this PNG/SVG/PDF.", rich_help_panel=OUTPUT
+    ),
+    save: Path = typer.Option(
+        None, "--save", help="Write the trajectory to this .csv or .json file.", rich_help_panel=OUTPUT
+    ),
     checkpoint: Path = typer.Option(
         None,
         "--checkpoint",
         help="Save the run's whole state to this .npz file, atomically, "
         "every --checkpoint-every iterations and at the end.",
+        rich_help_panel=CHECKPOINTS,
     ),
     checkpoint_every: int = typer.Option(
-        None, "--checkpoint-every", help="Iterations between checkpoints (default 1000)."
+        None, "--checkpoint-every", help="Iterations between checkpoints (default 1000).", rich_help_panel=CHECKPOINTS
     ),
     resume: Path = typer.Option(
         None,
         "--resume",
         help="Continue the run saved in this .npz checkpoint: give the same options "
         "(--maxiter is the total); it may be the --checkpoint file.",
+        rich_help_panel=CHECKPOINTS,
     ),
-    noise: float = typer.Option(None, "--noise", help=NOISE_HELP),
-    noise_relative: bool = typer.Option(False, "--noise-relative", help=RELATIVE_HELP),
-    seed: int = typer.Option(None, "--seed", help=SEED_HELP),
+    noise: float = typer.Option(None, "--noise", help=NOISE_HELP, rich_help_panel=PROBLEM),
+    noise_relative: bool = typer.Option(False, "--noise-relative", help=RELATIVE_HELP, rich_help_panel=PROBLEM),
+    seed: int = typer.Option(None, "--seed", help=SEED_HELP, rich_help_panel=PROBLEM),
     **rule,
 ) -> None:
     """Run RMSprop on an objective and print the result.
@@ -295,6 +318,8 @@ def run(
     """
     import json
 
+    from .._status import Status
+
     check_counts(maxiter, gtol)
     given = given_settings(rule)
     check_rate(given.get("learning_rate"))
@@ -308,7 +333,7 @@ def run(
         try:
             settings = {"optimizer": configured_flavor(flavor, given)}
         except (ValueError, TypeError) as error:
-            fail(str(error))
+            fail(flag_message(str(error)))
     else:
         settings = given
     result = run_quietly(objective_, start, maxiter, gtol, "RMSprop", **settings, **checkpoints, **noisy)
@@ -332,8 +357,11 @@ def run(
                 }
             )
         )
-        return
-    tables.print_tables(
-        tables.run_result(objective_, result, distance(objective_, result.x)),
-        *(f"Wrote {path}" for path in (save, plot) if path is not None),
-    )
+    else:
+        tables.print_tables(
+            tables.run_result(objective_, result, distance(objective_, result.x)),
+            *(f"Wrote {path}" for path in (save, plot) if path is not None),
+        )
+    if result.status == Status.NONFINITE:  # it could not start, or it diverged: the result above says where
+        typer.echo(f"Error: status {int(result.status)}: {result.message}", err=True)
+        raise typer.Exit(1)

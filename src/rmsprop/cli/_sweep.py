@@ -8,8 +8,9 @@ from pathlib import Path
 import typer
 
 from . import _tables as tables
-from ._app import app, fail
-from ._inputs import OBJECTIVE_HELP, check_counts, objective_and_start, save_figure
+from ._app import CLUSTER, FLAVOR, OUTPUT, PROBLEM, RULE, STOPPING, app, examples, fail
+from ._inputs import OBJECTIVE_HELP, check_counts, did_you_mean, objective_and_start, save_figure
+from ._rule_options import flag_message
 
 #: The most runs (settings x starts) one ``rmsprop sweep`` may ask for.
 MAX_SWEEP_RUNS = 10_000_000
@@ -103,7 +104,7 @@ def sweep_flavors(text: str) -> list[str]:
         fail(f"--flavor must be names separated by commas, e.g. rmsprop,torch; got {text!r}")
     unknown = [name for name in names if name not in known]
     if unknown:
-        fail(f"unknown --flavor {unknown[0]!r}; choose from: {', '.join(known)}")
+        fail(f"unknown --flavor {unknown[0]!r}{did_you_mean(unknown[0], known)}; choose from: {', '.join(known)}")
     if len(set(names)) != len(names):
         fail(f"--flavor names one flavor twice: {text!r}")
     return names
@@ -262,51 +263,80 @@ def sweep_progress(total_steps: int):
 
 
 @app.command(
-    epilog=(
-        "Examples:  rmsprop sweep --objective rosenbrock --lr 1e-4:1:25:log --decay 0.5,0.9,0.99 --starts 100 "
-        "--out sweep/   "
-        "rmsprop sweep --objective seed --lr 1e-3:1:13:log --decay 0.9,0.99 --flavor rmsprop,torch --maxiter 50 "
-        "--value nit --out seed-sweep/   "
-        "rmsprop sweep --objective rosenbrock --starts 10000 --scheduler tcp://scheduler-host:8786 --out big-sweep/   "
-        "rmsprop sweep --objective rosenbrock --noise 0,0.1,1 --out noisy-sweep/"
+    epilog=examples(
+        "rmsprop sweep --objective rosenbrock --lr 1e-4:1:25:log --out sweep/",
+        "rmsprop sweep --objective rosenbrock --decay 0.5,0.9,0.99 --out sweep/",
+        "rmsprop sweep --objective seed --flavor rmsprop,torch --value nit --out s/",
+        "rmsprop sweep --starts 10000 --scheduler tcp://scheduler:8786 --out big/",
+        "rmsprop sweep --objective rosenbrock --noise 0,0.1,1 --out noisy-sweep/",
     ),
 )
 def sweep(
     out: Path = typer.Option(
         ...,
         "--out",
+        rich_help_panel=OUTPUT,
         help="Folder for sweep.csv, heatmap.png and the finished chunks "
         "(a sweep run again into it goes on where it stopped).",
     ),
-    objective: str = typer.Option("seed", "--objective", help=OBJECTIVE_HELP),
+    objective: str = typer.Option("seed", "--objective", rich_help_panel=PROBLEM, help=OBJECTIVE_HELP),
     lr: str = typer.Option(
-        "1e-3:1:25:log", "--lr", help="Learning rates: 'lo:hi:n:log', 'lo:hi:n' (linear), 'a,b,c' or one value."
+        "1e-3:1:25:log",
+        "--lr",
+        rich_help_panel=RULE,
+        help="Learning rates: 'lo:hi:n:log', 'lo:hi:n' (linear), 'a,b,c' or one value.",
     ),
-    decay: str = typer.Option("0.5,0.9,0.99", "--decay", help="Decays of the average of squares, as --lr."),
-    eps: str = typer.Option(None, "--eps", help="Values of eps, as --lr (default: each flavor's own)."),
+    decay: str = typer.Option(
+        "0.5,0.9,0.99", "--decay", rich_help_panel=RULE, help="Decays of the average of squares, as --lr."
+    ),
+    eps: str = typer.Option(
+        None, "--eps", rich_help_panel=RULE, help="Values of eps, as --lr (default: each flavor's own)."
+    ),
     flavor: str = typer.Option(
         None,
         "--flavor",
+        rich_help_panel=FLAVOR,
         help="Comma-separated: rmsprop (this package's rule, the default), torch, keras, optax, tf1, ...",
     ),
-    starts: int = typer.Option(100, "--starts", help="Random starts in the objective's window, per setting."),
-    maxiter: int = typer.Option(1000, "--maxiter", help="Iterations at most, per run."),
-    gtol: float = typer.Option(
-        1e-5, "--gtol", help="Stop a run when the largest |gradient component| is at most this."
+    starts: int = typer.Option(
+        100, "--starts", rich_help_panel=PROBLEM, help="Random starts in the objective's window, per setting."
     ),
-    tol: float = typer.Option(None, "--tol", hidden=True, help="Deprecated: the old name of --gtol."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the random starts and of the gradient noise."),
+    maxiter: int = typer.Option(1000, "--maxiter", rich_help_panel=STOPPING, help="Iterations at most, per run."),
+    gtol: float = typer.Option(
+        1e-5,
+        "--gtol",
+        rich_help_panel=STOPPING,
+        help="Stop a run when the largest |gradient component| is at most this.",
+    ),
+    tol: float = typer.Option(
+        None, "--tol", rich_help_panel=STOPPING, hidden=True, help="Deprecated: the old name of --gtol."
+    ),
+    seed: int = typer.Option(
+        0, "--seed", rich_help_panel=PROBLEM, help="Seed of the random starts and of the gradient noise."
+    ),
     noise: str = typer.Option(
-        None, "--noise", help="Noisy gradients: scales of N(0, 1) noise added per step, as --lr (default: none)."
+        None,
+        "--noise",
+        rich_help_panel=PROBLEM,
+        help="Noisy gradients: scales of N(0, 1) noise added per step, as --lr (default: none).",
     ),
     noise_relative: bool = typer.Option(
-        False, "--noise-relative", help="With --noise: scale the noise by |gradient| per component."
+        False,
+        "--noise-relative",
+        rich_help_panel=PROBLEM,
+        help="With --noise: scale the noise by |gradient| per component.",
     ),
     scheduler: str = typer.Option(
-        None, "--scheduler", help="Run on a Dask cluster: its scheduler's address, e.g. tcp://scheduler-host:8786."
+        None,
+        "--scheduler",
+        rich_help_panel=CLUSTER,
+        help="Run on a Dask cluster: its scheduler's address, e.g. tcp://scheduler-host:8786.",
     ),
     value: str = typer.Option(
-        "fun", "--value", help="What the heatmap shows: fun (median final f) or nit (median iterations to gtol)."
+        "fun",
+        "--value",
+        rich_help_panel=OUTPUT,
+        help="What the heatmap shows: fun (median final f) or nit (median iterations to gtol).",
     ),
 ) -> None:
     """Run RMSprop from many starts for every learning rate x decay (x eps x flavor), and find the best.
@@ -325,15 +355,13 @@ def sweep(
     ...     print(sorted(name for name in os.listdir(folder) if name.endswith((".csv", ".png"))))
     ['heatmap.png', 'sweep.csv']
     >>> print(result.stdout)
-             seed: the best of 2 settings
-    ┌────────────────────────┬────────────────────┐
-    │ learning_rate          │ 0.1                │
-    │ decay                  │ 0.9                │
-    │ flavor                 │ torch              │
-    │ median f over 2 starts │ 29.556901276007597 │
-    │ reached gtol           │ 0 of 2 runs        │
-    │ median iterations      │ 20                 │
-    └────────────────────────┴────────────────────┘
+            seed: the best of 2 settings
+     learning_rate           0.1
+     decay                   0.9
+     flavor                  torch
+     median f over 2 starts  29.556901276007597
+     reached gtol            0 of 2 runs
+     median iterations       20
     Wrote .../sweep.csv
     Wrote .../heatmap.png
     <BLANKLINE>
@@ -388,7 +416,7 @@ def sweep(
                 progress=progress,
             )
     except (ValueError, TypeError) as error:
-        fail(str(error).replace("\n", " "))
+        fail(flag_message(str(error).replace("\n", " ")))
     except (OSError, TimeoutError) as error:
         if client is None:
             raise

@@ -5,10 +5,17 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import typer
 
 
 def print_tables(*tables) -> None:
-    """Print ``tables`` (or text) on stdout through Rich.
+    """Print ``tables`` (or text) on stdout through Rich, readable at the console's width.
+
+    A table's columns get widths that keep every word and number whole
+    (:func:`fit_columns`); a table that cannot, even so, is printed as one block per row
+    (:func:`as_records`). Where stdout is not a terminal (piped, redirected), tables have no
+    box-drawing characters and nothing has colour. Text is never read as Rich markup, so a
+    formula's ``[...]`` stays as it is.
 
     Parameters
     ----------
@@ -17,14 +24,121 @@ def print_tables(*tables) -> None:
 
     Examples
     --------
-    >>> print_tables("Wrote path.png")
-    Wrote path.png
+    >>> print_tables("Wrote [path].png")
+    Wrote [path].png
     """
     from rich.console import Console
+    from rich.table import Table
 
-    console = Console()
+    console = Console(markup=False, emoji=False)
     for table in tables:
-        console.print(table)
+        if isinstance(table, Table):
+            if not console.is_terminal:
+                table.box = None
+            if not fit_columns(table, console.width):
+                table = as_records(table)
+        if console.is_terminal:
+            console.print(table)
+        else:  # plain lines, without the spaces that pad them to the width
+            with console.capture() as captured:
+                console.print(table)
+            typer.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
+
+
+def _cells(column) -> list[str]:
+    return [str(column.header), *(str(cell) for cell in column.cells)]
+
+
+def fit_columns(table, width: int) -> bool:
+    """Give the table's columns widths within ``width`` that break no word or number; whether that is possible.
+
+    Each column gets at least its longest word (a cell breaks only at spaces); the width
+    left goes to the columns that need the least more to show their longest cell on one line,
+    so that short columns stay on one line and the long ones wrap.
+
+    Parameters
+    ----------
+    table : rich.table.Table
+        A table of text cells, with its box (or ``None``) and padding set; its columns'
+        ``width`` are set when it fits.
+    width : int
+        The console's width.
+
+    Returns
+    -------
+    bool
+        Whether the table fits; when not, it is left unchanged.
+
+    Examples
+    --------
+    >>> from rich.table import Table
+    >>> table = Table("name", "value")
+    >>> table.add_row("seed", "-0.10352260359924752")
+    >>> fit_columns(table, 40), [column.width for column in table.columns]
+    (True, [4, 20])
+    >>> fit_columns(table, 30)  # 24 characters of words and 7 of borders and padding
+    False
+    >>> fit_columns(Table("a long heading", "another long heading"), 20)
+    False
+    """
+    columns = table.columns
+    _, right, _, left = table.padding  # Rich's order: top, right, bottom, left
+    overhead = (left + right) * len(columns)  # the padding either side of every cell
+    if table.box is not None:
+        overhead += len(columns) + 1 if table.show_edge else len(columns) - 1
+    lowest = [max(len(word) for cell in _cells(column) for word in cell.split() or [""]) for column in columns]
+    longest = [max(len(line) for cell in _cells(column) for line in cell.splitlines() or [""]) for column in columns]
+    spare = width - overhead - sum(lowest)
+    if spare < 0:
+        return False
+    widths = list(lowest)
+    for i in sorted(range(len(columns)), key=lambda i: longest[i] - lowest[i]):  # the least needy first, whole
+        given = min(longest[i] - lowest[i], spare)
+        widths[i] += given
+        spare -= given
+    for column, fitted in zip(columns, widths):
+        column.width, column.overflow = max(fitted, 1), "fold"
+    return True
+
+
+def as_records(table):
+    """The table as one block per row, for a console too narrow for its columns: the row's first cell, then
+    ``heading: value`` pairs.
+
+    Parameters
+    ----------
+    table : rich.table.Table
+        A table of text cells.
+
+    Returns
+    -------
+    rich.console.Group
+        The title, then a bold line per row and its other cells, indented, wrapped at spaces.
+
+    Examples
+    --------
+    >>> from rich.console import Console
+    >>> from rich.table import Table
+    >>> table = Table("flavor", "eps", "decay", title="Flavors")
+    >>> table.add_row("torch", "outside", "0.99")
+    >>> Console(width=40).print(as_records(table))
+    Flavors
+    torch
+      eps: outside, decay: 0.99
+    """
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.text import Text
+
+    columns = table.columns
+    blocks = [Text(str(table.title))] if table.title else []
+    for row in range(table.row_count):
+        cells = [_cells(column)[row + 1] for column in columns]
+        pairs = ", ".join(f"{column.header}: {cell}" for column, cell in zip(columns[1:], cells[1:]))
+        blocks += [Text(cells[0], style="bold"), Padding(Text(pairs), (0, 0, 0, 2), expand=False)]
+    if table.caption:
+        blocks.append(Text(str(table.caption)))
+    return Group(*blocks)
 
 
 def flavor_facts():
@@ -33,27 +147,25 @@ def flavor_facts():
     Returns
     -------
     rich.table.Table
-        The columns of :data:`rmsprop.compat.FLAVOR_COLUMNS` but the library's.
+        The columns of :data:`rmsprop.compat.FLAVOR_COLUMNS`.
 
     Examples
     --------
     >>> table = flavor_facts()
     >>> table.row_count, [column.header for column in table.columns][:4]
-    (9, ['flavor', 'eps', 'e0', 'decay'])
-    >>> list(table.columns[1].cells)[:3]
+    (9, ['flavor', 'library', 'eps', 'e0'])
+    >>> list(table.columns[2].cells)[:3]
     ['in sqrt', 'outside', 'in sqrt']
     """
     from rich.table import Table
 
     from ..compat import FLAVOR_COLUMNS, FLAVOR_FACTS
 
-    facts = Table(title="RMSprop flavors (* configurable; lr '-': no default)")
-    for column in FLAVOR_COLUMNS[:1] + FLAVOR_COLUMNS[2:]:  # the library is named in the second table
-        facts.add_column(column, overflow="fold")
+    facts = Table(*FLAVOR_COLUMNS, title="RMSprop flavors (* configurable; lr '-': no default)")
     for name, row in FLAVOR_FACTS.items():
         facts.add_row(
             name,
-            *("-" if value is None else f"{value:g}" if isinstance(value, float) else str(value) for value in row[1:]),
+            *("-" if value is None else f"{value:g}" if isinstance(value, float) else str(value) for value in row),
         )
     return facts
 
@@ -73,26 +185,25 @@ def flavor_runs(results: dict, lr: float, steps: int):
     Returns
     -------
     rich.table.Table
-        One row per flavor: its library, ``x1``, ``x2``, ``f(x)`` and the distance from the seed's ``x``.
+        One row per flavor: ``x1``, ``x2``, ``f(x)`` and the distance from the seed's ``x`` (the
+        flavors' libraries are in :func:`flavor_facts`).
 
     Examples
     --------
     >>> from rmsprop.compat import seed_comparison
     >>> table = flavor_runs(seed_comparison(0.1, 3), 0.1, 3)
     >>> [list(column.cells)[1] for column in table.columns]
-    ['torch', 'torch.optim.RMSprop', '-1.96272185927', '1.0689948969', '27.2606', '1.8']
+    ['torch', '-1.96272185927', '1.0689948969', '27.2606', '1.8']
     """
     from rich.table import Table
 
-    from ..compat import FLAVOR_FACTS
-
     x1_seed, x2_seed, _ = results["seed"]
     runs = Table(title=f"The seed's problem, {steps} steps from (-4, 3), lr={lr}, each flavor's other defaults")
-    for column in ("flavor", "library", "x1", "x2", "f(x)", "from seed"):
-        runs.add_column(column, justify="left" if column in ("flavor", "library") else "right")
+    for column in ("flavor", "x1", "x2", "f(x)", "from seed"):
+        runs.add_column(column, justify="left" if column == "flavor" else "right")
     for name, (x1, x2, f) in results.items():
         distance = math.hypot(x1 - x1_seed, x2 - x2_seed)
-        runs.add_row(name, FLAVOR_FACTS[name][0], f"{x1:.12g}", f"{x2:.12g}", f"{f:.6g}", f"{distance:.3g}")
+        runs.add_row(name, f"{x1:.12g}", f"{x2:.12g}", f"{f:.6g}", f"{distance:.3g}")
     return runs
 
 
@@ -116,7 +227,7 @@ def catalogue():
 
     table = Table(title="Objectives (use the name with --objective; or type a formula)")
     for column in ("name", "dim", "formula", "minimum f", "minimisers", "window", "start"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("name", "dim"))
+        table.add_column(column)
     for name in objectives.names():
         o = objectives.get(name)
         minima = "; ".join("(" + ", ".join(f"{v:.4g}" for v in m) + ")" for m in o.minima[:4])
@@ -177,7 +288,7 @@ def run_result(objective, result, distance: float):
     table.add_row("iterations", str(result.nit))
     table.add_row("status", f"{result.status} ({'success' if result.success else 'not converged'})")
     table.add_row("message", result.message)
-    table.add_row("distance to nearest known minimum", f"{distance:.6g}")
+    table.add_row("distance to nearest known minimum", "unknown" if math.isinf(distance) else f"{distance:.6g}")
     table.add_row("settings", settings_label(result.settings))
     noise = result.get("noise")
     if noise is not None:
@@ -228,7 +339,7 @@ def comparison(objective, start, maxiter: int, runs: dict, distances: dict):
             f"{result.fun:.6g}",
             str(result.nit),
             str(result.status),
-            f"{distances[name]:.3g}",
+            "unknown" if math.isinf(distances[name]) else f"{distances[name]:.3g}",
         )
     return table
 
@@ -258,9 +369,14 @@ def sweep_best(objective, table, settings: int):
     >>> seed = objectives.get("seed")
     >>> grid = {"learning_rate": [0.01, 0.1], "decay": [0.9], "flavor": ["torch"]}
     >>> shown = sweep_best(seed, sweep(seed, grid, 2, maxiter=20, seed=0), 2)
-    >>> dict(zip(shown.columns[0].cells, shown.columns[1].cells))
-    {'learning_rate': '0.1', 'decay': '0.9', 'flavor': 'torch', 'median f over 2 starts': '29.556901276007597',
-     'reached gtol': '0 of 2 runs', 'median iterations': '20'}
+    >>> for name, value in zip(shown.columns[0].cells, shown.columns[1].cells):
+    ...     print(f"{name}: {value}")
+    learning_rate: 0.1
+    decay: 0.9
+    flavor: torch
+    median f over 2 starts: 29.556901276007597
+    reached gtol: 0 of 2 runs
+    median iterations: 20
     """
     from rich.table import Table
 

@@ -108,7 +108,7 @@ class Settings:
         True,
         "``True``: ``sqrt(e + eps)`` (seed; Keras; TF; Optax). ``False``: ``sqrt(e) + eps`` (PyTorch "
         "``torch.optim.RMSprop``; Caffe's ``RMSPropSolver``).",
-        "sqrt(e + eps) (seed, Keras, Optax) or sqrt(e) + eps (PyTorch).",
+        "eps inside the root, sqrt(e + eps) (seed, Keras, Optax), not sqrt(e) + eps (PyTorch).",
         "flag",
     )
     initial_scale: float = option(
