@@ -72,6 +72,8 @@ nitpick_ignore = (
         for name in ("SETTING_ALIASES", "MAX_DIM", "MAX_PIXELS", "LOG_LEVELS_DECADES", "MAX_LEVELS", "FIELD_NAMES")
     ]
     + [("py:class", "ChainState"), ("py:attr", "GradientTransformation.rule")]
+    # the projection onto a box and the seeds of a batch's rows: helpers of the private rmsprop._bounds and _noise
+    + [("py:func", "rmsprop._bounds.box_of"), ("py:func", "rmsprop._noise.run_seeds")]
 )
 nitpick_ignore += [("py:attr", name) for name in ("e", "m", "b")]  # RMSpropState's fields, named by its aliases
 
@@ -90,7 +92,9 @@ numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 
 # sphinx-gallery: every script of examples/ runs at build time, except the playground's screenshot
-# (it starts a server and drives Chromium through Playwright: shown, not run).
+# (it starts a server and drives Chromium through Playwright: shown, not run). Its images: pyplot's
+# figures, and the PNG files the examples that draw with rmsprop.plot's own figures write
+# (gallery_settings.written_figures).
 sphinx_gallery_conf = {
     "examples_dirs": str(DOCS.parent / "examples"),
     "gallery_dirs": str(DOCS / "gallery"),
@@ -105,7 +109,7 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "only_warn_on_example_error": False,
     "matplotlib_animations": False,
-    "image_scrapers": ("matplotlib",),
+    "image_scrapers": ("matplotlib", "gallery_settings.written_figures"),
     "first_notebook_cell": None,
     "capture_repr": (),
 }

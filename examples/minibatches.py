@@ -1,4 +1,5 @@
-"""Minibatches: RMSprop on least squares and on the digits, batch sizes 1, 10 and the full batch.
+"""Minibatches: RMSprop on least squares and on the digits, batch sizes 1, 10 and the full batch
+=============================================================================================
 
 Real minibatches, as RMSprop was made for (Tieleman and Hinton, lecture 6e): each step takes
 the mean loss over a batch of examples, shuffled once per epoch from a seed
@@ -49,7 +50,7 @@ def report(name: str, runs: dict, best: float | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])  # no docstring in the gallery
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--out", default=".", help="the folder of the figures")
     args = parser.parse_args(argv)

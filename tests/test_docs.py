@@ -48,12 +48,17 @@ PAGES = [
     "gallery/rmsprop_from_scratch.html",
     "gallery/flavors_compared.html",
     "gallery/many_runs_and_sweeps.html",
+    "gallery/minibatches.html",
+    "gallery/reproduce_papers.html",
+    "gallery/noise_and_online.html",
     "gallery/digits.html",
     "gallery/train_char_model.html",
     "gallery/playground_screenshot.html",
     "gallery/index.html",
     "choosing-a-flavor.html",
     "many-runs.html",
+    "noise-minibatches-online.html",
+    "reproducing.html",
     "pytorch.html",
     "playground.html",
     "performance.html",
@@ -63,6 +68,9 @@ PAGES = [
     "api/index.html",
     "api/generated/rmsprop.minimize.html",
     "api/generated/rmsprop.torch.RMSprop.html",
+    "api/generated/rmsprop.reproduce.html",
+    "api/generated/rmsprop.reproduce.shi2021.html",
+    "api/generated/rmsprop.objectives.FiniteSum.html",
 ]
 
 

@@ -251,6 +251,7 @@ class FiniteSum(OnlineObjective):
     l2: float
     penalized: np.ndarray
     batches_per_epoch: int
+    #: The full objective ``f``: the mean loss over every example plus the L2 term, an ordinary Objective.
     full: Objective
 
     def __init__(

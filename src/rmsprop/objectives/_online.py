@@ -83,6 +83,7 @@ class OnlineObjective:
     grad: Callable[[np.ndarray, int], Any]
     dim: int
     period: int | None = None
+    #: ``x*``, the point the regret is measured against: a read-only float64 array ``(dim,)``, or ``None``.
     comparator: Any = None
     domain: tuple[tuple[float, float], ...] | None = None
     formula: str = ""

@@ -36,7 +36,18 @@ import numpy as np
 
 from ._report import Report, Row
 
-__all__ = ["C", "ALPHA", "THEOREM_STEPS", "STEPS", "PAPER_STEPS", "theorem_1", "section_5", "stochastic", "reproduce"]
+__all__ = [
+    "C",
+    "ALPHA",
+    "THEOREM_STEPS",
+    "STEPS",
+    "PAPER_STEPS",
+    "SEED",
+    "theorem_1",
+    "section_5",
+    "stochastic",
+    "reproduce",
+]
 
 #: Theorem 1's constant (any C > 2).
 C = 3.0
