@@ -16,6 +16,7 @@ from ._figure import check_dpi, check_pixels, load_matplotlib, new_figure
 from ._grid import check_resolution, plot_window
 from ._loss import draw_loss, finite_minimum
 from ._paths import legend_2d
+from ._labels import short_name
 from ._runs import as_objective, as_runs
 from ._style import END_MARKER, START_MARKER, Z_ENDS, Z_PATH, path_markevery, run_colors
 from ._surface import draw_surface
@@ -39,6 +40,7 @@ def animate(
     runs: Any,
     path: Any,
     *,
+    domain: Any = None,
     fps: float = 20,
     max_frames: int = 120,
     with_surface: bool = False,
@@ -70,8 +72,13 @@ def animate(
 
     Parameters
     ----------
-    objective : Objective or str
-        A 2-D objective, or its catalogue name.
+    objective : Objective, str or callable
+        A 2-D objective: an :class:`~rmsprop.objectives.Objective`, a catalogue name
+        (``"rosenbrock"``), a formula (``"(1 - x)**2 + 100*(y - x**2)**2"``, read by
+        :func:`rmsprop.objectives.from_expression`) or a function ``f(x)`` with ``domain``.
+    domain : sequence of two (lo, hi) pairs, optional
+        Where the objective lives (``((-2, 2), (-1, 3))``): needed with a function,
+        replaces a formula's or an objective's window otherwise.
     runs : result or list of results or dict
         One result of :func:`rmsprop.minimize`, a list of them or a dict label -> result
         (see :func:`as_runs`).
@@ -135,7 +142,7 @@ def animate(
     ...         print(written.name, image.n_frames, image.size)
     seed.gif 3 (186, 150)
     """
-    objective = as_objective(objective, "animate")
+    objective = as_objective(objective, "animate", domain=domain)
     target = target_path(path, ANIMATION_SUFFIXES, "path")
     if target.suffix.lower() == ".mp4" and shutil.which(load_matplotlib().rcParams["animation.ffmpeg_path"]) is None:
         raise ValueError(f"cannot write {str(target)!r}: .mp4 needs ffmpeg on PATH; install it or write a .gif")
@@ -249,12 +256,12 @@ def animate(
         for line, run, y in zip(ax_loss.get_lines(), items, values):
             moving.append((line, run, lambda upto, line=line, y=y: line.set_data(np.arange(upto), y[:upto])))
         ax_loss.legend(fontsize="small", framealpha=0.85)
-    title = figure.suptitle(f"{objective.name}: iteration {longest} / {longest}")
+    title = figure.suptitle(f"{short_name(objective)}: iteration {longest} / {longest}")
 
     def draw(iteration: int) -> None:
         for _, run, update in moving:
             update(min(iteration, run.nit) + 1)
-        title.set_text(f"{objective.name}: iteration {iteration} / {longest}")
+        title.set_text(f"{short_name(objective)}: iteration {iteration} / {longest}")
 
     import matplotlib
     from matplotlib.animation import FFMpegWriter, PillowWriter

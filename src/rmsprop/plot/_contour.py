@@ -195,6 +195,7 @@ def draw_gradient_field(ax, objective, window, count=21):
 def contour(
     objective: Any,
     *,
+    domain: Any = None,
     resolution: int = 200,
     window: Any = None,
     levels: Any = None,
@@ -219,8 +220,13 @@ def contour(
 
     Parameters
     ----------
-    objective : Objective or str
-        A 2-D objective, or its catalogue name.
+    objective : Objective, str or callable
+        A 2-D objective: an :class:`~rmsprop.objectives.Objective`, a catalogue name
+        (``"rosenbrock"``), a formula (``"(1 - x)**2 + 100*(y - x**2)**2"``, read by
+        :func:`rmsprop.objectives.from_expression`) or a function ``f(x)`` with ``domain``.
+    domain : sequence of two (lo, hi) pairs, optional
+        Where the objective lives (``((-2, 2), (-1, 3))``): needed with a function,
+        replaces a formula's or an objective's window otherwise.
     resolution : int, optional
         The grid's points per side, 2 to 4000; default 200.
     window : sequence of two (lo, hi) pairs, optional
@@ -280,7 +286,7 @@ def contour(
     ...     print(Path(folder, "seed.png").read_bytes()[1:4])
     b'PNG'
     """
-    objective = as_objective(objective, "contour")
+    objective = as_objective(objective, "contour", domain=domain)
     resolution = check_resolution(resolution)
     figure, ax, target = begin_figure(ax, save, figsize, dpi)
     if ax is None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ._contour import draw_contour, draw_gradient_field, draw_minima
 from ._figure import begin_figure, finish_figure
 from ._grid import check_resolution, plot_window
+from ._labels import short_name
 from ._runs import as_objective, as_runs
 from ._style import END_MARKER, MINIMUM_COLOR, MINIMUM_MARKER, START_MARKER, Z_ENDS, Z_PATH, path_markevery, run_colors
 
@@ -144,6 +145,7 @@ def paths(
     objective: Any,
     runs: Any,
     *,
+    domain: Any = None,
     labels: Any = None,
     gradient_field: bool = False,
     colors: Any = None,
@@ -172,8 +174,13 @@ def paths(
 
     Parameters
     ----------
-    objective : Objective or str
-        A 2-D objective, or its catalogue name.
+    objective : Objective, str or callable
+        A 2-D objective: an :class:`~rmsprop.objectives.Objective`, a catalogue name
+        (``"rosenbrock"``), a formula (``"(1 - x)**2 + 100*(y - x**2)**2"``, read by
+        :func:`rmsprop.objectives.from_expression`) or a function ``f(x)`` with ``domain``.
+    domain : sequence of two (lo, hi) pairs, optional
+        Where the objective lives (``((-2, 2), (-1, 3))``): needed with a function,
+        replaces a formula's or an objective's window otherwise.
     runs : result or list of results or dict
         One result of :func:`rmsprop.minimize`, a list of them or a dict label -> result
         (see :func:`as_runs`).
@@ -244,7 +251,7 @@ def paths(
     >>> ax.get_title(), [text.get_text() for text in ax.get_legend().get_texts()][:2]
     ('2 runs on seed', ['lr 0.1', 'lr 0.01'])
     """
-    objective = as_objective(objective, "paths")
+    objective = as_objective(objective, "paths", domain=domain)
     resolution = check_resolution(resolution)
     items = as_runs(runs, labels, objective.dim, objective.name)
     figure, ax, target = begin_figure(ax, save, figsize, dpi)
@@ -332,7 +339,7 @@ def paths_on(
     if legend:
         legend_2d(ax, items, colors, objective)
     if len(items) == 1:
-        ax.set_title(f"{items[0].label.split(' ')[0]} on {objective.name}: {items[0].nit} iterations")
+        ax.set_title(f"{items[0].label.split(' ')[0]} on {short_name(objective)}: {items[0].nit} iterations")
     else:
-        ax.set_title(f"{len(items)} runs on {objective.name}")
+        ax.set_title(f"{len(items)} runs on {short_name(objective)}")
     return window
