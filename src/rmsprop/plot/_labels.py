@@ -231,7 +231,7 @@ def short_name(objective: Objective, limit: int = 32) -> str:
     --------
     >>> from rmsprop import objectives
     >>> short_name(objectives.get("rosenbrock")), short_name(objectives.from_expression("x**2 + " * 8 + "y**2"))
-    ('rosenbrock', 'x**2 + x**2 + x**2 + x**2 + x**2…')
+    ('rosenbrock', 'x**2 + x**2 + x**2 + x**2 + x**…')
     """
     name = " ".join(objective.name.split())
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
