@@ -17,6 +17,7 @@ from ._grid import check_resolution, plot_window
 from ._loss import draw_loss, finite_minimum
 from ._paths import legend_2d
 from ._labels import short_name
+from ._legend import place_deferred
 from ._runs import as_objective, as_runs
 from ._style import END_MARKER, START_MARKER, Z_ENDS, Z_PATH, path_markevery, run_colors
 from ._surface import draw_surface
@@ -217,7 +218,7 @@ def animate(
         moving.append(
             (head, run, lambda upto, head=head, run=run: head.set_data([run.x[upto - 1, 0]], [run.x[upto - 1, 1]]))
         )
-    legend_2d(ax, items, colors, objective, location="upper right")
+    legend_2d(ax, items, colors, objective)
     if ax_surface is not None:
         draw_surface(ax_surface, objective, window, min(resolution, 60), cmap)
         for run, color in zip(items, colors):
@@ -257,6 +258,7 @@ def animate(
             moving.append((line, run, lambda upto, line=line, y=y: line.set_data(np.arange(upto), y[:upto])))
         ax_loss.legend(fontsize="small", framealpha=0.85)
     title = figure.suptitle(f"{short_name(objective)}: iteration {longest} / {longest}")
+    place_deferred(figure)  # the legend of the paths, clear of every point of them
 
     def draw(iteration: int) -> None:
         for _, run, update in moving:

@@ -9,13 +9,18 @@ import numpy as np
 from ._figure import begin_figure, finish_figure, root_figure
 from ._grid import check_resolution, contour_grid, contour_levels, plot_window
 from ._labels import format_number, objective_title
+from ._legend import defer_placement
 from ._runs import as_objective
 from ._style import DEFAULT_CMAP, MINIMUM_COLOR, MINIMUM_MARKER, Z_FIELD, Z_MINIMA
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["contour", "draw_contour", "draw_gradient_field", "draw_minima"]
+__all__ = ["EQUAL_ASPECT_RATIO", "contour", "draw_contour", "draw_gradient_field", "draw_minima"]
+
+#: Contours are drawn with equal aspect (one unit of x1 as long as one of x2) when the window's
+#: sides differ by at most this ratio; a longer window fills the axes instead.
+EQUAL_ASPECT_RATIO = 3.0
 
 
 def draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap, colorbar):
@@ -28,7 +33,8 @@ def draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap,
     objective : Objective
         A 2-D objective.
     window : tuple of (float, float)
-        ``((x1_lo, x1_hi), (x2_lo, x2_hi))``; the Axes' limits are set to it.
+        ``((x1_lo, x1_hi), (x2_lo, x2_hi))``; the Axes' limits are set to it, with equal
+        aspect when its sides differ by at most :data:`EQUAL_ASPECT_RATIO`.
     resolution : int
         The grid's points per side.
     levels : int or sequence of float or None
@@ -90,6 +96,9 @@ def draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap,
         bar.set_label("f" + (" (log-spaced levels)" if chosen == "log" else ""))
     ax.set_xlim(*window[0])
     ax.set_ylim(*window[1])
+    (x_lo, x_hi), (y_lo, y_hi) = window
+    if 1 / EQUAL_ASPECT_RATIO <= (x_hi - x_lo) / (y_hi - y_lo) <= EQUAL_ASPECT_RATIO:
+        ax.set_aspect("equal", adjustable="box")  # x1 and x2 share their unit: a circle looks round
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     return lines
@@ -293,9 +302,10 @@ def contour(
         ax = figure.add_subplot(1, 1, 1)
     window = plot_window(objective, (), window)
     draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap, colorbar)
-    if minima:
-        draw_minima(ax, objective, window)
-        if len(objective.minima):
-            ax.legend(loc="upper right", fontsize="small", framealpha=0.85)
     ax.set_title(title if title is not None else objective_title(objective))
+    if minima and draw_minima(ax, objective, window) is not None:
+        minima_drawn = np.asarray(objective.minima, dtype=float)
+        defer_placement(
+            figure, ax, lambda **options: ax.legend(fontsize="small", framealpha=0.85, **options), minima_drawn
+        )
     return finish_figure(figure, target, dpi)

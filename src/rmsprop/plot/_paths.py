@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ._contour import draw_contour, draw_gradient_field, draw_minima
-from ._figure import begin_figure, finish_figure
+from ._figure import begin_figure, finish_figure, root_figure
 from ._grid import check_resolution, plot_window
 from ._labels import short_name
+from ._legend import defer_placement
 from ._runs import as_objective, as_runs
 from ._style import END_MARKER, MINIMUM_COLOR, MINIMUM_MARKER, START_MARKER, Z_ENDS, Z_PATH, path_markevery, run_colors
 
@@ -62,8 +65,12 @@ def _draw_runs_2d(ax, runs: Sequence[Run], colors):
         )
 
 
-def legend_2d(ax, runs: Sequence[Run], colors, objective, location="best"):
+def legend_2d(ax, runs: Sequence[Run], colors, objective, location=None):
     """Add the legend of runs over contours: one entry per run, then ``start``, ``end`` and ``minimum``.
+
+    The legend covers no iterate, start, end or minimum: once the figure is finished it takes
+    the first corner or side of the axes clear of them all, or else goes below the axes
+    (:func:`~rmsprop.plot._legend.defer_placement`).
 
     Parameters
     ----------
@@ -76,7 +83,7 @@ def legend_2d(ax, runs: Sequence[Run], colors, objective, location="best"):
     objective : Objective
         The objective (``minimum`` is listed when it has known minima).
     location : str, optional
-        matplotlib's ``loc``; default ``"best"``.
+        matplotlib's ``loc``; default: chosen clear of the points drawn.
 
     Returns
     -------
@@ -138,7 +145,14 @@ def legend_2d(ax, runs: Sequence[Run], colors, objective, location="best"):
                 label="minimum",
             )
         )
-    return ax.legend(handles=handles, loc=location, fontsize="small", framealpha=0.85)
+
+    def make_legend(**options):
+        return ax.legend(handles=handles, fontsize="small", framealpha=0.85, **options)
+
+    if location is not None:
+        return make_legend(loc=location)
+    points = np.concatenate([run.x[:, :2] for run in runs] + [np.asarray(objective.minima, dtype=float)[:, :2]])
+    return defer_placement(root_figure(ax), ax, make_legend, points)
 
 
 def paths(
@@ -336,10 +350,10 @@ def paths_on(
         draw_gradient_field(ax, objective, window)
     draw_minima(ax, objective, window)
     _draw_runs_2d(ax, items, colors)
-    if legend:
-        legend_2d(ax, items, colors, objective)
     if len(items) == 1:
         ax.set_title(f"{items[0].label.split(' ')[0]} on {short_name(objective)}: {items[0].nit} iterations")
     else:
         ax.set_title(f"{len(items)} runs on {short_name(objective)}")
+    if legend:
+        legend_2d(ax, items, colors, objective)
     return window
