@@ -14,10 +14,10 @@ from .._atomic import atomic_path, target_path
 from ._contour import draw_contour, draw_minima
 from ._figure import check_dpi, check_pixels, load_matplotlib, new_figure
 from ._grid import check_resolution, plot_window
-from ._loss import draw_loss, finite_minimum
-from ._paths import legend_2d
 from ._labels import short_name
 from ._legend import place_deferred
+from ._loss import draw_loss, finite_minimum
+from ._paths import legend_2d
 from ._runs import as_objective, as_runs
 from ._style import END_MARKER, START_MARKER, Z_ENDS, Z_PATH, path_markevery, run_colors
 from ._surface import draw_surface

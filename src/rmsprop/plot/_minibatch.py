@@ -9,8 +9,8 @@ import numpy as np
 
 from ._figure import begin_figure, finish_figure
 from ._grid import check_resolution
-from ._paths import paths_on
 from ._labels import short_name
+from ._paths import paths_on
 from ._runs import as_objective, as_runs, result_field
 from ._style import run_colors
 
