@@ -647,3 +647,13 @@ def test_one_colour_map_in_the_figures_and_the_playground():
     for figure in (contour_figure(picture), surface_figure(picture)):
         trace = figure["data"][0]
         assert trace["colorscale"].lower() == matplotlib_map == "viridis" and trace["reversescale"] is False
+
+
+def test_the_demos_figures_have_no_wide_blank_margins(tmp_path):
+    """The seed's figures as the seed draws them, cut to the drawing (a 3-D box keeps a little room)."""
+    from rmsprop.demo import run_seed, save_seed_figures, seed_lines
+
+    result = run_seed()
+    assert seed_lines(result)[0] == "The optimal value of x1 is: -0.10352260359924752"  # the seed's numbers
+    for path in save_seed_figures(result, tmp_path):
+        assert blank_border(path) < 0.05, path.name
