@@ -151,11 +151,14 @@ def defer_placement(figure, ax, make_legend: Callable[..., Any], points: Any):
 
     Examples
     --------
+    >>> import numpy as np
     >>> from rmsprop.plot._figure import new_figure
     >>> figure = new_figure((3.0, 3.0), None)
     >>> ax = figure.add_subplot()
-    >>> _ = ax.plot([0, 1], [1, 1], label="a line")
-    >>> _ = defer_placement(figure, ax, ax.legend, [[0.0, 1.0], [1.0, 1.0]])
+    >>> _ = ax.plot([0, 1], [1, 1], label="a line along the top")
+    >>> _ = ax.set(xlim=(0, 1), ylim=(0, 1))
+    >>> top = np.mgrid[0:1:21j, 0.7:1:7j].reshape(2, -1).T  # points over the top third
+    >>> _ = defer_placement(figure, ax, ax.legend, top)
     >>> place_deferred(figure)
     ['lower right']
     """
