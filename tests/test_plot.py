@@ -43,6 +43,24 @@ def rosenbrock_run(rosenbrock):
     return rmsprop.minimize(rosenbrock, rosenbrock.start, learning_rate=0.01, decay=0.9, eps=1e-8, maxiter=400, gtol=0)
 
 
+def blank_border(path, widest=0.03):
+    """The largest fraction of the image's width or height that is a blank (white) band at one of its edges."""
+    with Image.open(path) as image:
+        pixels = np.asarray(image.convert("RGB"), dtype=int)
+    blank = (pixels >= 250).all(axis=-1)
+    rows, columns = blank.all(axis=1), blank.all(axis=0)
+
+    def band(flags):
+        return int(np.argmin(flags)) if not flags.all() else len(flags)
+
+    return max(
+        band(rows) / len(rows),
+        band(rows[::-1]) / len(rows),
+        band(columns) / len(columns),
+        band(columns[::-1]) / len(columns),
+    )
+
+
 def contour_sets(ax):
     return [c for c in ax.collections if isinstance(c, matplotlib.contour.ContourSet)]
 
@@ -135,8 +153,8 @@ def test_the_plot_modules_import_no_private_names_from_each_other():
 def test_surface_png_has_the_asked_size_and_dpi(seed, tmp_path, artifacts_dir):
     target = tmp_path / "surface.png"
     fig = plot.surface(seed, resolution=40, figsize=(6, 5), dpi=100, save=target)
-    with Image.open(target) as image:
-        assert image.size == (600, 500)
+    with Image.open(target) as image:  # cut to the drawing: the asked size less the blank sides of a 3-D box
+        assert 0.75 * 600 <= image.size[0] <= 1.02 * 600 and 0.75 * 500 <= image.size[1] <= 1.02 * 500
         assert image.info["dpi"] == pytest.approx((100, 100), abs=0.01)
     (ax,) = fig.axes
     assert ax.name == "3d" and (ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel()) == ("x1", "x2", "f")
@@ -345,8 +363,9 @@ def test_panel_combines_surface_paths_loss_and_step_sizes(rosenbrock, rosenbrock
     ]
     assert loss.get_xlabel() == steps.get_xlabel() == "iteration"
     assert loss.get_yscale() == steps.get_yscale() == "log"
-    with Image.open(target) as image:
-        assert image.size == (1040, 800)
+    with Image.open(target) as image:  # cut to the drawing: about the asked size
+        assert 0.75 * 1040 <= image.size[0] <= 1.02 * 1040 and 0.75 * 800 <= image.size[1] <= 1.02 * 800
+    assert blank_border(target) < 0.03
 
 
 def test_panel_without_surface(seed, seed_run):
@@ -514,3 +533,127 @@ def test_an_unwritable_folder_is_a_clean_error(seed, tmp_path):
             plot.contour(seed, resolution=20, save=locked / "c.png")
     finally:
         locked.chmod(0o700)
+
+
+# --- what the figures are given: names, formulas, functions (issue 17) ------------------------------------
+
+
+def _rosen(x):
+    return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2
+
+
+def test_figures_take_a_name_a_formula_an_objective_or_a_function_with_a_domain(rosenbrock, rosenbrock_run):
+    """The four forms draw the same function: the grid of f is the catalogue's wherever the formulas agree."""
+    formula = "(1 - x)**2 + 100*(y - x**2)**2"
+    window = ((-2.0, 2.0), (-1.0, 3.0))
+    figures = [
+        plot.contour("rosenbrock", resolution=30),
+        plot.contour(formula, domain=window, resolution=30),
+        plot.contour(rosenbrock, resolution=30),
+        plot.contour(_rosen, domain=window, resolution=30),
+    ]
+    fills = [contour_sets(fig.axes[0])[0] for fig in figures]
+    assert all(fig.axes[0].get_xlim() == window[0] and fig.axes[0].get_ylim() == window[1] for fig in figures)
+    assert all(len(fill.levels) == len(fills[0].levels) for fill in fills)
+    np.testing.assert_array_equal(fills[2].levels, fills[0].levels)  # the name is the objective
+    np.testing.assert_allclose(fills[3].levels, fills[1].levels, rtol=1e-12)  # f* unknown for both: the same levels
+    assert [fig.axes[0].get_title() for fig in figures][1] == "f = " + formula  # the formula once
+    assert plot.paths(_rosen, rosenbrock_run, domain=window, resolution=30).axes[0].get_title().startswith("rmsprop on")
+    assert plot.loss(rosenbrock_run, objective=_rosen, domain=window).axes
+
+
+def test_a_function_without_a_domain_gets_one_line_naming_domain():
+    with pytest.raises(ValueError, match=r"^paths was given a function: say where it lives with domain=\(") as caught:
+        plot.paths(_rosen, {"path_x": np.zeros((2, 2)), "path_fun": np.zeros(2)})
+    assert "\n" not in str(caught.value)
+    with pytest.raises(ValueError, match=r"did you mean 'rosenbrock'"):
+        plot.contour("rosenbrok")
+    with pytest.raises(TypeError, match="a formula or a function with domain="):
+        plot.contour(3)
+
+
+# --- figures that show what matters (issue 17) ----------------------------------------------------------
+
+
+def _compare_runs(objective):
+    """RMSprop, SGD, momentum and Adam on Rosenbrock, as `rmsprop compare` runs them."""
+    runs = {}
+    for name, rate in (("rmsprop", 0.01), ("sgd", 0.001), ("momentum", 0.001), ("adam", 0.05)):
+        optimizer = rmsprop.baselines.OPTIMIZERS[name](rate)
+        runs[name] = rmsprop.minimize(objective, objective.start, optimizer=optimizer, maxiter=2000, gtol=0)
+    return runs
+
+
+def _legend_covers(ax, points):
+    """How many of ``points`` (data) inside the axes lie under the legend's window extent."""
+    legend = ax.get_legend()
+    extent = legend.get_window_extent()
+    shown = ax.transData.transform(np.asarray(points, dtype=float))
+    box = ax.bbox
+    inside = (shown[:, 0] >= box.x0) & (shown[:, 0] <= box.x1) & (shown[:, 1] >= box.y0) & (shown[:, 1] <= box.y1)
+    under = (
+        (shown[:, 0] >= extent.x0)
+        & (shown[:, 0] <= extent.x1)
+        & (shown[:, 1] >= extent.y0)
+        & (shown[:, 1] <= extent.y1)
+    )
+    return int(np.count_nonzero(inside & under))
+
+
+@pytest.mark.parametrize("name", ["rosenbrock", "rastrigin", "seed"])
+def test_the_legend_hides_no_path_and_no_start(name, tmp_path, artifacts_dir):
+    objective = rmsprop.objectives.get(name)
+    runs = _compare_runs(objective)
+    target = Path(artifacts_dir) / f"plot_paths_compare_{name}.png"
+    fig = plot.paths(objective, runs, resolution=60, save=target)
+    (ax,) = [ax for ax in fig.axes if ax.get_legend() is not None]
+    fig.draw_without_rendering()
+    every_point = np.concatenate([result.path_x for result in runs.values()])
+    starts = np.array([result.path_x[0] for result in runs.values()])
+    assert _legend_covers(ax, every_point) == 0 and _legend_covers(ax, starts) == 0
+    assert blank_border(target) < 0.03
+
+
+def test_contours_are_equal_aspect_and_png_has_no_blank_margins(tmp_path):
+    target = tmp_path / "contour.png"
+    fig = plot.contour("rosenbrock", resolution=40, save=target)
+    ax = fig.axes[0]
+    assert ax.get_aspect() == 1.0
+    assert blank_border(target) < 0.03
+    long = plot.contour("seed", window=((-10, 10), (-1, 1)), resolution=20).axes[0]
+    assert long.get_aspect() == "auto"  # a window 10 times longer than high fills the axes
+
+
+def test_default_window_holds_the_paths_and_the_domain():
+    rastrigin = rmsprop.objectives.get("rastrigin")
+    run = rmsprop.minimize(rastrigin, rastrigin.start, learning_rate=1.0, maxiter=1000)
+    ax = plot.paths(rastrigin, run, resolution=40).axes[0]
+    (x_lo, x_hi), (y_lo, y_hi) = ax.get_xlim(), ax.get_ylim()
+    finite = run.path_x[np.isfinite(run.path_x).all(axis=1)]
+    assert x_lo <= finite[:, 0].min() and finite[:, 0].max() <= x_hi
+    assert y_lo <= finite[:, 1].min() and finite[:, 1].max() <= y_hi
+    assert x_lo <= -5.12 and x_hi >= 5.12 and y_lo <= -5.12 and y_hi >= 5.12  # Rastrigin's square, whole
+    assert max(x_hi - x_lo, y_hi - y_lo) <= 2 * min(x_hi - x_lo, y_hi - y_lo)
+
+
+def test_one_colour_map_in_the_figures_and_the_playground():
+    """The playground's contour and surface take the figures' map, the same way up (low f dark)."""
+    from rmsprop.playground._compute import compute
+    from rmsprop.playground._figures import contour_figure, surface_figure
+    from rmsprop.playground._state import View
+
+    picture = compute(View())
+    matplotlib_map = contour_sets(plot.contour("seed", resolution=20).axes[0])[0].get_cmap().name
+    for figure in (contour_figure(picture), surface_figure(picture)):
+        trace = figure["data"][0]
+        assert trace["colorscale"].lower() == matplotlib_map == "viridis" and trace["reversescale"] is False
+
+
+def test_the_demos_figures_have_no_wide_blank_margins(tmp_path):
+    """The seed's figures as the seed draws them, cut to the drawing (a 3-D box keeps a little room)."""
+    from rmsprop.demo import run_seed, save_seed_figures, seed_lines
+
+    result = run_seed()
+    assert seed_lines(result)[0] == "The optimal value of x1 is: -0.10352260359924752"  # the seed's numbers
+    for path in save_seed_figures(result, tmp_path):
+        assert blank_border(path) < 0.05, path.name

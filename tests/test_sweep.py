@@ -632,3 +632,25 @@ def test_a_worker_killed_mid_sweep_loses_and_duplicates_nothing(cluster, tmp_pat
     assert len(killed) == 1 and killed[0][1]  # it was running a chunk of the sweep
     client.wait_for_workers(2, timeout=60)  # the nanny starts the killed worker again
     assert pids[killed[0][0]] not in client.run(os.getpid).values()
+
+
+# --- when no run reaches the tolerance, the table and the heatmap say why (issue 17) ----------------------
+
+
+def test_no_run_at_tolerance_gets_a_note_with_the_hint_of_a_decaying_schedule():
+    """RMSprop at a constant rate cycles about lr wide: on Rosenbrock none of these runs reaches gtol."""
+    from rmsprop import plot
+
+    grid = {"learning_rate": [0.01, 0.03], "decay": [0.9]}
+    table = sweep("rosenbrock", grid, starts=3, maxiter=500, gtol=1e-5)
+    assert not np.any(np.asarray(table["status"]) == 0)  # the premise, from the runs themselves
+    note = table.tolerance_note()
+    assert note.startswith("no run of 6 reached the tolerance") and "decaying schedule" in note and "\n" not in note
+    fig = plot.sweep_heatmap(table, value="nit")
+    (ax,) = fig.axes  # no colour bar of no values
+    (text,) = [t for t in ax.texts if t.get_gid() == "note"]
+    assert "no run of 6 reached the tolerance" in " ".join(text.get_text().split())
+    assert "decaying schedule" in " ".join(text.get_text().split())
+    reached = sweep("5*x1**2 + 7*x2**2", {"learning_rate": [0.1], "decay": [0.9]}, starts=2, maxiter=300, gtol=1e-5)
+    assert reached.tolerance_note() is None
+    assert len(plot.sweep_heatmap(reached, value="nit").axes) == 2  # the heatmap and its colour bar

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._differences import central_differences
 from .objectives import Objective, OnlineObjective
 from .objectives._catalogue import FORMULAS
 
@@ -78,7 +79,7 @@ def problem_of(objective: Any, jac: Any, dim: int) -> Problem:
     if jac is None or jac is False or jac in ("2-point", "3-point", "cs"):
 
         def evaluate(x):
-            return values(x), _central_differences(values, x)
+            return values(x), central_differences(values, x)
 
         return Problem(_quiet(evaluate), 1 + 2 * dim, 0, True, None)
     raise TypeError(f"jac must be a callable, True or None; got {jac!r}")
@@ -126,23 +127,6 @@ def _gradients(out: Any, x: np.ndarray) -> np.ndarray:
     if g.dtype.kind not in "biuf":
         raise TypeError(f"the gradient must be real; got dtype {g.dtype}")
     return np.ascontiguousarray(g, dtype=x.dtype)
-
-
-def _central_differences(values: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
-    """``(f(x + h e_i) - f(x - h e_i)) / (x_i^+ - x_i^-)`` per run, with ``h = macheps^(1/3) max(1, |x_i|)``.
-
-    Exactly the single run's formula: ``h`` is formed in float64 and rounded to the data's
-    dtype when it is added; the difference of the values is in float64.
-    """
-    g = np.empty_like(x)
-    scale = float(np.finfo(x.dtype).eps) ** (1 / 3)
-    for i in range(x.shape[1]):
-        h = (scale * np.maximum(1.0, np.abs(x[:, i].astype(np.float64)))).astype(x.dtype)
-        forward, backward = x.copy(), x.copy()
-        forward[:, i] = x[:, i] + h
-        backward[:, i] = x[:, i] - h
-        g[:, i] = (values(forward) - values(backward)) / (forward[:, i] - backward[:, i]).astype(np.float64)
-    return g
 
 
 def compiled_name(objective: Objective) -> str | None:

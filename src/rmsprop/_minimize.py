@@ -20,6 +20,7 @@ import numpy as np
 from . import _checkpoint
 from ._base import GradientTransformation
 from ._bounds import Box, box_of
+from ._differences import central_difference
 from ._float_run import float_steps, optimizer_steps
 from ._minimize_compiled import Outcome, compiled_run
 from ._minimize_compiled import run as run_compiled
@@ -493,7 +494,7 @@ def _evaluator(fun: Callable, jac: Any, args: tuple, size: int):
         counts["finite_differences"] = True
 
         def value_and_grad(x, k=0):
-            return value(x), _central_differences(value, x)
+            return value(x), central_difference(value, x)
 
     else:
         raise TypeError(f"jac must be a callable, True or None; got {jac!r}")
@@ -521,19 +522,6 @@ def _online_evaluator(fun: OnlineObjective, jac: Any, args: tuple):
         return _scalar(fun.f(x.copy(), k), "fun"), g.astype(x.dtype)
 
     return value_and_grad, counts
-
-
-def _central_differences(value: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
-    """``(f(x + h e_i) - f(x - h e_i)) / 2h`` with ``h = macheps^(1/3) * max(1, |x_i|)``."""
-    g = np.empty_like(x)
-    scale = float(np.finfo(x.dtype).eps) ** (1 / 3)
-    for i in range(x.size):
-        h = scale * max(1.0, abs(float(x[i])))
-        forward, backward = x.copy(), x.copy()
-        forward[i] += h
-        backward[i] -= h
-        g[i] = (value(forward) - value(backward)) / float(forward[i] - backward[i])
-    return g
 
 
 def _scalar(out: Any, what: str) -> float:

@@ -134,6 +134,7 @@ def save_seed_figures(result: Any, out_dir: str | os.PathLike) -> list[Path]:
     ax.set_title("3D plot of the objective function")
     ax = landscape.add_subplot(1, 2, 2)
     ax.contour(x1, x2, y, cmap="viridis", levels=20)
+    ax.set_aspect("equal")  # x1 and x2 share their unit
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_title("Contour plot of the objective function")
@@ -142,11 +143,14 @@ def save_seed_figures(result: Any, out_dir: str | os.PathLike) -> list[Path]:
     ax = path_figure.add_subplot(1, 1, 1)
     ax.contour(x1, x2, y, cmap="viridis", levels=20)
     ax.plot(result.path_x[:, 0], result.path_x[:, 1], "*", markersize=7, color="dodgerblue")
+    ax.set_aspect("equal")
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_title(f"RMSprop Optimization path for {result.nit} iterations")
 
     written = []
     for figure, name in zip((landscape, path_figure), FIGURE_NAMES):
-        written.append(write_atomically(out / name, functools.partial(figure.savefig, format="png")))
+        written.append(  # cut to the drawing: no blank margins
+            write_atomically(out / name, functools.partial(figure.savefig, format="png", bbox_inches="tight"))
+        )
     return written

@@ -19,7 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from ..plot._style import DEFAULT_CMAP
 from ._compute import Picture, level_coordinate
+
+#: The colour map of the contour and the surface: the matplotlib figures' (:mod:`rmsprop.plot`), the same way
+#: up (low f dark, high f light).
+COLORSCALE = DEFAULT_CMAP.capitalize()
 
 #: RMSprop first, then one colour per baseline (Tableau 10, without the contour's greens).
 COLORS = ("#d62728", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
@@ -86,8 +91,8 @@ def contour_figure(picture: Picture) -> dict:
             "y": _list(picture.ys),
             "z": _list(picture.level, 3),
             "contours": {"start": 0, "end": count - 1, "size": 1},
-            "colorscale": "Viridis",
-            "reversescale": True,
+            "colorscale": COLORSCALE,
+            "reversescale": False,
             "line": {"width": 0.5, "color": "rgba(255,255,255,0.5)"},
             "opacity": 0.85,
             "colorbar": colorbar,
@@ -174,7 +179,7 @@ def surface_figure(picture: Picture) -> dict:
     [('surface', 'f'), ('scatter3d', 'minimum'), ('scatter3d', 'rmsprop lr=0.1 decay=0.9'), ('scatter3d', ''),
      ('scatter3d', 'adam lr=0.1 b1=0.9 b2=0.999'), ('scatter3d', ''), ('scatter3d', 'start')]
     >>> figure["data"][0]["colorscale"], figure["data"][0]["reversescale"], figure["data"][2]["meta"]
-    ('Viridis', True, {'path': 0})
+    ('Viridis', False, {'path': 0})
     """
     count = len(picture.levels)
     ticks, labels, colorbar = _colorbar(picture)
@@ -187,8 +192,8 @@ def surface_figure(picture: Picture) -> dict:
             "z": _list(picture.level, 3),
             "cmin": 0,
             "cmax": count - 1,
-            "colorscale": "Viridis",
-            "reversescale": True,
+            "colorscale": COLORSCALE,
+            "reversescale": False,
             "opacity": 0.9,
             "colorbar": colorbar,
             "contours": {"z": {"show": True, "start": 0, "end": count - 1, "size": 1, "color": "white", "width": 1}},

@@ -21,7 +21,16 @@ A *run* is the :class:`rmsprop.OptimizeResult` of :func:`rmsprop.minimize`
 e.g. ``"rmsprop lr=0.1 decay=0.9"``) unless ``labels=`` are given. A result of
 :func:`rmsprop.minimize_many` with ``trajectories=True`` counts as one run per row
 (``"run [i]"``; it records no gradients, so it has no step sizes). An
-*objective* is an :class:`rmsprop.objectives.Objective` or its catalogue name.
+*objective* is an :class:`rmsprop.objectives.Objective`, a catalogue name (``"rosenbrock"``), a
+formula (``"(1 - x)**2 + 100*(y - x**2)**2"``, read by :func:`rmsprop.objectives.from_expression`,
+never run) or a Python function ``f(x)`` with ``domain=((x1_lo, x1_hi), (x2_lo, x2_hi))``
+(:meth:`rmsprop.objectives.Objective.from_function`).
+
+Legends are placed, once the figure is laid out, where they cover no iterate, start, end or
+minimum (inside the axes if a corner or side is clear, else below them); contours have equal
+aspect (x1 and x2 share their unit) unless the window is much longer than high; ``save=`` cuts
+the file to the drawing (no blank margins); the default window holds the objective's domain
+and every path (up to a diverging run).
 
 :func:`minibatch_paths` draws runs on a finite sum (:class:`rmsprop.objectives.FiniteSum`): the
 noisy minibatch paths beside the full-batch path on the full objective's contours, and each
@@ -39,6 +48,7 @@ or ``WAYLAND_DISPLAY``), matplotlib is switched to Agg first.
 #   _figure.py         new figures, a given Axes, dpi and pixel limits, save= (atomic)
 #   _labels.py         legend texts (settings_label), numbers, titles
 #   _style.py          colour map, markers, z-order of layers, the runs' colours
+#   _legend.py         legends placed clear of the points drawn, once the figure is laid out
 #   _runs.py           the objective and the runs a figure is given, checked and labelled
 #   _grid.py           the window, the sampling grid and the contour levels
 #   _contour.py        contours, minima, gradient field on an Axes; contour()

@@ -14,6 +14,8 @@ from .._atomic import atomic_path, target_path
 from ._contour import draw_contour, draw_minima
 from ._figure import check_dpi, check_pixels, load_matplotlib, new_figure
 from ._grid import check_resolution, plot_window
+from ._labels import short_name
+from ._legend import place_deferred
 from ._loss import draw_loss, finite_minimum
 from ._paths import legend_2d
 from ._runs import as_objective, as_runs
@@ -39,6 +41,7 @@ def animate(
     runs: Any,
     path: Any,
     *,
+    domain: Any = None,
     fps: float = 20,
     max_frames: int = 120,
     with_surface: bool = False,
@@ -70,8 +73,13 @@ def animate(
 
     Parameters
     ----------
-    objective : Objective or str
-        A 2-D objective, or its catalogue name.
+    objective : Objective, str or callable
+        A 2-D objective: an :class:`~rmsprop.objectives.Objective`, a catalogue name
+        (``"rosenbrock"``), a formula (``"(1 - x)**2 + 100*(y - x**2)**2"``, read by
+        :func:`rmsprop.objectives.from_expression`) or a function ``f(x)`` with ``domain``.
+    domain : sequence of two (lo, hi) pairs, optional
+        Where the objective lives (``((-2, 2), (-1, 3))``): needed with a function,
+        replaces a formula's or an objective's window otherwise.
     runs : result or list of results or dict
         One result of :func:`rmsprop.minimize`, a list of them or a dict label -> result
         (see :func:`as_runs`).
@@ -135,7 +143,7 @@ def animate(
     ...         print(written.name, image.n_frames, image.size)
     seed.gif 3 (186, 150)
     """
-    objective = as_objective(objective, "animate")
+    objective = as_objective(objective, "animate", domain=domain)
     target = target_path(path, ANIMATION_SUFFIXES, "path")
     if target.suffix.lower() == ".mp4" and shutil.which(load_matplotlib().rcParams["animation.ffmpeg_path"]) is None:
         raise ValueError(f"cannot write {str(target)!r}: .mp4 needs ffmpeg on PATH; install it or write a .gif")
@@ -210,7 +218,7 @@ def animate(
         moving.append(
             (head, run, lambda upto, head=head, run=run: head.set_data([run.x[upto - 1, 0]], [run.x[upto - 1, 1]]))
         )
-    legend_2d(ax, items, colors, objective, location="upper right")
+    legend_2d(ax, items, colors, objective)
     if ax_surface is not None:
         draw_surface(ax_surface, objective, window, min(resolution, 60), cmap)
         for run, color in zip(items, colors):
@@ -249,12 +257,13 @@ def animate(
         for line, run, y in zip(ax_loss.get_lines(), items, values):
             moving.append((line, run, lambda upto, line=line, y=y: line.set_data(np.arange(upto), y[:upto])))
         ax_loss.legend(fontsize="small", framealpha=0.85)
-    title = figure.suptitle(f"{objective.name}: iteration {longest} / {longest}")
+    title = figure.suptitle(f"{short_name(objective)}: iteration {longest} / {longest}")
+    place_deferred(figure)  # the legend of the paths, clear of every point of them
 
     def draw(iteration: int) -> None:
         for _, run, update in moving:
             update(min(iteration, run.nit) + 1)
-        title.set_text(f"{objective.name}: iteration {iteration} / {longest}")
+        title.set_text(f"{short_name(objective)}: iteration {iteration} / {longest}")
 
     import matplotlib
     from matplotlib.animation import FFMpegWriter, PillowWriter

@@ -9,13 +9,18 @@ import numpy as np
 from ._figure import begin_figure, finish_figure, root_figure
 from ._grid import check_resolution, contour_grid, contour_levels, plot_window
 from ._labels import format_number, objective_title
+from ._legend import defer_placement
 from ._runs import as_objective
 from ._style import DEFAULT_CMAP, MINIMUM_COLOR, MINIMUM_MARKER, Z_FIELD, Z_MINIMA
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["contour", "draw_contour", "draw_gradient_field", "draw_minima"]
+__all__ = ["EQUAL_ASPECT_RATIO", "contour", "draw_contour", "draw_gradient_field", "draw_minima"]
+
+#: Contours are drawn with equal aspect (one unit of x1 as long as one of x2) when the window's
+#: sides differ by at most this ratio; a longer window fills the axes instead.
+EQUAL_ASPECT_RATIO = 3.0
 
 
 def draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap, colorbar):
@@ -28,7 +33,8 @@ def draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap,
     objective : Objective
         A 2-D objective.
     window : tuple of (float, float)
-        ``((x1_lo, x1_hi), (x2_lo, x2_hi))``; the Axes' limits are set to it.
+        ``((x1_lo, x1_hi), (x2_lo, x2_hi))``; the Axes' limits are set to it, with equal
+        aspect when its sides differ by at most :data:`EQUAL_ASPECT_RATIO`.
     resolution : int
         The grid's points per side.
     levels : int or sequence of float or None
@@ -90,6 +96,9 @@ def draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap,
         bar.set_label("f" + (" (log-spaced levels)" if chosen == "log" else ""))
     ax.set_xlim(*window[0])
     ax.set_ylim(*window[1])
+    (x_lo, x_hi), (y_lo, y_hi) = window
+    if 1 / EQUAL_ASPECT_RATIO <= (x_hi - x_lo) / (y_hi - y_lo) <= EQUAL_ASPECT_RATIO:
+        ax.set_aspect("equal", adjustable="box")  # x1 and x2 share their unit: a circle looks round
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     return lines
@@ -195,6 +204,7 @@ def draw_gradient_field(ax, objective, window, count=21):
 def contour(
     objective: Any,
     *,
+    domain: Any = None,
     resolution: int = 200,
     window: Any = None,
     levels: Any = None,
@@ -219,8 +229,13 @@ def contour(
 
     Parameters
     ----------
-    objective : Objective or str
-        A 2-D objective, or its catalogue name.
+    objective : Objective, str or callable
+        A 2-D objective: an :class:`~rmsprop.objectives.Objective`, a catalogue name
+        (``"rosenbrock"``), a formula (``"(1 - x)**2 + 100*(y - x**2)**2"``, read by
+        :func:`rmsprop.objectives.from_expression`) or a function ``f(x)`` with ``domain``.
+    domain : sequence of two (lo, hi) pairs, optional
+        Where the objective lives (``((-2, 2), (-1, 3))``): needed with a function,
+        replaces a formula's or an objective's window otherwise.
     resolution : int, optional
         The grid's points per side, 2 to 4000; default 200.
     window : sequence of two (lo, hi) pairs, optional
@@ -280,16 +295,17 @@ def contour(
     ...     print(Path(folder, "seed.png").read_bytes()[1:4])
     b'PNG'
     """
-    objective = as_objective(objective, "contour")
+    objective = as_objective(objective, "contour", domain=domain)
     resolution = check_resolution(resolution)
     figure, ax, target = begin_figure(ax, save, figsize, dpi)
     if ax is None:
         ax = figure.add_subplot(1, 1, 1)
     window = plot_window(objective, (), window)
     draw_contour(ax, objective, window, resolution, levels, scale, filled, cmap, colorbar)
-    if minima:
-        draw_minima(ax, objective, window)
-        if len(objective.minima):
-            ax.legend(loc="upper right", fontsize="small", framealpha=0.85)
     ax.set_title(title if title is not None else objective_title(objective))
+    if minima and draw_minima(ax, objective, window) is not None:
+        minima_drawn = np.asarray(objective.minima, dtype=float)
+        defer_placement(
+            figure, ax, lambda **options: ax.legend(fontsize="small", framealpha=0.85, **options), minima_drawn
+        )
     return finish_figure(figure, target, dpi)

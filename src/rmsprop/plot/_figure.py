@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from .._atomic import target_path, write_atomically
+from ._legend import place_deferred
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -179,13 +180,19 @@ def _save(figure: Figure, target: Path | None, dpi: float | None) -> None:
     form = FIGURE_SUFFIXES[target.suffix.lower()]
     if form == "png":
         check_pixels(figure.get_size_inches(), dpi if dpi is not None else figure.dpi)
-    write_atomically(
-        target, lambda stream: figure.savefig(stream, format=form, dpi=dpi if dpi is not None else "figure")
+    write_atomically(  # tight: the file ends where the drawing does (equal aspect leaves blank bands)
+        target,
+        lambda stream: figure.savefig(
+            stream, format=form, dpi=dpi if dpi is not None else "figure", bbox_inches="tight", pad_inches=0.05
+        ),
     )
 
 
 def finish_figure(figure: Figure, target: Path | None, dpi: float | None) -> Figure:
-    """Write the figure to ``target`` (atomically, in the format of its suffix), if given; return it.
+    """Place its legends clear of the data, write the figure to ``target`` (atomically, by its suffix), if given; return it.
+
+    The file is cut to what is drawn (``bbox_inches="tight"``, 0.05 inch of padding), so it
+    has no blank margins.
 
     Parameters
     ----------
@@ -217,6 +224,7 @@ def finish_figure(figure: Figure, target: Path | None, dpi: float | None) -> Fig
     ...     print(Path(folder, "empty.svg").read_text()[:5])
     <?xml
     """
+    place_deferred(figure)
     _save(figure, target, dpi)
     return figure
 

@@ -13,11 +13,26 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..objectives import Objective
     from ._runs import Run
 
-__all__ = ["LOG_LEVELS_DECADES", "MAX_LEVELS", "check_resolution", "contour_grid", "contour_levels", "plot_window"]
+__all__ = [
+    "LOG_LEVELS_DECADES",
+    "MAX_GROWTH",
+    "MAX_LEVELS",
+    "MAX_SIDE_RATIO",
+    "check_resolution",
+    "contour_grid",
+    "contour_levels",
+    "plot_window",
+]
 
 #: ``f - f_ref`` spanning more than this many decades over the window (from the 5 %
 #: quantile of its positive values to its maximum) gets log-spaced contour levels.
 LOG_LEVELS_DECADES = 2.5
+
+#: How far beyond the objective's domain a default window grows to hold a path, in domain widths.
+MAX_GROWTH = 5.0
+
+#: The most one side of a default window may exceed the other, as a ratio.
+MAX_SIDE_RATIO = 2.0
 
 #: The most contour levels, as a count or as a sequence.
 MAX_LEVELS = 1000
@@ -26,8 +41,13 @@ MAX_LEVELS = 1000
 def plot_window(objective: Objective, runs: Sequence[Run] = (), window: Any = None) -> tuple[tuple[float, float], ...]:
     """Return the plotting window: ``window`` as given, or the objective's domain grown to hold the paths.
 
-    The domain grows to hold the paths with a 5 % margin, but never beyond three times
-    the domain's width.
+    The objective's domain is its interesting region (Rosenbrock's valley, Rastrigin's
+    square, every known minimum) and is always shown whole. It grows to hold every finite
+    iterate with a 5 % margin; an iterate farther than :data:`MAX_GROWTH` domain widths
+    beyond the domain (a run that diverges) is left outside, so that the region stays
+    visible. Then the shorter side of a 2-D window is widened about its centre until the
+    sides differ by at most :data:`MAX_SIDE_RATIO`, so that a path that leaves along one
+    axis does not squash the other.
 
     Parameters
     ----------
@@ -57,11 +77,12 @@ def plot_window(objective: Objective, runs: Sequence[Run] = (), window: Any = No
     >>> plot_window(seed), plot_window(seed, window=[(-1, 1), (0, 2)])
     (((-5.0, 5.0), (-5.0, 5.0)), ((-1.0, 1.0), (0.0, 2.0)))
 
-    A path that leaves the domain widens the window, at most by the domain's width:
+    A path that leaves the domain widens the window to hold it; the other side follows
+    (at most twice as long), and an iterate of a diverging run is left out:
 
-    >>> run = Run("far", np.array([[0.0, 0.0], [6.0, 0.0], [30.0, 0.0]]), np.zeros(3), None)
+    >>> run = Run("far", np.array([[0.0, 0.0], [6.0, 0.0], [30.0, 0.0], [1e9, 0.0]]), np.zeros(4), None)
     >>> plot_window(seed, [run])
-    ((-5.0, 15.0), (-5.0, 5.0))
+    ((-5.0, 31.75), (-9.1875, 9.1875))
     """
     if window is not None:
         try:
@@ -74,16 +95,22 @@ def plot_window(objective: Objective, runs: Sequence[Run] = (), window: Any = No
     widened: list[tuple[float, float]] = []
     for axis, (lo, hi) in enumerate(objective.domain):
         values = np.concatenate([run.x[:, axis] for run in runs]) if runs else np.empty(0)
-        values = values[np.isfinite(values)]
         width = hi - lo
+        values = values[np.isfinite(values) & (values >= lo - MAX_GROWTH * width) & (values <= hi + MAX_GROWTH * width)]
         if values.size:
             low, high = float(values.min()), float(values.max())
             margin = 0.05 * (max(hi, high) - min(lo, low))
             if low < lo:
-                lo = max(low - margin, lo - width)
+                lo = low - margin
             if high > hi:
-                hi = min(high + margin, hi + width)
+                hi = high + margin
         widened.append((float(lo), float(hi)))
+    if len(widened) == 2:
+        sides = [hi - lo for lo, hi in widened]
+        short = int(sides[1] < sides[0])
+        if sides[1 - short] > MAX_SIDE_RATIO * sides[short]:
+            centre, half = sum(widened[short]) / 2, sides[1 - short] / MAX_SIDE_RATIO / 2
+            widened[short] = (centre - half, centre + half)
     return tuple(widened)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     from ..objectives import Objective
 
-__all__ = ["format_number", "format_value", "objective_title", "settings_label"]
+__all__ = ["format_number", "format_value", "objective_title", "settings_label", "short_name"]
 
 _RATE_KEYS = ("learning_rate", "lr", "step_size", "base_lr")
 _DECAY_KEYS = ("decay", "alpha", "rho", "gamma", "rms_decay")
@@ -182,7 +182,7 @@ def settings_label(settings: Mapping[str, Any]) -> str:
 
 
 def objective_title(objective: Objective, limit: int = 40) -> str:
-    """Write a figure's title for an objective: its name and formula, or its name alone when the formula is long.
+    """Write a figure's title for an objective: its name and formula, each once.
 
     Parameters
     ----------
@@ -194,13 +194,44 @@ def objective_title(objective: Objective, limit: int = 40) -> str:
     Returns
     -------
     str
-        ``"<name>: f = <formula>"``, or ``"<name>"``.
+        ``"<name>: f = <formula>"``; ``"<name>"`` when the formula is longer than
+        ``limit`` or not known; ``"f = <formula>"`` when the name is the formula (a
+        typed one), cut to ``limit`` characters with ``…``.
 
     Examples
     --------
     >>> from rmsprop import objectives
     >>> objective_title(objectives.get("seed")), objective_title(objectives.get("goldstein_price"))
     ('seed: f = 5*x1**2 + 7*x2**2', 'goldstein_price')
+    >>> objective_title(objectives.from_expression("(1 - x)**2 + 100*(y - x**2)**2"))
+    'f = (1 - x)**2 + 100*(y - x**2)**2'
     """
-    formula = objective.formula
-    return f"{objective.name}: f = {formula}" if len(formula) <= limit else objective.name
+    formula = " ".join(objective.formula.split())
+    if formula and formula == " ".join(objective.name.split()):
+        return "f = " + (formula if len(formula) <= limit else formula[: limit - 1] + "…")
+    return f"{objective.name}: f = {formula}" if formula and len(formula) <= limit else objective.name
+
+
+def short_name(objective: Objective, limit: int = 32) -> str:
+    """Write an objective's name for a title, cut to ``limit`` characters with ``…`` (a typed formula's is long).
+
+    Parameters
+    ----------
+    objective : Objective
+        The objective.
+    limit : int, optional
+        The most characters; default 32.
+
+    Returns
+    -------
+    str
+        The name, whitespace runs as one space, cut when longer than ``limit``.
+
+    Examples
+    --------
+    >>> from rmsprop import objectives
+    >>> short_name(objectives.get("rosenbrock")), short_name(objectives.from_expression("x**2 + " * 8 + "y**2"))
+    ('rosenbrock', 'x**2 + x**2 + x**2 + x**2 + x**…')
+    """
+    name = " ".join(objective.name.split())
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"

@@ -94,6 +94,7 @@ def loss(
     runs: Any,
     *,
     objective: Any = None,
+    domain: Any = None,
     labels: Any = None,
     colors: Any = None,
     title: str | None = None,
@@ -113,9 +114,12 @@ def loss(
     runs : result or list of results or dict
         One result of :func:`rmsprop.minimize`, a list of them or a dict label -> result
         (see :func:`as_runs`).
-    objective : Objective or str, optional
-        The objective, or its catalogue name: its f* turns the curves into gaps, and
+    objective : Objective, str or callable, optional
+        The objective (an :class:`~rmsprop.objectives.Objective`, a catalogue name, a
+        formula, or a function with ``domain``): its f* turns the curves into gaps, and
         its dimension is checked against the runs'.
+    domain : sequence of (lo, hi) pairs, optional
+        The domain of a function given as ``objective``.
     labels : sequence of str, optional
         One legend label per run; default their settings.
     colors : sequence of color, optional
@@ -154,7 +158,7 @@ def loss(
     >>> ax.get_yscale(), ax.get_ylabel(), [line.get_label() for line in ax.get_lines()]
     ('log', 'f - f*', ['lr 0.1', 'lr 0.01'])
     """
-    objective = None if objective is None else as_objective(objective, "loss", two_d=False)
+    objective = None if objective is None else as_objective(objective, "loss", two_d=False, domain=domain)
     items = as_runs(
         runs, labels, None if objective is None else objective.dim, "" if objective is None else objective.name
     )

@@ -9,6 +9,7 @@ import numpy as np
 
 from ._figure import begin_figure, finish_figure
 from ._grid import check_resolution
+from ._labels import short_name
 from ._paths import paths_on
 from ._runs import as_objective, as_runs, result_field
 from ._style import run_colors
@@ -228,5 +229,5 @@ def minibatch_paths(
     min_value = objective.min_value
     draw_minibatch_losses(ax_loss, items, colors, min_value if np.isfinite(min_value) else None, axis)
     ax_loss.legend(fontsize="small", framealpha=0.85)
-    figure.suptitle(title if title is not None else f"{objective.name}: minibatches and the full batch")
+    figure.suptitle(title if title is not None else f"{short_name(objective)}: minibatches and the full batch")
     return finish_figure(figure, target, dpi)

@@ -24,6 +24,7 @@ def panel(
     objective: Any,
     runs: Any,
     *,
+    domain: Any = None,
     labels: Any = None,
     with_surface: bool = True,
     gradient_field: bool = False,
@@ -47,8 +48,13 @@ def panel(
 
     Parameters
     ----------
-    objective : Objective or str
-        A 2-D objective, or its catalogue name.
+    objective : Objective, str or callable
+        A 2-D objective: an :class:`~rmsprop.objectives.Objective`, a catalogue name
+        (``"rosenbrock"``), a formula (``"(1 - x)**2 + 100*(y - x**2)**2"``, read by
+        :func:`rmsprop.objectives.from_expression`) or a function ``f(x)`` with ``domain``.
+    domain : sequence of two (lo, hi) pairs, optional
+        Where the objective lives (``((-2, 2), (-1, 3))``): needed with a function,
+        replaces a formula's or an objective's window otherwise.
     runs : result or list of results or dict
         One result of :func:`rmsprop.minimize`, a list of them or a dict label -> result
         (see :func:`as_runs`).
@@ -105,7 +111,7 @@ def panel(
     >>> figure.get_suptitle()
     'seed: f = 5*x1**2 + 7*x2**2'
     """
-    objective = as_objective(objective, "panel")
+    objective = as_objective(objective, "panel", domain=domain)
     resolution = check_resolution(resolution)
     items = as_runs(runs, labels, objective.dim, objective.name)
     if figsize is None:

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ._contour import draw_contour, draw_gradient_field, draw_minima
-from ._figure import begin_figure, finish_figure
+from ._figure import begin_figure, finish_figure, root_figure
 from ._grid import check_resolution, plot_window
+from ._labels import short_name
+from ._legend import defer_placement
 from ._runs import as_objective, as_runs
 from ._style import END_MARKER, MINIMUM_COLOR, MINIMUM_MARKER, START_MARKER, Z_ENDS, Z_PATH, path_markevery, run_colors
 
@@ -61,8 +65,12 @@ def _draw_runs_2d(ax, runs: Sequence[Run], colors):
         )
 
 
-def legend_2d(ax, runs: Sequence[Run], colors, objective, location="best"):
+def legend_2d(ax, runs: Sequence[Run], colors, objective, location=None):
     """Add the legend of runs over contours: one entry per run, then ``start``, ``end`` and ``minimum``.
+
+    The legend covers no iterate, start, end or minimum: once the figure is finished it takes
+    the first corner or side of the axes clear of them all, or else goes below the axes
+    (:func:`~rmsprop.plot._legend.defer_placement`).
 
     Parameters
     ----------
@@ -75,7 +83,7 @@ def legend_2d(ax, runs: Sequence[Run], colors, objective, location="best"):
     objective : Objective
         The objective (``minimum`` is listed when it has known minima).
     location : str, optional
-        matplotlib's ``loc``; default ``"best"``.
+        matplotlib's ``loc``; default: chosen clear of the points drawn.
 
     Returns
     -------
@@ -137,13 +145,21 @@ def legend_2d(ax, runs: Sequence[Run], colors, objective, location="best"):
                 label="minimum",
             )
         )
-    return ax.legend(handles=handles, loc=location, fontsize="small", framealpha=0.85)
+
+    def make_legend(**options):
+        return ax.legend(handles=handles, fontsize="small", framealpha=0.85, **options)
+
+    if location is not None:
+        return make_legend(loc=location)
+    points = np.concatenate([run.x[:, :2] for run in runs] + [np.asarray(objective.minima, dtype=float)[:, :2]])
+    return defer_placement(root_figure(ax), ax, make_legend, points)
 
 
 def paths(
     objective: Any,
     runs: Any,
     *,
+    domain: Any = None,
     labels: Any = None,
     gradient_field: bool = False,
     colors: Any = None,
@@ -172,8 +188,13 @@ def paths(
 
     Parameters
     ----------
-    objective : Objective or str
-        A 2-D objective, or its catalogue name.
+    objective : Objective, str or callable
+        A 2-D objective: an :class:`~rmsprop.objectives.Objective`, a catalogue name
+        (``"rosenbrock"``), a formula (``"(1 - x)**2 + 100*(y - x**2)**2"``, read by
+        :func:`rmsprop.objectives.from_expression`) or a function ``f(x)`` with ``domain``.
+    domain : sequence of two (lo, hi) pairs, optional
+        Where the objective lives (``((-2, 2), (-1, 3))``): needed with a function,
+        replaces a formula's or an objective's window otherwise.
     runs : result or list of results or dict
         One result of :func:`rmsprop.minimize`, a list of them or a dict label -> result
         (see :func:`as_runs`).
@@ -244,7 +265,7 @@ def paths(
     >>> ax.get_title(), [text.get_text() for text in ax.get_legend().get_texts()][:2]
     ('2 runs on seed', ['lr 0.1', 'lr 0.01'])
     """
-    objective = as_objective(objective, "paths")
+    objective = as_objective(objective, "paths", domain=domain)
     resolution = check_resolution(resolution)
     items = as_runs(runs, labels, objective.dim, objective.name)
     figure, ax, target = begin_figure(ax, save, figsize, dpi)
@@ -329,10 +350,10 @@ def paths_on(
         draw_gradient_field(ax, objective, window)
     draw_minima(ax, objective, window)
     _draw_runs_2d(ax, items, colors)
+    if len(items) == 1:
+        ax.set_title(f"{items[0].label.split(' ')[0]} on {short_name(objective)}: {items[0].nit} iterations")
+    else:
+        ax.set_title(f"{len(items)} runs on {short_name(objective)}")
     if legend:
         legend_2d(ax, items, colors, objective)
-    if len(items) == 1:
-        ax.set_title(f"{items[0].label.split(' ')[0]} on {objective.name}: {items[0].nit} iterations")
-    else:
-        ax.set_title(f"{len(items)} runs on {objective.name}")
     return window

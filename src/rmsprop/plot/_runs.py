@@ -7,6 +7,8 @@ is one run per row.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -20,17 +22,26 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Run", "as_objective", "as_runs", "result_field"]
 
 
-def as_objective(objective: Any, what: str, two_d: bool = True) -> Objective:
-    """Return the objective a figure is given: an :class:`~rmsprop.objectives.Objective`, or its catalogue name.
+def as_objective(objective: Any, what: str, two_d: bool = True, domain: Any = None) -> Objective:
+    """Return the objective a figure is given: an Objective, a catalogue name, a formula, or a function.
+
+    A string is a catalogue name when it is one (``"rosenbrock"``, ``"three-hump-camel"``),
+    and otherwise a formula, read by :func:`rmsprop.objectives.from_expression` (never
+    run as Python). A callable ``f(x)`` becomes :meth:`Objective.from_function
+    <rmsprop.objectives.Objective.from_function>` over ``domain``, which it needs. With an
+    Objective or a formula, ``domain`` replaces its window.
 
     Parameters
     ----------
-    objective : Objective or str
-        The objective, or a name of :func:`rmsprop.objectives.names`.
+    objective : Objective, str or callable
+        The objective, a name of :func:`rmsprop.objectives.names`, a formula, or a
+        function ``f(x)`` of a point ``x`` (``x[0]`` is x1).
     what : str
         The figure, for the message (``"contour"``, ``"paths"``, ...).
     two_d : bool, optional
         Whether the figure needs a 2-D objective; default True.
+    domain : sequence of (lo, hi) pairs, optional
+        The domain: needed with a function; else it replaces the objective's own.
 
     Returns
     -------
@@ -40,28 +51,67 @@ def as_objective(objective: Any, what: str, two_d: bool = True) -> Objective:
     Raises
     ------
     TypeError
-        If ``objective`` is neither an Objective nor a str.
+        If ``objective`` is none of these.
     ValueError
-        If the name is unknown, or the figure needs 2-D and the objective is not.
+        If a string is neither a catalogue name nor a formula, a function comes without
+        ``domain``, ``domain`` is malformed, or the figure needs 2-D and the objective is
+        not.
 
     Examples
     --------
     >>> from rmsprop import objectives
     >>> as_objective("seed", "contour")
     Objective(name='seed', dim=2, formula='5*x1**2 + 7*x2**2')
+    >>> as_objective("x**2 + 3*y**2", "contour", domain=((-1, 1), (-2, 2))).domain
+    ((-1.0, 1.0), (-2.0, 2.0))
+    >>> as_objective(lambda x: x[0] ** 2 + x[1] ** 2, "paths", domain=(-1, 1))
+    Objective(name='f', dim=2, formula='')
+    >>> as_objective(lambda x: x[0] ** 2 + x[1] ** 2, "paths")
+    Traceback (most recent call last):
+    ...
+    ValueError: paths was given a function: say where it lives with domain=((x1_lo, x1_hi), (x2_lo, x2_hi))
+    >>> as_objective("rosenbrok", "contour")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown objective 'rosenbrok' (did you mean 'rosenbrock'?); choose one of: seed, rosenbrock, ...
     >>> as_objective(objectives.get("rosenbrock", dim=3), "contour")
     Traceback (most recent call last):
     ...
     ValueError: contour needs a 2-D objective; 'rosenbrock' has dim 3
     """
+    import dataclasses
+
     from .. import objectives
+    from ..objectives._objective import domain_pairs
 
     if isinstance(objective, str):
-        objective = objectives.get(objective)
+        if objective.replace("-", "_") in objectives.names():
+            objective = objectives.get(objective)
+        else:
+            try:
+                objective = objectives.from_expression(objective, domain=domain)
+            except ValueError:
+                if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", objective.strip()):
+                    raise  # a formula, refused: from_expression says where and why
+                close = difflib.get_close_matches(objective.replace("-", "_"), objectives.names(), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ValueError(
+                    f"unknown objective {objective!r}{hint}; choose one of: {', '.join(objectives.names())}, "
+                    "or write a formula such as '(1 - x)**2 + 100*(y - x**2)**2'"
+                ) from None
+    elif callable(objective) and not isinstance(objective, objectives.Objective):
+        if domain is None:
+            raise ValueError(
+                f"{what} was given a function: say where it lives with domain=((x1_lo, x1_hi), (x2_lo, x2_hi))"
+            )
+        objective = objectives.Objective.from_function(objective, domain=domain)
     if not isinstance(objective, objectives.Objective):
         raise TypeError(
-            f"objective must be an rmsprop.objectives.Objective or a catalogue name; got {type(objective).__name__}"
+            "objective must be an rmsprop.objectives.Objective, a catalogue name, a formula or a function "
+            f"with domain=; got {type(objective).__name__}"
         )
+    if domain is not None and objective.domain != (pairs := domain_pairs(domain, objective.dim)):
+        objective = dataclasses.replace(objective, domain=pairs)
     if two_d and objective.dim != 2:
         raise ValueError(f"{what} needs a 2-D objective; {objective.name!r} has dim {objective.dim}")
     return objective

@@ -106,6 +106,7 @@ def draw_surface(ax, objective, window, resolution, cmap, runs=(), colors=(), vi
 def surface(
     objective: Any,
     *,
+    domain: Any = None,
     runs: Any = None,
     labels: Any = None,
     resolution: int = 80,
@@ -125,8 +126,13 @@ def surface(
 
     Parameters
     ----------
-    objective : Objective or str
-        A 2-D objective, or its catalogue name.
+    objective : Objective, str or callable
+        A 2-D objective: an :class:`~rmsprop.objectives.Objective`, a catalogue name
+        (``"rosenbrock"``), a formula (``"(1 - x)**2 + 100*(y - x**2)**2"``, read by
+        :func:`rmsprop.objectives.from_expression`) or a function ``f(x)`` with ``domain``.
+    domain : sequence of two (lo, hi) pairs, optional
+        Where the objective lives (``((-2, 2), (-1, 3))``): needed with a function,
+        replaces a formula's or an objective's window otherwise.
     runs : result or list of results or dict, optional
         Runs to draw on the surface (see :func:`as_runs`).
     labels : sequence of str, optional
@@ -169,7 +175,7 @@ def surface(
     >>> ax.name, ax.get_title(), ax.get_zlabel()
     ('3d', 'seed: f = 5*x1**2 + 7*x2**2', 'f')
     """
-    objective = as_objective(objective, "surface")
+    objective = as_objective(objective, "surface", domain=domain)
     resolution = check_resolution(resolution)
     figure, ax, target = begin_figure(ax, save, figsize, dpi, three_d=True)
     items = as_runs(runs, labels, objective.dim, objective.name) if runs is not None else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -96,7 +97,9 @@ def sweep_heatmap(
     always for ``y``, each value gets one equal column (row), labelled with it. The colour scale is
     logarithmic when ``log_color`` is true, or, by default, when no value is negative and the positive
     ones span at least 2.5 decades: cells at or below 0 then take the bottom colour (the bar's lower
-    arrow). Cells without a finite value (NaN, ±inf) are hatched grey. A star marks the best cell (the
+    arrow). Cells without a finite value (NaN, ±inf) are hatched grey; when every cell is, a note in
+    the middle says why (for ``"nit"``, :meth:`~rmsprop.sweep.SweepTable.tolerance_note`: no run
+    reached the tolerance, and what to do) and there is no colour bar. A star marks the best cell (the
     lowest value; the marker has ``gid="best"``, its settings in ``rmsprop_best`` and in the legend).
     When another setting of the sweep takes several values (``eps``, ``flavor``, ...), each of its
     values (each combination of them) gets its own panel, all on one colour scale; ``ax`` then cannot be
@@ -313,8 +316,25 @@ def sweep_heatmap(
             )
     starts = len(np.unique(np.asarray(table["start"]))) if "start" in table.columns else None
     aggregate_name = aggregate if isinstance(aggregate, str) else getattr(aggregate, "__name__", "aggregate")
-    bar = figure.colorbar(mesh, ax=panel_axes, extend="min" if under else "neither", shrink=0.9)
-    bar.set_label(f"{aggregate_name} {label}" + (" (log scale)" if log_color else ""))
+    if finite.size:
+        bar = figure.colorbar(mesh, ax=panel_axes, extend="min" if under else "neither", shrink=0.9)
+        bar.set_label(f"{aggregate_name} {label}" + (" (log scale)" if log_color else ""))
+    else:  # nothing to colour: a note says why, in place of a colour bar of no values
+        note = (table.tolerance_note() if value == "nit" else None) or f"no cell has a finite {label}"
+        for target_ax in panel_axes:
+            target_ax.text(
+                0.5,
+                0.5,
+                textwrap.fill(note, 38),
+                transform=target_ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize="small",
+                wrap=True,
+                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.6"},
+                zorder=4,
+                gid="note",
+            )
     if title is None:
         title = f"{aggregate_name} {label}" + (f" over {starts} starts" if starts is not None else "")
     (figure.suptitle if ax is None and len(panels) > 1 else panel_axes[0].set_title)(title)

@@ -377,6 +377,39 @@ class SweepTable:
         result[value] = float(out[winner])
         return result
 
+    def tolerance_note(self) -> str | None:
+        """Say why, when no run of the table reached the tolerance; ``None`` when one did (or no run says).
+
+        A run reached it when its ``status`` is 0 (the gradient's norm fell to ``gtol``).
+        RMSprop with a constant learning rate does not settle: near a minimum its step
+        ``lr * g / sqrt(v)`` has a length of about ``lr`` whatever the gradient, so the
+        iterates end in a cycle about ``lr`` wide where the gradient stays above a small
+        ``gtol``. A learning rate that decays to 0 lets it settle.
+
+        Returns
+        -------
+        str or None
+            One line: how many runs reached none of it, why, and what to do.
+
+        Examples
+        --------
+        >>> from rmsprop.sweep import sweep
+        >>> table = sweep("rosenbrock", {"learning_rate": [0.01], "decay": [0.9]}, starts=3, maxiter=500)
+        >>> print(table.tolerance_note())
+        no run of 3 reached the tolerance (gtol): RMSprop with a constant learning rate ends in a cycle about lr wide, \
+where the gradient stays above gtol; use a decaying schedule (rmsprop.schedules, e.g. exponential_decay), more \
+iterations or a larger gtol
+        """
+        if "status" not in self._columns or not self._length:
+            return None
+        if np.any(self._columns["status"] == 0):
+            return None
+        return (
+            f"no run of {self._length} reached the tolerance (gtol): RMSprop with a constant learning rate ends in "
+            "a cycle about lr wide, where the gradient stays above gtol; use a decaying schedule "
+            "(rmsprop.schedules, e.g. exponential_decay), more iterations or a larger gtol"
+        )
+
     def _column(self, name: Any) -> np.ndarray:
         if name not in self._columns:
             raise ValueError(f"no column {name!r}; the columns: {', '.join(self._columns)}")

@@ -6,47 +6,13 @@ import math
 
 import numpy as np
 
-from .._objective import Objective
+from .._objective import Objective, domain_pairs, start_point
 from . import limits
 from .builder import Builder
 from .gradient import chain_rule, chain_rule_work
 from .messages import PREFIX, reject, show
 from .numpy_code import check_numbers, evaluator, gradient_evaluator, lambdify_program
 from .text import check_size, check_text, parse
-
-
-def _one_line(value) -> str:
-    return " ".join(repr(value).split())[:80]
-
-
-def _domain(domain, dim: int) -> tuple[tuple[float, float], ...]:
-    if domain is None:
-        return ((-5.0, 5.0),) * dim
-    message = (
-        f"domain must be one (lo, hi) pair or {dim} such pairs of finite numbers with lo < hi; got {_one_line(domain)}"
-    )
-    try:
-        pairs = np.array(domain, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(message) from None
-    if pairs.shape == (2,):
-        pairs = np.tile(pairs, (dim, 1))
-    if pairs.shape != (dim, 2) or not np.all(np.isfinite(pairs)) or not np.all(pairs[:, 0] < pairs[:, 1]):
-        raise ValueError(message)
-    return tuple((float(lo), float(hi)) for lo, hi in pairs)
-
-
-def _start(start, domain, dim: int) -> np.ndarray:
-    if start is None:
-        return np.array([(lo + hi) / 2.0 for lo, hi in domain])
-    message = f"start must be {dim} finite numbers; got {_one_line(start)}"
-    try:
-        point = np.array(start, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(message) from None
-    if point.shape != (dim,) or not np.all(np.isfinite(point)):
-        raise ValueError(message)
-    return point
 
 
 def from_expression(text: str, *, domain=None, start=None, name: str | None = None) -> Objective:
@@ -157,8 +123,8 @@ def from_expression(text: str, *, domain=None, start=None, name: str | None = No
 
     dim = builder.dim
     label = " ".join(text.split()) if name is None else name
-    domain = _domain(domain, dim)
-    start = _start(start, domain, dim)
+    domain = domain_pairs(domain, dim)
+    start = start_point(start, domain, dim)
     f = evaluator(f_compiled, label, dim)
     grad = gradient_evaluator(grad_compiled, label, dim)
     try:  # the generated code must run; a failure here is a bug, reported as a rejection
