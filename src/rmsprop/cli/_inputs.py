@@ -300,7 +300,7 @@ def progress(total: int, label: str):
 
 
 def distance(objective, x) -> float:
-    """The distance from ``x`` to the objective's nearest known minimum (inf when none is known).
+    """The distance from ``x`` to the objective's nearest known minimum (NaN, "unknown", when none is known).
 
     Parameters
     ----------
@@ -312,15 +312,15 @@ def distance(objective, x) -> float:
     Returns
     -------
     float
-        The Euclidean distance, or ``inf``.
+        The Euclidean distance, or NaN (:meth:`~rmsprop.objectives.Objective.nearest_minimum_distance`).
 
     Examples
     --------
     >>> from rmsprop import objectives
     >>> distance(objectives.get("seed"), [3.0, 4.0]), distance(objectives.from_expression("x + y"), [0.0, 0.0])
-    (5.0, inf)
+    (5.0, nan)
     """
-    return objective.nearest_minimum_distance(x) if len(objective.minima) else math.inf
+    return objective.nearest_minimum_distance(x)
 
 
 def save_figure(make, path: Path) -> None:

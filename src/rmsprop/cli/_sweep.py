@@ -361,6 +361,7 @@ def sweep(
      flavor                  torch
      median f over 2 starts  29.556901276007597
      reached gtol            0 of 2 runs
+     why                     no run of 4 reached the tolerance (gtol): ...
      median iterations       20
     Wrote .../sweep.csv
     Wrote .../heatmap.png

@@ -288,7 +288,7 @@ def run_result(objective, result, distance: float):
     table.add_row("iterations", str(result.nit))
     table.add_row("status", f"{result.status} ({'success' if result.success else 'not converged'})")
     table.add_row("message", result.message)
-    table.add_row("distance to nearest known minimum", "unknown" if math.isinf(distance) else f"{distance:.6g}")
+    table.add_row("distance to nearest known minimum", "unknown" if math.isnan(distance) else f"{distance:.6g}")
     table.add_row("settings", settings_label(result.settings))
     noise = result.get("noise")
     if noise is not None:
@@ -339,7 +339,7 @@ def comparison(objective, start, maxiter: int, runs: dict, distances: dict):
             f"{result.fun:.6g}",
             str(result.nit),
             str(result.status),
-            "unknown" if math.isinf(distances[name]) else f"{distances[name]:.3g}",
+            "unknown" if math.isnan(distances[name]) else f"{distances[name]:.3g}",
         )
     return table
 
@@ -376,6 +376,7 @@ def sweep_best(objective, table, settings: int):
     flavor: torch
     median f over 2 starts: 29.556901276007597
     reached gtol: 0 of 2 runs
+    why: no run of 4 reached the tolerance (gtol): ... use a decaying schedule (rmsprop.schedules, ...
     median iterations: 20
     """
     from rich.table import Table
@@ -392,5 +393,8 @@ def sweep_best(objective, table, settings: int):
         shown.add_row(name, repr(float(setting)) if isinstance(setting, (float, np.floating)) else str(setting))
     shown.add_row(f"median f over {runs_per_setting} starts", repr(float(np.median(np.asarray(table["fun"])[rows]))))
     shown.add_row("reached gtol", f"{reached} of {int(np.count_nonzero(rows))} runs")
+    note = table.tolerance_note() if reached == 0 else None
+    if note:
+        shown.add_row("why", note)
     shown.add_row("median iterations", f"{float(np.median(np.asarray(table['nit'])[rows])):g}")
     return shown
