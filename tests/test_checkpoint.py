@@ -668,7 +668,7 @@ def test_command_line_checkpoint_errors_are_one_line_and_status_2(tmp_path):
         "--checkpoint: cannot write 'no/c.npz': the directory 'no' does not exist": ["--checkpoint", "no/c.npz"],
         "cannot resume from 'missing.npz': no such file": ["--resume", "missing.npz"],
         "cannot resume from 'notes.npz': not a checkpoint": ["--resume", "notes.npz"],
-        "cannot resume from 'good.npz': it was saved for optimizer learning_rate 0.01; this run has 0.1": [
+        "cannot resume from 'good.npz': it was saved for optimizer --lr 0.01; this run has 0.1": [
             "--resume",
             "good.npz",
             "--lr",

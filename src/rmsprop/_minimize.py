@@ -486,9 +486,12 @@ def _evaluator(fun: Callable, jac: Any, args: tuple, size: int):
     elif callable(jac):
 
         def value_and_grad(x, k=0):
-            f = value(x)
+            counts["nfev"] += 1
             counts["njev"] += 1
-            return f, gradient(jac(x.copy(), *args), x)
+            f, g = fun(x.copy(), *args), jac(x.copy(), *args)
+            if not (type(g) is np.ndarray and g.dtype == x.dtype and g.shape == x.shape):  # else as it is
+                g = gradient(g, x)
+            return (f if type(f) is float else _scalar(f, "fun")), g
 
     elif jac is None or jac is False or jac in ("2-point", "3-point", "cs"):
         counts["finite_differences"] = True

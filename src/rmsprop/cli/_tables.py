@@ -270,17 +270,15 @@ def run_result(objective, result, distance: float):
     >>> result = minimize(seed, [-4.0, 3.0], learning_rate=0.1, maxiter=50, gtol=0)
     >>> table = run_result(seed, result, 0.1035)
     >>> table.title
-    'RMSprop on seed: 5*x1**2 + 7*x2**2'
+    'RMSprop on seed: f = 5*x1**2 + 7*x2**2'
     >>> dict(zip(table.columns[0].cells, table.columns[1].cells))["settings"]
     'rmsprop lr=0.1 decay=0.9'
     """
     from rich.table import Table
 
-    from ..plot import (
-        settings_label,  # the legends' text; rmsprop.plot loads matplotlib only to draw
-    )
+    from ..plot._labels import objective_title, settings_label  # the figures' words, without the figures
 
-    table = Table(title=f"RMSprop on {objective.name}: {objective.formula}", show_header=False)
+    table = Table(title=f"RMSprop on {objective_title(objective, limit=60)}", show_header=False)
     table.add_column("", style="bold")
     table.add_column("")
     table.add_row("x", ", ".join(repr(float(v)) for v in result.x))
