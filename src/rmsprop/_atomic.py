@@ -11,7 +11,6 @@ import contextlib
 import glob
 import os
 import re
-import secrets
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -116,7 +115,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """
     try:
         for _ in range(100):
-            temporary = target.with_name(f".{target.stem}-{secrets.token_hex(4)}.tmp{target.suffix}")
+            temporary = target.with_name(f".{target.stem}-{os.urandom(4).hex()}.tmp{target.suffix}")
             try:
                 os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
                 break

@@ -59,6 +59,7 @@ from typing import Any
 
 import numpy as np
 
+from . import objectives
 from . import schedules as _schedules
 from ._batch_inputs import (
     BatchSettings,
@@ -75,7 +76,7 @@ from ._noise import BatchStreams, GradientNoise, noise_of, perturbed, row_seeds
 from ._result import OptimizeResult
 from ._status import FINITE_DIFFERENCE_NOTE, RUNNING, STATUS_MESSAGES, Stop, stop_note
 from ._validate import flag, in_range, vector_norm_order
-from .objectives import FiniteSum, OnlineObjective
+from .objectives import OnlineObjective
 from .rule.primitives import abs_sq, clip
 from .rule.settings import Settings
 from .rule.step import bias_correction, clip_factor, make_step, scalars
@@ -257,7 +258,9 @@ def minimize_many(
         result.path_fun = outcome.path_f
     if noise is not None:
         result.noise, result.seed = noise.describe(), seeds
-    if isinstance(objective, FiniteSum):  # the full loss beside the batches' losses, as minimize records it
+    if isinstance(objective, OnlineObjective) and isinstance(
+        objective, objectives.FiniteSum
+    ):  # the full loss beside the batches' losses, as minimize records it
         result.full_fun, result.batches_per_epoch = objective.full_losses(outcome.x), objective.batches_per_epoch
         if trajectories:
             result.path_full_fun = objective.full_losses(outcome.path_x)

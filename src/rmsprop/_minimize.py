@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _checkpoint
+from . import _checkpoint, objectives
 from ._base import GradientTransformation
 from ._bounds import Box, box_of
 from ._differences import central_difference
@@ -29,7 +29,7 @@ from ._result import OptimizeResult
 from ._rmsprop import resolve_optimizer
 from ._status import FINITE_DIFFERENCE_NOTE, STATUS_MESSAGES, Status, Stop, stop_note
 from ._validate import in_range, vector_norm_order
-from .objectives import FiniteSum, OnlineObjective
+from .objectives import OnlineObjective
 
 __all__ = ["minimize", "STATUS_MESSAGES"]
 
@@ -308,7 +308,9 @@ def minimize(
     )
     if noise is not None:
         result.noise = {**noise.describe(), "seed": seed}
-    if isinstance(fun, FiniteSum):  # the full loss beside the batches' losses, after the run (vectorised)
+    if isinstance(fun, OnlineObjective) and isinstance(
+        fun, objectives.FiniteSum
+    ):  # (loaded for online runs only)  # the full loss beside the batches' losses, after the run (vectorised)
         result.path_full_fun = fun.full_losses(end.path_x)
         result.full_fun, result.batches_per_epoch = float(result.path_full_fun[-1]), fun.batches_per_epoch
     return result

@@ -40,13 +40,32 @@ Formulas, gradients and sources are in :mod:`rmsprop.objectives.formulas`, writt
 NumPy and compiled code over the operations of :mod:`rmsprop.objectives.primitives`.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._catalogue import get, names
-from ._datasets import digits, digits_data, synthetic_classification, synthetic_regression
-from ._expression import from_expression
-from ._finite_sum import FiniteSum
-from ._models import least_squares, logistic_regression
 from ._objective import Objective
 from ._online import OnlineObjective, linear, online, periodic
+
+if TYPE_CHECKING:  # imported on first use (below): ``import rmsprop`` does not need them
+    from ._datasets import digits, digits_data, synthetic_classification, synthetic_regression
+    from ._expression import from_expression
+    from ._finite_sum import FiniteSum
+    from ._models import least_squares, logistic_regression
+
+#: The names whose modules load on first use, and those modules: typed formulas and finite sums.
+_LAZY = {
+    "from_expression": "._expression",
+    "FiniteSum": "._finite_sum",
+    "least_squares": "._models",
+    "logistic_regression": "._models",
+    "digits": "._datasets",
+    "digits_data": "._datasets",
+    "synthetic_classification": "._datasets",
+    "synthetic_regression": "._datasets",
+}
 
 __all__ = [
     "FiniteSum",
@@ -65,3 +84,16 @@ __all__ = [
     "synthetic_classification",
     "synthetic_regression",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
