@@ -822,3 +822,14 @@ def test_problem_controls_show_c_and_turn_off_x2_and_3d_for_a_problem():
     assert style == {"display": "none"} and not x2_off and not any(item["disabled"] for item in display)
     view = _app.view_from_controls(*controls(objective="reddi2018-section5", display="3d"))
     assert _app.draw(*_app.controls_from_view(view))[0]["data"][0]["type"] == "scatter"  # x_t: no surface
+
+
+@pytest.mark.parametrize("objective", ["rosenbrock", "reddi2018-theorem1"])
+@pytest.mark.parametrize("display", ["contour", "3d"])
+def test_the_main_figures_legend_lies_below_the_plot_where_it_hides_nothing(objective, display):
+    """Issue 17: a legend inside the axes covered the start and the paths; below the plot it covers nothing."""
+    view = View(objective=objective, display=display, baselines=("adam", "sgd"))
+    main = _app.draw(*_app.controls_from_view(view))[0]
+    legend, margin = main["layout"]["legend"], main["layout"]["margin"]
+    assert legend["orientation"] == "h" and legend["yanchor"] == "top" and legend["y"] < 0
+    assert margin["b"] >= _figures.LEGEND_ROOM

@@ -28,6 +28,10 @@ COLORSCALE = DEFAULT_CMAP.capitalize()
 
 #: RMSprop first, then one colour per baseline (Tableau 10, without the contour's greens).
 COLORS = ("#d62728", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+#: The legend of the main figures: a row below the plot, where it can hide no path, start or minimum
+#: (issue 17: inside the axes it covered the start); the bottom margin leaves it room.
+LEGEND_BELOW = {"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.12, "yanchor": "top", "font": {"size": 11}}
+LEGEND_ROOM = 50
 
 
 def _list(values: np.ndarray, digits: int | None = None) -> list:
@@ -108,10 +112,10 @@ def contour_figure(picture: Picture) -> dict:
             "title": {"text": picture.title, "font": {"size": 14}},
             "xaxis": {"title": {"text": "x1"}, "range": [x_lo, x_hi], "constrain": "domain"},
             "yaxis": {"title": {"text": "x2"}, "range": [y_lo, y_hi]},
-            "margin": {"l": 50, "r": 10, "t": 40, "b": 40},
+            "margin": {"l": 50, "r": 10, "t": 40, "b": 40 + LEGEND_ROOM},
             "hovermode": "closest",
             "clickmode": "event",
-            "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.8)", "font": {"size": 11}},
+            "legend": LEGEND_BELOW,
             "uirevision": picture.view.objective,
             "meta": {"click": "plane"},  # the page's script: a click on the plot area is the new start
         },
@@ -214,8 +218,8 @@ def surface_figure(picture: Picture) -> dict:
                 "aspectmode": "manual",
                 "aspectratio": {"x": 1, "y": 1, "z": 0.6},
             },
-            "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
-            "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.8)", "font": {"size": 11}},
+            "margin": {"l": 0, "r": 0, "t": 40, "b": LEGEND_ROOM},
+            "legend": LEGEND_BELOW,
             "uirevision": f"{picture.view.objective} 3d",
             "meta": {"click": "surface"},  # the page's script: a click on the surface is the new start
         },

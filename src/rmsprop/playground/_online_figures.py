@@ -14,7 +14,7 @@ lists are plain floats.
 from __future__ import annotations
 
 from ._compute import Picture
-from ._figures import COLORS
+from ._figures import COLORS, LEGEND_BELOW, LEGEND_ROOM
 
 __all__ = ["iterates_figure", "regret_figure"]
 
@@ -95,9 +95,9 @@ def iterates_figure(picture: Picture) -> dict:
             "title": {"text": picture.title, "font": {"size": 14}},
             "xaxis": {"title": {"text": "t"}, "range": [t_lo, t_hi]},
             "yaxis": {"title": {"text": "x_t"}, "range": [lo - margin, hi + margin]},
-            "margin": {"l": 50, "r": 10, "t": 40, "b": 40},
+            "margin": {"l": 50, "r": 10, "t": 40, "b": 40 + LEGEND_ROOM},
             "hovermode": "closest",
-            "legend": {"x": 0.01, "y": 0.5, "bgcolor": "rgba(255,255,255,0.8)", "font": {"size": 11}},
+            "legend": LEGEND_BELOW,
             "uirevision": picture.view.objective,
         },
     }
