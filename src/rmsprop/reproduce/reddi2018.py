@@ -277,6 +277,7 @@ def reproduce() -> Report:
 def _draw(path: Path, theorem: dict, online: dict, noisy: dict) -> None:
     """Four panels: Theorem 1's x_t; Section 5's R_t/t and x_t (online); x_t (stochastic)."""
     from ..plot._figure import begin_figure, finish_figure
+    from ..plot._legend import defer_placement
 
     figure, _, target = begin_figure(None, path, (11.0, 7.5), None)
     axes = figure.subplots(2, 2)
@@ -288,9 +289,11 @@ def _draw(path: Path, theorem: dict, online: dict, noisy: dict) -> None:
         (axes[1, 1], noisy, 0, "Section 5, stochastic: x_t", "x_t"),
     ]
     for ax, runs, which, title, label in panels:
+        drawn = []
         for name, series in runs.items():
             values = series[which]
             ax.plot(np.arange(values.size), values, label=name, color=colours[name], linewidth=1.0)
+            drawn.append(np.column_stack([np.arange(values.size), values]))
         ax.set_title(title)
         ax.set_xlabel("t")
         ax.set_ylabel(label)
@@ -298,6 +301,6 @@ def _draw(path: Path, theorem: dict, online: dict, noisy: dict) -> None:
             ax.set_yscale("log")
         else:
             ax.set_ylim(-1.1, 1.1)
-        ax.legend(loc="best")
+        defer_placement(figure, ax, ax.legend, np.concatenate(drawn))  # where it covers no curve
     figure.suptitle("Reddi, Kale & Kumar (2018): alpha_t = alpha / sqrt(t), F = [-1, 1]")
     finish_figure(figure, target, None)

@@ -53,6 +53,7 @@ threshold has had less time to settle, so our thresholds lie at or above the scr
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -402,6 +403,7 @@ def reproduce(periods: Any = None, exponents: Any = None, steps: int | None = No
 def _draw(path: Path, data: dict) -> None:
     """The phase diagram: ``o`` converged, ``+`` not, over ``-log10(1 - beta_2)`` and ``C``, with the thresholds."""
     from ..plot._figure import begin_figure, finish_figure
+    from ..plot._legend import defer_placement
 
     figure, _, target = begin_figure(None, path, (8.0, 6.0), None)
     ax = figure.subplots()
@@ -428,5 +430,6 @@ def _draw(path: Path, data: dict) -> None:
     ax.set_xlabel("-log10(1 - beta_2)")
     ax.set_ylabel("period C")
     ax.set_title("Shi et al. (2021), Figure 1: RMSprop on f_t = C x (t mod C = 1), else -x")
-    ax.legend(loc="lower right", fontsize="small")
+    every_cell = np.column_stack([grid_e.ravel(), grid_n.ravel()])  # the legend covers none (below the axes)
+    defer_placement(figure, ax, functools.partial(ax.legend, fontsize="small"), every_cell)
     finish_figure(figure, target, None)
