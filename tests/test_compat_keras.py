@@ -63,7 +63,7 @@ if keras.backend.backend() != "torch":
 import problems  # noqa: E402
 
 import rmsprop  # noqa: E402
-from rmsprop import compat, schedules  # noqa: E402
+from rmsprop import _float_step, compat, schedules  # noqa: E402
 from rmsprop.compat import _extras as compat_extras  # noqa: E402 - the module of Keras's clipping
 from rmsprop.rule import arithmetic  # noqa: E402
 
@@ -387,11 +387,13 @@ def use_torch_sqrt_and_sum(monkeypatch):
     """Our Keras arithmetic (``denominator``, ``centered_denominator``) and clipping with torch's sqrt and sum.
 
     The arithmetic's ``sqrt`` and the clipping module's ``np`` are replaced, so that every other
-    operation stays the library's own.
+    operation stays the library's own; the step on Python floats (a few float64 numbers), which
+    keeps the correctly rounded sqrt, is turned off.
     """
     proxy = _NumPyWithTorchSqrtAndSum()
     monkeypatch.setattr(arithmetic, "sqrt", proxy.sqrt)
     monkeypatch.setattr(compat_extras, "np", proxy)
+    monkeypatch.setattr(_float_step, "MAX_SIZE", -1)
 
 
 @pytest.fixture
