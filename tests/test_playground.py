@@ -523,6 +523,27 @@ def test_app_layout_and_callbacks_build():
     assert "contour.figure" in outputs and "url.search" in outputs
 
 
+def test_the_app_has_registered_every_script_of_its_page_before_its_first_request():
+    """Dash registers the files it may serve in its set-up on a process's first request, and marks the set-up
+    done before it starts: a gunicorn worker's first requests, in several threads at once, got 500s for
+    scripts not yet registered (CI's browser test). The app must come set up."""
+    import re
+
+    app = _app.create_app()
+    registered = {package: set(paths) for package, paths in app.registered_paths.items()}
+    with app.server.test_client() as client:
+        page = client.get("/").get_data(as_text=True)
+        scripts = re.findall(r'<script src="/_dash-component-suites/([^/"]+)/([^"]+)"', page)
+        assert len(scripts) >= 5, page
+        for package, fingerprinted in scripts:
+            path = re.sub(r"\.v[\w-]+m\d+\.", ".", fingerprinted)  # Dash's fingerprint, taken out
+            assert path in registered.get(package, set()), (package, path, registered)
+            answer = client.get(f"/_dash-component-suites/{package}/{fingerprinted}")
+            assert answer.status_code == 200
+            answer.close()
+    assert {package: set(paths) for package, paths in app.registered_paths.items()} == registered
+
+
 def test_a_catalogue_function_starts_at_its_suggested_start():
     view, problems = _url.from_query("?f=rosenbrock")
     assert problems == [] and view.start == (-1.2, 1.0)  # the catalogue's start, not the seed's

@@ -427,4 +427,33 @@ def create_app() -> Dash:
         State("paths", "data"),
         prevent_initial_call=True,
     )
+    register_page_resources(app)
     return app
+
+
+def register_page_resources(app: Dash) -> None:
+    """Answer one request for the page, so that ``app`` is set up before the server answers any.
+
+    Dash serves a file of ``/_dash-component-suites/`` only once its path is
+    registered, and it registers them in its set-up on a process's first request. That
+    set-up marks itself done before it starts: under gunicorn, a worker's first
+    requests come in several threads at once (the scripts of a page another worker
+    rendered), and those that came while one thread was still registering answered 500
+    ("dash" is not a registered library); the browser drew nothing. Done here, in the
+    process that makes the app (gunicorn's master, before it forks the workers), the
+    paths are registered before any request arrives. This is Dash's open issue
+    plotly/dash#3971.
+
+    Parameters
+    ----------
+    app : dash.Dash
+        The app, its layout and callbacks set.
+
+    Raises
+    ------
+    RuntimeError
+        If the page does not render (status other than 200).
+    """
+    status = app.server.test_client().get("/").status_code
+    if status != 200:
+        raise RuntimeError(f"the playground's page did not render (HTTP {status})")
