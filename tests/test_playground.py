@@ -845,6 +845,23 @@ def test_problem_controls_show_c_and_turn_off_x2_and_3d_for_a_problem():
     assert _app.draw(*_app.controls_from_view(view))[0]["data"][0]["type"] == "scatter"  # x_t: no surface
 
 
+def test_an_online_problems_url_never_says_3d():
+    """The display was left at 3d when a problem was picked from the 3-D view: the URL said ``view=3d`` of a
+    figure that is ``x_t`` against ``t``. A problem's only display is its own; picking one resets the control."""
+    assert View(objective="reddi2018-theorem1", display="3d").display == "contour"
+    view, problems = _url.from_query("?f=reddi2018-theorem1&view=3d")
+    assert problems == [] and view.display == "contour" and "view=" not in _url.to_query(view)
+    assert _app.view_from_controls(*controls(objective="shi2021", display="3d")).display == "contour"
+    assert View(objective="booth", display="3d").display == "3d"
+
+
+def test_picking_an_online_problem_in_the_3d_view_goes_back_to_the_plane(monkeypatch):
+    monkeypatch.setattr(_app, "ctx", _Triggered("objective"))
+    out = _app.sync("", *controls(objective="reddi2018-section5", display="3d"), None)
+    named = dict(zip((id_ for id_, _ in _app.CONTROLS), out))
+    assert named["display"] == "contour" and "view=" not in out[len(_app.CONTROLS)]
+
+
 @pytest.mark.parametrize("objective", ["rosenbrock", "reddi2018-theorem1"])
 @pytest.mark.parametrize("display", ["contour", "3d"])
 def test_the_main_figures_legend_lies_below_the_plot_where_it_hides_nothing(objective, display):

@@ -589,6 +589,7 @@ def test_the_3d_view_and_an_online_problem_draw_without_errors(open_page):
     assert page.is_visible("#C") and page.is_disabled("#x2")
     url = query(page)
     assert (url["schedule"], url["lr"], url["decay"], url["vs"], url["x0"]) == ("sqrt", "0.5", "0.1", "amsgrad", "0.0")
+    assert "view" not in url and page.is_checked("#display input[value='contour']")  # x_t against t: no 3-D
     rows = table(page)
     assert [row[0].split()[0] for row in rows] == ["rmsprop", "amsgrad"] and float(rows[1][1]) < -0.95
     assert page.inner_text("#message") == "" and not page.errors, page.errors

@@ -115,7 +115,7 @@ def _figures(picture) -> tuple[dict, dict, dict]:
 #: Each control's place in :data:`CONTROLS`.
 _INDEX = {id_: k for k, (id_, _) in enumerate(CONTROLS)}
 #: The controls an online problem picked from the list sets (:func:`._problems.suggested`).
-_SUGGESTED = ("x1", "x2", "lr", "decay", "schedule", "maxiter", "baselines")
+_SUGGESTED = ("x1", "x2", "lr", "decay", "schedule", "maxiter", "baselines", "display")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -453,6 +453,13 @@ def register_page_resources(app: Dash) -> None:
     ------
     RuntimeError
         If the page does not render (status other than 200).
+
+    Examples
+    --------
+    :func:`create_app` calls it: the paths of Dash's own scripts are registered before any request.
+
+    >>> "dash" in create_app().registered_paths
+    True
     """
     status = app.server.test_client().get("/").status_code
     if status != 200:

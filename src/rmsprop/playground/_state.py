@@ -115,7 +115,8 @@ class View:
         ``C`` of Reddi et al.'s Theorem 1 problem, > 2; default 3.
     display : str, optional
         How a surface is drawn (:data:`DISPLAYS`): ``"contour"`` or ``"3d"``; default
-        ``"contour"``.
+        ``"contour"``. An online problem has no surface: its display is always ``"contour"``
+        (its figure is ``x_t`` against ``t``), whatever is given.
     iterations : int, optional
         Deprecated: the old name of ``maxiter`` (a :class:`DeprecationWarning`).
     RULE_OPTIONS
@@ -160,6 +161,8 @@ class View:
             object.__setattr__(self, "maxiter", iterations)
         if problems.is_problem(self.objective) and self.start[1] != 0.0:
             object.__setattr__(self, "start", (self.start[0], 0.0))  # a 1-D problem's start is (x, 0.0)
+        if problems.is_problem(self.objective) and self.display != "contour":
+            object.__setattr__(self, "display", "contour")  # a 1-D problem has no surface: x_t against t only
 
     def settings(self) -> dict:
         """Return the optimizer's settings, named as in :func:`rmsprop.rmsprop`: the ones this view sets.
