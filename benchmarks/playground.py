@@ -15,7 +15,9 @@ One valid and one invalid request go first, unmeasured, to check the body (and t
 any view needs); the server is otherwise cold, as after a real start: the first views of a kind
 (a linear-scale contour, a typed formula) load more modules while others are in flight.
 ``--warm`` first draws every catalogue objective and a formula, one at a time, for the steady
-state.
+state; ``--cold-cache`` starts the server with an empty Numba cache (a fresh temporary
+``NUMBA_CACHE_DIR``), as after a fresh install: each new loop is then compiled, in the
+background (:mod:`rmsprop.playground._loading`), while its first views take the Python loop.
 
 Every response is checked: HTTP 200 and JSON; a valid view must bring every output of
 ``draw`` (a contour figure with traces, one path per run -- RMSprop plus its baselines --,
@@ -37,7 +39,7 @@ calls, after one to warm up; the wall time and the JSON encoding, as Dash sends 
 exit status 1: the times depend on the machine, and the table says whether they met the targets.
 
     python benchmarks/playground.py [--clients 50] [--requests 20] [--workers N] [--port 0]
-                                    [--seed 0] [--timeout 120] [--time-limit 600] [--warm]
+                                    [--seed 0] [--timeout 120] [--time-limit 600] [--warm] [--cold-cache]
                                     [--draw-calls 50] [--json playground.json]
 """
 
@@ -54,6 +56,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -125,12 +128,14 @@ INVALID = (
 class Server:
     """``rmsprop playground --port PORT [--workers N]`` in a subprocess; its stdout and stderr drained by threads."""
 
-    def __init__(self, port: int, workers: int | None) -> None:
+    def __init__(self, port: int, workers: int | None, numba_cache: str | None = None) -> None:
         command = [sys.executable, "-m", "rmsprop", "playground", "--host", HOST, "--port", str(port)]
         if workers is not None:
             command += ["--workers", str(workers)]
+        env = dict(os.environ) if numba_cache is None else dict(os.environ, NUMBA_CACHE_DIR=numba_cache)
         self.process = subprocess.Popen(
             command,
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -506,7 +511,11 @@ def print_table(
     latency = numbers["latency_ms"]
     p50, p99 = latency.get("p50", float("nan")), latency.get("p99", float("nan"))
     rows = [
-        ("server", f"{kind} (rmsprop playground --workers {args.workers or 'default'})"),
+        (
+            "server",
+            f"{kind} (rmsprop playground --workers {args.workers or 'default'})"
+            + ("; empty Numba cache" if args.cold_cache else ""),
+        ),
         ("clients", f"{args.clients}"),
         ("requests", f"{numbers['requests']} ({args.requests} per client; {numbers['invalid_views']} invalid views)"),
         ("errors", f"{numbers['errors']}   target 0: {verdict(numbers['errors'], 0)}"),
@@ -562,6 +571,11 @@ def parse_args() -> argparse.Namespace:
         help="first draw every catalogue objective and a formula, one at a time (lazy imports done)",
     )
     parser.add_argument(
+        "--cold-cache",
+        action="store_true",
+        help="the server with an empty Numba cache (NUMBA_CACHE_DIR, a fresh temporary folder), as after a fresh install",
+    )
+    parser.add_argument(
         "--draw-calls", type=int, default=50, help="calls of draw on the default view, in this process (0: none)"
     )
     parser.add_argument("--json", default=None, help="also write the numbers here")
@@ -583,7 +597,8 @@ def main() -> int:
     args = parse_args()
     machine = machine_info()
     load = {"before": os.getloadavg()}
-    server = Server(args.port, args.workers)
+    cache = tempfile.TemporaryDirectory(prefix="rmsprop-numba-") if args.cold_cache else None
+    server = Server(args.port, args.workers, None if cache is None else cache.name)
     problems: list[str] = []
     results: list[dict] = []
     workers = args.workers or default_workers()  # the server's default: the same function, on the same machine
@@ -645,6 +660,8 @@ def main() -> int:
         problems.append(f"{type(error).__name__}: {error}")
     finally:
         status = server.stop()
+        if cache is not None:
+            cache.cleanup()
     load["after"] = os.getloadavg()
     own, server_cpu = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = {"benchmark_s": own.ru_utime + own.ru_stime, "server_s": server_cpu.ru_utime + server_cpu.ru_stime}

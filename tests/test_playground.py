@@ -544,6 +544,49 @@ def test_the_app_has_registered_every_script_of_its_page_before_its_first_reques
     assert {package: set(paths) for package, paths in app.registered_paths.items()} == registered
 
 
+def test_a_view_whose_compiled_loop_is_not_made_yet_runs_in_the_python_loop_while_a_thread_makes_it(monkeypatch):
+    """On a fresh install each new loop compiled while its request waited (up to 20 s): now the request takes
+    minimize's Python loop (the same bits) and a thread makes the loop for the views after it."""
+    import functools
+    import threading
+
+    from rmsprop import _minimize, minimize, objectives, rmsprop
+    from rmsprop._compiled import single
+    from rmsprop.playground import _loading
+
+    # loops made afresh (none made in this process yet), and no thread started before
+    monkeypatch.setattr(single, "chunk_runner", functools.cache(single.chunk_runner.__wrapped__))
+    monkeypatch.setattr(_loading, "_started", set())
+    monkeypatch.setattr(_loading, "_threads", [])
+    loops_here = []
+    python_loop = _minimize._python_loop
+
+    def spy(*args, **kwargs):
+        loops_here.append(threading.current_thread() is threading.main_thread())
+        return python_loop(*args, **kwargs)
+
+    monkeypatch.setattr(_minimize, "_python_loop", spy)
+    view = View(objective="booth", centered=True, momentum=0.5, maxiter=300, noise=0.5, seed=2)
+    first = _compute.compute(view)
+    assert loops_here == [True]  # the request's run: the Python loop
+    assert _loading.wait_for_loads(timeout=300)
+    (made,) = _loading._threads
+    assert not made.is_alive()
+    second = _compute.compute(view)
+    assert loops_here == [True]  # now the compiled loop: no Python loop in this thread
+    reference = minimize(
+        objectives.get("booth"),
+        list(view.start),
+        maxiter=300,
+        gtol=0,
+        optimizer=rmsprop(0.1, decay=0.9, eps=1e-8, centered=True, momentum=0.5),
+        noise=0.5,
+        seed=2,
+    )
+    np.testing.assert_array_equal(first.runs[0].x, reference.path_x)
+    np.testing.assert_array_equal(second.runs[0].x, reference.path_x)
+
+
 def test_a_catalogue_function_starts_at_its_suggested_start():
     view, problems = _url.from_query("?f=rosenbrock")
     assert problems == [] and view.start == (-1.2, 1.0)  # the catalogue's start, not the seed's

@@ -27,12 +27,22 @@ from . import _checkpoint
 from . import schedules as _schedules
 from ._batch_problem import compiled_name
 from ._compiled_runs import compiled_module, step_tables
+from ._noise import GradientNoise
 from ._rmsprop import RMSpropState, rule_settings
 from ._status import RUNNING, Status, Stop, stop_note
 from .objectives import Objective
 from .rule.settings import Settings
 
-__all__ = ["FIRST_CHUNK", "LAST_CHUNK", "MIN_ITERATIONS", "Outcome", "CompiledRun", "compiled_run", "run"]
+__all__ = [
+    "FIRST_CHUNK",
+    "LAST_CHUNK",
+    "MIN_ITERATIONS",
+    "Outcome",
+    "CompiledRun",
+    "compiled_loop",
+    "compiled_run",
+    "run",
+]
 
 #: The fewest iterations (``maxiter``) that take the compiled path: below, the Python loop ends before Numba
 #: would have started (importing and starting Numba and loading a cached loop cost about as much as this
@@ -142,6 +152,39 @@ def compiled_run(
     return CompiledRun(module, name, settings)
 
 
+def compiled_loop(compiled: CompiledRun, dtype: Any, d: int, noise: GradientNoise | None = None) -> Any:
+    """The compiled loop that runs ``compiled`` on a ``d``-vector of ``dtype`` (:func:`rmsprop._compiled.single.chunk_runner`).
+
+    Parameters
+    ----------
+    compiled : CompiledRun
+        From :func:`compiled_run`.
+    dtype : numpy.dtype
+        The iterate's, float32 or float64.
+    d : int
+        The iterate's length.
+    noise : GradientNoise, optional
+        The run's gradient noise; default none.
+
+    Returns
+    -------
+    numba.core.registry.CPUDispatcher
+        The loop; compiled, or loaded from Numba's disk cache, on its first call in this process.
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from rmsprop import objectives, rmsprop
+    >>> x = np.array([-4.0, 3.0])
+    >>> compiled = compiled_run(objectives.get("seed"), None, (), None, math.inf, rmsprop(0.1), x, 10**6)
+    >>> compiled_loop(compiled, x.dtype, 2) is compiled_loop(compiled, np.float64, 2)
+    True
+    """
+    kind = 0 if noise is None else 2 if noise.relative else 1
+    spec = compiled.settings.spec(np.dtype(dtype))
+    return compiled.module.single.chunk_runner(spec, compiled.objective, d == 2, kind)
+
+
 def run(
     compiled: CompiledRun,
     start: _checkpoint.Progress,
@@ -215,9 +258,7 @@ def run(
     elif finite and nit >= maxiter:
         status = int(Status.MAXITER)
 
-    spec = settings.spec(dtype)
-    noise = 0 if stream is None else 2 if stream.noise.relative else 1
-    chunk = compiled.module.single.chunk_runner(spec, compiled.objective, d == 2, noise)
+    chunk = compiled_loop(compiled, dtype, d, None if stream is None else stream.noise)
     no_draws = np.zeros((1, d))
     schedule = settings.learning_rate if callable(settings.learning_rate) else None
     decay64, eps64 = np.array([settings.decay]), np.array([settings.eps])

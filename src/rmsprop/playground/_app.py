@@ -40,6 +40,7 @@ from ._controls import CONTROLS, FORMULA, OPTION_IDS, controls_from_view, from_l
 from ._figures import TABLE_COLUMNS, contour_figure, loss_figure, path_heights, steps_figure, surface_figure, table_rows
 from ._layout import display_items, items, layout
 from ._limits import SLIDERS
+from ._loading import wait_for_loads
 from ._online_figures import iterates_figure, regret_figure
 from ._state import OBJECTIVES, OWN_RULE, ViewError
 from ._values import constant_c
@@ -333,6 +334,7 @@ def warm_up() -> None:
 
     compiled_module()  # None where Numba is missing or disabled: the Python loop, as before
     compute(_state.DEFAULT)
+    wait_for_loads()  # the default view's compiled loop, made here rather than by the first request
     build_objective("x**2 + y**2")
 
 

@@ -26,8 +26,8 @@ import numpy as np
 
 from .. import baselines
 from .._minimize import minimize
-from .._minimize_compiled import compiled_run
 from ..plot import contour_grid, contour_levels, effective_steps, settings_label
+from ._loading import takes_compiled_loop
 from ._state import View, ViewError
 from ._state import objective as objective_of
 from ._state import problem as problem_of
@@ -306,9 +306,10 @@ def _run(objective, view: View, name: str, optimizer, deadline: float, with_step
 
     start = np.array(view.start[:1] if problem is not None else view.start, dtype=float)
     bounds = problem.domain if problem is not None else None
-    # A run that minimize compiles takes microseconds per step, and a callback would send it to the Python loop.
-    compiled = problem is None and (
-        compiled_run(objective, None, (), None, math.inf, optimizer, start, view.maxiter) is not None
+    # A run in minimize's compiled loop takes microseconds a step, and a callback would send it to the Python
+    # loop; a loop not made yet is made off the request while this run takes the Python loop, with its budget.
+    compiled = problem is None and takes_compiled_loop(
+        objective, optimizer, start, view.maxiter, view.noise_arguments()
     )
     with np.errstate(all="ignore"):
         result = minimize(
