@@ -30,10 +30,18 @@ from rmsprop.playground import (  # noqa: E402
     _state,
     _url,
 )
+from rmsprop.playground._loading import wait_for_loads  # noqa: E402
 from rmsprop.playground._state import View, ViewError  # noqa: E402
 
 # The seed document's printed result: 50 iterations from (-4, 3), lr 0.1, decay 0.9, eps 1e-8.
 SEED_X1, SEED_X2, SEED_F = "-0.10352260359924752", "0.0025296212056016548", "0.05362944016394148"
+
+
+@pytest.fixture(autouse=True)
+def _loops_made_by_the_end_of_each_test():
+    """A view whose compiled loop is not made yet starts a thread that makes it; none outlives its test."""
+    yield
+    assert wait_for_loads(timeout=600), "a thread making a compiled loop still runs after 600 s"
 
 
 def controls(**changes):
