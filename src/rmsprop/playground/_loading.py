@@ -34,9 +34,9 @@ _logger = logging.getLogger("rmsprop")
 _lock = threading.Lock()
 _started: dict[Any, threading.Thread] = {}  # loop -> the thread that makes it, in this process
 
-#: Seconds a request waits for the thread that makes its loop: enough to load one from Numba's disk cache (about
-#: 20 ms on two idle cores; without this wait, a warm server answered the first view of each loop in the Python
-#: loop, its p50 under 50 clients went from 0.38 s to 0.5-0.67 s), far less than a compilation (seconds).
+#: Seconds a request waits for the thread that makes its loop: enough to load one from Numba's disk cache (10 to
+#: 30 ms on two idle cores), so that a warm server takes the compiled loop from the first view of each loop on;
+#: far less than a compilation (seconds).
 LOAD_WAIT = 0.3
 
 
